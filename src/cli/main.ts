@@ -1,0 +1,125 @@
+import { Command, CommanderError } from 'commander';
+import type { Diagnostic } from '../diagnostics.js';
+import { FatalDiagnosticsError, hasErrors } from '../diagnostics.js';
+import { GENERATOR_VERSION } from '../emit/versions.js';
+import { generateFromDocument } from '../generate.js';
+import { loadDocument } from '../load/index.js';
+import type { LoadedDocument } from '../load/loaded-document.js';
+import { buildModel } from '../model/build-model.js';
+import { writeProject } from '../write/write-project.js';
+import { formatTable, inspectRows } from './inspect-table.js';
+import { formatDiagnostics, useColor } from './print-diagnostics.js';
+
+/** DESIGN.md §1: 0 ok, 1 the spec or config has errors, 2 usage error, 3 --check found drift. */
+export const EXIT = { ok: 0, errors: 1, usage: 2, drift: 3 } as const;
+
+interface Io {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const print = (diagnostics: readonly Diagnostic[], verbose: boolean) => {
+    if (diagnostics.length > 0) io.stderr.write(`${formatDiagnostics(diagnostics, { color: useColor(io.stderr, io.env), verbose })}\n`);
+  };
+
+  const program = new Command('openapi-to-mcp')
+    .description('Turn an OpenAPI document into an authorized TypeScript MCP server project.')
+    .version(GENERATOR_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+
+  program
+    .command('generate')
+    .description('write (or update) an MCP server project from <spec>: a path, an http(s) URL, or - for stdin')
+    .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON)')
+    .requiredOption('-o, --out <dir>', 'the project folder to write')
+    .option('--name <package>', 'npm package name of the generated project')
+    .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
+    .option('--json', 'print the result and diagnostics as JSON')
+    .option('--verbose', 'also print info diagnostics')
+    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; json?: boolean; verbose?: boolean }) => {
+      const loaded = await load(spec, io);
+      if ('diagnostics' in loaded && !('document' in loaded)) {
+        report(opts.json, loaded.diagnostics, {});
+        exitCode = EXIT.errors;
+        return;
+      }
+      const doc = loaded as LoadedDocument;
+      const progress = startProgress(io, `generating from ${spec}`);
+      const result = await generateFromDocument(doc, { specLabel: spec, ...(opts.name ? { packageName: opts.name } : {}) });
+      progress();
+      let diagnostics = result.diagnostics;
+      let written = 0;
+      if (!hasErrors(diagnostics)) {
+        const write = writeProject(opts.out, result.files, { specHash: doc.hash, ...(opts.force ? { force: true } : {}) });
+        diagnostics = [...diagnostics, ...write.diagnostics];
+        written = write.written;
+      }
+      report(opts.json, diagnostics, { out: opts.out, tools: result.model.tools.length, files: written });
+      if (hasErrors(diagnostics)) exitCode = EXIT.errors;
+      else if (!opts.json) io.stderr.write(`wrote ${opts.out}: ${result.model.tools.length} tools, ${written} files\n`);
+    });
+
+  program
+    .command('inspect')
+    .description('show the plan for <spec>: one row per tool with its method, path and required scopes')
+    .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON), a URL, or -')
+    .option('--json', 'print the plan and diagnostics as JSON')
+    .option('--verbose', 'also print info diagnostics')
+    .action(async (spec: string, opts: { json?: boolean; verbose?: boolean }) => {
+      const loaded = await load(spec, io);
+      if (!('document' in loaded)) {
+        report(opts.json, loaded.diagnostics, {});
+        exitCode = EXIT.errors;
+        return;
+      }
+      const model = buildModel(loaded);
+      const diagnostics = [...loaded.diagnostics, ...model.diagnostics];
+      if (opts.json) {
+        io.stdout.write(`${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`);
+      } else {
+        io.stdout.write(`${formatTable(inspectRows(model))}\n`);
+        print(diagnostics, opts.verbose === true);
+      }
+      if (hasErrors(diagnostics)) exitCode = EXIT.errors;
+    });
+
+  function report(json: boolean | undefined, diagnostics: readonly Diagnostic[], extra: object): void {
+    if (json) io.stdout.write(`${JSON.stringify({ ok: !hasErrors(diagnostics), ...extra, diagnostics }, null, 2)}\n`);
+    else print(diagnostics, argv.includes('--verbose'));
+  }
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostics: readonly Diagnostic[] }> {
+  try {
+    return await loadDocument(spec, { cwd: io.cwd, stdin: io.stdin });
+  } catch (error) {
+    if (error instanceof FatalDiagnosticsError) return { diagnostics: error.diagnostics };
+    throw error;
+  }
+}
+
+/** DESIGN.md §1: a progress line on specs that take longer than a second (TTY only). */
+function startProgress(io: Io, label: string): () => void {
+  if (!io.stderr.isTTY) return () => {};
+  const timer = setTimeout(() => io.stderr.write(`${label}...\n`), 1000);
+  return () => clearTimeout(timer);
+}
+
+

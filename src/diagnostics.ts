@@ -1,0 +1,73 @@
+/**
+ * Problems are values: every stage returns the diagnostics it found, the CLI
+ * prints them all and exits 1 when any is an error. The codes below are the
+ * whole catalogue; README.md documents each one.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const DIAGNOSTIC_CODES = {
+  // load
+  INPUT_NOT_FOUND: 'The spec file or URL could not be read.',
+  INPUT_PARSE_ERROR: 'The spec is not valid YAML or JSON.',
+  INPUT_NOT_OPENAPI: 'The document is not a Swagger 2.0 or OpenAPI 3.x document.',
+  INPUT_UNSUPPORTED_VERSION: 'The OpenAPI version is not one we support.',
+  REF_UNRESOLVED: 'A $ref points at something that does not exist.',
+  SPEC_INVALID: 'The document breaks the OpenAPI schema; generation continues where it can.',
+  SWAGGER2_CONVERTED: 'A Swagger 2.0 document was converted to OpenAPI 3.0.',
+  LOAD_FAILED: 'Loading the spec failed unexpectedly (a bug or an environment problem); the message says why.',
+  // model
+  NO_OPERATIONS: 'The document has no operations to turn into tools.',
+  TOOL_NAME_ADJUSTED: 'A tool name was changed to be valid, short enough or unique.',
+  PARAMETER_RENAMED: 'Two inputs of one operation share a name; one was renamed.',
+  PARAMETER_UNSUPPORTED: 'A parameter cannot be represented and was left out.',
+  BODY_UNSUPPORTED: 'A request body media type cannot be sent; the operation is skipped.',
+  WEBHOOK_SKIPPED: 'Webhooks are requests the API sends, not tools; they are skipped.',
+  CALLBACK_SKIPPED: 'Callbacks are requests the API sends, not tools; they are skipped.',
+  SECURITY_SCHEME_UNKNOWN: 'A security requirement names a scheme that is not declared.',
+  SECURITY_SCHEME_UNSUPPORTED: 'The server cannot obtain upstream credentials for this scheme.',
+  SERVER_URL_RELATIVE: 'The first server URL is relative or templated; set UPSTREAM_BASE_URL.',
+  // emit / write
+  OUTPUT_NOT_EMPTY: 'The output directory is not empty and was not created by openapi-to-mcp.',
+  OUTPUT_WRITE_FAILED: 'Writing the output failed; the previous project is unchanged.',
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The file the problem is in, when known. */
+  readonly file?: string;
+  /** JSON pointer into the document (RFC 6901), when the problem has a place. */
+  readonly pointer?: string;
+  /** 1-based line and column, for parse errors. */
+  readonly line?: number;
+  readonly column?: number;
+  /** What to do about it. */
+  readonly hint?: string;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Escape one reference token for a JSON pointer (RFC 6901 §3). */
+export function escapePointerToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function pointer(...tokens: readonly (string | number)[]): string {
+  return tokens.map((t) => '/' + escapePointerToken(String(t))).join('');
+}
+
+/** Thrown only when loading leaves nothing to work with; carries the diagnostics. */
+export class FatalDiagnosticsError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('\n'));
+    this.name = 'FatalDiagnosticsError';
+    this.diagnostics = diagnostics;
+  }
+}

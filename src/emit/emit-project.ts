@@ -1,0 +1,48 @@
+import type { ProjectPlan, PlannedFile } from '../plan/plan-project.js';
+import { formatFile } from './format.js';
+import { TableEmitter } from './generated-tables.js';
+import { renderTemplate, templateData } from './project-templates.js';
+import { readRuntimeFile } from './runtime-files.js';
+
+export interface EmittedFile {
+  readonly path: string;
+  readonly owner: PlannedFile['owner'];
+  readonly content: string;
+}
+
+/** Plan -> file contents, formatted. The runtime is copied byte for byte (it is formatted in this repository). */
+export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
+  const tables = new TableEmitter();
+  const data = templateData(plan.model, plan.options);
+  const toolsByName = new Map(plan.model.tools.map((t) => [t.name, t]));
+  const out: EmittedFile[] = [];
+  for (const file of plan.files) {
+    const { source } = file;
+    let content: string;
+    switch (source.kind) {
+      case 'runtime':
+        out.push({ path: file.path, owner: file.owner, content: readRuntimeFile(source.file) });
+        continue;
+      case 'template':
+        content = renderTemplate(source.template, data);
+        break;
+      case 'tool-table':
+        content = tables.tool(toolsByName.get(source.tool)!);
+        break;
+      case 'tool-index':
+        content = tables.toolIndex(plan.model);
+        break;
+      case 'schemas-table':
+        content = tables.schemas(plan.model);
+        break;
+      case 'security-table':
+        content = tables.security(plan.model);
+        break;
+      case 'server-table':
+        content = tables.server(plan.model);
+        break;
+    }
+    out.push({ path: file.path, owner: file.owner, content: await formatFile(file.path, content) });
+  }
+  return out;
+}

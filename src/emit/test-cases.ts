@@ -1,0 +1,61 @@
+import type { ToolModel, McpModel } from '../model/types.js';
+import { sampleValue } from './sample-value.js';
+
+export interface GeneratedTestCase {
+  readonly tool: string;
+  readonly arguments: Record<string, unknown>;
+  readonly method: string;
+  readonly path: string;
+  readonly query: readonly string[];
+  readonly jsonBody?: unknown;
+  readonly response: unknown;
+  readonly expectOk: boolean;
+}
+
+/**
+ * Test cases for the generated project's own tests: tools whose request the
+ * generator can predict exactly (primitive path and required query
+ * parameters, JSON or no body), with arguments sampled from their schemas.
+ */
+export function testCases(model: McpModel, limit: number): GeneratedTestCase[] {
+  const cases: GeneratedTestCase[] = [];
+  for (const tool of model.tools) {
+    if (cases.length >= limit) break;
+    const c = testCase(tool, model);
+    if (c) cases.push(c);
+  }
+  return cases;
+}
+
+function testCase(tool: ToolModel, model: McpModel): GeneratedTestCase | undefined {
+  const body = tool.http.body;
+  if (body && body.encoding !== 'json') return undefined;
+  const input = sampleValue(tool.inputSchema, model.defs);
+  if (!input.certain || typeof input.value !== 'object' || input.value === null) return undefined;
+  const args = input.value as Record<string, unknown>;
+  let path = tool.http.path;
+  const query: string[] = [];
+  for (const p of tool.http.parameters) {
+    if (!(p.argument in args)) continue;
+    const value = args[p.argument];
+    const primitive = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    if (p.in === 'path') {
+      if (!primitive || p.style !== 'simple' || p.contentType) return undefined;
+      path = path.split(`{${p.name}}`).join(encodeURIComponent(String(value)));
+    } else if (p.in === 'query') {
+      if (!primitive || p.contentType || p.style !== 'form') return undefined;
+      query.push(`${encodeURIComponent(p.name)}=${encodeURIComponent(String(value))}`);
+    }
+  }
+  const response = tool.outputSchema ? sampleValue(tool.outputSchema, model.defs) : { value: { ok: true }, certain: true };
+  return {
+    tool: tool.name,
+    arguments: args,
+    method: tool.http.method,
+    path,
+    query,
+    ...(body && body.argument in args ? { jsonBody: args[body.argument] } : {}),
+    response: response.value,
+    expectOk: response.certain,
+  };
+}

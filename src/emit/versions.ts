@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
+
+interface PackageJson {
+  version: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as PackageJson;
+
+/** The generator's own version: recorded in generated projects. */
+export const GENERATOR_VERSION = pkg.version;
+
+/**
+ * Generated projects depend on exactly the versions this repository tests its
+ * runtime with (pinned in our package.json), so output never drifts with the registry.
+ */
+export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'typescript' | 'vitest' | 'typesNode', string> {
+  const all = { ...pkg.dependencies, ...pkg.devDependencies };
+  const get = (name: string) => {
+    const version = all[name];
+    if (!version) throw new Error(`package.json does not pin ${name}`);
+    return version;
+  };
+  return {
+    server: get('@modelcontextprotocol/server'),
+    node: get('@modelcontextprotocol/node'),
+    client: get('@modelcontextprotocol/client'),
+    typescript: get('typescript'),
+    vitest: get('vitest'),
+    typesNode: get('@types/node'),
+  };
+}

@@ -1,0 +1,39 @@
+import type { Diagnostic } from './diagnostics.js';
+import { hasErrors } from './diagnostics.js';
+import type { EmittedFile } from './emit/emit-project.js';
+import { emitProject } from './emit/emit-project.js';
+import { runtimeFiles } from './emit/runtime-files.js';
+import type { LoadedDocument } from './load/loaded-document.js';
+import { buildModel, packageName } from './model/build-model.js';
+import type { McpModel } from './model/types.js';
+import { resolveOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
+import { planProject } from './plan/plan-project.js';
+
+export interface GenerateResult {
+  readonly model: McpModel;
+  readonly options: ResolvedOptions;
+  /** Empty when there are errors. */
+  readonly files: readonly EmittedFile[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** model -> plan -> emit -> format, in memory. Nothing here touches the output directory. */
+export async function generateFromDocument(
+  loaded: LoadedDocument,
+  overrides: Partial<ResolvedOptions> = {},
+): Promise<GenerateResult> {
+  const model = buildModel(loaded);
+  const options = resolveOptions({
+    specLabel: overrides.specLabel ?? loaded.source,
+    packageName: overrides.packageName ?? `${model.server.name}-mcp`,
+    ...overrides,
+  });
+  const diagnostics = [...loaded.diagnostics, ...model.diagnostics];
+  if (hasErrors(diagnostics)) return { model, options, files: [], diagnostics };
+  const plan = planProject(model, options, runtimeFiles());
+  const files = await emitProject(plan);
+  return { model, options, files, diagnostics };
+}
+
+export { packageName };

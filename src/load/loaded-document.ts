@@ -1,0 +1,25 @@
+import type { Diagnostic } from '../diagnostics.js';
+
+/**
+ * What `load` hands to `model`: one OpenAPI 3.x document (3.0 or 3.1; Swagger
+ * 2.0 already converted), bundled so that every external file is inlined and
+ * every remaining `$ref` is a local JSON pointer (`#/...`). Internal `$ref`s
+ * are kept, not dereferenced, so circular schemas stay finite.
+ */
+export interface LoadedDocument {
+  /** The bundled OpenAPI 3.x document (plain JSON data). */
+  readonly document: OpenApiDocument;
+  /** `3.0` or `3.1`: decides how schemas are turned into JSON Schema. */
+  readonly dialect: '3.0' | '3.1';
+  /** The version the user wrote (`2.0`, `3.0.3`, `3.1.0` ...). */
+  readonly sourceVersion: string;
+  /** Where it came from: a file path, a URL, or `<stdin>`. */
+  readonly source: string;
+  /** SHA-256 (hex) of the bytes of every file read, in a stable order. */
+  readonly hash: string;
+  /** Warnings found while loading (invalid but usable documents, conversions). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The loosely typed document: OpenAPI is validated, not trusted, so the model reads it defensively. */
+export type OpenApiDocument = { readonly [key: string]: unknown };

@@ -1,0 +1,136 @@
+import type { JsonSchema } from '../../templates/runtime/mcp/types.js';
+
+/**
+ * OpenAPI Schema Object -> JSON Schema 2020-12, the dialect MCP tool schemas
+ * use (MCP 2025-11-25 "Tool": inputSchema defaults to 2020-12).
+ *
+ * Why not `@openapi-contrib/openapi-schema-to-json-schema`: it targets draft-04
+ * (boolean `exclusiveMinimum`, `$schema: draft-04`) and keeps `x-*` keys, while
+ * the SDK validates with Ajv 2020; the rewrite we need (nullable, exclusive
+ * bounds, local `$ref` -> `$defs`) is small and must also rename refs.
+ *
+ * Not done here: resolving `$ref`s. Each `$ref` is handed to `refName`, which
+ * returns the `$defs` name the schema will be stored under.
+ */
+export interface ConvertContext {
+  readonly dialect: '3.0' | '3.1';
+  /** Maps a local `$ref` (`#/components/schemas/Pet`) to its `$defs` name and records the use. */
+  readonly refName: (ref: string) => string;
+}
+
+/** OpenAPI-only or token-costly keywords that carry nothing a validator or a model needs. */
+const DROPPED_KEYWORDS = new Set(['xml', 'externalDocs', 'example', 'examples', 'nullable', '$schema', '$id']);
+
+/** Keywords whose value is a map of name -> schema. */
+const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
+/** Keywords whose value is a schema. */
+const SCHEMA_VALUES = [
+  'items',
+  'additionalProperties',
+  'not',
+  'contains',
+  'propertyNames',
+  'if',
+  'then',
+  'else',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'additionalItems',
+];
+/** Keywords whose value is a list of schemas. */
+const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
+
+export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema | boolean {
+  if (typeof schema === 'boolean') return schema;
+  if (!isObject(schema)) return {};
+  if (typeof schema.$ref === 'string') return convertRef(schema, ctx);
+
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key.startsWith('x-') || DROPPED_KEYWORDS.has(key)) continue;
+    if (SCHEMA_MAPS.includes(key) && isObject(value)) {
+      out[key] = mapValues(value, (v) => convertSchema(v, ctx));
+    } else if (SCHEMA_VALUES.includes(key)) {
+      out[key] = key === 'items' && Array.isArray(value) ? value.map((v) => convertSchema(v, ctx)) : convertSchema(value, ctx);
+    } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
+      out[key] = value.map((v) => convertSchema(v, ctx));
+    } else if (key === 'discriminator' && isObject(value)) {
+      out[key] = convertDiscriminator(value, ctx);
+    } else if (key === 'type' && value === 'file') {
+      // Swagger 2.0 `type: file` survives some conversions: it is binary content.
+      out.type = 'string';
+      out.format = 'binary';
+    } else {
+      out[key] = value;
+    }
+  }
+  if (ctx.dialect === '3.0') fixDialect30(schema, out);
+  return out;
+}
+
+/** JSON Schema 2020-12 §8.2.3.1: `$ref` with siblings is allowed; OpenAPI 3.0 ignored siblings, so we drop them there. */
+function convertRef(schema: Record<string, unknown>, ctx: ConvertContext): JsonSchema {
+  const ref = `#/$defs/${ctx.refName(schema.$ref as string)}`;
+  if (ctx.dialect === '3.0') {
+    return schema.nullable === true ? { anyOf: [{ $ref: ref }, { type: 'null' }] } : { $ref: ref };
+  }
+  const rest: Record<string, unknown> = { $ref: ref };
+  for (const key of ['description', 'title', 'default', 'deprecated', 'readOnly', 'writeOnly']) {
+    if (schema[key] !== undefined) rest[key] = schema[key];
+  }
+  return rest;
+}
+
+function convertDiscriminator(value: Record<string, unknown>, ctx: ConvertContext): Record<string, unknown> {
+  const out: Record<string, unknown> = { propertyName: value.propertyName };
+  if (isObject(value.mapping)) {
+    out.mapping = mapValues(value.mapping, (target) =>
+      typeof target === 'string' && target.startsWith('#') ? `#/$defs/${ctx.refName(target)}` : target,
+    );
+  }
+  return out;
+}
+
+/** OpenAPI 3.0 §4.7.24: `nullable` and boolean `exclusiveMinimum`/`exclusiveMaximum` (draft-04 style). */
+function fixDialect30(source: Record<string, unknown>, out: Record<string, unknown>): void {
+  for (const [bound, exclusive] of [
+    ['minimum', 'exclusiveMinimum'],
+    ['maximum', 'exclusiveMaximum'],
+  ] as const) {
+    if (typeof source[exclusive] === 'boolean') {
+      delete out[exclusive];
+      if (source[exclusive] === true && typeof source[bound] === 'number') {
+        out[exclusive] = source[bound];
+        delete out[bound];
+      }
+    }
+  }
+  if (source.nullable !== true) return;
+  if (typeof out.type === 'string') {
+    out.type = [out.type, 'null'];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  } else if (Array.isArray(out.type) && !out.type.includes('null')) {
+    out.type = [...out.type, 'null'];
+  } else if (out.type === undefined) {
+    // nullable without a type (e.g. on an allOf): allow null beside whatever the schema says.
+    const inner = { ...out };
+    for (const key of Object.keys(out)) delete out[key];
+    for (const key of ['title', 'description', 'default', 'readOnly', 'writeOnly', 'deprecated']) {
+      if (inner[key] !== undefined) {
+        out[key] = inner[key];
+        delete inner[key];
+      }
+    }
+    out.anyOf = [inner, { type: 'null' }];
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mapValues(value: Record<string, unknown>, fn: (v: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = fn(v);
+  return out;
+}

@@ -1,0 +1,123 @@
+import type { HttpMethod, JsonSchema, ParameterBinding, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { ParameterInput } from './parameters.js';
+import { collectParameters } from './parameters.js';
+import { collectRequestBody } from './request-body.js';
+import { collectResponse } from './responses.js';
+import type { SchemaRegistry } from './schema-registry.js';
+import { securityOf } from './security.js';
+import type { SecuritySchemeModel, ToolModel } from './types.js';
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** MCP property names follow the tool-name alphabet; many clients reject anything else. */
+const ARGUMENT_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
+
+export interface OperationContext {
+  readonly document: Record<string, unknown>;
+  readonly registry: SchemaRegistry;
+  readonly schemes: ReadonlyMap<string, SecuritySchemeModel>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** One operation -> one tool, without its final name (names are assigned across all tools). */
+export function operationToTool(
+  ctx: OperationContext,
+  path: string,
+  pathItem: Record<string, unknown>,
+  pathPointer: string,
+  method: (typeof HTTP_METHODS)[number],
+  operation: Record<string, unknown>,
+  operationPointer: string,
+): Omit<ToolModel, 'name'> {
+  const { document, registry, diagnostics } = ctx;
+  const parameters = collectParameters(document, pathItem, pathPointer, operation, operationPointer, registry, diagnostics);
+  const body = collectRequestBody(document, operation, operationPointer, registry);
+  const response = collectResponse(document, operation, operationPointer, registry);
+
+  const properties: Record<string, JsonSchema | boolean> = {};
+  const required: string[] = [];
+  const bindings: ParameterBinding[] = [];
+  const taken = new Set<string>();
+  const order = ['path', 'query', 'header', 'cookie'];
+  const sorted = [...parameters].sort((a, b) => order.indexOf(a.binding.in) - order.indexOf(b.binding.in));
+  for (const input of sorted) {
+    const argument = argumentName(input, taken);
+    if (argument !== input.binding.name) {
+      diagnostics.push({
+        code: 'PARAMETER_RENAMED',
+        severity: 'info',
+        message: `${input.binding.in} parameter "${input.binding.name}" is the argument "${argument}" of ${method.toUpperCase()} ${path}.`,
+        pointer: operationPointer,
+      });
+    }
+    taken.add(argument);
+    properties[argument] = input.schema;
+    if (input.binding.required) required.push(argument);
+    bindings.push({ ...input.binding, argument });
+  }
+  let bodyArgument: string | undefined;
+  if (body) {
+    bodyArgument = ['body', 'requestBody', 'request_body'].find((n) => !taken.has(n)) ?? `body_${taken.size}`;
+    properties[bodyArgument] = body.schema;
+    if (body.required) required.push(bodyArgument);
+  }
+  const inputSchema: JsonSchema = {
+    type: 'object',
+    properties,
+    ...(required.length > 0 ? { required } : {}),
+    additionalProperties: false,
+  };
+  const directRefs = new Set<string>([...parameters.flatMap((p) => [...p.refs]), ...(body?.refs ?? []), ...response.refs]);
+  const { security, source } = securityOf(operation, operationPointer, document, ctx.schemes, diagnostics);
+  const summary = text(operation.summary);
+  const description = [summary, text(operation.description)].filter(Boolean).join('\n\n');
+  const httpMethod = method.toUpperCase() as HttpMethod;
+  return {
+    ...(typeof operation.operationId === 'string' ? { operationId: operation.operationId } : {}),
+    ...(summary ? { title: summary } : {}),
+    description: (operation.deprecated === true ? 'Deprecated. ' : '') + (description || `${httpMethod} ${path}`),
+    inputSchema,
+    ...(response.outputSchema ? { outputSchema: response.outputSchema } : {}),
+    defs: registry.closure(directRefs),
+    annotations: annotationsFor(httpMethod, summary),
+    http: {
+      method: httpMethod,
+      path,
+      parameters: bindings,
+      ...(body && bodyArgument
+        ? { body: { argument: bodyArgument, mediaType: body.mediaType, encoding: body.encoding, required: body.required } }
+        : {}),
+      ...(response.accept ? { accept: response.accept } : {}),
+    },
+    security,
+    securitySource: source,
+    tags: Array.isArray(operation.tags) ? operation.tags.filter((t): t is string => typeof t === 'string') : [],
+    source: operationPointer,
+  };
+}
+
+/** MCP 2025-11-25 "ToolAnnotations": hints from HTTP method semantics (RFC 9110 §9.2). */
+export function annotationsFor(method: HttpMethod, title: string | undefined): ToolAnnotations {
+  const safe = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+  return {
+    ...(title ? { title } : {}),
+    readOnlyHint: safe,
+    ...(safe ? {} : { destructiveHint: method === 'DELETE' || method === 'PUT' }),
+    ...(safe ? {} : { idempotentHint: method === 'PUT' || method === 'DELETE' }),
+    openWorldHint: true,
+  };
+}
+
+function argumentName(input: ParameterInput, taken: ReadonlySet<string>): string {
+  const clean = (s: string) => s.replace(/[^a-zA-Z0-9_.-]+/g, '_').slice(0, 64) || 'arg';
+  const first = ARGUMENT_PATTERN.test(input.binding.name) ? input.binding.name : clean(input.binding.name);
+  if (!taken.has(first) && first !== 'body') return first;
+  const second = clean(`${input.binding.in}_${input.binding.name}`);
+  if (!taken.has(second)) return second;
+  for (let i = 2; ; i++) if (!taken.has(`${second}_${i}`)) return `${second}_${i}`;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}

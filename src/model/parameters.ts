@@ -1,0 +1,113 @@
+import type { JsonSchema, ParameterBinding, ParameterLocation, ParameterStyle } from '../../templates/runtime/mcp/types.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { isObject } from './json-schema.js';
+import { resolveObject } from './refs.js';
+import type { SchemaRegistry } from './schema-registry.js';
+
+const LOCATIONS: readonly ParameterLocation[] = ['path', 'query', 'header', 'cookie'];
+/** OpenAPI 3.1 §4.8.12.1: these header parameters "SHALL be ignored" (the runtime sets them). */
+const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
+/** Default style per location, OpenAPI 3.1 §4.8.12.4. */
+const DEFAULT_STYLE: Record<ParameterLocation, ParameterStyle> = {
+  path: 'simple',
+  query: 'form',
+  header: 'simple',
+  cookie: 'form',
+};
+
+export interface ParameterInput {
+  readonly binding: ParameterBinding;
+  readonly schema: JsonSchema | boolean;
+  readonly refs: ReadonlySet<string>;
+}
+
+/**
+ * Path-level and operation-level parameters merged (the operation's win, by
+ * name and location: OpenAPI 3.1 §4.8.9.1), each turned into a binding and
+ * the JSON Schema of its argument. Argument names are assigned later, once
+ * all inputs of the operation are known.
+ */
+export function collectParameters(
+  document: unknown,
+  pathItem: Record<string, unknown>,
+  pathPointer: string,
+  operation: Record<string, unknown>,
+  operationPointer: string,
+  registry: SchemaRegistry,
+  diagnostics: Diagnostic[],
+): ParameterInput[] {
+  const merged = new Map<string, { value: Record<string, unknown>; pointer: string }>();
+  const add = (list: unknown, base: string) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((raw, i) => {
+      const resolved = resolveObject(document, raw, `${base}/parameters/${i}`);
+      if (!resolved) return;
+      const { name, in: location } = resolved.value;
+      if (typeof name !== 'string' || typeof location !== 'string') return;
+      merged.set(`${location}:${name}`, resolved);
+    });
+  };
+  add(pathItem.parameters, pathPointer);
+  add(operation.parameters, operationPointer);
+
+  const inputs: ParameterInput[] = [];
+  for (const { value, pointer } of merged.values()) {
+    const location = value.in as ParameterLocation;
+    const name = value.name as string;
+    if (!LOCATIONS.includes(location)) {
+      diagnostics.push({
+        code: 'PARAMETER_UNSUPPORTED',
+        severity: 'warning',
+        message: `Parameter "${name}" is in "${String(value.in)}", which OpenAPI 3 does not define; it is left out.`,
+        pointer,
+      });
+      continue;
+    }
+    if (location === 'header' && IGNORED_HEADERS.has(name.toLowerCase())) continue;
+    inputs.push(toInput(value, location, name, registry));
+  }
+  return inputs;
+}
+
+function toInput(
+  value: Record<string, unknown>,
+  location: ParameterLocation,
+  name: string,
+  registry: SchemaRegistry,
+): ParameterInput {
+  let rawSchema: unknown = value.schema;
+  let contentType: string | undefined;
+  if (rawSchema === undefined && isObject(value.content)) {
+    // OpenAPI 3.1 §4.8.12.1: `content` holds exactly one media type.
+    const [mediaType, media] = Object.entries(value.content)[0] ?? [];
+    if (mediaType !== undefined && isObject(media)) {
+      rawSchema = media.schema;
+      contentType = mediaType;
+    }
+  }
+  const { schema, refs } = registry.convert(rawSchema ?? { type: 'string' });
+  const described = describe(schema, value);
+  const required = location === 'path' ? true : value.required === true;
+  const binding: ParameterBinding = {
+    name,
+    argument: name,
+    in: location,
+    style: (typeof value.style === 'string' ? value.style : DEFAULT_STYLE[location]) as ParameterStyle,
+    explode: typeof value.explode === 'boolean' ? value.explode : (value.style ?? DEFAULT_STYLE[location]) === 'form',
+    required,
+    ...(location === 'query' && value.allowReserved === true ? { allowReserved: true } : {}),
+    ...(contentType ? { contentType } : {}),
+  };
+  return { binding, schema: described, refs };
+}
+
+/** Carries the parameter's own description and deprecation onto its argument schema. */
+function describe(schema: JsonSchema | boolean, parameter: Record<string, unknown>): JsonSchema | boolean {
+  if (typeof schema === 'boolean') return schema;
+  const extra: Record<string, unknown> = {};
+  if (typeof parameter.description === 'string' && parameter.description.trim() !== '') {
+    extra.description = parameter.description.trim();
+  }
+  if (parameter.deprecated === true) extra.deprecated = true;
+  return Object.keys(extra).length === 0 ? schema : { ...schema, ...extra };
+}

@@ -1,0 +1,54 @@
+import { isObject } from './json-schema.js';
+
+/**
+ * Local JSON-pointer references (RFC 6901 in a URI fragment, RFC 3986 §3.5).
+ * The loaded document is bundled, so every `$ref` is local (`#/...`).
+ */
+export function decodePointer(ref: string): string[] {
+  const fragment = ref.startsWith('#') ? ref.slice(1) : ref;
+  if (fragment === '') return [];
+  return fragment
+    .slice(1)
+    .split('/')
+    .map((token) => safeDecodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function getAtPointer(document: unknown, ref: string): unknown {
+  let node: unknown = document;
+  for (const token of decodePointer(ref)) {
+    if (Array.isArray(node)) node = node[Number(token)];
+    else if (isObject(node)) node = node[token];
+    else return undefined;
+  }
+  return node;
+}
+
+/**
+ * Follows a chain of `$ref`s on a non-schema object (parameter, request body,
+ * response, path item) to the object itself. Returns the object and the
+ * pointer it was found at. A cycle or a dangling ref yields `undefined`.
+ */
+export function resolveObject(
+  document: unknown,
+  value: unknown,
+  pointer: string,
+): { value: Record<string, unknown>; pointer: string } | undefined {
+  const seen = new Set<string>();
+  let current = value;
+  let at = pointer;
+  while (isObject(current) && typeof current.$ref === 'string') {
+    if (seen.has(current.$ref)) return undefined;
+    seen.add(current.$ref);
+    at = current.$ref.slice(1);
+    current = getAtPointer(document, current.$ref);
+  }
+  return isObject(current) ? { value: current, pointer: at } : undefined;
+}
+
+function safeDecodeURIComponent(token: string): string {
+  try {
+    return decodeURIComponent(token);
+  } catch {
+    return token;
+  }
+}

@@ -1,0 +1,76 @@
+import type { BodyEncoding, JsonSchema } from '../../templates/runtime/mcp/types.js';
+import { isObject } from './json-schema.js';
+import { resolveObject } from './refs.js';
+import type { SchemaRegistry } from './schema-registry.js';
+
+export interface BodyInput {
+  readonly mediaType: string;
+  readonly encoding: BodyEncoding;
+  readonly required: boolean;
+  readonly schema: JsonSchema | boolean;
+  readonly refs: ReadonlySet<string>;
+}
+
+/**
+ * Picks the one media type the tool sends (JSON first, then forms, then raw)
+ * and the schema of the `body` argument. OpenAPI 3.1 §4.8.13.
+ */
+export function collectRequestBody(
+  document: unknown,
+  operation: Record<string, unknown>,
+  operationPointer: string,
+  registry: SchemaRegistry,
+): BodyInput | undefined {
+  const resolved = resolveObject(document, operation.requestBody, `${operationPointer}/requestBody`);
+  if (!resolved || !isObject(resolved.value.content)) return undefined;
+  const content = resolved.value.content;
+  const mediaTypes = Object.keys(content);
+  if (mediaTypes.length === 0) return undefined;
+  const chosen = [...mediaTypes].sort((a, b) => rank(a) - rank(b))[0] as string;
+  const media = content[chosen];
+  const encoding = encodingOf(chosen);
+  const rawSchema = isObject(media) && media.schema !== undefined ? media.schema : defaultSchema(encoding);
+  const { schema, refs } = registry.convert(rawSchema);
+  const description =
+    typeof resolved.value.description === 'string' && resolved.value.description.trim() !== ''
+      ? resolved.value.description.trim()
+      : undefined;
+  const withDescription =
+    typeof schema === 'object' && description !== undefined && schema.description === undefined
+      ? { ...schema, description }
+      : schema;
+  return {
+    mediaType: chosen === '*/*' ? 'application/json' : chosen,
+    encoding,
+    required: resolved.value.required === true,
+    schema: encoding === 'binary' ? binarySchema(withDescription) : withDescription,
+    refs,
+  };
+}
+
+function rank(mediaType: string): number {
+  const encoding = encodingOf(mediaType);
+  const order: BodyEncoding[] = ['json', 'form', 'multipart', 'text', 'binary'];
+  return order.indexOf(encoding) * 10 + (mediaType.toLowerCase().startsWith('application/json') ? 0 : 1);
+}
+
+export function encodingOf(mediaType: string): BodyEncoding {
+  const type = (mediaType.split(';')[0] ?? '').trim().toLowerCase();
+  if (type === 'application/json' || type.endsWith('+json') || type === '*/*' || type === 'application/*') return 'json';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  if (type.startsWith('multipart/')) return 'multipart';
+  if (type.startsWith('text/') || type.endsWith('+xml') || type === 'application/xml') return 'text';
+  return 'binary';
+}
+
+function defaultSchema(encoding: BodyEncoding): unknown {
+  if (encoding === 'json') return {};
+  if (encoding === 'form' || encoding === 'multipart') return { type: 'object' };
+  return { type: 'string' };
+}
+
+/** Raw bytes travel through JSON-RPC as base64 text. */
+function binarySchema(schema: JsonSchema | boolean): JsonSchema {
+  const description = typeof schema === 'object' && typeof schema.description === 'string' ? `${schema.description} ` : '';
+  return { type: 'string', contentEncoding: 'base64', description: `${description}(base64-encoded bytes)`.trim() };
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+
+/** MCP 2025-11-25 "Tool names": 1-64 characters of `[A-Za-z0-9_.-]`. */
+export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
+const MAX = 64;
+
+export interface NameCandidate {
+  /** Stable identity of the operation: `METHOD /path`. */
+  readonly key: string;
+  readonly operationId?: string;
+  /** An explicit name (config or `x-mcp-name`), used as written when valid. */
+  readonly preferred?: string;
+}
+
+export interface NamedTool {
+  readonly key: string;
+  readonly name: string;
+  /** Why the name differs from the operationId / preferred name, when it does. */
+  readonly adjusted?: string;
+}
+
+/**
+ * Names every operation. A name depends only on its own operation, never on
+ * which other operations exist or their order, so regenerating after the spec
+ * changes keeps every surviving tool's name: an operation whose operationId is
+ * already a valid name owns it; any other name that collides carries a short
+ * hash of its own `METHOD /path`.
+ */
+export function nameTools(candidates: readonly NameCandidate[]): NamedTool[] {
+  const drafts = candidates.map((c) => {
+    const wanted = c.preferred ?? c.operationId;
+    const base = wanted !== undefined && wanted !== '' ? sanitize(wanted) : fromMethodAndPath(c.key);
+    const exact = wanted !== undefined && base === wanted && TOOL_NAME_PATTERN.test(wanted);
+    return { c, wanted, base: fit(base, c.key), exact };
+  });
+  const owners = new Map<string, number>();
+  for (const d of drafts) owners.set(d.base, (owners.get(d.base) ?? 0) + (d.exact ? 1 : 0));
+  const counts = new Map<string, number>();
+  for (const d of drafts) counts.set(d.base, (counts.get(d.base) ?? 0) + 1);
+
+  const named = drafts.map((d): NamedTool => {
+    const collides = (counts.get(d.base) ?? 0) > 1;
+    const ownsIt = d.exact && owners.get(d.base) === 1;
+    const name = collides && !ownsIt ? withSuffix(d.base, d.c.key) : d.base;
+    const adjusted =
+      d.wanted === undefined
+        ? undefined
+        : name !== d.wanted
+          ? collides && !ownsIt
+            ? `"${d.wanted}" is used by another operation`
+            : `"${d.wanted}" is not a valid MCP tool name`
+          : undefined;
+    return adjusted ? { key: d.c.key, name, adjusted } : { key: d.c.key, name };
+  });
+  // Two suffixed names can still meet only on a hash collision; make the result unique anyway.
+  const seen = new Set<string>();
+  return named.map((t) => {
+    let name = t.name;
+    for (let i = 2; seen.has(name); i++) name = withSuffix(t.name, `${t.key}#${i}`);
+    seen.add(name);
+    return name === t.name ? t : { ...t, name, adjusted: t.adjusted ?? 'name collision' };
+  });
+}
+
+function sanitize(raw: string): string {
+  const cleaned = raw
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return cleaned === '' ? 'tool' : cleaned;
+}
+
+/** `GET /pets/{id}/toys` -> `get_pets_id_toys`. */
+function fromMethodAndPath(key: string): string {
+  const [method = '', path = ''] = key.split(' ');
+  return sanitize(`${method.toLowerCase()}_${path.replace(/[{}]/g, '')}`);
+}
+
+function hash(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 6);
+}
+
+function fit(name: string, key: string): string {
+  return name.length <= MAX ? name : `${name.slice(0, MAX - 7)}_${hash(key)}`;
+}
+
+function withSuffix(name: string, key: string): string {
+  return `${name.slice(0, MAX - 7)}_${hash(key)}`;
+}

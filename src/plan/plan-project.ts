@@ -1,0 +1,62 @@
+import type { McpModel } from '../model/types.js';
+import type { ResolvedOptions } from '../options.js';
+
+/** Who may change a file: the generator rewrites its own files on every run; a user file is created once, then left alone. */
+export type FileOwner = 'generator' | 'user';
+
+export type FileSource =
+  | { readonly kind: 'template'; readonly template: string }
+  | { readonly kind: 'runtime'; readonly file: string }
+  | { readonly kind: 'tool-table'; readonly tool: string }
+  | { readonly kind: 'tool-index' }
+  | { readonly kind: 'schemas-table' }
+  | { readonly kind: 'security-table' }
+  | { readonly kind: 'server-table' };
+
+export interface PlannedFile {
+  /** POSIX path relative to the project root. */
+  readonly path: string;
+  readonly owner: FileOwner;
+  readonly source: FileSource;
+}
+
+export interface ProjectPlan {
+  readonly model: McpModel;
+  readonly options: ResolvedOptions;
+  /** Sorted by path. */
+  readonly files: readonly PlannedFile[];
+}
+
+const SCAFFOLD: readonly [string, string][] = [
+  ['package.json', 'package.json.hbs'],
+  ['tsconfig.json', 'tsconfig.json.hbs'],
+  ['README.md', 'README.md.hbs'],
+  ['.env.example', 'env.example.hbs'],
+  ['Dockerfile', 'Dockerfile.hbs'],
+  ['.gitignore', 'gitignore.hbs'],
+  ['.dockerignore', 'dockerignore.hbs'],
+  ['vitest.config.ts', 'vitest.config.ts.hbs'],
+  ['src/index.ts', 'index.ts.hbs'],
+  ['src/server.ts', 'server.ts.hbs'],
+  ['test/server.test.ts', 'server.test.ts.hbs'],
+  ['test/upstream-stub.ts', 'upstream-stub.ts.hbs'],
+];
+
+/** McpModel + options -> the files of the generated project (DESIGN.md §4). Pure. */
+export function planProject(model: McpModel, options: ResolvedOptions, runtimeFiles: readonly string[]): ProjectPlan {
+  const files: PlannedFile[] = [
+    ...SCAFFOLD.map(([path, template]): PlannedFile => ({ path, owner: 'generator', source: { kind: 'template', template } })),
+    ...runtimeFiles.map((file): PlannedFile => ({ path: `src/runtime/${file}`, owner: 'generator', source: { kind: 'runtime', file } })),
+    { path: 'src/generated/server.gen.ts', owner: 'generator', source: { kind: 'server-table' } },
+    { path: 'src/generated/schemas.gen.ts', owner: 'generator', source: { kind: 'schemas-table' } },
+    { path: 'src/generated/security.gen.ts', owner: 'generator', source: { kind: 'security-table' } },
+    { path: 'src/generated/tools.gen.ts', owner: 'generator', source: { kind: 'tool-index' } },
+    ...model.tools.map((tool): PlannedFile => ({
+      path: `src/generated/tools/${tool.name}.gen.ts`,
+      owner: 'generator',
+      source: { kind: 'tool-table', tool: tool.name },
+    })),
+  ];
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { model, options, files };
+}

@@ -1,0 +1,96 @@
+import type { AppDefinition } from '../mcp/types.js';
+
+/** A configuration the server cannot start with; the message says what to set. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface RuntimeConfig {
+  readonly transport: 'http' | 'stdio';
+  readonly host: string;
+  readonly port: number;
+  /** The canonical URL of the MCP endpoint (MCP_PUBLIC_URL). */
+  readonly publicUrl: URL;
+  readonly auth: 'oauth' | 'api-key' | 'none';
+  readonly allowedHosts: readonly string[];
+  readonly allowedOrigins: readonly string[];
+  readonly upstreamBaseUrl: string;
+  readonly upstreamTimeoutMs: number;
+  readonly upstreamMaxResponseBytes: number;
+  readonly maxRequestBodyBytes: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Reads and checks the environment once, at start-up: a bad configuration fails at once, not on the first request. */
+export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
+  const transport = oneOf(env, 'MCP_TRANSPORT', ['http', 'stdio'] as const, 'http');
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = url(env.MCP_PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`, 'MCP_PUBLIC_URL');
+  const auth = oneOf(env, 'MCP_AUTH', ['oauth', 'api-key', 'none'] as const, 'oauth');
+  const upstreamBaseUrl = env.UPSTREAM_BASE_URL?.trim() || app.server.defaultBaseUrl;
+  if (!upstreamBaseUrl) {
+    throw new ConfigError('UPSTREAM_BASE_URL is not set and the OpenAPI document names no absolute server URL. Set UPSTREAM_BASE_URL to the API base URL, e.g. https://api.example.com/v1.');
+  }
+  const base = url(upstreamBaseUrl, 'UPSTREAM_BASE_URL');
+  const publicHost = publicUrl.hostname.replace(/^\[|\]$/g, '');
+  return Object.freeze({
+    transport,
+    host,
+    port,
+    publicUrl,
+    auth,
+    allowedHosts: list(env.MCP_ALLOWED_HOSTS) ?? [...new Set(['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, host])],
+    allowedOrigins: list(env.MCP_ALLOWED_ORIGINS) ?? [...new Set(['localhost', '127.0.0.1', '[::1]', publicHost])],
+    upstreamBaseUrl: base.href.replace(/\/+$/, ''),
+    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 600_000),
+    upstreamMaxResponseBytes: integer(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    maxRequestBodyBytes: integer(env, 'MCP_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+  });
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if ((values as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(`${name} must be one of ${values.join(', ')} (got "${raw}").`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  }
+  return value;
+}
+
+function url(raw: string, name: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL (got "${raw}").`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL (got "${raw}").`);
+  }
+  if (parsed.username || parsed.password) throw new ConfigError(`${name} must not carry credentials in the URL.`);
+  return parsed;
+}
+
+function list(raw: string | undefined): string[] | undefined {
+  const items = raw?.split(',').map((s) => s.trim()).filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
+}

@@ -1,0 +1,75 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import type { McpServerFactory } from '@modelcontextprotocol/server';
+import type { RuntimeConfig } from './config.js';
+import { ConfigError, isLoopback } from './config.js';
+
+export interface RunningHttpServer {
+  readonly server: Server;
+  /** The address actually bound (the port is chosen by the OS when PORT=0). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Streamable HTTP (MCP 2025-11-25 "Transports"), stateless: one server
+ * instance per request, serving 2025-11-25 and 2026-07-28 clients.
+ */
+export async function startHttpServer(config: RuntimeConfig, factory: McpServerFactory, log: (line: string) => void): Promise<RunningHttpServer> {
+  assertAuthorization(config, log);
+  const handler = createMcpHandler(factory, {
+    maxRequestBodySize: config.maxRequestBodyBytes,
+    onerror: (error) => log(JSON.stringify({ level: 'error', msg: 'mcp handler error', error: error.message })),
+  });
+  const mcp = toNodeHandler(handler, { maxRequestBodySize: config.maxRequestBodyBytes });
+  // MCP 2025-11-25 "Security Warning": servers MUST validate Origin (DNS rebinding); Host likewise.
+  const checkHost = hostHeaderValidation([...config.allowedHosts]);
+  const checkOrigin = originValidation([...config.allowedOrigins]);
+  const mcpPath = config.publicUrl.pathname;
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (path !== mcpPath) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found' }));
+      return;
+    }
+    if (!checkHost(req, res) || !checkOrigin(req, res)) return;
+    void mcp(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    server,
+    url: `http://${host}:${port}${mcpPath}`,
+    close: async () => {
+      await handler.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Fail closed: HTTP without a usable authorization configuration does not start. */
+function assertAuthorization(config: RuntimeConfig, log: (line: string) => void): void {
+  if (config.auth === 'none') {
+    if (!isLoopback(config.host)) {
+      throw new ConfigError(`MCP_AUTH=none serves every tool to anyone who can connect, so it only binds to loopback; HOST is "${config.host}". Use HOST=127.0.0.1 or configure authorization.`);
+    }
+    log(JSON.stringify({ level: 'warn', msg: 'MCP_AUTH=none: authorization is OFF. Every local process can call every tool. Use only for local development.' }));
+    return;
+  }
+  throw new ConfigError(
+    `MCP_AUTH=${config.auth} is not available in this version of the generated server. ` +
+      'Set MCP_AUTH=none to serve over HTTP on loopback without authorization (local development only), or use MCP_TRANSPORT=stdio.',
+  );
+}

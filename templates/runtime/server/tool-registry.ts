@@ -1,0 +1,41 @@
+import { fromJsonSchema } from '@modelcontextprotocol/server';
+import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import { toolSchemas } from '../mcp/tool-schemas.js';
+import type { AppDefinition, JsonSchema, ToolDefinition } from '../mcp/types.js';
+
+/** A tool ready to register: its self-contained schemas, wrapped for the SDK once per process. */
+export interface PreparedTool {
+  readonly definition: ToolDefinition;
+  readonly inputSchema: StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+  readonly outputSchema?: StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+}
+
+/**
+ * Prepares every tool once. The HTTP entry builds a fresh `McpServer` per
+ * request, so schemas must not be rebuilt (or recompiled) per request; and
+ * compiling a validator is deferred to a tool's first call, so a server with
+ * a thousand tools starts at once.
+ */
+export function prepareTools(app: AppDefinition): PreparedTool[] {
+  return app.tools.map((definition) => {
+    const schemas = toolSchemas(definition, app.defs);
+    return {
+      definition,
+      inputSchema: lazySchema(schemas.inputSchema),
+      ...(schemas.outputSchema ? { outputSchema: lazySchema(schemas.outputSchema) } : {}),
+    };
+  });
+}
+
+function lazySchema(schema: JsonSchema): StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> {
+  let compiled: StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> | undefined;
+  const get = () => (compiled ??= fromJsonSchema<Record<string, unknown>>(schema as Record<string, unknown> as never));
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'openapi-to-mcp',
+      jsonSchema: { input: () => schema as Record<string, unknown>, output: () => schema as Record<string, unknown> },
+      validate: (data: unknown) => get()['~standard'].validate(data),
+    },
+  } as StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+}
