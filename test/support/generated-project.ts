@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const CACHE = join(REPO, '.cache');
+export const CLI = join(REPO, 'bin/openapi-to-mcp.js');
+export const SPECS = resolve(REPO, '../shared/specs');
+
+/**
+ * One `npm install` of the dependencies every generated project declares,
+ * shared by all end-to-end tests through a `node_modules` symlink: the
+ * projects are built and tested for real, without an install each.
+ */
+export function sharedDependencies(projectDir: string): string {
+  const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  const key = Object.entries(deps)
+    .map(([n, v]) => `${n}@${v}`)
+    .sort()
+    .join(' ');
+  const dir = join(CACHE, 'generated-deps');
+  const marker = join(dir, 'installed.txt');
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== key) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'generated-deps', private: true, type: 'module', dependencies: deps }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+    writeFileSync(marker, key);
+  }
+  return join(dir, 'node_modules');
+}
+
+export interface CommandResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCli(args: readonly string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CommandResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO,
+    input: options.input ?? '',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Generates `spec` into a fresh folder under .cache/e2e, links the shared dependencies, and returns the folder. */
+export function generateProject(spec: string, name: string): string {
+  const out = join(CACHE, 'e2e', name);
+  rmSync(out, { recursive: true, force: true });
+  const result = runCli(['generate', spec, '-o', out]);
+  if (result.status !== 0) throw new Error(`generate ${spec} failed (${result.status}):\n${result.stderr}`);
+  symlinkSync(sharedDependencies(out), join(out, 'node_modules'), 'dir');
+  return out;
+}
+
+/** Runs a binary of the shared install (tsc, vitest) inside a generated project. */
+export function runInProject(projectDir: string, bin: string, args: readonly string[]): CommandResult {
+  const result = spawnSync(join(projectDir, 'node_modules', '.bin', bin), [...args], {
+    cwd: projectDir,
+    env: { ...process.env, NO_COLOR: '1', CI: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
