@@ -7,7 +7,9 @@ import { dependencyVersions } from './versions.js';
 
 /** Handlebars for the files that are not TypeScript data (DESIGN.md §2): one isolated instance, strict, no prototype access. */
 const hbs = Handlebars.create();
+// Spec text is hostile: values reach TypeScript only through `json`, comments only through `oneLine`.
 hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+hbs.registerHelper('oneLine', (value: unknown) => String(value ?? '').replace(/[\r\n\u2028\u2029]+/g, ' '));
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 

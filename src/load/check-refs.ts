@@ -1,0 +1,69 @@
+import type { Diagnostic } from '../diagnostics.js';
+import { pointer } from '../diagnostics.js';
+import type { SpecKind } from './detect-version.js';
+import { capDiagnostics } from './cap-diagnostics.js';
+import { forEachRef } from './ref-positions.js';
+
+/**
+ * Finds every `$ref` in a reference position that is not a local JSON pointer
+ * into `document` that resolves (RFC 6901, with the URI-fragment
+ * percent-decoding of RFC 6901 §6). `$ref`s inside data (examples, defaults,
+ * `x-*`) are not references and are skipped (see `ref-positions.ts`).
+ * Returns `REF_UNRESOLVED` errors, at most `limit` plus a summary.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6901#section-6
+ * Does NOT resolve `$id`-relative references of JSON Schema 2020-12.
+ */
+export function findDanglingRefs(
+  document: unknown,
+  kind: SpecKind,
+  file: string,
+  hint = 'Fix the $ref or add the missing definition.',
+  limit = 20,
+): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  forEachRef(document, kind, (site) => {
+    if (site.inData) return;
+    const where = pointer(...site.tokens);
+    const problem = refProblem(document, site.value);
+    if (problem === undefined) return;
+    found.push({
+      code: 'REF_UNRESOLVED',
+      severity: 'error',
+      message: `${file} at ${where || '/'}: $ref ${JSON.stringify(site.value)} ${problem}.`,
+      file,
+      pointer: where,
+      hint,
+    });
+  });
+  return capDiagnostics(found, limit);
+}
+
+function refProblem(document: unknown, ref: unknown): string | undefined {
+  if (typeof ref !== 'string') return 'is not a string';
+  if (!ref.startsWith('#')) return 'is not a local reference after bundling';
+  return resolvePointer(document, ref.slice(1)) === undefined ? 'points at nothing' : undefined;
+}
+
+/** The value at a JSON pointer taken from a URI fragment, or undefined. */
+export function resolvePointer(document: unknown, fragment: string): unknown {
+  if (fragment === '') return document;
+  if (!fragment.startsWith('/')) return undefined;
+  let node: unknown = document;
+  for (const raw of fragment.slice(1).split('/')) {
+    const token = decodeToken(raw);
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, token)) return undefined;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return node;
+}
+
+function decodeToken(raw: string): string {
+  let token = raw;
+  try {
+    token = decodeURIComponent(raw);
+  } catch {
+    // Not percent-encoded after all: use it as written.
+  }
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}

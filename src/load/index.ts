@@ -1,0 +1,3 @@
+export { loadDocument } from './load-document.js';
+export type { LoadOptions } from './load-document.js';
+export type { LoadedDocument, OpenApiDocument } from './loaded-document.js';

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics.js';
+import { FatalDiagnosticsError } from '../diagnostics.js';
+import { bundleDocument } from './bundle-document.js';
+import { findDanglingRefs } from './check-refs.js';
+import { convertSwagger2 } from './convert-swagger2.js';
+import { detectVersion } from './detect-version.js';
+import { hashInput } from './hash-input.js';
+import type { LoadedDocument, OpenApiDocument } from './loaded-document.js';
+import { parseText } from './parse-text.js';
+import { toPlainJson } from './plain-json.js';
+import { readInput } from './read-input.js';
+import { parkDataRefs, unparkDataRefs } from './ref-positions.js';
+import { validateDocument } from './validate-document.js';
+
+export interface LoadOptions {
+  /** What `-` reads; defaults to `process.stdin`. */
+  readonly stdin?: NodeJS.ReadableStream | string;
+  /** Relative paths resolve against this; defaults to `process.cwd()`. */
+  readonly cwd?: string;
+  /** Run `SwaggerParser.validate` and report `SPEC_INVALID` warnings (default true). */
+  readonly validate?: boolean;
+}
+
+/**
+ * The `load` stage: read (path, http(s) URL or `-`), parse (YAML or JSON, with
+ * positions), detect the version, bundle external files into one document
+ * with only local `$ref`s, check that every reference resolves, validate
+ * (warnings only), and upgrade Swagger 2.0 to OpenAPI 3.0.
+ *
+ * Throws `FatalDiagnosticsError` and nothing else when there is no usable
+ * document: unreadable input, syntax errors, not OpenAPI, an unsupported
+ * version, or dangling `$ref`s (all of them reported, capped). Everything
+ * else comes back in `LoadedDocument.diagnostics`.
+ */
+export async function loadDocument(input: string, options: LoadOptions = {}): Promise<LoadedDocument> {
+  const collected: Diagnostic[] = [];
+  try {
+    return await load(input, options, collected);
+  } catch (error) {
+    if (error instanceof FatalDiagnosticsError) throw new FatalDiagnosticsError([...collected, ...error.diagnostics]);
+    throw new FatalDiagnosticsError([
+      ...collected,
+      {
+        code: 'LOAD_FAILED',
+        severity: 'error',
+        message: `Loading ${input} failed: ${error instanceof Error ? error.message : String(error)}`,
+        file: input,
+        hint: 'This is likely a bug in openapi-to-mcp; please report it with the spec.',
+      },
+    ]);
+  }
+}
+
+async function load(input: string, options: LoadOptions, collected: Diagnostic[]): Promise<LoadedDocument> {
+  const cwd = options.cwd ?? process.cwd();
+  const raw = await readInput(input, options);
+  const display = (location: string): string => displayLocation(location, raw, cwd);
+
+  const parsed = parseText(raw.bytes.toString('utf8'), raw.source, raw.extension);
+  collected.push(...parsed.diagnostics);
+  const version = detectVersion(parsed.value, raw.source);
+  collected.push(...version.diagnostics);
+  const root = parsed.value as Record<string, unknown>;
+
+  // $refs inside examples, defaults and x-* are data: park them so the
+  // bundler neither follows nor fails on them (okta-management has such).
+  parkDataRefs(root, version.kind);
+  const bundled = await bundleDocument({ root, kind: version.kind, location: raw.location, display });
+  collected.push(...bundled.diagnostics);
+  let document = toPlainJson(bundled.document);
+
+  const dangling = findDanglingRefs(document, version.kind, raw.source);
+  if (dangling.length > 0) throw new FatalDiagnosticsError(dangling);
+
+  if (options.validate !== false) collected.push(...(await validateDocument(document, version.kind, raw.source)));
+
+  if (version.kind === 'swagger2') {
+    const converted = await convertSwagger2(document, raw.source);
+    collected.push(...converted.diagnostics);
+    document = toPlainJson(converted.document);
+    const broken = findDanglingRefs(
+      document,
+      'openapi3',
+      raw.source,
+      'The Swagger 2.0 to OpenAPI 3.0 conversion broke this $ref; please report it with the spec.',
+    );
+    if (broken.length > 0) throw new FatalDiagnosticsError(broken);
+  }
+  unparkDataRefs(document);
+
+  return {
+    document: document as OpenApiDocument,
+    dialect: version.dialect,
+    sourceVersion: version.sourceVersion,
+    source: raw.source,
+    hash: hashInput(raw.location, raw.bytes, bundled.files),
+    diagnostics: collected,
+  };
+}
+
+/** Paths under the working directory are shown relative to it; others as they are. */
+function displayLocation(location: string, raw: { location: string; source: string }, cwd: string): string {
+  if (location === raw.location) return raw.source;
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location)) return location;
+  const relative = path.relative(cwd, location);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? location : relative;
+}

@@ -1,0 +1,145 @@
+import type { SpecKind } from './detect-version.js';
+
+/**
+ * Where a `$ref` sits decides whether it is a reference or data. OpenAPI 3.0
+ * says example values are literal ("MUST NOT contain a $ref", §4.7.20 is about
+ * the Example Object, whose `value` is embedded literal data); the same holds
+ * for `default`, `enum`, `const` and extension (`x-*`) values. A `$ref` inside
+ * those is data (okta-management has JSON-Schema documents, `$ref`s included,
+ * as example payloads), so the loader neither follows nor checks it.
+ *
+ * @see https://spec.openapis.org/oas/v3.0.3.html#example-object
+ */
+
+/** Keys whose value is literal data in any object in a keyword position. */
+const DATA_KEYS = new Set(['example', 'default', 'enum', 'const']);
+
+/**
+ * Keys whose object value maps user-chosen names to OpenAPI objects: a child
+ * named `example` or `x-foo` under `properties` is a schema, not a keyword.
+ */
+const NAME_MAP_KEYS = new Set([
+  'properties',
+  'patternProperties',
+  'dependentSchemas',
+  'definitions',
+  '$defs',
+  'schemas',
+  'parameters',
+  'responses',
+  'requestBodies',
+  'securitySchemes',
+  'securityDefinitions',
+  'headers',
+  'links',
+  'callbacks',
+  'pathItems',
+  'encoding',
+  'content',
+  'variables',
+  'webhooks',
+  'mapping',
+  'scopes',
+]);
+
+type Position = 'keyword' | 'names' | 'data' | 'exampleNames' | 'exampleObject';
+
+export interface RefSite {
+  /** Reference tokens of the object that holds the `$ref`. */
+  readonly tokens: readonly string[];
+  /** The object holding `$ref` (mutable: escaping renames the key). */
+  readonly holder: Record<string, unknown>;
+  /** The `$ref` value (usually a string). */
+  readonly value: unknown;
+  /** True when the `$ref` sits inside literal data (example, default, x-*...). */
+  readonly inData: boolean;
+}
+
+/**
+ * Calls `visit` for every object with a `$ref` key in a reference position or
+ * in data, depth first in document order. Objects seen twice (shared by
+ * identity) are walked once; cycles are safe.
+ */
+export function forEachRef(root: unknown, kind: SpecKind, visit: (site: RefSite) => void): void {
+  const seen = new Set<object>();
+  const walk = (node: unknown, position: Position, tokens: string[]): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      const child: Position = position === 'data' ? 'data' : 'keyword';
+      node.forEach((item, i) => walk(item, child, [...tokens, String(i)]));
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (position !== 'names' && position !== 'exampleNames' && '$ref' in record) {
+      visit({ tokens, holder: record, value: record['$ref'], inData: position === 'data' });
+    }
+    for (const [key, value] of Object.entries(record)) {
+      walk(value, childPosition(position, key, value, kind), [...tokens, key]);
+    }
+  };
+  walk(root, 'keyword', []);
+}
+
+function childPosition(position: Position, key: string, value: unknown, kind: SpecKind): Position {
+  switch (position) {
+    case 'data':
+      return 'data';
+    case 'names':
+      return 'keyword';
+    case 'exampleNames':
+      return 'exampleObject';
+    case 'exampleObject':
+      if (key === 'value') return 'data';
+      break;
+  }
+  if (key.startsWith('x-') || DATA_KEYS.has(key)) return 'data';
+  if (key === 'examples') {
+    // JSON Schema `examples` is an array of values; Swagger 2.0 response
+    // `examples` maps a media type to a value; OpenAPI 3 maps names to Example Objects.
+    if (Array.isArray(value) || kind === 'swagger2') return 'data';
+    return 'exampleNames';
+  }
+  if (NAME_MAP_KEYS.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) return 'names';
+  return 'keyword';
+}
+
+/** The key a data `$ref` is parked under while the bundler runs. */
+export const PARKED_REF_KEY = '\u0000openapi-to-mcp:$ref';
+
+/**
+ * Renames every local `$ref` (`#...`) that sits in data to `PARKED_REF_KEY`, in
+ * place, so the bundler neither follows nor fails on it. External data refs
+ * are left alone: multi-file specs often pull example payloads from files.
+ */
+export function parkDataRefs(root: unknown, kind: SpecKind): void {
+  forEachRef(root, kind, (site) => {
+    if (site.inData && typeof site.value === 'string' && site.value.startsWith('#')) {
+      renameKey(site.holder, '$ref', PARKED_REF_KEY);
+    }
+  });
+}
+
+/** Undoes `parkDataRefs` anywhere in the tree, in place. */
+export function unparkDataRefs(root: unknown): void {
+  const seen = new Set<object>();
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (PARKED_REF_KEY in record) renameKey(record, PARKED_REF_KEY, '$ref');
+    Object.values(record).forEach(walk);
+  };
+  walk(root);
+}
+
+/** Renames a key in place, keeping the key order (the output must be stable). */
+function renameKey(record: Record<string, unknown>, from: string, to: string): void {
+  const entries = Object.entries(record);
+  for (const [key] of entries) delete record[key];
+  for (const [key, value] of entries) record[key === from ? to : key] = value;
+}

@@ -1,0 +1,169 @@
+import type { SecuritySchemeDefinition, ToolDefinition } from '../mcp/types.js';
+import { encodeBody, type EncodedBody } from './encode-body.js';
+import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js';
+import { readCappedBody } from './read-capped-body.js';
+import { serializeParameters } from './serialize-parameters.js';
+import { shapeResponse } from './shape-response.js';
+import { errorResult, type ToolResult } from './tool-result.js';
+import { resolveUpstreamCredentials, type CredentialEnv, type CredentialResolution } from './upstream-credentials.js';
+import { UpstreamError } from './upstream-error.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+export interface UpstreamOptions {
+  /** Absolute http(s) URL fixed by configuration; every request stays under its origin and path. */
+  readonly baseUrl: string;
+  /** Covers connecting, waiting and reading the body. Default {@link DEFAULT_TIMEOUT_MS}. */
+  readonly timeoutMs?: number;
+  /** Default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
+  readonly maxResponseBytes?: number;
+  readonly schemes: Readonly<Record<string, SecuritySchemeDefinition>>;
+  readonly env: CredentialEnv;
+  /** For tests. */
+  readonly fetch?: typeof fetch;
+  readonly userAgent?: string;
+}
+
+/**
+ * Parses the configured base URL: an absolute `http:`/`https:` URL without
+ * userinfo, query or fragment, since each would be lost or leak when joined.
+ * Call it at start-up so that a bad configuration fails at once.
+ * @throws {UpstreamError} `invalid_base_url`.
+ */
+export function parseBaseUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch (cause) {
+    throw new UpstreamError('invalid_base_url', 'the upstream base URL is not an absolute URL', { cause });
+  }
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash
+  ) {
+    throw new UpstreamError(
+      'invalid_base_url',
+      'the upstream base URL must be http(s) without credentials, query or fragment',
+    );
+  }
+  return url;
+}
+
+/**
+ * Joins the base URL, an encoded path and an encoded query, and asserts that
+ * the result keeps the base's origin and path prefix (RFC 3986 §5.2.4 dot
+ * segments are already rejected; this is the last line of defence).
+ * @throws {UpstreamError} `invalid_base_url`, `base_url_escape`.
+ */
+export function resolveRequestUrl(baseUrl: string, path: string, query: string): URL {
+  const base = parseBaseUrl(baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const url = new URL(`${base.origin}${prefix}${path}${query === '' ? '' : `?${query}`}`);
+  if (url.origin !== base.origin || (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`))) {
+    throw new UpstreamError('base_url_escape', 'the request path leaves the configured upstream base URL');
+  }
+  return url;
+}
+
+/**
+ * Calls the upstream operation of `tool` with validated arguments and shapes
+ * the response into a tool result. Credentials come only from `options.env`
+ * via the tool's `security`: nothing from the inbound MCP request (in
+ * particular its `Authorization`) is ever forwarded. Redirects are not
+ * followed, so credentials never reach another origin. Errors become
+ * `isError` results whose messages hold neither credentials nor the query.
+ */
+export async function callUpstream(
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  options: UpstreamOptions,
+): Promise<ToolResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  let url: URL;
+  let init: RequestInit;
+  let credentials: CredentialResolution;
+  try {
+    credentials = resolveUpstreamCredentials(tool.security, options.schemes, options.env);
+    ({ url, init } = prepareRequest(tool, args, options, credentials));
+  } catch (error) {
+    if (error instanceof UpstreamError) return errorResult(`Cannot call ${tool.name}: ${error.message}`);
+    throw error;
+  }
+
+  const signal = AbortSignal.timeout(timeoutMs);
+  const where = `${init.method} ${url.origin}${url.pathname}`;
+  try {
+    const response = await (options.fetch ?? fetch)(url, { ...init, signal, redirect: 'manual' });
+    const body = await readCappedBody(response, maxBytes);
+    const result = shapeResponse(tool, {
+      status: response.status,
+      statusText: response.statusText,
+      contentType: response.headers.get('content-type'),
+      location: response.headers.get('location'),
+      body,
+      maxBytes,
+    });
+    if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
+      result.content.push({
+        type: 'text',
+        text: `No upstream credentials are configured; set ${credentials.missing.join(' or ') || 'a supported security scheme'}.`,
+      });
+    }
+    return result;
+  } catch (error) {
+    const reason = signal.aborted ? `timed out after ${timeoutMs} ms` : describe(error);
+    const secrets = credentials.satisfied ? credentials.secrets : [];
+    return errorResult(redact(`Upstream request ${where} failed: ${reason}`, [...secrets, url.search]));
+  }
+}
+
+function prepareRequest(
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  options: UpstreamOptions,
+  credentials: CredentialResolution,
+): { url: URL; init: RequestInit } {
+  const params = serializeParameters(tool.http, args);
+  const body: EncodedBody =
+    tool.http.body === undefined
+      ? { body: undefined }
+      : encodeBody(
+          tool.http.body,
+          Object.hasOwn(args, tool.http.body.argument) ? args[tool.http.body.argument] : undefined,
+        );
+  const query = [params.query];
+  const cookies = [params.cookies];
+  const headers = new Headers(params.headers);
+  headers.set('Accept', tool.http.accept ?? 'application/json');
+  if (options.userAgent !== undefined) headers.set('User-Agent', options.userAgent);
+  if (body.contentType !== undefined) headers.set('Content-Type', body.contentType);
+  if (credentials.satisfied) {
+    for (const [name, value] of Object.entries(credentials.headers)) headers.set(name, value);
+    for (const [name, value] of credentials.query)
+      query.push(`${encodeQueryComponent(name)}=${encodeQueryComponent(value)}`);
+    for (const [name, value] of credentials.cookies) {
+      cookies.push(`${encodeCookieComponent(name, 'a cookie name')}=${encodeCookieComponent(value, `cookie ${name}`)}`);
+    }
+  }
+  const cookie = cookies.filter((c) => c !== '').join('; ');
+  if (cookie !== '') headers.set('Cookie', cookie);
+  const url = resolveRequestUrl(options.baseUrl, params.path, query.filter((q) => q !== '').join('&'));
+  return { url, init: { method: tool.http.method, headers, body: body.body } };
+}
+
+/** The most specific reason a fetch failed (e.g. `ECONNREFUSED`), without URLs from undici. */
+function describe(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : 'unknown error';
+}
+
+function redact(message: string, secrets: readonly string[]): string {
+  return secrets.filter((s) => s.length > 0).reduce((m, s) => m.replaceAll(s, '[redacted]'), message);
+}

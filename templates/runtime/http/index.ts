@@ -1,0 +1,20 @@
+export {
+  callUpstream,
+  parseBaseUrl,
+  resolveRequestUrl,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type UpstreamOptions,
+} from './call-upstream.js';
+export { encodeBody, type EncodedBody } from './encode-body.js';
+export { FILE_PART_SCHEMA, isFilePart, type FilePart } from './file-part.js';
+export { serializeParameters, type SerializedParameters } from './serialize-parameters.js';
+export { shapeResponse, MAX_ERROR_BODY_CHARS, MAX_INLINE_BINARY_BYTES } from './shape-response.js';
+export { errorResult, textResult, type ToolResult } from './tool-result.js';
+export {
+  resolveUpstreamCredentials,
+  type CredentialEnv,
+  type CredentialResolution,
+  type UpstreamCredentials,
+} from './upstream-credentials.js';
+export { UpstreamError, type UpstreamErrorCode } from './upstream-error.js';

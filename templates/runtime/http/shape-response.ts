@@ -1,0 +1,109 @@
+import type { ToolDefinition } from '../mcp/types.js';
+import type { CappedBody } from './read-capped-body.js';
+import { errorResult, textResult, type ToolResult } from './tool-result.js';
+
+/** The parts of an upstream response that shaping needs. */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly contentType: string | null;
+  readonly location: string | null;
+  readonly body: CappedBody;
+  /** The byte limit that truncated the body, for the message. */
+  readonly maxBytes: number;
+}
+
+/** Binary bodies up to this size are also returned as base64. */
+export const MAX_INLINE_BINARY_BYTES = 64 * 1024;
+/** Error bodies are trimmed to this many characters. */
+export const MAX_ERROR_BODY_CHARS = 2048;
+
+const TEXT_TYPES = new Set([
+  'application/xml',
+  'application/javascript',
+  'application/x-www-form-urlencoded',
+  'application/yaml',
+  'application/x-yaml',
+  'application/graphql',
+  'application/x-ndjson',
+]);
+
+/**
+ * Turns an upstream response into a tool result (DESIGN §6):
+ * - 2xx JSON (`application/json`, `+json`, RFC 6839 §3.1): compact JSON text,
+ *   plus `structuredContent` when the tool has an `outputSchema` and the value
+ *   is a JSON object; unparsable JSON is returned as text.
+ * - 2xx text: the text; 2xx binary: a note with type and size, with base64
+ *   when at most {@link MAX_INLINE_BINARY_BYTES}.
+ * - non-2xx (redirects are not followed): `isError` with `HTTP <status> <text>`
+ *   and the body trimmed to {@link MAX_ERROR_BODY_CHARS} characters.
+ * - a truncated 2xx body: `isError`, since partial data must not pass for a result.
+ * Not done: MCP embedded resources for binary content.
+ */
+export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): ToolResult {
+  const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  const mediaType = (res.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const { bytes, truncated } = res.body;
+  const decoded = decodeText(bytes, mediaType, res.contentType);
+
+  if (res.status < 200 || res.status > 299) {
+    const redirect =
+      res.location !== null && res.status >= 300 && res.status < 400
+        ? ` (redirect to ${res.location} not followed)`
+        : '';
+    const detail = decoded === undefined ? binaryNote(mediaType, bytes.byteLength, false) : trimBody(decoded);
+    return errorResult(detail === '' ? `${status}${redirect}` : `${status}${redirect}\n${detail}`);
+  }
+  if (truncated) {
+    const note = `The upstream response (${status}, ${mediaType || 'no content type'}) exceeds the ${res.maxBytes}-byte limit and was truncated.`;
+    return decoded === undefined ? errorResult(note) : errorResult(note, decoded);
+  }
+  if (bytes.byteLength === 0) return textResult(status);
+  if (decoded === undefined) return textResult(binaryNote(mediaType, bytes.byteLength, true, bytes));
+  if (isJson(mediaType)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decoded);
+    } catch {
+      return textResult(decoded);
+    }
+    const result = textResult(JSON.stringify(parsed));
+    if (tool.outputSchema !== undefined && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      result.structuredContent = parsed as Record<string, unknown>;
+    }
+    return result;
+  }
+  return textResult(decoded);
+}
+
+function isJson(mediaType: string): boolean {
+  return mediaType === 'application/json' || mediaType.endsWith('+json');
+}
+
+function isText(mediaType: string): boolean {
+  return (
+    mediaType.startsWith('text/') || isJson(mediaType) || TEXT_TYPES.has(mediaType) || /\+(xml|yaml)$/.test(mediaType)
+  );
+}
+
+/** The body as text, or `undefined` when it is binary (or untyped and not valid UTF-8). */
+function decodeText(bytes: Uint8Array, mediaType: string, contentType: string | null): string | undefined {
+  if (mediaType !== '' && !isText(mediaType)) return undefined;
+  const charset = /;\s*charset="?([^";\s]+)/i.exec(contentType ?? '')?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(charset, { fatal: mediaType === '' }).decode(bytes);
+  } catch {
+    return mediaType === '' ? undefined : new TextDecoder().decode(bytes);
+  }
+}
+
+function binaryNote(mediaType: string, size: number, inline: boolean, bytes?: Uint8Array): string {
+  const note = `Binary response: ${mediaType || 'unknown content type'}, ${size} bytes.`;
+  if (!inline || bytes === undefined || size > MAX_INLINE_BINARY_BYTES) return note;
+  return `${note}\nbase64: ${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
+}
+
+function trimBody(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > MAX_ERROR_BODY_CHARS ? `${trimmed.slice(0, MAX_ERROR_BODY_CHARS)}…` : trimmed;
+}

@@ -1,0 +1,39 @@
+/**
+ * The closed list of reasons a tool call cannot be turned into an upstream
+ * request, or the upstream cannot be reached safely.
+ */
+export type UpstreamErrorCode =
+  /** A path template variable has no value. */
+  | 'missing_path_parameter'
+  /** A path parameter value would change the request path (dot segment, empty segment). */
+  | 'invalid_path_parameter'
+  /** A header or cookie value contains CR, LF or NUL (RFC 9110 §5.5, RFC 6265 §4.1.1). */
+  | 'invalid_header_value'
+  /** An argument has a shape the binding cannot serialize. */
+  | 'invalid_argument'
+  /** A required request body is missing. */
+  | 'missing_body'
+  /** The body argument cannot be encoded with the binding's encoding. */
+  | 'invalid_body'
+  /** A configured credential is unusable; the message names the variable, never the value. */
+  | 'invalid_credential'
+  /** The configured base URL is not an absolute http(s) URL without query or fragment. */
+  | 'invalid_base_url'
+  /** The request URL would leave the configured base URL's origin or path prefix. */
+  | 'base_url_escape';
+
+/**
+ * The single error type of the upstream caller. Messages never contain
+ * argument values that could be secrets, nor credential values.
+ */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+
+  constructor(
+    readonly code: UpstreamErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
