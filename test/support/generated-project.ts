@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -70,4 +70,28 @@ export function runInProject(projectDir: string, bin: string, args: readonly str
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `runCli` without blocking the test worker, so independent specs can run side by side. */
+export function runCliAsync(args: readonly string[]): Promise<CommandResult> {
+  return runAsync(process.execPath, [CLI, ...args], REPO);
+}
+
+export function runInProjectAsync(projectDir: string, bin: string, args: readonly string[]): Promise<CommandResult> {
+  return runAsync(join(projectDir, 'node_modules', '.bin', bin), args, projectDir);
+}
+
+function runAsync(command: string, args: readonly string[], cwd: string): Promise<CommandResult> {
+  return new Promise((resolvePromise) => {
+    const child = execFile(
+      command,
+      [...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolvePromise({ status, stdout, stderr });
+      },
+    );
+    child.stdin?.end();
+  });
 }

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FatalDiagnosticsError } from '../../src/diagnostics.js';
+import { loadDocument } from '../../src/load/index.js';
+
+const SPECS = '/work/shared/specs';
+
+function localRefs(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => localRefs(n, out));
+  else if (node !== null && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else localRefs(v, out);
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!existsSync(SPECS))('real-world specs', () => {
+  const loads: [string, { dialect: '3.0' | '3.1'; sourceVersion: string; paths: number }][] = [
+    ['oai-petstore-expanded.yaml', { dialect: '3.0', sourceVersion: '3.0.0', paths: 2 }],
+    ['oai-petstore-expanded-v2.json', { dialect: '3.0', sourceVersion: '2.0', paths: 2 }],
+    ['oai-petstore-separate/spec/swagger.yaml', { dialect: '3.0', sourceVersion: '2.0', paths: 2 }],
+    ['digitalocean-public/DigitalOcean-public.v2.yaml', { dialect: '3.0', sourceVersion: '3.0.0', paths: 445 }],
+  ];
+  it.each(loads)('%s loads, bundled with local refs only', async (file, want) => {
+    const loaded = await loadDocument(`${SPECS}/${file}`);
+    expect(loaded).toMatchObject({ dialect: want.dialect, sourceVersion: want.sourceVersion });
+    expect(Object.keys(loaded.document['paths'] as object)).toHaveLength(want.paths);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const external = localRefs(loaded.document).filter((r) => !r.startsWith('#'));
+    expect(external).toEqual([]);
+  });
+
+  it('oai-petstore-separate comes out as OpenAPI 3.0 with components', async () => {
+    const loaded = await loadDocument(`${SPECS}/oai-petstore-separate/spec/swagger.yaml`);
+    expect(loaded.document['openapi']).toMatch(/^3\.0\./);
+    expect(loaded.document).toHaveProperty(['paths', '/pets', 'post', 'requestBody', 'content', 'application/json']);
+    expect(loaded.diagnostics).toContainEqual(expect.objectContaining({ code: 'SWAGGER2_CONVERTED' }));
+  });
+
+  it('okta loads, keeping the dangling $refs inside its example values as data', async () => {
+    const loaded = await loadDocument(`${SPECS}/okta-management.yaml`);
+    expect(loaded).toMatchObject({ dialect: '3.0', sourceVersion: '3.0.3' });
+    expect(localRefs(loaded.document).filter((r) => !r.startsWith('#'))).toEqual([]);
+    expect(localRefs(loaded.document)).toContain('#/definitions/base');
+    expect(loaded.diagnostics.every((d) => d.code === 'SPEC_INVALID' && d.severity === 'warning')).toBe(true);
+  });
+
+  it('docusign fails with REF_UNRESOLVED at the place of each dangling $ref', async () => {
+    const error = await loadDocument(`${SPECS}/docusign-esignature.json`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FatalDiagnosticsError);
+    const diagnostics = (error as FatalDiagnosticsError).diagnostics;
+    expect(diagnostics.length).toBeGreaterThan(1);
+    expect(diagnostics.every((d) => d.code === 'REF_UNRESOLVED' && d.severity === 'error')).toBe(true);
+    expect(diagnostics[0]).toMatchObject({ pointer: '/definitions/witness/properties/offlineAttributes' });
+    expect(diagnostics[0]?.message).toContain('#/definitions/offlineAttributes');
+  });
+});
