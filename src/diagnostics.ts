@@ -21,7 +21,6 @@ export const DIAGNOSTIC_CODES = {
   TOOL_NAME_ADJUSTED: 'A tool name was changed to be valid, short enough or unique.',
   PARAMETER_RENAMED: 'Two inputs of one operation share a name; one was renamed.',
   PARAMETER_UNSUPPORTED: 'A parameter cannot be represented and was left out.',
-  BODY_UNSUPPORTED: 'A request body media type cannot be sent; the operation is skipped.',
   WEBHOOK_SKIPPED: 'Webhooks are requests the API sends, not tools; they are skipped.',
   CALLBACK_SKIPPED: 'Callbacks are requests the API sends, not tools; they are skipped.',
   SECURITY_SCHEME_UNKNOWN: 'A security requirement names a scheme that is not declared.',

@@ -1,6 +1,7 @@
 import type { BodyEncoding, JsonSchema } from '../../templates/runtime/mcp/types.js';
+import { FILE_PART_SCHEMA } from '../../templates/runtime/http/file-part.js';
 import { isObject } from './json-schema.js';
-import { resolveObject } from './refs.js';
+import { getAtPointer, resolveObject } from './refs.js';
 import type { SchemaRegistry } from './schema-registry.js';
 
 export interface BodyInput {
@@ -29,7 +30,8 @@ export function collectRequestBody(
   const chosen = [...mediaTypes].sort((a, b) => rank(a) - rank(b))[0] as string;
   const media = content[chosen];
   const encoding = encodingOf(chosen);
-  const rawSchema = isObject(media) && media.schema !== undefined ? media.schema : defaultSchema(encoding);
+  const declared = isObject(media) && media.schema !== undefined ? media.schema : defaultSchema(encoding);
+  const rawSchema = encoding === 'multipart' ? withFileParts(document, declared) : declared;
   const { schema, refs } = registry.convert(rawSchema);
   const description =
     typeof resolved.value.description === 'string' && resolved.value.description.trim() !== ''
@@ -73,4 +75,43 @@ function defaultSchema(encoding: BodyEncoding): unknown {
 function binarySchema(schema: JsonSchema | boolean): JsonSchema {
   const description = typeof schema === 'object' && typeof schema.description === 'string' ? `${schema.description} ` : '';
   return { type: 'string', contentEncoding: 'base64', description: `${description}(base64-encoded bytes)`.trim() };
+}
+
+/**
+ * JSON has no bytes: a multipart property holding a file (`format: binary`,
+ * or 3.1 `contentMediaType`) becomes the runtime's file-part object, base64
+ * content plus optional name and type (templates/runtime/http/file-part.ts).
+ * OpenAPI 3.1 §4.8.14.4 "Considerations for File Uploads".
+ */
+function withFileParts(document: unknown, schema: unknown): unknown {
+  const root = deref(document, schema);
+  if (!isObject(root) || !isObject(root.properties)) return schema;
+  const properties: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(root.properties)) {
+    const resolved = deref(document, property);
+    if (isFileSchema(resolved)) properties[name] = fileSchema(resolved);
+    else if (isObject(resolved) && resolved.type === 'array' && isFileSchema(deref(document, resolved.items))) {
+      properties[name] = { type: 'array', items: fileSchema(deref(document, resolved.items)) };
+    } else properties[name] = property;
+  }
+  return { ...root, properties };
+}
+
+function deref(document: unknown, schema: unknown): unknown {
+  let current = schema;
+  for (let hops = 0; hops < 16 && isObject(current) && typeof current.$ref === 'string'; hops++) {
+    current = getAtPointer(document, current.$ref);
+  }
+  return current;
+}
+
+function isFileSchema(schema: unknown): boolean {
+  if (!isObject(schema)) return false;
+  return (schema.type === 'string' || schema.type === undefined || schema.type === 'file') &&
+    (schema.format === 'binary' || schema.type === 'file' || typeof schema.contentMediaType === 'string');
+}
+
+function fileSchema(schema: unknown): Record<string, unknown> {
+  const description = isObject(schema) && typeof schema.description === 'string' ? schema.description : undefined;
+  return description ? { ...FILE_PART_SCHEMA, description } : { ...FILE_PART_SCHEMA };
 }

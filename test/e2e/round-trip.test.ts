@@ -103,7 +103,8 @@ describe.each(CASES)('$name: generate, build, test, serve', ({ name, spec, calls
   };
 
   it('serves a real MCP client over stdio', async () => {
-    const client = new Client({ name: 'e2e-stdio', version: '1.0.0' });
+    // The 2026-07-28 era over stdio; the HTTP case below uses the 2025-11-25 handshake.
+    const client = new Client({ name: 'e2e-stdio', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
     await client.connect(
       new StdioClientTransport({
         command: process.execPath,
