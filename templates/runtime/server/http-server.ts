@@ -42,6 +42,10 @@ export async function startHttpServer(config: RuntimeConfig, factory: McpServerF
     if (!checkHost(req, res) || !checkOrigin(req, res)) return;
     void mcp(req, res);
   });
+  // Clients may hold a pooled connection idle for a while (the SDK client compiles every output
+  // schema of a large tools/list before its next request); Node's 5 s default then races them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
