@@ -57,7 +57,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       let diagnostics = result.diagnostics;
       let written = 0;
       if (!hasErrors(diagnostics)) {
-        const write = writeProject(opts.out, result.files, { specHash: doc.hash, ...(opts.force ? { force: true } : {}) });
+        const write = writeOrReport(opts.out, result.files, { specHash: doc.hash, ...(opts.force ? { force: true } : {}) });
         diagnostics = [...diagnostics, ...write.diagnostics];
         written = write.written;
       }
@@ -98,12 +98,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
-    }
-    throw error;
+    // Commander exits 0 for --help, --version and `help`; 1 for a bare call or `help <unknown>`: usage errors.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // Last resort: a bug must not reach the user as a stack trace.
+    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n  hint: this is likely a bug in openapi-to-mcp; please report it with the command you ran.\n`);
+    return EXIT.errors;
   }
   return exitCode;
+}
+
+/** `writeProject` reports what it expects; anything it throws (say `-o` names a file) becomes OUTPUT_WRITE_FAILED. */
+function writeOrReport(out: string, files: Parameters<typeof writeProject>[1], options: Parameters<typeof writeProject>[2]): { written: number; diagnostics: readonly Diagnostic[] } {
+  try {
+    return writeProject(out, files, options);
+  } catch (error) {
+    const message = `Could not write ${out}: ${error instanceof Error ? error.message : String(error)}`;
+    return { written: 0, diagnostics: [{ code: 'OUTPUT_WRITE_FAILED', severity: 'error', message, hint: 'Pass -o a folder, or a path that does not exist yet, that you can write to.' }] };
+  }
 }
 
 async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostics: readonly Diagnostic[] }> {

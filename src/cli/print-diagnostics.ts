@@ -6,9 +6,13 @@ export interface PrintOptions {
   readonly verbose: boolean;
 }
 
-/** Colours only on a TTY and never with NO_COLOR (https://no-color.org). */
+/**
+ * Colours only on a TTY and never with NO_COLOR: "when present and not an
+ * empty string (regardless of its value), prevents the addition of ANSI color".
+ * @see https://no-color.org
+ */
 export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
-  return stream.isTTY === true && env.NO_COLOR === undefined;
+  return stream.isTTY === true && !env.NO_COLOR;
 }
 
 const PAINT = { error: '\u001b[31m', warning: '\u001b[33m', info: '\u001b[36m', dim: '\u001b[2m', reset: '\u001b[0m' };

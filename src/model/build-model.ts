@@ -72,7 +72,8 @@ export function buildModel(loaded: LoadedDocument): McpModel {
     tools,
     defs,
     schemes: [...schemes.values()],
-    diagnostics,
+    // Every model diagnostic points into the document the user gave.
+    diagnostics: diagnostics.map((d) => (d.file ? d : { ...d, file: loaded.source })),
   };
 }
 
@@ -96,6 +97,7 @@ export function packageName(title: string): string {
     title
       .toLowerCase()
       .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 60) || 'api'
@@ -121,7 +123,10 @@ function reportWebhooks(document: Record<string, unknown>, diagnostics: Diagnost
   diagnostics.push({
     code: 'WEBHOOK_SKIPPED',
     severity: 'info',
-    message: `${count} webhook${count === 1 ? '' : 's'} describe requests the API sends; they are not tools.`,
+    message:
+      count === 1
+        ? '1 webhook describes requests the API sends; it is not a tool.'
+        : `${count} webhooks describe requests the API sends; they are not tools.`,
     pointer: '/webhooks',
   });
 }

@@ -43,11 +43,13 @@ const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema | boolean {
   if (typeof schema === 'boolean') return schema;
   if (!isObject(schema)) return {};
-  if (typeof schema.$ref === 'string') return convertRef(schema, ctx);
+  if (typeof schema.$ref === 'string' && ctx.dialect === '3.0') return convertRef30(schema, ctx);
 
   const out: Record<string, unknown> = {};
+  // 3.1 (JSON Schema 2020-12 §8.2.3.1): a `$ref` applies beside its siblings; keep them all.
+  if (typeof schema.$ref === 'string') out.$ref = `#/$defs/${ctx.refName(schema.$ref)}`;
   for (const [key, value] of Object.entries(schema)) {
-    if (key.startsWith('x-') || DROPPED_KEYWORDS.has(key)) continue;
+    if (key === '$ref' || key.startsWith('x-') || DROPPED_KEYWORDS.has(key)) continue;
     if (SCHEMA_MAPS.includes(key) && isObject(value)) {
       out[key] = mapValues(value, (v) => convertSchema(v, ctx));
     } else if (SCHEMA_VALUES.includes(key)) {
@@ -68,17 +70,10 @@ export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema 
   return out;
 }
 
-/** JSON Schema 2020-12 §8.2.3.1: `$ref` with siblings is allowed; OpenAPI 3.0 ignored siblings, so we drop them there. */
-function convertRef(schema: Record<string, unknown>, ctx: ConvertContext): JsonSchema {
+/** OpenAPI 3.0.3 "Reference Object": properties beside a `$ref` "SHALL be ignored"; `nullable` is honoured as the one common exception. */
+function convertRef30(schema: Record<string, unknown>, ctx: ConvertContext): JsonSchema {
   const ref = `#/$defs/${ctx.refName(schema.$ref as string)}`;
-  if (ctx.dialect === '3.0') {
-    return schema.nullable === true ? { anyOf: [{ $ref: ref }, { type: 'null' }] } : { $ref: ref };
-  }
-  const rest: Record<string, unknown> = { $ref: ref };
-  for (const key of ['description', 'title', 'default', 'deprecated', 'readOnly', 'writeOnly']) {
-    if (schema[key] !== undefined) rest[key] = schema[key];
-  }
-  return rest;
+  return schema.nullable === true ? { anyOf: [{ $ref: ref }, { type: 'null' }] } : { $ref: ref };
 }
 
 function convertDiscriminator(value: Record<string, unknown>, ctx: ConvertContext): Record<string, unknown> {

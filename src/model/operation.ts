@@ -99,7 +99,7 @@ export function operationToTool(
 
 /** MCP 2025-11-25 "ToolAnnotations": hints from HTTP method semantics (RFC 9110 §9.2). */
 export function annotationsFor(method: HttpMethod, title: string | undefined): ToolAnnotations {
-  const safe = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+  const safe = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'TRACE';
   return {
     ...(title ? { title } : {}),
     readOnlyHint: safe,

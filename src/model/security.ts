@@ -9,7 +9,9 @@ import type { SecuritySchemeModel } from './types.js';
  * Security requirements stay OR-of-AND exactly as OpenAPI states them
  * (OpenAPI 3.1 §4.8.30): `security: []` (or an empty object among the
  * alternatives) means the operation is public; an absent `security` means
- * the document default.
+ * the document default. An alternative naming an undeclared scheme is
+ * dropped, unless none would be left: then they are all kept (and cannot be
+ * satisfied), since dropping them would make the operation public.
  */
 export function securityOf(
   operation: Record<string, unknown>,
@@ -23,26 +25,34 @@ export function securityOf(
   const at = own ? `${operationPointer}/security` : '/security';
   if (!Array.isArray(raw)) return { security: [], source: 'none' };
   const alternatives: SecurityRequirement[] = [];
+  const unknown: { requirement: SecurityRequirement; scheme: string; at: string }[] = [];
   raw.forEach((requirement, i) => {
     if (!isObject(requirement)) return;
     const and = Object.entries(requirement).map(([scheme, scopes]) => ({
       scheme,
       scopes: Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [],
     }));
-    const unknown = and.find((r) => !schemes.has(r.scheme));
-    if (unknown) {
-      diagnostics.push({
-        code: 'SECURITY_SCHEME_UNKNOWN',
-        severity: 'warning',
-        message: `Security requirement names "${unknown.scheme}", which is not in components.securitySchemes; that alternative is dropped.`,
-        pointer: `${at}/${i}`,
-        hint: 'Declare the scheme under components.securitySchemes or fix the name.',
-      });
-      return;
-    }
-    alternatives.push(and);
+    const missing = and.find((r) => !schemes.has(r.scheme));
+    if (missing) unknown.push({ requirement: and, scheme: missing.scheme, at: `${at}/${i}` });
+    else alternatives.push(and);
   });
+  // Dropping every alternative would leave `[]`, which means public: keep them instead, so calls fail closed.
+  const keepUnknown = alternatives.length === 0 && unknown.length > 0;
+  for (const u of unknown) {
+    // A document default is shared by many operations: report it once.
+    if (diagnostics.some((d) => d.code === 'SECURITY_SCHEME_UNKNOWN' && d.pointer === u.at)) continue;
+    diagnostics.push({
+      code: 'SECURITY_SCHEME_UNKNOWN',
+      severity: 'warning',
+      message: keepUnknown
+        ? `Security requirement names "${u.scheme}", which is not in components.securitySchemes; no other alternative is left, so it is kept and calls fail until the scheme is declared.`
+        : `Security requirement names "${u.scheme}", which is not in components.securitySchemes; that alternative is dropped.`,
+      pointer: u.at,
+      hint: 'Declare the scheme under components.securitySchemes or fix the name.',
+    });
+  }
   const source = own ? 'operation' : 'document';
+  if (keepUnknown) return { security: unknown.map((u) => u.requirement), source };
   // An empty alternative makes authentication optional: the operation is public.
   if (alternatives.some((a) => a.length === 0)) return { security: [], source };
   return { security: alternatives, source };

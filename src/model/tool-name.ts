@@ -20,11 +20,11 @@ export interface NamedTool {
 }
 
 /**
- * Names every operation. A name depends only on its own operation, never on
- * which other operations exist or their order, so regenerating after the spec
- * changes keeps every surviving tool's name: an operation whose operationId is
- * already a valid name owns it; any other name that collides carries a short
- * hash of its own `METHOD /path`.
+ * Names every operation, independently of their order. An operation whose
+ * operationId is already a valid name, used by no other operationId, owns it:
+ * adding operations never renames it. Any other name that collides carries a
+ * short hash of its own `METHOD /path`, so it changes only when a collision
+ * appears or goes away.
  */
 export function nameTools(candidates: readonly NameCandidate[]): NamedTool[] {
   const drafts = candidates.map((c) => {
@@ -42,14 +42,16 @@ export function nameTools(candidates: readonly NameCandidate[]): NamedTool[] {
     const collides = (counts.get(d.base) ?? 0) > 1;
     const ownsIt = d.exact && owners.get(d.base) === 1;
     const name = collides && !ownsIt ? withSuffix(d.base, d.c.key) : d.base;
+    // A name derived from method + path is reported too when it had to change (DESIGN §3).
+    const label = d.wanted ?? fromMethodAndPath(d.c.key);
     const adjusted =
-      d.wanted === undefined
+      name === label
         ? undefined
-        : name !== d.wanted
-          ? collides && !ownsIt
-            ? `"${d.wanted}" is used by another operation`
-            : `"${d.wanted}" is not a valid MCP tool name`
-          : undefined;
+        : collides && !ownsIt
+          ? `"${label}" is used by another operation`
+          : label.length > MAX
+            ? `"${label}" is longer than ${MAX} characters`
+            : `"${label}" is not a valid MCP tool name`;
     return adjusted ? { key: d.c.key, name, adjusted } : { key: d.c.key, name };
   });
   // Two suffixed names can still meet only on a hash collision; make the result unique anyway.
@@ -65,6 +67,8 @@ export function nameTools(candidates: readonly NameCandidate[]): NamedTool[] {
 function sanitize(raw: string): string {
   const cleaned = raw
     .normalize('NFKD')
+    // NFKD splits `é` into `e` + a combining accent; drop the accent, keep the letter.
+    .replace(/\p{M}+/gu, '')
     .replace(/[^A-Za-z0-9_.-]+/g, '_')
     .replace(/_+/g, '_')
     .replace(/^_+|_+$/g, '');

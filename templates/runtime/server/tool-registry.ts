@@ -29,7 +29,7 @@ export function prepareTools(app: AppDefinition): PreparedTool[] {
 
 function lazySchema(schema: JsonSchema): StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> {
   let compiled: StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> | undefined;
-  const get = () => (compiled ??= fromJsonSchema<Record<string, unknown>>(schema as Record<string, unknown> as never));
+  const get = () => (compiled ??= compileOrAccept(schema));
   return {
     '~standard': {
       version: 1,
@@ -38,4 +38,25 @@ function lazySchema(schema: JsonSchema): StandardSchemaWithJSON<Record<string, u
       validate: (data: unknown) => get()['~standard'].validate(data),
     },
   } as StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+}
+
+/**
+ * Some real specs carry schemas Ajv cannot compile (draft 2019-09 `$recursiveRef`, regexes that
+ * are invalid in Unicode mode). Refusing every call to such a tool helps nobody: the arguments are
+ * still serialized defensively, so validation falls back to accepting, and says so once on stderr.
+ */
+function compileOrAccept(schema: JsonSchema): StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> {
+  try {
+    return fromJsonSchema<Record<string, unknown>>(schema as Record<string, unknown> as never);
+  } catch (error) {
+    process.stderr.write(`${JSON.stringify({ level: 'warn', msg: 'schema not validated: it does not compile', error: (error as Error).message })}\n`);
+    return {
+      '~standard': {
+        version: 1,
+        vendor: 'openapi-to-mcp',
+        jsonSchema: { input: () => schema as Record<string, unknown>, output: () => schema as Record<string, unknown> },
+        validate: (data: unknown) => ({ value: data as Record<string, unknown> }),
+      },
+    } as StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+  }
 }
