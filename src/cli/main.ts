@@ -52,7 +52,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       const doc = loaded as LoadedDocument;
       const progress = startProgress(io, `generating from ${spec}`);
-      const result = await generateFromDocument(doc, { specLabel: spec, ...(opts.name ? { packageName: opts.name } : {}) });
+      const result = await generateFromDocument(doc, { specLabel: specLabel(spec), ...(opts.name ? { packageName: opts.name } : {}) });
       progress();
       let diagnostics = result.diagnostics;
       let written = 0;
@@ -134,3 +134,10 @@ function startProgress(io: Io, label: string): () => void {
 }
 
 
+
+/** How the generated README names the spec: the file name only, so output does not depend on the working directory. */
+function specLabel(spec: string): string {
+  if (spec === '-') return '<stdin>';
+  if (/^https?:\/\//i.test(spec)) return spec;
+  return spec.split(/[\\/]/).pop() || spec;
+}
