@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { EmittedFile } from '../emit/emit-project.js';
 import { GENERATOR_VERSION } from '../emit/versions.js';
@@ -81,7 +81,8 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
     rmSync(stage, { recursive: true, force: true });
   }
   // Generated files of operations that no longer exist go; files the generator never wrote stay.
-  const removed = Object.keys(previous?.files ?? {}).filter((path) => !(path in lock.files));
+  // The old lock file is on disk and so not trusted: only plain relative paths inside the project are removed.
+  const removed = Object.keys(previous?.files ?? {}).filter((path) => !(path in lock.files) && isInside(path));
   for (const path of removed) rmSync(join(out, path), { force: true });
   return { written: all.length, removed, diagnostics: [] };
 }
@@ -97,4 +98,8 @@ function readLock(out: string): Lock | undefined {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+function isInside(path: string): boolean {
+  return !isAbsolute(path) && !path.split(/[\\/]/).includes('..') && !path.includes('\0');
 }
