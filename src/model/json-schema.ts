@@ -16,6 +16,8 @@ export interface ConvertContext {
   readonly dialect: '3.0' | '3.1';
   /** Maps a local `$ref` (`#/components/schemas/Pet`) to its `$defs` name and records the use. */
   readonly refName: (ref: string) => string;
+  /** The local ref of the component being converted: the target of a draft 2019-09 `$recursiveRef: "#"` inside it. */
+  readonly recursiveRoot?: string;
 }
 
 /** OpenAPI-only or token-costly keywords that carry nothing a validator or a model needs. */
@@ -49,7 +51,13 @@ export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema 
   // 3.1 (JSON Schema 2020-12 §8.2.3.1): a `$ref` applies beside its siblings; keep them all.
   if (typeof schema.$ref === 'string') out.$ref = `#/$defs/${ctx.refName(schema.$ref)}`;
   for (const [key, value] of Object.entries(schema)) {
-    if (key === '$ref' || key.startsWith('x-') || DROPPED_KEYWORDS.has(key)) continue;
+    if (key === '$ref' || key.startsWith('x-') || DROPPED_KEYWORDS.has(key) || key === '$recursiveAnchor') continue;
+    if (key === '$recursiveRef') {
+      // Draft 2019-09 §8.2.4.2 (openai-api): with each component under `$defs`, `#` would name the tool's
+      // root, so the ref points at the component that declared `$recursiveAnchor`; elsewhere it is dropped.
+      if (value === '#' && ctx.recursiveRoot !== undefined) out.$ref = `#/$defs/${ctx.refName(ctx.recursiveRoot)}`;
+      continue;
+    }
     if (SCHEMA_MAPS.includes(key) && isObject(value)) {
       out[key] = mapValues(value, (v) => convertSchema(v, ctx));
     } else if (SCHEMA_VALUES.includes(key)) {
@@ -66,7 +74,10 @@ export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema 
       out[key] = value;
     }
   }
-  if (ctx.dialect === '3.0') fixDialect30(schema, out);
+  fixExclusiveBounds(schema, out);
+  // An empty `enum` admits no value at all (discord-api); it is a spec slip, and Ajv refuses to compile it.
+  if (Array.isArray(out.enum) && out.enum.length === 0) delete out.enum;
+  if (ctx.dialect === '3.0') fixNullable30(schema, out);
   return out;
 }
 
@@ -86,8 +97,11 @@ function convertDiscriminator(value: Record<string, unknown>, ctx: ConvertContex
   return out;
 }
 
-/** OpenAPI 3.0 §4.7.24: `nullable` and boolean `exclusiveMinimum`/`exclusiveMaximum` (draft-04 style). */
-function fixDialect30(source: Record<string, unknown>, out: Record<string, unknown>): void {
+/**
+ * Boolean `exclusiveMinimum`/`exclusiveMaximum` (draft-04 style, OpenAPI 3.0 §4.7.24) become the
+ * numeric 2020-12 form. Applied to 3.1 documents too: some (openai-api) still write the 3.0 form.
+ */
+function fixExclusiveBounds(source: Record<string, unknown>, out: Record<string, unknown>): void {
   for (const [bound, exclusive] of [
     ['minimum', 'exclusiveMinimum'],
     ['maximum', 'exclusiveMaximum'],
@@ -100,6 +114,10 @@ function fixDialect30(source: Record<string, unknown>, out: Record<string, unkno
       }
     }
   }
+}
+
+/** OpenAPI 3.0 §4.7.24 `nullable`: JSON Schema says it with a `null` type. */
+function fixNullable30(source: Record<string, unknown>, out: Record<string, unknown>): void {
   if (source.nullable !== true) return;
   if (typeof out.type === 'string') {
     out.type = [out.type, 'null'];

@@ -22,10 +22,11 @@ export class SchemaRegistry {
   }
 
   /** Converts a schema found in an operation; returns it with the refs it uses directly. */
-  convert(schema: unknown): { schema: JsonSchema | boolean; refs: Set<string> } {
+  convert(schema: unknown, recursiveRoot?: string): { schema: JsonSchema | boolean; refs: Set<string> } {
     const refs = new Set<string>();
     const converted = convertSchema(schema, {
       dialect: this.dialect,
+      ...(recursiveRoot !== undefined ? { recursiveRoot } : {}),
       refName: (ref) => {
         const name = this.nameOf(ref);
         refs.add(name);
@@ -54,7 +55,7 @@ export class SchemaRegistry {
     if (!entry) {
       const ref = this.refOf(name);
       const target = ref === undefined ? undefined : getAtPointer(this.document, ref);
-      entry = this.convert(target === undefined ? {} : target);
+      entry = this.convert(target === undefined ? {} : target, ref);
       this.converted.set(name, entry);
     }
     return entry;
