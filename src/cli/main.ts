@@ -45,12 +45,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--verbose', 'also print info diagnostics')
     .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; json?: boolean; verbose?: boolean }) => {
       const loaded = await load(spec, io);
-      if ('diagnostics' in loaded && !('document' in loaded)) {
+      if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
         exitCode = EXIT.errors;
         return;
       }
-      const doc = loaded as LoadedDocument;
+      const doc = loaded;
       const progress = startProgress(io, `generating from ${spec}`);
       const result = await generateFromDocument(doc, { specLabel: specLabel(spec), ...(opts.name ? { packageName: opts.name } : {}) });
       progress();

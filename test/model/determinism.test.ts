@@ -5,6 +5,7 @@ import { buildModel } from '../../src/model/build-model.js';
 import type { McpModel } from '../../src/model/types.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shuffle } from './literal-document.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const FIXTURES = [
@@ -62,15 +63,3 @@ describe('determinism', () => {
     expect(names).toEqual([...names].sort());
   });
 });
-
-/** Deterministic Fisher-Yates (a small LCG), so a failure reproduces. */
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}

@@ -46,3 +46,15 @@ const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export async function modelOfFixture(name: string): Promise<McpModel> {
   return buildModel(await loadDocument(path.join(fixtures, name)));
 }
+
+/** Deterministic Fisher-Yates (a small LCG), so a failure reproduces. */
+export function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}

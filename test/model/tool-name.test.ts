@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nameTools, TOOL_NAME_PATTERN, type NameCandidate, type NamedTool } from '../../src/model/tool-name.js';
-import { model, modelOfFixture, operation } from './literal-document.js';
+import { model, modelOfFixture, operation, shuffle } from './literal-document.js';
 
 const LONG_ID = 'generateTheQuarterlyRevenueReportForEveryRegionIncludingForecastsAndTotals'; // 74 characters
 
@@ -136,15 +136,3 @@ describe('tool names in the model', () => {
     expect(built.tools.map((t) => [t.name, t.operationId])).toEqual([['get_x', 'get x']]);
   });
 });
-
-/** Deterministic Fisher-Yates (a small LCG), so a failure reproduces. */
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
