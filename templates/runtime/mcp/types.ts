@@ -100,11 +100,44 @@ export interface ToolDefinition {
   readonly defs: readonly string[];
   readonly annotations: ToolAnnotations;
   readonly http: HttpBinding;
-  /** OR of ANDs, with the document default already applied; `[]` means public. */
+  /** Upstream: OR of ANDs, with the document default already applied; `[]` means public. */
   readonly security: readonly SecurityRequirement[];
+  /** Inbound: who may call this tool through the MCP server. */
+  readonly access: ToolAccess;
   readonly tags: readonly string[];
   /** JSON pointer of the operation in the source document. */
   readonly source: string;
+}
+
+/**
+ * Who may call a tool (DESIGN.md §5). Computed by the generator from the
+ * operation's `security` (oauth2 / openIdConnect scopes, after the config's
+ * scope mapping) and from role rules (config `roles:`, `x-mcp-roles`).
+ */
+export interface ToolAccess {
+  /**
+   * MCP scopes as OR of AND: the caller must hold every scope of at least one
+   * alternative (scope hierarchies applied). Each alternative is sorted and
+   * the list is de-duplicated. `[[]]` means any authenticated caller; never empty.
+   */
+  readonly scopes: readonly (readonly string[])[];
+  /** When present, the caller must hold at least one of these roles. Sorted. */
+  readonly roles?: readonly string[];
+}
+
+/** Server-wide authorization data (the per-tool part is `ToolDefinition.access`). */
+export interface AuthorizationDefinition {
+  /** Every scope some tool needs, sorted: RFC 9728 `scopes_supported` (never `offline_access`). */
+  readonly scopesSupported: readonly string[];
+  /**
+   * Scope hierarchy, transitively closed by the generator: a granted key also
+   * grants every scope in its list (`pets:write` -> [`pets:read`]).
+   */
+  readonly scopeImplies: { readonly [scope: string]: readonly string[] };
+  /** Claim path of the caller's roles when `OAUTH_ROLES_CLAIM` is unset (config `authorization.rolesClaim`). */
+  readonly rolesClaim?: string;
+  /** `filter`: `tools/list` shows each caller only the tools it may call (default); `all`: every tool. */
+  readonly toolsList: 'filter' | 'all';
 }
 
 /** How the server obtains upstream credentials for one OpenAPI security scheme. */
@@ -154,4 +187,5 @@ export interface AppDefinition {
   readonly defs: { readonly [name: string]: JsonSchema | boolean };
   /** Upstream credential sources, by OpenAPI security scheme name. */
   readonly schemes: { readonly [name: string]: SecuritySchemeDefinition };
+  readonly authorization: AuthorizationDefinition;
 }
