@@ -56,6 +56,13 @@ export class TableEmitter {
         declarationKind: VariableDeclarationKind.Const,
         declarations: [{ name: 'schemes', initializer: `${literal(schemes)} satisfies AppDefinition['schemes']` }],
       });
+      file.addVariableStatement({
+        isExported: true,
+        declarationKind: VariableDeclarationKind.Const,
+        declarations: [
+          { name: 'authorization', initializer: `${literal(model.authorization)} satisfies AppDefinition['authorization']` },
+        ],
+      });
     });
   }
 

@@ -1,7 +1,9 @@
 import type { JsonSchema, ServerDefinition } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
+import type { GeneratorConfig } from '../config/types.js';
 import type { LoadedDocument } from '../load/loaded-document.js';
+import { accessOf, authorizationOf, scopesOf } from './access.js';
 import { isObject } from './json-schema.js';
 import { HTTP_METHODS, operationToTool } from './operation.js';
 import { resolveObject } from './refs.js';
@@ -12,7 +14,7 @@ import { nameTools } from './tool-name.js';
 import type { McpModel, ToolModel } from './types.js';
 
 /** LoadedDocument -> McpModel. Pure: no I/O, same input, same output. */
-export function buildModel(loaded: LoadedDocument): McpModel {
+export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {}): McpModel {
   const document = loaded.document as Record<string, unknown>;
   const diagnostics: Diagnostic[] = [];
   const registry = new SchemaRegistry(document, loaded.dialect);
@@ -60,7 +62,8 @@ export function buildModel(loaded: LoadedDocument): McpModel {
         pointer: draft.source,
       });
     }
-    return { name: named.name, ...draft };
+    const access = accessOf(scopesOf(draft.security, schemes, config.scopes), []);
+    return { name: named.name, ...draft, access };
   });
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -72,6 +75,7 @@ export function buildModel(loaded: LoadedDocument): McpModel {
     tools,
     defs,
     schemes: [...schemes.values()],
+    authorization: authorizationOf(tools, config),
     // Every model diagnostic points into the document the user gave.
     diagnostics: diagnostics.map((d) => (d.file ? d : { ...d, file: loaded.source })),
   };

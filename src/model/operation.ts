@@ -92,6 +92,8 @@ export function operationToTool(
     },
     security,
     securitySource: source,
+    // Filled in by buildModel once the configuration's scope mapping and role rules are applied.
+    access: { scopes: [[]] },
     tags: Array.isArray(operation.tags) ? operation.tags.filter((t): t is string => typeof t === 'string') : [],
     source: operationPointer,
   };

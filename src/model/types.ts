@@ -1,4 +1,5 @@
 import type {
+  AuthorizationDefinition,
   JsonSchema,
   SecuritySchemeDefinition,
   ServerDefinition,
@@ -32,5 +33,6 @@ export interface McpModel {
   /** Shared `$defs` used by the tools, keyed by name (sorted). */
   readonly defs: Readonly<Record<string, JsonSchema | boolean>>;
   readonly schemes: readonly SecuritySchemeModel[];
+  readonly authorization: AuthorizationDefinition;
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -10,11 +10,12 @@ const tool = (name: string, inputSchema: ToolDefinition['inputSchema']): ToolDef
   annotations: {},
   http: { method: 'GET', path: '/x', parameters: [] },
   security: [],
+  access: { scopes: [[]] },
   tags: [],
   source: '/paths/~1x/get',
 });
 
-const app = (tools: ToolDefinition[]): AppDefinition => ({ server: { name: 's', version: '1' }, tools, defs: {}, schemes: {} });
+const app = (tools: ToolDefinition[]): AppDefinition => ({ server: { name: 's', version: '1' }, tools, defs: {}, schemes: {}, authorization: { scopesSupported: [], scopeImplies: {}, toolsList: 'filter' } });
 
 describe('prepareTools', () => {
   it('validates arguments against a schema that compiles', async () => {

@@ -6,5 +6,5 @@ import { buildModel } from '../../src/model/build-model.js';
 export async function appFromSpec(spec: string): Promise<AppDefinition> {
   const model = buildModel(await loadDocument(spec));
   const schemes = Object.fromEntries(model.schemes.filter((s) => s.upstream).map((s) => [s.name, s.upstream!]));
-  return { server: model.server, tools: model.tools, defs: model.defs, schemes };
+  return { server: model.server, tools: model.tools, defs: model.defs, schemes, authorization: model.authorization };
 }

@@ -92,6 +92,7 @@ export function tool(http: Partial<HttpBinding>, extra: Partial<ToolDefinition> 
     annotations: {},
     http: { method: 'GET', path: '/pets', parameters: [], ...http },
     security: [],
+    access: { scopes: [[]] },
     tags: [],
     source: '#/paths/~1pets/get',
     ...extra,
