@@ -1,0 +1,46 @@
+/** Who is calling: the result of authenticating one request. Never holds the credential itself. */
+export interface Principal {
+  /** `sub` of the token, or the subject an API key is issued to. */
+  readonly subject: string;
+  /** `client_id` (RFC 9068 §2.2) or `azp`, when known. */
+  readonly clientId?: string;
+  /** Granted scopes as sent (`scope` string or `scp` array); hierarchies are applied by the guard. */
+  readonly scopes: readonly string[];
+  /** Roles carried by the credential itself (API keys). For tokens, roles come from `claims` via the roles claim. */
+  readonly roles?: readonly string[];
+  /** Verified claims (JWT payload or introspection response). Empty for API keys. */
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** Expiry, seconds since the epoch, when known. */
+  readonly expiresAt?: number;
+  readonly via: 'jwt' | 'introspection' | 'api-key' | 'stdio' | 'none';
+}
+
+/** Verifies one bearer credential. Implementations never log or echo it. */
+export interface TokenVerifier {
+  /** Resolves the principal, or rejects with `InvalidTokenError` or `AuthUnavailableError`. */
+  verify(token: string): Promise<Principal>;
+}
+
+/**
+ * The credential is missing its mark: bad signature, wrong issuer or
+ * audience, expired, malformed, unknown key... Answered with 401 and
+ * `error="invalid_token"` (RFC 6750 §3.1). `description` is safe to send:
+ * it never contains the token or any part of it.
+ */
+export class InvalidTokenError extends Error {
+  constructor(readonly description: string) {
+    super(description);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+/**
+ * The server cannot decide (JWKS, metadata or introspection endpoint not
+ * reachable). Fail closed: 503, no access; the next request tries again.
+ */
+export class AuthUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthUnavailableError';
+  }
+}
