@@ -21,6 +21,12 @@ export interface RuntimeConfig {
   readonly upstreamTimeoutMs: number;
   readonly upstreamMaxResponseBytes: number;
   readonly maxRequestBodyBytes: number;
+  /** MCP_TOOLS_LIST: `filter` shows each caller only what it may call; unset means the generated default. */
+  readonly toolsList?: 'filter' | 'all';
+  /** OAUTH_ROLES_CLAIM (preset or claim path); unset means the generated default. */
+  readonly rolesClaim?: string;
+  /** MCP_ROLES: over stdio, the roles of the local user, so role rules apply there too. */
+  readonly stdioRoles: readonly string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -56,6 +62,9 @@ export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 600_000),
     upstreamMaxResponseBytes: integer(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     maxRequestBodyBytes: integer(env, 'MCP_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    ...(env.MCP_TOOLS_LIST?.trim() ? { toolsList: oneOf(env, 'MCP_TOOLS_LIST', ['filter', 'all'] as const, 'filter') } : {}),
+    ...(env.OAUTH_ROLES_CLAIM?.trim() ? { rolesClaim: env.OAUTH_ROLES_CLAIM.trim() } : {}),
+    stdioRoles: list(env.MCP_ROLES) ?? [],
   });
 }
 
