@@ -37,8 +37,10 @@ const SCAFFOLD: readonly [string, string][] = [
   ['.dockerignore', 'dockerignore.hbs'],
   ['vitest.config.ts', 'vitest.config.ts.hbs'],
   ['src/index.ts', 'index.ts.hbs'],
+  ['src/hash-key.ts', 'hash-key.ts.hbs'],
   ['src/server.ts', 'server.ts.hbs'],
   ['test/server.test.ts', 'server.test.ts.hbs'],
+  ['test/auth.test.ts', 'auth.test.ts.hbs'],
   ['test/upstream-stub.ts', 'upstream-stub.ts.hbs'],
 ];
 
@@ -46,6 +48,8 @@ const SCAFFOLD: readonly [string, string][] = [
 export function planProject(model: McpModel, options: ResolvedOptions, runtimeFiles: readonly string[]): ProjectPlan {
   const files: PlannedFile[] = [
     ...SCAFFOLD.map(([path, template]): PlannedFile => ({ path, owner: 'generator', source: { kind: 'template', template } })),
+    // Created once, then the user's: regeneration never overwrites it.
+    { path: 'src/policy.ts', owner: 'user', source: { kind: 'template', template: 'policy.ts.hbs' } },
     ...runtimeFiles.map((file): PlannedFile => ({ path: `src/runtime/${file}`, owner: 'generator', source: { kind: 'runtime', file } })),
     { path: 'src/generated/server.gen.ts', owner: 'generator', source: { kind: 'server-table' } },
     { path: 'src/generated/schemas.gen.ts', owner: 'generator', source: { kind: 'schemas-table' } },
