@@ -6,6 +6,7 @@ import { generateFromDocument } from '../generate.js';
 import { loadDocument } from '../load/index.js';
 import type { LoadedDocument } from '../load/loaded-document.js';
 import { buildModel } from '../model/build-model.js';
+import { lintSecurity, strictLint } from '../model/lint.js';
 import { writeProject } from '../write/write-project.js';
 import { formatTable, inspectRows } from './inspect-table.js';
 import { formatDiagnostics, useColor } from './print-diagnostics.js';
@@ -41,9 +42,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('-o, --out <dir>', 'the project folder to write')
     .option('--name <package>', 'npm package name of the generated project')
     .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
+    .option('--strict', 'treat security lint warnings as errors (nothing is written)')
     .option('--json', 'print the result and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; strict?: boolean; json?: boolean; verbose?: boolean }) => {
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
@@ -54,7 +56,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const progress = startProgress(io, `generating from ${spec}`);
       const result = await generateFromDocument(doc, { specLabel: specLabel(spec), ...(opts.name ? { packageName: opts.name } : {}) });
       progress();
-      let diagnostics = result.diagnostics;
+      let diagnostics = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
       let written = 0;
       if (!hasErrors(diagnostics)) {
         const write = writeOrReport(opts.out, result.files, { specHash: doc.hash, ...(opts.force ? { force: true } : {}) });
@@ -70,9 +72,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('inspect')
     .description('show the plan for <spec>: one row per tool with its method, path and required scopes')
     .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON), a URL, or -')
+    .option('--strict', 'treat security lint warnings as errors (exit 1)')
     .option('--json', 'print the plan and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { strict?: boolean; json?: boolean; verbose?: boolean }) => {
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
@@ -80,7 +83,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       const model = buildModel(loaded);
-      const diagnostics = [...loaded.diagnostics, ...model.diagnostics];
+      const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));
+      const all = [...loaded.diagnostics, ...model.diagnostics, ...lint];
+      const diagnostics = opts.strict ? strictLint(all) : all;
       if (opts.json) {
         io.stdout.write(`${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`);
       } else {
