@@ -24,10 +24,11 @@ const schemesAt = (tokenUrl: string): Record<string, SecuritySchemeDefinition> =
 const needs = (scheme: string, ...scopes: string[]): ToolDefinition => tool({}, { security: [[{ scheme, scopes }]] });
 
 /** Options with one UpstreamAuth (one token cache), as a server creates them once. */
-function server(env: Record<string, string>, extra: { now?: () => number; tokenUrl?: string } = {}): UpstreamOptions {
+function server(env: Record<string, string>, extra: { now?: () => number; tokenUrl?: string; timeoutMs?: number } = {}): UpstreamOptions {
   const schemes = schemesAt(extra.tokenUrl ?? `${tokens.origin}/token`);
   const baseUrl = `${upstream.origin}/api/v1`;
-  return { baseUrl, schemes, env, auth: createUpstreamAuth(schemes, env, { baseUrl, ...(extra.now ? { now: extra.now } : {}) }) };
+  const { tokenUrl: _, ...authOptions } = extra;
+  return { baseUrl, schemes, env, auth: createUpstreamAuth(schemes, env, { baseUrl, ...authOptions }) };
 }
 
 const bearerSeen = () => upstream.received.map((r) => r.headers.authorization);
@@ -82,6 +83,18 @@ describe('OAuth 2.0 client credentials for the upstream (RFC 6749 §4.4)', () =>
     const options = server(CLIENT, { now: () => now });
     await callUpstream(needs('pets'), {}, options);
     now += 53_000; // 60 s minus a 6 s margin: still fresh
+    await callUpstream(needs('pets'), {}, options);
+    now += 2_000;
+    await callUpstream(needs('pets'), {}, options);
+    expect(bearerSeen()).toEqual(['Bearer cc-1', 'Bearer cc-1', 'Bearer cc-2']);
+  });
+
+  it('keeps a token without expires_in for 5 minutes less a 30 s margin', async () => {
+    let now = 1_000_000;
+    tokens.expiresIn = undefined;
+    const options = server(CLIENT, { now: () => now });
+    await callUpstream(needs('pets'), {}, options);
+    now += 269_000;
     await callUpstream(needs('pets'), {}, options);
     now += 2_000;
     await callUpstream(needs('pets'), {}, options);
@@ -146,6 +159,19 @@ describe('OAuth 2.0 client credentials for the upstream (RFC 6749 §4.4)', () =>
     const result = await callUpstream(needs('pets'), {}, server(CLIENT));
     expect(text(result)).toBe(`Cannot call op: upstream scheme "pets": the token endpoint ${reason}`);
     expect(upstream.received).toEqual([]);
+  });
+
+  it('gives up on a token endpoint that does not answer in time', async () => {
+    tokens.delayMs = 500;
+    const result = await callUpstream(needs('pets'), {}, server(CLIENT, { timeoutMs: 100 }));
+    expect(text(result)).toBe('Cannot call op: upstream scheme "pets": the token endpoint did not answer within 100 ms');
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('stops reading a token response past 64 KiB', async () => {
+    tokens.answer = () => ({ status: 200, body: { access_token: 'a'.repeat(70_000), token_type: 'Bearer' } });
+    const result = await callUpstream(needs('pets'), {}, server(CLIENT));
+    expect(text(result)).toBe('Cannot call op: upstream scheme "pets": the token endpoint sent a response larger than 65536 bytes');
   });
 
   it('does not cache a failure: the next call asks again', async () => {
