@@ -7,12 +7,17 @@ import { startMinimalProtectedResource, type MinimalProtectedResource } from './
 
 const R = 'http://127.0.0.1:9/r/mcp';
 const R2 = 'http://127.0.0.1:9/r2/mcp';
+const OPAQUE = 'http://127.0.0.1:9/opaque/mcp';
 
 describe('tokens from the authorization server', () => {
   let as: AuthorizationServer;
   beforeAll(async () => {
     as = await startAuthorizationServer({
-      resources: { [R]: { scopes: ['read', 'write'] }, [R2]: { scopes: ['read'] } },
+      resources: {
+        [R]: { scopes: ['read', 'write'] },
+        [R2]: { scopes: ['read'] },
+        [OPAQUE]: { scopes: ['read'], format: 'opaque' },
+      },
       clients: [{ clientId: 'svc', roles: ['admin', 'auditor'] }],
     });
   });
@@ -42,6 +47,23 @@ describe('tokens from the authorization server', () => {
 
   test('a resource the server does not know is refused with invalid_target (RFC 8707 §2)', async () => {
     await expect(as.clientCredentialsToken({ scope: 'read', resource: 'http://127.0.0.1:9/other' })).rejects.toThrow(/invalid_target/);
+  });
+
+  test('introspection (RFC 7662) reports an opaque token to a confidential client, and refuses JWTs', async () => {
+    const [svc] = as.clients;
+    const introspect = async (token: string) => {
+      const response = await fetch(`${as.issuer}/token/introspection`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${svc!.clientId}:${svc!.clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ token }),
+      });
+      return response.json();
+    };
+    const opaque = await as.clientCredentialsToken({ scope: 'read', resource: OPAQUE });
+    expect(opaque.access_token.split('.')).toHaveLength(1);
+    expect(await introspect(opaque.access_token)).toMatchObject({ active: true, aud: OPAQUE, scope: 'read', client_id: 'svc' });
+    const jwt = await as.clientCredentialsToken({ scope: 'read', resource: R });
+    expect(await introspect(jwt.access_token)).toMatchObject({ error: 'unsupported_token_type' });
   });
 
   test('a wrong client secret gets no token', async () => {
@@ -138,6 +160,7 @@ describe('the MCP SDK client against a minimal protected resource', () => {
     as.loginAs('alice');
     const connection = await connectWithOAuth(resource.url);
     try {
+      expect(connection.client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
       const { tools } = await connection.client.listTools();
       expect(tools.map((tool) => tool.name).sort()).toEqual(['read_things', 'write_things']);
       expect(resource.outcomes[0]).toBe(401);
@@ -151,10 +174,26 @@ describe('the MCP SDK client against a minimal protected resource', () => {
     }
   });
 
+  test('a second connection with the same provider reuses its registration and token', async () => {
+    as.loginAs('alice');
+    const first = await connectWithOAuth(resource.url);
+    await first.close();
+    const before = resource.outcomes.length;
+    const second = await connectWithOAuth(resource.url, { provider: first.provider });
+    try {
+      await second.client.listTools();
+      expect(first.provider.authorizationRequests).toHaveLength(1);
+      expect(resource.outcomes.slice(before)).not.toContain(401);
+    } finally {
+      await second.close();
+    }
+  });
+
   test('pinned to protocol 2026-07-28 the same flow works', async () => {
     as.loginAs('alice');
     const connection = await connectWithOAuth(resource.url, { protocolVersion: '2026-07-28' });
     try {
+      expect(connection.client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       const result = await connection.client.callTool({ name: 'read_things', arguments: {} });
       expect(result.content).toEqual([{ type: 'text', text: 'read_things ok' }]);
     } finally {
@@ -201,6 +240,9 @@ describe('the MCP SDK client against a minimal protected resource', () => {
       await expect(
         connection.authorized(() => connection.client.callTool({ name: 'write_things', arguments: {} })),
       ).rejects.toBeInstanceOf(UnauthorizedError);
+      // Asked twice for write (step-up, then again on the retry), granted read only both times.
+      const asked = connection.provider.authorizationRequests.map((request) => request.scope?.includes('write'));
+      expect(asked).toEqual([false, true, true]);
       expect(connection.provider.accessTokenClaims()?.scope).toBe('read');
     } finally {
       await connection.close();
@@ -236,6 +278,33 @@ describe('the MCP SDK client against a minimal protected resource', () => {
       expect(payload).toMatchObject({ client_id: 'svc', scope: 'read write', roles: ['robot'] });
     } finally {
       await connection.close();
+    }
+  });
+});
+
+describe('the MCP SDK client against an issuer with a path', () => {
+  test.each([
+    ['RFC 8414 path-inserted metadata', true],
+    ['OpenID discovery only', false],
+  ])('discovers the authorization server through %s', async (_name, serveOAuthMetadata) => {
+    const as = await startAuthorizationServer({ resources: {}, issuerPath: '/realms/test', serveOAuthMetadata });
+    const resource = await startMinimalProtectedResource({
+      issuer: as.issuer,
+      jwksUri: as.jwksUri,
+      tools: { read_things: ['read'] },
+      challengeScope: 'read',
+    });
+    as.setResource(resource.url, { scopes: ['read'] });
+    const connection = await connectWithOAuth(resource.url);
+    try {
+      const { tools } = await connection.client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(['read_things']);
+      expect(connection.provider.accessTokenClaims()).toMatchObject({ iss: as.issuer, aud: resource.url });
+      expect(connection.provider.discoveryState()?.authorizationServerUrl).toBe(as.issuer);
+    } finally {
+      await connection.close();
+      await resource.close();
+      await as.close();
     }
   });
 });

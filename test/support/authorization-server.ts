@@ -11,6 +11,11 @@ import { autoConsent, type ConsentingAccount } from './auto-consent.js';
 export interface ResourceOptions {
   /** Scopes a token for this resource may carry; others are dropped from it. */
   scopes: readonly string[];
+  /**
+   * Default `jwt` (RFC 9068). `opaque` tokens are the only ones oidc-provider introspects
+   * (RFC 7662); it answers `unsupported_token_type` for a JWT.
+   */
+  format?: 'jwt' | 'opaque';
 }
 
 export interface AccountOptions extends ConsentingAccount {
@@ -162,8 +167,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
             scope: resource.scopes.join(' '),
             audience: indicator,
             accessTokenTTL: options.accessTokenTtl ?? 300,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg } },
+            ...(resource.format === 'opaque'
+              ? { accessTokenFormat: 'opaque' as const }
+              : { accessTokenFormat: 'jwt' as const, jwt: { sign: { alg } } }),
           };
         },
       },

@@ -138,7 +138,8 @@ export class HeadlessOAuthClientProvider implements OAuthClientProvider {
 }
 
 export interface ConnectWithOAuthOptions extends HeadlessOAuthOptions {
-  provider?: OAuthClientProvider & Partial<Pick<HeadlessOAuthClientProvider, 'takeCallback'>>;
+  /** Reuse a provider (its registration and tokens) across connections. */
+  provider?: HeadlessOAuthClientProvider;
   /** Pin the protocol revision (e.g. `2026-07-28`); default is the SDK's legacy 2025-11-25 handshake. */
   protocolVersion?: string;
   /** SDK reaction to `403 insufficient_scope`; default (SDK) `reauthorize`. */
@@ -164,7 +165,7 @@ export interface OAuthConnection<P extends OAuthClientProvider = HeadlessOAuthCl
  * RFC 8707 `resource`), then reconnects with the token.
  */
 export async function connectWithOAuth(mcpUrl: string | URL, options: ConnectWithOAuthOptions = {}): Promise<OAuthConnection> {
-  const provider = (options.provider ?? new HeadlessOAuthClientProvider(options)) as HeadlessOAuthClientProvider;
+  const provider = options.provider ?? new HeadlessOAuthClientProvider(options);
   const url = new URL(mcpUrl);
   const newTransport = () =>
     new StreamableHTTPClientTransport(url, {
@@ -202,8 +203,8 @@ export async function connectWithOAuth(mcpUrl: string | URL, options: ConnectWit
   };
 }
 
-async function redeem(provider: { takeCallback?: () => URLSearchParams | undefined }, transport: StreamableHTTPClientTransport): Promise<void> {
-  const callback = provider.takeCallback?.();
+async function redeem(provider: HeadlessOAuthClientProvider, transport: StreamableHTTPClientTransport): Promise<void> {
+  const callback = provider.takeCallback();
   if (!callback) throw new Error('unauthorized, and no authorization callback to redeem');
   if (!callback.has('code')) throw new Error(`authorization refused: ${callback.get('error') ?? 'no code'}`);
   await transport.finishAuth(callback);
