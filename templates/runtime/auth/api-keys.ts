@@ -24,7 +24,9 @@ export function readApiKeysFile(path: string): ApiKeyEntry[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`MCP_API_KEYS_FILE: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw new ConfigError(
+      `MCP_API_KEYS_FILE: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
   }
   let json: unknown;
   try {
@@ -78,7 +80,8 @@ export function createApiKeyVerifier(
   const digests = keys.map((entry) => Buffer.from(entry.sha256, 'hex'));
   return {
     async verify(key: string): Promise<Principal> {
-      if (key.length === 0 || Buffer.byteLength(key, 'utf8') > maxKeyBytes) throw new InvalidTokenError('invalid API key');
+      if (key.length === 0 || Buffer.byteLength(key, 'utf8') > maxKeyBytes)
+        throw new InvalidTokenError('invalid API key');
       const presented = createHash('sha256').update(key, 'utf8').digest();
       let match: ApiKeyEntry | undefined;
       keys.forEach((entry, index) => {

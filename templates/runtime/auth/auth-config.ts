@@ -19,8 +19,7 @@ export const DEFAULT_ALGORITHMS = [
 
 /** A signing key given in the environment instead of a JWKS URL. */
 export type StaticKey =
-  | { readonly kind: 'key'; readonly key: KeyObject }
-  | { readonly kind: 'jwks'; readonly jwks: JSONWebKeySet };
+  { readonly kind: 'key'; readonly key: KeyObject } | { readonly kind: 'jwks'; readonly jwks: JSONWebKeySet };
 
 export interface IntrospectionSettings {
   /** Absent: taken from the issuer metadata's `introspection_endpoint` (RFC 8414 §2). */
@@ -152,7 +151,9 @@ function algorithms(env: Env): string[] {
       );
     }
     if (!(DEFAULT_ALGORITHMS as readonly string[]).includes(alg)) {
-      throw new ConfigError(`OAUTH_ALGORITHMS: unknown algorithm "${alg}"; choose from ${DEFAULT_ALGORITHMS.join(', ')}.`);
+      throw new ConfigError(
+        `OAUTH_ALGORITHMS: unknown algorithm "${alg}"; choose from ${DEFAULT_ALGORITHMS.join(', ')}.`,
+      );
     }
   }
   return [...new Set(given)];
@@ -165,7 +166,8 @@ const PUBLIC_KEY_HELP =
 function parseStaticKey(raw: string): StaticKey {
   const text = raw.replace(/\\n/g, '\n').trim();
   if (text.startsWith('-----')) {
-    if (!text.startsWith('-----BEGIN PUBLIC KEY-----')) throw new ConfigError(`${PUBLIC_KEY_HELP}; got another PEM type.`);
+    if (!text.startsWith('-----BEGIN PUBLIC KEY-----'))
+      throw new ConfigError(`${PUBLIC_KEY_HELP}; got another PEM type.`);
     return { kind: 'key', key: publicKeyObject(() => createPublicKey({ key: text, format: 'pem' })) };
   }
   let json: unknown;
@@ -183,7 +185,8 @@ function parseStaticKey(raw: string): StaticKey {
 }
 
 function publicJwk(jwk: unknown, where: string): KeyObject {
-  if (!isObject(jwk) || typeof jwk.kty !== 'string') throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is not a JWK.`);
+  if (!isObject(jwk) || typeof jwk.kty !== 'string')
+    throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is not a JWK.`);
   if (jwk.kty === 'oct') throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is a symmetric key (HMAC is refused).`);
   if ('d' in jwk) throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is a private key: give its public part only.`);
   return publicKeyObject(() => createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }), where);

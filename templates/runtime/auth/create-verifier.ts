@@ -23,7 +23,9 @@ export function createVerifier(settings: OAuthSettings | ApiKeySettings, options
     allowInsecureHttp: settings.allowInsecureHttp,
   });
   const jwt = createJwtVerifier(settings, { ...options, metadata });
-  const introspection = settings.introspection ? createIntrospectionVerifier(settings, { ...options, metadata }) : undefined;
+  const introspection = settings.introspection
+    ? createIntrospectionVerifier(settings, { ...options, metadata })
+    : undefined;
   return {
     async verify(token: string): Promise<Principal> {
       if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) throw new InvalidTokenError('token too large');

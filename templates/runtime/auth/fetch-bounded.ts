@@ -41,7 +41,8 @@ export async function fetchBounded(
   } catch {
     throw new AuthUnavailableError(`${what} at ${url.href}: the response broke off`);
   }
-  if (capped.truncated) throw new AuthUnavailableError(`${what} at ${url.href}: response larger than ${bounds.maxBytes} bytes`);
+  if (capped.truncated)
+    throw new AuthUnavailableError(`${what} at ${url.href}: response larger than ${bounds.maxBytes} bytes`);
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: capped.bytes };
 }
 
@@ -49,7 +50,9 @@ export async function fetchBounded(
 export function jsonObject(body: Uint8Array): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -71,7 +71,8 @@ export function createIntrospectionVerifier(
       { timeoutMs, maxBytes: 64 * 1024 },
     );
     // Our own credentials refused, or a server error: not the caller's fault, and no decision.
-    if (response.status !== 200) throw new AuthUnavailableError(`token introspection at ${endpoint.href}: HTTP ${response.status}`);
+    if (response.status !== 200)
+      throw new AuthUnavailableError(`token introspection at ${endpoint.href}: HTTP ${response.status}`);
     const claims = jsonObject(response.body);
     if (!claims || typeof claims.active !== 'boolean') {
       throw new AuthUnavailableError(`token introspection at ${endpoint.href}: not an RFC 7662 response`);
@@ -93,7 +94,10 @@ export function createIntrospectionVerifier(
       try {
         const principal = await pending;
         // Only active answers are cached: junk tokens must not push out real ones.
-        const until = Math.min(principal.expiresAt === undefined ? Infinity : principal.expiresAt * 1000, Date.now() + cacheMs);
+        const until = Math.min(
+          principal.expiresAt === undefined ? Infinity : principal.expiresAt * 1000,
+          Date.now() + cacheMs,
+        );
         if (until > Date.now()) {
           cache.set(key, { principal, until });
           if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
@@ -115,7 +119,8 @@ function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAut
   }
   // RFC 8705 §3 / RFC 9449 §6: a sender-constrained token needs a proof this server does not check.
   if (claims.cnf !== undefined) throw new InvalidTokenError('sender-constrained tokens are not accepted');
-  if (claims.iss !== undefined && claims.iss !== settings.issuer) throw new InvalidTokenError('token issuer not accepted');
+  if (claims.iss !== undefined && claims.iss !== settings.issuer)
+    throw new InvalidTokenError('token issuer not accepted');
   if (claims.aud !== undefined) {
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     // RFC 8707 §2 and MCP "Token Audience Binding": a token for another resource is refused.
@@ -126,11 +131,13 @@ function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAut
   const now = Date.now() / 1000;
   const tolerance = settings.clockToleranceS;
   if (claims.exp !== undefined) {
-    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new InvalidTokenError('token has no valid expiry');
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+      throw new InvalidTokenError('token has no valid expiry');
     if (claims.exp <= now - tolerance) throw new InvalidTokenError('token expired');
   }
   if (claims.nbf !== undefined) {
-    if (typeof claims.nbf !== 'number' || !Number.isFinite(claims.nbf)) throw new InvalidTokenError('token claims invalid');
+    if (typeof claims.nbf !== 'number' || !Number.isFinite(claims.nbf))
+      throw new InvalidTokenError('token claims invalid');
     if (claims.nbf > now + tolerance) throw new InvalidTokenError('token not yet valid');
   }
   const clientId = clientIdFromClaims(claims);

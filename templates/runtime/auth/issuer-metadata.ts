@@ -52,7 +52,12 @@ export async function discoverIssuerMetadata(issuer: string, options: DiscoveryO
   const bounds = { timeoutMs: options.timeoutMs ?? 5000, maxBytes: options.maxBytes ?? 256 * 1024 };
   const tried: string[] = [];
   for (const url of metadataUrls(issuer)) {
-    const response = await fetchBounded('authorization server metadata', url, { headers: { accept: 'application/json' } }, bounds);
+    const response = await fetchBounded(
+      'authorization server metadata',
+      url,
+      { headers: { accept: 'application/json' } },
+      bounds,
+    );
     if (response.status !== 200) {
       tried.push(`${url.href} (${response.status})`);
       continue;
@@ -94,9 +99,12 @@ function endpoint<K extends string>(
     url = undefined;
   }
   const secure =
-    url?.protocol === 'https:' || (url?.protocol === 'http:' && (isLoopback(url.hostname) || options.allowInsecureHttp));
+    url?.protocol === 'https:' ||
+    (url?.protocol === 'http:' && (isLoopback(url.hostname) || options.allowInsecureHttp));
   if (!url || !secure || url.username || url.password) {
-    throw new AuthUnavailableError(`authorization server metadata at ${source.href}: ${member} is not a usable https URL`);
+    throw new AuthUnavailableError(
+      `authorization server metadata at ${source.href}: ${member} is not a usable https URL`,
+    );
   }
   return { [key]: url } as Partial<Record<K, URL>>;
 }
@@ -122,7 +130,9 @@ export function createIssuerMetadataSource(
       }
       const attempt = discoverIssuerMetadata(issuer, options).catch((error: unknown) => {
         const unavailable =
-          error instanceof AuthUnavailableError ? error : new AuthUnavailableError('authorization server metadata discovery failed');
+          error instanceof AuthUnavailableError
+            ? error
+            : new AuthUnavailableError('authorization server metadata discovery failed');
         failure = { at: Date.now(), message: unavailable.message };
         current = undefined;
         throw unavailable;

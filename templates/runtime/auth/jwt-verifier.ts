@@ -129,18 +129,25 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
     }
     const url = new URL(href);
     try {
-      const response = await fetchBounded('JWKS', url, { method: 'GET', headers: init.headers }, {
-        timeoutMs,
-        maxBytes: 256 * 1024,
-        signal: init.signal,
-      });
+      const response = await fetchBounded(
+        'JWKS',
+        url,
+        { method: 'GET', headers: init.headers },
+        {
+          timeoutMs,
+          maxBytes: 256 * 1024,
+          signal: init.signal,
+        },
+      );
       if (response.status !== 200) throw new AuthUnavailableError(`JWKS at ${url.href}: HTTP ${response.status}`);
       const jwks = jsonObject(response.body);
-      if (!jwks || !Array.isArray(jwks.keys)) throw new AuthUnavailableError(`JWKS at ${url.href}: not a JSON Web Key Set`);
+      if (!jwks || !Array.isArray(jwks.keys))
+        throw new AuthUnavailableError(`JWKS at ${url.href}: not a JSON Web Key Set`);
       failure = undefined;
       return new Response(JSON.stringify(jwks), { status: 200, headers: { 'content-type': 'application/json' } });
     } catch (error) {
-      const unavailable = error instanceof AuthUnavailableError ? error : new AuthUnavailableError(`JWKS at ${url.href}: failed`);
+      const unavailable =
+        error instanceof AuthUnavailableError ? error : new AuthUnavailableError(`JWKS at ${url.href}: failed`);
       failure = { at: Date.now(), message: unavailable.message };
       throw unavailable;
     }
@@ -149,7 +156,10 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
   return async (header, token) => {
     if (!remote) {
       const jwksUri = settings.jwksUri ?? (await metadata.get()).jwksUri;
-      if (!jwksUri) throw new AuthUnavailableError(`the metadata of issuer "${settings.issuer}" has no jwks_uri; set OAUTH_JWKS_URI`);
+      if (!jwksUri)
+        throw new AuthUnavailableError(
+          `the metadata of issuer "${settings.issuer}" has no jwks_uri; set OAUTH_JWKS_URI`,
+        );
       remote = createRemoteJWKSet(jwksUri, {
         timeoutDuration: timeoutMs,
         cooldownDuration: options.jwksCooldownMs ?? 30_000,

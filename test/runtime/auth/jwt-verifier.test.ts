@@ -3,7 +3,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadAuthConfig, type OAuthSettings } from '../../../templates/runtime/auth/auth-config.js';
 import { createJwtVerifier, type JwtVerifierOptions } from '../../../templates/runtime/auth/jwt-verifier.js';
 import { AuthUnavailableError, InvalidTokenError } from '../../../templates/runtime/auth/principal.js';
-import { b64url, json, now, rejects, sign, startAuthServer, testKey, type AuthServer, type TestKey } from './support/auth-server.js';
+import {
+  b64url,
+  json,
+  now,
+  rejects,
+  sign,
+  startAuthServer,
+  testKey,
+  type AuthServer,
+  type TestKey,
+} from './support/auth-server.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 
@@ -200,7 +210,12 @@ describe('signatures and algorithms', () => {
 
   it('refuses an algorithm left out of OAUTH_ALGORITHMS', async () => {
     const token = await sign(rsa, claims());
-    await rejects(verifier({ OAUTH_ALGORITHMS: 'ES256' }).verify(token), InvalidTokenError, 'token signing algorithm not accepted', token);
+    await rejects(
+      verifier({ OAUTH_ALGORITHMS: 'ES256' }).verify(token),
+      InvalidTokenError,
+      'token signing algorithm not accepted',
+      token,
+    );
   });
 
   it('does not fetch the JWKS for a token refused by its algorithm', async () => {
@@ -240,7 +255,12 @@ describe('malformed and oversized tokens', () => {
     ['a payload that is not JSON', `${b64url({ alg: 'RS256' })}.${b64url('nope')}.c2ln`],
     ['an empty string', ''],
   ])('refuses %s as malformed', async (_, token) => {
-    const error = await rejects(verifier().verify(token), InvalidTokenError, /^(malformed token|token signature invalid)$/, token);
+    const error = await rejects(
+      verifier().verify(token),
+      InvalidTokenError,
+      /^(malformed token|token signature invalid)$/,
+      token,
+    );
     expect((error as InvalidTokenError).description).toBe(error.message);
   });
 
@@ -282,7 +302,12 @@ describe('JWKS fetching', () => {
     const token = await sign(rsa, claims());
     await server.stop();
     try {
-      const error = await rejects(v.verify(token), AuthUnavailableError, /^JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks: unreachable/, token);
+      const error = await rejects(
+        v.verify(token),
+        AuthUnavailableError,
+        /^JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks: unreachable/,
+        token,
+      );
       expect(error.message).not.toContain('alice');
     } finally {
       await server.start();
@@ -324,7 +349,10 @@ describe('JWKS fetching', () => {
 
 describe('discovery of the JWKS URI', () => {
   it('discovers jwks_uri from RFC 8414 metadata on first use, not at creation', async () => {
-    server.routes.set('/.well-known/oauth-authorization-server', json({ issuer: server.origin, jwks_uri: `${server.origin}/jwks` }));
+    server.routes.set(
+      '/.well-known/oauth-authorization-server',
+      json({ issuer: server.origin, jwks_uri: `${server.origin}/jwks` }),
+    );
     try {
       const v = verifier({ OAUTH_JWKS_URI: '' });
       expect(server.seen).toHaveLength(0);
@@ -337,7 +365,10 @@ describe('discovery of the JWKS URI', () => {
 
   it('discovers via OpenID Connect for an issuer with a path', async () => {
     const issuer = `${server.origin}/realms/main`;
-    server.routes.set('/realms/main/.well-known/openid-configuration', json({ issuer, jwks_uri: `${server.origin}/jwks` }));
+    server.routes.set(
+      '/realms/main/.well-known/openid-configuration',
+      json({ issuer, jwks_uri: `${server.origin}/jwks` }),
+    );
     try {
       const v = verifier({ OAUTH_JWKS_URI: '', OAUTH_ISSUER: issuer });
       await expect(v.verify(await sign(rsa, claims({ iss: issuer })))).resolves.toMatchObject({ subject: 'alice' });
@@ -347,10 +378,18 @@ describe('discovery of the JWKS URI', () => {
   });
 
   it('refuses metadata naming another issuer, and fails closed', async () => {
-    server.routes.set('/.well-known/oauth-authorization-server', json({ issuer: 'https://evil.example.com', jwks_uri: `${server.origin}/jwks` }));
+    server.routes.set(
+      '/.well-known/oauth-authorization-server',
+      json({ issuer: 'https://evil.example.com', jwks_uri: `${server.origin}/jwks` }),
+    );
     try {
       const token = await sign(rsa, claims());
-      await rejects(verifier({ OAUTH_JWKS_URI: '' }).verify(token), AuthUnavailableError, /must be identical \(RFC 8414 §3\.3\)/, token);
+      await rejects(
+        verifier({ OAUTH_JWKS_URI: '' }).verify(token),
+        AuthUnavailableError,
+        /must be identical \(RFC 8414 §3\.3\)/,
+        token,
+      );
       expect(server.hits('/jwks')).toBe(0);
     } finally {
       server.routes.delete('/.well-known/oauth-authorization-server');
@@ -361,7 +400,12 @@ describe('discovery of the JWKS URI', () => {
     server.routes.set('/.well-known/oauth-authorization-server', json({ issuer: server.origin }));
     try {
       const token = await sign(rsa, claims());
-      await rejects(verifier({ OAUTH_JWKS_URI: '' }).verify(token), AuthUnavailableError, /has no jwks_uri; set OAUTH_JWKS_URI/, token);
+      await rejects(
+        verifier({ OAUTH_JWKS_URI: '' }).verify(token),
+        AuthUnavailableError,
+        /has no jwks_uri; set OAUTH_JWKS_URI/,
+        token,
+      );
     } finally {
       server.routes.delete('/.well-known/oauth-authorization-server');
     }

@@ -74,7 +74,10 @@ export interface TestKey {
 }
 
 /** A fresh key pair with a kid unique to this run. */
-export async function testKey(alg: 'RS256' | 'ES256' | 'PS256' | 'EdDSA' = 'RS256', kid = randomUUID()): Promise<TestKey> {
+export async function testKey(
+  alg: 'RS256' | 'ES256' | 'PS256' | 'EdDSA' = 'RS256',
+  kid: string = randomUUID(),
+): Promise<TestKey> {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
   return {
     alg,
@@ -94,7 +97,9 @@ export async function sign(
   header: Record<string, unknown> = { typ: 'at+jwt' },
 ): Promise<string> {
   const payload = Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
-  return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header } as never).sign(key.privateKey);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, ...header } as never)
+    .sign(key.privateKey);
 }
 
 export const b64url = (value: unknown): string =>
