@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthConfig, type OAuthSettings } from '../../../templates/runtime/auth/auth-config.js';
 import { createVerifier } from '../../../templates/runtime/auth/create-verifier.js';
@@ -16,6 +15,10 @@ const RESOURCE = 'https://mcp.example.com/mcp';
 const OPAQUE_RESOURCE = 'https://opaque.example.com/mcp';
 const OTHER = 'https://other.example.com/mcp';
 
+// oidc-provider ships no types; the test needs only its constructor and `callback()`.
+type ProviderClass = new (issuer: string, configuration: object) => { callback(): RequestListener };
+const OIDC_PROVIDER = 'oidc-provider';
+
 let server: Server;
 let issuer: string;
 
@@ -23,6 +26,7 @@ beforeAll(async () => {
   server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { default: Provider } = (await import(OIDC_PROVIDER)) as { default: ProviderClass };
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const provider = new Provider(issuer, {
     clients: [
