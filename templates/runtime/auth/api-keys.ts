@@ -70,13 +70,16 @@ export function parseApiKeys(json: unknown, source: string): ApiKeyEntry[] {
 /**
  * MCP_AUTH=api-key: the presented key is hashed and compared with every
  * entry in constant time (no early exit), so neither the match nor its
- * position leaks through timing. Does not check roles or scopes: the guard does.
+ * position leaks through timing. Takes the checked keys file or the
+ * `ApiKeySettings` of `loadAuthConfig`. Does not check roles or scopes: the guard does.
  */
-export function createApiKeyVerifier(
-  keys: readonly ApiKeyEntry[],
-  options: { maxKeyBytes?: number } = {},
-): TokenVerifier {
-  const maxKeyBytes = options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES;
+export function createApiKeyVerifier(file: {
+  readonly keys: readonly ApiKeyEntry[];
+  /** Longer keys are refused unhashed; default 8192 (OAUTH_MAX_TOKEN_BYTES). */
+  readonly maxTokenBytes?: number;
+}): TokenVerifier {
+  const { keys } = file;
+  const maxKeyBytes = file.maxTokenBytes ?? DEFAULT_MAX_KEY_BYTES;
   const digests = keys.map((entry) => Buffer.from(entry.sha256, 'hex'));
   return {
     async verify(key: string): Promise<Principal> {

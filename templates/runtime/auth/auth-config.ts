@@ -54,7 +54,12 @@ export interface ApiKeySettings {
   readonly maxTokenBytes: number;
 }
 
-export type AuthSettings = OAuthSettings | ApiKeySettings | { readonly mode: 'none' };
+export interface NoAuthSettings {
+  readonly mode: 'none';
+  readonly maxTokenBytes: number;
+}
+
+export type AuthSettings = OAuthSettings | ApiKeySettings | NoAuthSettings;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -67,7 +72,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
   const mode = value(env, 'MCP_AUTH') ?? 'oauth';
   const maxTokenBytes = integer(env, 'OAUTH_MAX_TOKEN_BYTES', 8192, 1024, 65536);
-  if (mode === 'none') return Object.freeze({ mode });
+  if (mode === 'none') return Object.freeze({ mode, maxTokenBytes });
   if (mode === 'api-key') {
     const keysFile = value(env, 'MCP_API_KEYS_FILE');
     if (!keysFile) {

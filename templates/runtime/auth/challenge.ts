@@ -10,8 +10,8 @@ export function protectedResourceMetadataUrl(publicUrl: URL): string {
 }
 
 export interface BearerChallenge {
-  /** RFC 9728 §5.1: the metadata URL, so that a client can discover the authorization server. */
-  readonly resourceMetadata: string;
+  /** RFC 9728 §5.1: the metadata URL, so that a client can discover the authorization server (OAuth mode). */
+  readonly resourceMetadata?: string;
   /** RFC 6750 §3: the scopes needed (space-separated when several). */
   readonly scope?: string | readonly string[];
   /** RFC 6750 §3.1; absent when no credential was sent (§3: no error code then). */
@@ -32,8 +32,8 @@ export function bearerChallenge(challenge: BearerChallenge): string {
   if (challenge.errorDescription !== undefined) params.push(`error_description=${quoted(challenge.errorDescription)}`);
   const scope = typeof challenge.scope === 'string' ? challenge.scope : challenge.scope?.join(' ');
   if (scope !== undefined && scope !== '') params.push(`scope=${quoted(scope)}`);
-  params.push(`resource_metadata=${quoted(challenge.resourceMetadata)}`);
-  return `Bearer ${params.join(', ')}`;
+  if (challenge.resourceMetadata !== undefined) params.push(`resource_metadata=${quoted(challenge.resourceMetadata)}`);
+  return params.length === 0 ? 'Bearer' : `Bearer ${params.join(', ')}`;
 }
 
 /**

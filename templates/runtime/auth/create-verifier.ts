@@ -15,8 +15,11 @@ export type VerifierOptions = Omit<JwtVerifierOptions, 'metadata'> & Omit<Intros
  * introspection); anything else to introspection when configured, else it
  * is refused. Both share one lazy discovery of the issuer metadata.
  */
-export function createVerifier(settings: OAuthSettings | ApiKeySettings, options: VerifierOptions = {}): TokenVerifier {
-  if (settings.mode === 'api-key') return createApiKeyVerifier(settings.keys, { maxKeyBytes: settings.maxTokenBytes });
+export function createTokenVerifier(
+  settings: OAuthSettings | ApiKeySettings,
+  options: VerifierOptions = {},
+): TokenVerifier {
+  if (settings.mode === 'api-key') return createApiKeyVerifier(settings);
   const metadata = createIssuerMetadataSource(settings.issuer, {
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),

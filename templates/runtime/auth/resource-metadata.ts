@@ -8,13 +8,13 @@ export interface ProtectedResourceMetadataInput {
 }
 
 /** The RFC 9728 §2 document served at the protected-resource metadata URL. */
-export interface ProtectedResourceMetadata {
+export type ProtectedResourceMetadata = {
   readonly resource: string;
   readonly authorization_servers: readonly string[];
   readonly scopes_supported?: readonly string[];
   readonly bearer_methods_supported: readonly ['header'];
   readonly resource_name?: string;
-}
+};
 
 /**
  * Builds the protected-resource metadata once, at start-up. Bearer tokens

@@ -33,7 +33,7 @@ describe('hashApiKey', () => {
 
 describe('createApiKeyVerifier', () => {
   it('accepts a listed key and returns its subject, roles and scopes', async () => {
-    await expect(createApiKeyVerifier(keys).verify(KEY)).resolves.toEqual({
+    await expect(createApiKeyVerifier({ keys }).verify(KEY)).resolves.toEqual({
       subject: 'ci-bot',
       roles: ['reader'],
       scopes: ['pets:read'],
@@ -48,13 +48,13 @@ describe('createApiKeyVerifier', () => {
     ['the hash instead of the key', hashApiKey(KEY)],
     ['an empty key', ''],
   ])('refuses %s', async (_, key) => {
-    await rejects(createApiKeyVerifier(keys).verify(key), InvalidTokenError, 'invalid API key', key);
+    await rejects(createApiKeyVerifier({ keys }).verify(key), InvalidTokenError, 'invalid API key', key);
   });
 
   it('refuses an oversized key without hashing it', async () => {
     const big = 'k'.repeat(10_000);
     await rejects(
-      createApiKeyVerifier(keys, { maxKeyBytes: 8192 }).verify(big),
+      createApiKeyVerifier({ keys, maxTokenBytes: 8192 }).verify(big),
       InvalidTokenError,
       'invalid API key',
       big,

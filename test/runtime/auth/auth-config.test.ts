@@ -228,6 +228,6 @@ describe('loadAuthConfig: other modes', () => {
   });
 
   it('none needs nothing', () => {
-    expect(loadAuthConfig({ MCP_AUTH: 'none' }, PUBLIC_URL)).toEqual({ mode: 'none' });
+    expect(loadAuthConfig({ MCP_AUTH: 'none' }, PUBLIC_URL)).toEqual({ mode: 'none', maxTokenBytes: 8192 });
   });
 });

@@ -45,6 +45,11 @@ describe('bearerChallenge', () => {
     );
   });
 
+  it('without metadata (API keys): the bare scheme, or only the error', () => {
+    expect(bearerChallenge({})).toBe('Bearer');
+    expect(bearerChallenge({ error: 'invalid_token' })).toBe('Bearer error="invalid_token"');
+  });
+
   it('produces a value Node accepts as a header', async () => {
     const { validateHeaderValue } = await import('node:http');
     expect(() =>

@@ -8,7 +8,7 @@ import {
   type ApiKeySettings,
   type OAuthSettings,
 } from '../../../templates/runtime/auth/auth-config.js';
-import { createVerifier } from '../../../templates/runtime/auth/create-verifier.js';
+import { createTokenVerifier } from '../../../templates/runtime/auth/create-verifier.js';
 import { InvalidTokenError } from '../../../templates/runtime/auth/principal.js';
 import {
   json,
@@ -56,9 +56,9 @@ const withIntrospection = () =>
   });
 const jwt = () => sign(key, { iss: server.origin, aud: RESOURCE, sub: 'alice', exp: now() + 60 });
 
-describe('createVerifier (oauth)', () => {
+describe('createTokenVerifier (oauth)', () => {
   it('sends a compact JWS to the JWT verifier, never to introspection', async () => {
-    await expect(createVerifier(withIntrospection()).verify(await jwt())).resolves.toMatchObject({
+    await expect(createTokenVerifier(withIntrospection()).verify(await jwt())).resolves.toMatchObject({
       subject: 'alice',
       via: 'jwt',
     });
@@ -73,7 +73,7 @@ describe('createVerifier (oauth)', () => {
       exp: now() + 60,
     });
     await rejects(
-      createVerifier(withIntrospection()).verify(token),
+      createTokenVerifier(withIntrospection()).verify(token),
       InvalidTokenError,
       'token audience is not this resource',
       token,
@@ -82,7 +82,7 @@ describe('createVerifier (oauth)', () => {
   });
 
   it('sends an opaque token to introspection when configured', async () => {
-    await expect(createVerifier(withIntrospection()).verify('opaque-good')).resolves.toMatchObject({
+    await expect(createTokenVerifier(withIntrospection()).verify('opaque-good')).resolves.toMatchObject({
       subject: 'bob',
       via: 'introspection',
     });
@@ -90,13 +90,18 @@ describe('createVerifier (oauth)', () => {
   });
 
   it('refuses an opaque token when introspection is not configured', async () => {
-    await rejects(createVerifier(oauth()).verify('opaque-good'), InvalidTokenError, 'malformed token', 'opaque-good');
+    await rejects(
+      createTokenVerifier(oauth()).verify('opaque-good'),
+      InvalidTokenError,
+      'malformed token',
+      'opaque-good',
+    );
     expect(server.seen).toHaveLength(0);
   });
 
   it('does not forward a token outside the RFC 6750 b64token syntax', async () => {
     const token = 'opaque good\r\nX: y';
-    await rejects(createVerifier(withIntrospection()).verify(token), InvalidTokenError, 'malformed token', token);
+    await rejects(createTokenVerifier(withIntrospection()).verify(token), InvalidTokenError, 'malformed token', token);
     expect(server.seen).toHaveLength(0);
   });
 
@@ -110,14 +115,14 @@ describe('createVerifier (oauth)', () => {
         introspection_endpoint: `${server.origin}/introspect`,
       }),
     );
-    const v = createVerifier(settings);
+    const v = createTokenVerifier(settings);
     await v.verify(await jwt());
     await v.verify('opaque-good');
     expect(server.hits('/.well-known/oauth-authorization-server')).toBe(1);
   });
 });
 
-describe('createVerifier (api-key)', () => {
+describe('createTokenVerifier (api-key)', () => {
   it('builds the API key verifier from the keys file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keys-'));
     const file = join(dir, 'keys.json');
@@ -129,7 +134,7 @@ describe('createVerifier (api-key)', () => {
       { MCP_AUTH: 'api-key', MCP_API_KEYS_FILE: file },
       new URL(RESOURCE),
     ) as ApiKeySettings;
-    await expect(createVerifier(settings).verify('k-123456789')).resolves.toMatchObject({
+    await expect(createTokenVerifier(settings).verify('k-123456789')).resolves.toMatchObject({
       subject: 'ci-bot',
       roles: ['reader'],
       via: 'api-key',

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthConfig, type OAuthSettings } from '../../../templates/runtime/auth/auth-config.js';
-import { createVerifier } from '../../../templates/runtime/auth/create-verifier.js';
+import { createTokenVerifier } from '../../../templates/runtime/auth/create-verifier.js';
 import { InvalidTokenError } from '../../../templates/runtime/auth/principal.js';
 import { rejects } from './support/auth-server.js';
 
@@ -83,7 +83,7 @@ const settings = (env: Record<string, string> = {}) =>
 
 describe('against oidc-provider', () => {
   it('accepts its JWT access token for this resource, found by discovery', async () => {
-    const principal = await createVerifier(settings()).verify(await token(RESOURCE, 'pets:read pets:write'));
+    const principal = await createTokenVerifier(settings()).verify(await token(RESOURCE, 'pets:read pets:write'));
     expect(principal).toMatchObject({
       subject: 'svc',
       clientId: 'svc',
@@ -95,7 +95,7 @@ describe('against oidc-provider', () => {
   it('refuses its genuine JWT access token minted for another resource', async () => {
     const other = await token(OTHER);
     await rejects(
-      createVerifier(settings()).verify(other),
+      createTokenVerifier(settings()).verify(other),
       InvalidTokenError,
       'token audience is not this resource',
       other,
@@ -105,7 +105,7 @@ describe('against oidc-provider', () => {
   it('introspects its opaque token and checks the audience', async () => {
     const opaque = await token(OPAQUE_RESOURCE);
     const introspecting = (audience: string) =>
-      createVerifier(
+      createTokenVerifier(
         settings({
           OAUTH_AUDIENCE: audience,
           OAUTH_INTROSPECTION_CLIENT_ID: 'svc',
