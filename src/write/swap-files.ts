@@ -27,6 +27,9 @@ export function swapFiles(out: string, writes: readonly PendingWrite[], removes:
   const backup = `${out}.openapi-to-mcp-backup-${process.pid}`;
   rmSync(stage, { recursive: true, force: true });
   rmSync(backup, { recursive: true, force: true });
+  // The folders above a new project are ours too: a failed first write leaves none of them.
+  const madeParent = mkdirSync(dirname(out), { recursive: true });
+  const dropParent = () => madeParent !== undefined && rmSync(madeParent, { recursive: true, force: true });
   try {
     for (const file of writes) {
       mkdirSync(dirname(join(stage, file.path)), { recursive: true });
@@ -34,6 +37,7 @@ export function swapFiles(out: string, writes: readonly PendingWrite[], removes:
     }
   } catch (error) {
     rmSync(stage, { recursive: true, force: true });
+    dropParent();
     throw error;
   }
 
@@ -61,6 +65,7 @@ export function swapFiles(out: string, writes: readonly PendingWrite[], removes:
       throw new Error(`${(error as Error).message}; rolling back also failed (${failed.join('; ')}), the old files are in ${backup}`);
     }
     rmSync(backup, { recursive: true, force: true });
+    dropParent();
     throw error;
   }
   rmSync(stage, { recursive: true, force: true });

@@ -32,7 +32,9 @@ export function addGetPet(spec: Spec): void {
 
 /** Without DELETE /pets/{petId} (`deletePet`). */
 export function removeDeletePet(spec: Spec): void {
-  delete spec.paths['/pets/{petId}'];
+  const item = spec.paths['/pets/{petId}'] ?? {};
+  delete item.delete;
+  if (Object.keys(item).length === 0) delete spec.paths['/pets/{petId}'];
 }
 
 /** The same operations, paths and methods in reverse order. */
