@@ -211,13 +211,30 @@ function startProgress(io: Io, label: string): () => void {
  */
 function specFromProject(spec: string, cwd: string, outDir: string): string | undefined {
   if (spec === '-') return undefined;
-  if (/^https?:\/\//i.test(spec)) return spec;
+  if (/^https?:\/\//i.test(spec)) return publicUrl(spec);
   return relative(outDir, resolve(cwd, spec)).split(sep).join('/');
+}
+
+/**
+ * A spec URL as it may be committed (lock file, README, CI workflow): without user info, query or
+ * fragment, which is where people put access tokens (RFC 3986 §3.2.1 deprecates passwords in URLs).
+ */
+function publicUrl(spec: string): string {
+  try {
+    const url = new URL(spec);
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    return url.href;
+  } catch {
+    return '<url>';
+  }
 }
 
 /** How the generated README names the spec: the file name only, so output does not depend on the working directory. */
 function specLabel(spec: string): string {
   if (spec === '-') return '<stdin>';
-  if (/^https?:\/\//i.test(spec)) return spec;
+  if (/^https?:\/\//i.test(spec)) return publicUrl(spec);
   return spec.split(/[\\/]/).pop() || spec;
 }
