@@ -7,6 +7,7 @@ import { generateFromDocument } from '../generate.js';
 import { loadDocument } from '../load/index.js';
 import type { LoadedDocument } from '../load/loaded-document.js';
 import { buildModel } from '../model/build-model.js';
+import { lintSecurity, strictLint } from '../model/lint.js';
 import type { EmittedFile } from '../emit/emit-project.js';
 import { optionsHash } from '../options.js';
 import type { LockInputs } from '../write/lock-file.js';
@@ -50,6 +51,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('-o, --out <dir>', 'the project folder to write')
     .option('--name <package>', 'npm package name of the generated project')
     .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
+    .option('--strict', 'treat security lint warnings as errors (nothing is written)')
     .option('--check', 'write nothing; exit 3 when the project is stale (regenerating would change it), 0 when current')
     .option('--dry-run', 'write nothing; print what regenerating would change')
     .option('--json', 'print the result and diagnostics as JSON')
@@ -72,8 +74,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         ...(opts.name ? { packageName: opts.name } : {}),
       });
       progress();
-      if (hasErrors(result.diagnostics)) {
-        report(opts.json, result.diagnostics, { out: opts.out, tools: result.model.tools.length, files: 0 });
+      const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
+      if (hasErrors(generated)) {
+        report(opts.json, generated, { out: opts.out, tools: result.model.tools.length, files: 0 });
         exitCode = EXIT.errors;
         return;
       }
@@ -82,7 +85,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const outcome = mode === 'write'
         ? writeOrReport(outDir, opts.out, result.files, { ...lockInputs, ...(opts.force ? { force: true } : {}) })
         : diffOrReport(outDir, opts.out, result.files, lockInputs, mode === 'dry-run' && !opts.force);
-      const diagnostics = [...result.diagnostics, ...outcome.diagnostics];
+      const diagnostics = [...generated, ...outcome.diagnostics];
       const stale = outcome.changes ? isStale(outcome.changes) : undefined;
       report(opts.json, diagnostics, {
         out: opts.out,
@@ -102,9 +105,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('inspect')
     .description('show the plan for <spec>: one row per tool with its method, path and required scopes')
     .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON), a URL, or -')
+    .option('--strict', 'treat security lint warnings as errors (exit 1)')
     .option('--json', 'print the plan and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { strict?: boolean; json?: boolean; verbose?: boolean }) => {
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
@@ -112,7 +116,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       const model = buildModel(loaded);
-      const diagnostics = [...loaded.diagnostics, ...model.diagnostics];
+      const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));
+      const all = [...loaded.diagnostics, ...model.diagnostics, ...lint];
+      const diagnostics = opts.strict ? strictLint(all) : all;
       if (opts.json) {
         io.stdout.write(`${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`);
       } else {
@@ -143,6 +149,7 @@ interface GenerateFlags {
   out: string;
   name?: string;
   force?: boolean;
+  strict?: boolean;
   check?: boolean;
   dryRun?: boolean;
   json?: boolean;

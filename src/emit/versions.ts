@@ -17,7 +17,7 @@ export const GENERATOR_VERSION = pkg.version;
  * Generated projects depend on exactly the versions this repository tests its
  * runtime with (pinned in our package.json), so output never drifts with the registry.
  */
-export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'typescript' | 'vitest' | 'typesNode', string> {
+export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode', string> {
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
   const get = (name: string) => {
     const version = all[name];
@@ -28,6 +28,7 @@ export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'typ
     server: get('@modelcontextprotocol/server'),
     node: get('@modelcontextprotocol/node'),
     client: get('@modelcontextprotocol/client'),
+    jose: get('jose'),
     typescript: get('typescript'),
     vitest: get('vitest'),
     typesNode: get('@types/node'),

@@ -1,29 +1,21 @@
 import type { AuthorizationDefinition, SecurityRequirement, ToolAccess } from '../../templates/runtime/mcp/types.js';
 import type { GeneratorConfig, ScopeMapping } from '../config/types.js';
-import type { SecuritySchemeModel } from './types.js';
-
-/** Scope types whose scopes an MCP client can obtain from an authorization server (OpenAPI 3.1 §4.8.30.1). */
-const OAUTH_TYPES = new Set(['oauth2', 'openIdConnect']);
 
 /**
  * The MCP scopes a tool needs, from its operation's `security` (DESIGN.md §5):
- * per alternative, the union of its oauth2/openIdConnect scopes, mapped by
- * `scopes.rename` then `scopes.prefix`. An alternative without OAuth scopes
- * (apiKey, http, or public `[]`) needs `scopes.default` when set, else nothing.
- * If any alternative needs nothing, the tool needs nothing: OR means the
- * cheapest alternative wins.
+ * per alternative, the union of the names its schemes list, mapped by
+ * `scopes.rename` then `scopes.prefix`. For oauth2/openIdConnect those are
+ * scopes; OpenAPI 3.1 §4.8.30 lets other schemes list "role names which are
+ * required", which an MCP caller can only prove through its token, so they
+ * are required the same way. An alternative listing nothing (apiKey, http,
+ * or public `[]`) needs `scopes.default` when set, else nothing. If any
+ * alternative needs nothing, the tool needs nothing: OR means the cheapest wins.
  */
-export function scopesOf(
-  security: readonly SecurityRequirement[],
-  schemes: ReadonlyMap<string, SecuritySchemeModel>,
-  mapping: ScopeMapping = {},
-): string[][] {
+export function scopesOf(security: readonly SecurityRequirement[], mapping: ScopeMapping = {}): string[][] {
   const alternatives = security.length === 0 ? [[]] : security;
   const mapped = alternatives.map((alternative) => {
     const scopes = new Set<string>();
     for (const requirement of alternative) {
-      const type = schemes.get(requirement.scheme)?.type;
-      if (type === undefined || !OAUTH_TYPES.has(type)) continue;
       for (const scope of requirement.scopes) scopes.add(mapScope(scope, mapping));
     }
     if (scopes.size === 0 && mapping.default) scopes.add(mapping.default);

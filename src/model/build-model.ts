@@ -62,7 +62,7 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {})
         pointer: draft.source,
       });
     }
-    const access = accessOf(scopesOf(draft.security, schemes, config.scopes), []);
+    const access = accessOf(scopesOf(draft.security, config.scopes), []);
     return { name: named.name, ...draft, access };
   });
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

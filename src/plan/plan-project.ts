@@ -41,8 +41,10 @@ const SCAFFOLD: readonly [string, string][] = [
   ['.dockerignore', 'dockerignore.hbs'],
   ['vitest.config.ts', 'vitest.config.ts.hbs'],
   ['src/index.ts', 'index.ts.hbs'],
+  ['src/hash-key.ts', 'hash-key.ts.hbs'],
   ['src/server.ts', 'server.ts.hbs'],
   ['test/server.test.ts', 'server.test.ts.hbs'],
+  ['test/auth.test.ts', 'auth.test.ts.hbs'],
   ['test/upstream-stub.ts', 'upstream-stub.ts.hbs'],
   ['.github/workflows/openapi-to-mcp.yml', 'ci-workflow.yml.hbs'],
 ];

@@ -21,6 +21,12 @@ export interface RuntimeConfig {
   readonly upstreamTimeoutMs: number;
   readonly upstreamMaxResponseBytes: number;
   readonly maxRequestBodyBytes: number;
+  /** MCP_TOOLS_LIST: `filter` shows each caller only what it may call; unset means the generated default. */
+  readonly toolsList?: 'filter' | 'all';
+  /** OAUTH_ROLES_CLAIM (preset or claim path); unset means the generated default. */
+  readonly rolesClaim?: string;
+  /** MCP_ROLES: over stdio, the roles of the local user, so role rules apply there too. */
+  readonly stdioRoles: readonly string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -35,8 +41,11 @@ export function isLoopback(host: string): boolean {
 export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
   const transport = oneOf(env, 'MCP_TRANSPORT', ['http', 'stdio'] as const, 'http');
   const host = env.HOST?.trim() || '127.0.0.1';
-  const port = integer(env, 'PORT', 3000, 0, 65535);
-  const publicUrl = url(env.MCP_PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`, 'MCP_PUBLIC_URL');
+  const explicitPublicUrl = env.MCP_PUBLIC_URL?.trim() ? url(env.MCP_PUBLIC_URL.trim(), 'MCP_PUBLIC_URL') : undefined;
+  // Without PORT, a loopback MCP_PUBLIC_URL with a port says where to listen; a public one sits behind a proxy.
+  const impliedPort = explicitPublicUrl?.port && isLoopback(explicitPublicUrl.hostname.replace(/^\[|\]$/g, '')) ? Number(explicitPublicUrl.port) : 3000;
+  const port = integer(env, 'PORT', impliedPort, 0, 65535);
+  const publicUrl = explicitPublicUrl ?? url(`http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`, 'MCP_PUBLIC_URL');
   const auth = oneOf(env, 'MCP_AUTH', ['oauth', 'api-key', 'none'] as const, 'oauth');
   const upstreamBaseUrl = env.UPSTREAM_BASE_URL?.trim() || app.server.defaultBaseUrl;
   if (!upstreamBaseUrl) {
@@ -56,6 +65,9 @@ export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 600_000),
     upstreamMaxResponseBytes: integer(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     maxRequestBodyBytes: integer(env, 'MCP_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    ...(env.MCP_TOOLS_LIST?.trim() ? { toolsList: oneOf(env, 'MCP_TOOLS_LIST', ['filter', 'all'] as const, 'filter') } : {}),
+    ...(env.OAUTH_ROLES_CLAIM?.trim() ? { rolesClaim: env.OAUTH_ROLES_CLAIM.trim() } : {}),
+    stdioRoles: list(env.MCP_ROLES) ?? [],
   });
 }
 

@@ -1,16 +1,31 @@
 import { McpServer } from '@modelcontextprotocol/server';
-import type { CallToolResult, McpServerFactory } from '@modelcontextprotocol/server';
+import type { CallToolResult, McpRequestContext, McpServerFactory } from '@modelcontextprotocol/server';
+import type { AuditLog } from '../auth/audit.js';
+import type { Caller } from '../auth/guard.js';
+import { authorizeCall, mayCall } from '../auth/guard.js';
+import type { Policy } from '../auth/policy-types.js';
 import { callUpstream } from '../http/call-upstream.js';
 import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { ToolResult } from '../http/tool-result.js';
-import type { AppDefinition } from '../mcp/types.js';
+import type { AppDefinition, ToolDefinition } from '../mcp/types.js';
 import type { PreparedTool } from './tool-registry.js';
 import { prepareTools } from './tool-registry.js';
+import { CALLER_KEY } from './http-gate.js';
 
 export interface ServerFactoryOptions {
   readonly app: AppDefinition;
   readonly upstream: Omit<UpstreamOptions, 'schemes'>;
+  /** stdio: the local caller (roles from MCP_ROLES); its calls are authorized here, with the policy. */
+  readonly stdioCaller?: Caller;
+  readonly policy?: Policy;
+  readonly audit?: AuditLog;
+  /** `all` lists every tool whatever the caller may call (MCP_TOOLS_LIST); default from the generated data. */
+  readonly toolsList?: 'filter' | 'all';
 }
+
+/** `_meta` keys on each listed tool: what a caller needs, so a client can ask for it up front. */
+export const META_SCOPES = 'openapi-to-mcp/scopes';
+export const META_ROLES = 'openapi-to-mcp/roles';
 
 /**
  * One factory serves every transport and protocol era: stdio calls it once
@@ -19,10 +34,23 @@ export interface ServerFactoryOptions {
 export function createServerFactory(options: ServerFactoryOptions): McpServerFactory {
   const prepared = prepareTools(options.app);
   const upstream: UpstreamOptions = { ...options.upstream, schemes: options.app.schemes };
-  return () => buildServer(options.app, prepared, upstream);
+  const toolsList = options.toolsList ?? options.app.authorization.toolsList;
+  return (ctx?: McpRequestContext) => {
+    // Over HTTP the gate put the verified caller into authInfo; over stdio it is the local caller.
+    const fromHttp = ctx?.authInfo?.extra?.[CALLER_KEY] as Caller | undefined;
+    const caller = fromHttp ?? options.stdioCaller;
+    const visible = caller && toolsList === 'filter' ? prepared.filter((t) => mayCall(t.definition, caller).allow) : prepared;
+    return buildServer(options.app, visible, upstream, caller, options);
+  };
 }
 
-function buildServer(app: AppDefinition, tools: readonly PreparedTool[], upstream: UpstreamOptions): McpServer {
+function buildServer(
+  app: AppDefinition,
+  tools: readonly PreparedTool[],
+  upstream: UpstreamOptions,
+  caller: Caller | undefined,
+  options: ServerFactoryOptions,
+): McpServer {
   const server = new McpServer(
     { name: app.server.name, version: app.server.version, ...(app.server.title ? { title: app.server.title } : {}) },
     { capabilities: { tools: { listChanged: false } } },
@@ -37,14 +65,34 @@ function buildServer(app: AppDefinition, tools: readonly PreparedTool[], upstrea
         inputSchema: tool.inputSchema,
         ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
         annotations: { ...definition.annotations },
+        _meta: {
+          [META_SCOPES]: definition.access.scopes,
+          ...(definition.access.roles ? { [META_ROLES]: definition.access.roles } : {}),
+        },
       },
       async (args: Record<string, unknown>): Promise<CallToolResult> => {
+        const denied = caller ? await deniedHere(definition, caller, args ?? {}, options) : undefined;
+        if (denied) return denied;
         const result = await callUpstream(definition, args ?? {}, upstream);
         return conformOutput(tool, toCallToolResult(result));
       },
     );
   }
   return server;
+}
+
+/**
+ * Over stdio this is the only guard: roles (MCP_ROLES) and the policy. Over
+ * HTTP the gate has already decided before the SDK saw the request; scopes
+ * and roles are checked again here so that a gap in the gate fails closed.
+ */
+async function deniedHere(tool: ToolDefinition, caller: Caller, args: Record<string, unknown>, options: ServerFactoryOptions): Promise<CallToolResult | undefined> {
+  const decision = caller.transport === 'stdio' ? await authorizeCall(tool, caller, options.policy, args) : mayCall(tool, caller);
+  if (caller.transport === 'stdio') {
+    options.audit?.({ subject: caller.principal.subject, tool: tool.name, outcome: decision.allow ? 'allow' : 'deny', reason: decision.reason, transport: 'stdio' });
+  }
+  if (decision.allow) return undefined;
+  return { isError: true, content: [note(`Not allowed to call ${tool.name}: ${decision.reason}.`)] };
 }
 
 /**

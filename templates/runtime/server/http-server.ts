@@ -5,6 +5,8 @@ import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, isLoopback } from './config.js';
+import type { HttpAuth } from './http-gate.js';
+import { gateRequest } from './http-gate.js';
 
 export interface RunningHttpServer {
   readonly server: Server;
@@ -17,8 +19,13 @@ export interface RunningHttpServer {
  * Streamable HTTP (MCP 2025-11-25 "Transports"), stateless: one server
  * instance per request, serving 2025-11-25 and 2026-07-28 clients.
  */
-export async function startHttpServer(config: RuntimeConfig, factory: McpServerFactory, log: (line: string) => void): Promise<RunningHttpServer> {
-  assertAuthorization(config, log);
+export async function startHttpServer(
+  config: RuntimeConfig,
+  factory: McpServerFactory,
+  log: (line: string) => void,
+  auth?: HttpAuth,
+): Promise<RunningHttpServer> {
+  assertAuthorization(config, log, auth);
   const handler = createMcpHandler(factory, {
     maxRequestBodySize: config.maxRequestBodyBytes,
     onerror: (error) => log(JSON.stringify({ level: 'error', msg: 'mcp handler error', error: error.message })),
@@ -28,6 +35,8 @@ export async function startHttpServer(config: RuntimeConfig, factory: McpServerF
   const checkHost = hostHeaderValidation([...config.allowedHosts]);
   const checkOrigin = originValidation([...config.allowedOrigins]);
   const mcpPath = config.publicUrl.pathname;
+  const metadataPaths = auth?.resourceMetadata ? metadataRoutes(auth.resourceMetadata.url) : new Set<string>();
+  const metadataBody = auth?.resourceMetadata ? JSON.stringify(auth.resourceMetadata.document) : '';
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -35,12 +44,33 @@ export async function startHttpServer(config: RuntimeConfig, factory: McpServerF
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
+    if (metadataPaths.has(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (!checkHost(req, res)) return;
+      // RFC 9728 §3: a public document; browser-based clients fetch it cross-origin.
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'cache-control': 'max-age=300' });
+      res.end(req.method === 'HEAD' ? undefined : metadataBody);
+      return;
+    }
     if (path !== mcpPath) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found' }));
       return;
     }
+    // Origin and Host first: a foreign Origin is refused even with a valid token.
     if (!checkHost(req, res) || !checkOrigin(req, res)) return;
-    void mcp(req, res);
+    if (!auth) {
+      void mcp(req, res);
+      return;
+    }
+    void gateRequest(req, res, auth, config.maxRequestBodyBytes)
+      .then((gate) => {
+        if (!gate.pass) return;
+        return mcp(Object.assign(req, { auth: gate.authInfo }), res, gate.body);
+      })
+      .catch((error: unknown) => {
+        log(JSON.stringify({ level: 'error', msg: 'request failed', error: error instanceof Error ? error.message : String(error) }));
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
+        else res.end();
+      });
   });
   // Clients may hold a pooled connection idle for a while (the SDK client compiles every output
   // schema of a large tools/list before its next request); Node's 5 s default then races them.
@@ -63,17 +93,25 @@ export async function startHttpServer(config: RuntimeConfig, factory: McpServerF
   };
 }
 
+/**
+ * RFC 9728 §3.1: the metadata of resource `https://h/mcp` lives at
+ * `https://h/.well-known/oauth-protected-resource/mcp`; the root form is
+ * served too, for clients that look there first.
+ */
+function metadataRoutes(url: string): Set<string> {
+  return new Set([new URL(url).pathname, '/.well-known/oauth-protected-resource']);
+}
+
 /** Fail closed: HTTP without a usable authorization configuration does not start. */
-function assertAuthorization(config: RuntimeConfig, log: (line: string) => void): void {
-  if (config.auth === 'none') {
-    if (!isLoopback(config.host)) {
-      throw new ConfigError(`MCP_AUTH=none serves every tool to anyone who can connect, so it only binds to loopback; HOST is "${config.host}". Use HOST=127.0.0.1 or configure authorization.`);
+function assertAuthorization(config: RuntimeConfig, log: (line: string) => void, auth: HttpAuth | undefined): void {
+  if (config.auth !== 'none') {
+    if (auth === undefined || auth.mode !== config.auth) {
+      throw new ConfigError(`MCP_AUTH=${config.auth} needs its verifier; the server was started without one.`);
     }
-    log(JSON.stringify({ level: 'warn', msg: 'MCP_AUTH=none: authorization is OFF. Every local process can call every tool. Use only for local development.' }));
     return;
   }
-  throw new ConfigError(
-    `MCP_AUTH=${config.auth} is not available in this version of the generated server. ` +
-      'Set MCP_AUTH=none to serve over HTTP on loopback without authorization (local development only), or use MCP_TRANSPORT=stdio.',
-  );
+  if (!isLoopback(config.host)) {
+    throw new ConfigError(`MCP_AUTH=none serves every tool to anyone who can connect, so it only binds to loopback; HOST is "${config.host}". Use HOST=127.0.0.1 or configure authorization.`);
+  }
+  log(JSON.stringify({ level: 'warn', msg: 'MCP_AUTH=none: authorization is OFF. Every local process can call every tool. Use only for local development.' }));
 }

@@ -1,31 +1,69 @@
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { createApiKeyVerifier } from '../auth/api-keys.js';
+import { createAuditLog } from '../auth/audit.js';
+import type { AuditLog } from '../auth/audit.js';
+import { loadAuthConfig } from '../auth/auth-config.js';
+import { protectedResourceMetadataUrl } from '../auth/challenge.js';
+import { createTokenVerifier } from '../auth/create-verifier.js';
+import type { Caller } from '../auth/guard.js';
+import { callerOf } from '../auth/guard.js';
+import type { Policy } from '../auth/policy-types.js';
+import { protectedResourceMetadata } from '../auth/resource-metadata.js';
 import type { AppDefinition } from '../mcp/types.js';
+import type { RuntimeConfig } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServerFactory } from './create-server.js';
+import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
+import type { RunningHttpServer } from './http-server.js';
 
-/** Logs go to stderr: on stdio, stdout belongs to the protocol. */
-const log = (line: string) => process.stderr.write(`${line}\n`);
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface MainOptions {
+  /** The user's policy hook (`src/policy.ts`). */
+  readonly policy?: Policy;
+  /** Where logs and audit lines go; stderr by default (on stdio, stdout belongs to the protocol). */
+  readonly log?: (line: string) => void;
+}
+
+const stderr = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Configuration, authorization and the server factory, from the environment. Throws `ConfigError` on a bad setup. */
+export async function createRuntime(app: AppDefinition, env: Env, options: MainOptions = {}) {
+  const log = options.log ?? stderr;
+  const config = loadConfig(app, env);
+  const audit = createAuditLog(log);
+  const rolesClaim = config.rolesClaim ?? app.authorization.rolesClaim;
+  const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, env, audit, log, options.policy, rolesClaim) : undefined;
+  const factory = createServerFactory({
+    app,
+    upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.upstreamMaxResponseBytes, env },
+    ...(config.transport === 'stdio' ? { stdioCaller: stdioCaller(app, config) } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    audit,
+    ...(config.toolsList ? { toolsList: config.toolsList } : {}),
+  });
+  return { config, factory, httpAuth, log };
+}
+
+/** Starts the HTTP server as `main` would (used by tests, which pass PORT=0 and read `url`). */
+export async function startHttp(app: AppDefinition, env: Env, options: MainOptions = {}): Promise<RunningHttpServer> {
+  const runtime = await createRuntime(app, { ...env, MCP_TRANSPORT: 'http' }, options);
+  return startHttpServer(runtime.config, runtime.factory, runtime.log, runtime.httpAuth);
+}
 
 /** The entry of a generated server: configuration from the environment, then stdio or HTTP. */
-export async function main(app: AppDefinition, env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+export async function main(app: AppDefinition, env: Env = process.env, options: MainOptions = {}): Promise<void> {
+  const log = options.log ?? stderr;
   try {
-    const config = loadConfig(app, env);
-    const factory = createServerFactory({
-      app,
-      upstream: {
-        baseUrl: config.upstreamBaseUrl,
-        timeoutMs: config.upstreamTimeoutMs,
-        maxResponseBytes: config.upstreamMaxResponseBytes,
-        env,
-      },
-    });
-    if (config.transport === 'stdio') {
-      serveStdio(factory, { onerror: (error) => log(JSON.stringify({ level: 'error', msg: error.message })) });
+    const runtime = await createRuntime(app, env, { ...options, log });
+    if (runtime.config.transport === 'stdio') {
+      // MCP authorization 2025-11-25 §1.2: stdio servers take credentials from the environment, not OAuth.
+      serveStdio(runtime.factory, { onerror: (error) => log(JSON.stringify({ level: 'error', msg: error.message })) });
       return;
     }
-    const running = await startHttpServer(config, factory, log);
-    log(JSON.stringify({ level: 'info', msg: `${app.server.name} listening`, url: running.url, tools: app.tools.length }));
+    const running = await startHttpServer(runtime.config, runtime.factory, log, runtime.httpAuth);
+    log(JSON.stringify({ level: 'info', msg: `${app.server.name} listening`, url: running.url, auth: runtime.config.auth, tools: app.tools.length }));
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -37,4 +75,42 @@ export async function main(app: AppDefinition, env: Readonly<Record<string, stri
     }
     throw error;
   }
+}
+
+async function createHttpAuth(
+  app: AppDefinition,
+  config: RuntimeConfig,
+  env: Env,
+  audit: AuditLog,
+  log: (line: string) => void,
+  policy: Policy | undefined,
+  rolesClaim: string | undefined,
+): Promise<HttpAuth | undefined> {
+  if (config.auth === 'none') return undefined;
+  const settings = loadAuthConfig(env, config.publicUrl);
+  const common = {
+    tools: app.tools,
+    authorization: app.authorization,
+    ...(rolesClaim ? { rolesClaim } : {}),
+    ...(policy ? { policy } : {}),
+    audit,
+    log,
+    maxTokenBytes: settings.maxTokenBytes,
+  };
+  if (config.auth === 'api-key') {
+    return { mode: 'api-key', verifier: await createApiKeyVerifier(settings), ...common };
+  }
+  const url = protectedResourceMetadataUrl(config.publicUrl);
+  const document = protectedResourceMetadata({
+    resource: config.publicUrl.href,
+    authorizationServers: settings.authorizationServers,
+    scopesSupported: app.authorization.scopesSupported,
+    ...(app.server.title ? { resourceName: app.server.title } : {}),
+  });
+  return { mode: 'oauth', verifier: createTokenVerifier(settings), resourceMetadata: { url, document }, ...common };
+}
+
+/** MCP_ROLES: the local user's roles over stdio; scopes do not apply there. */
+function stdioCaller(app: AppDefinition, config: RuntimeConfig): Caller {
+  return callerOf({ subject: 'stdio', scopes: [], roles: config.stdioRoles, claims: {}, via: 'stdio' }, app.authorization, { transport: 'stdio' });
 }

@@ -1,0 +1,94 @@
+import type { AuthorizationDefinition, ToolDefinition } from '../mcp/types.js';
+import type { Policy } from './policy-types.js';
+import type { Principal } from './principal.js';
+import { rolesFromClaims } from './roles.js';
+import { checkScopes, expandScopes } from './scopes.js';
+
+/** An authenticated caller, as the guard sees it. */
+export interface Caller {
+  readonly principal: Principal;
+  /** Granted scopes with the hierarchy applied; `all` over stdio, where OAuth does not apply. */
+  readonly scopes: ReadonlySet<string> | 'all';
+  readonly roles: readonly string[];
+  readonly transport: 'http' | 'stdio';
+  readonly remoteAddress?: string;
+}
+
+export type Decision =
+  | { readonly allow: true; readonly reason: string }
+  /** Step-up is possible: answer 403 `insufficient_scope` naming `scopes` (RFC 6750 §3.1). */
+  | { readonly allow: false; readonly kind: 'scope'; readonly scopes: readonly string[]; readonly reason: string }
+  /** No scope would help: answer 403 without a scope hint. */
+  | { readonly allow: false; readonly kind: 'role' | 'policy'; readonly reason: string };
+
+/**
+ * Builds the caller from a verified principal: roles from the credential
+ * itself (API keys) or from the token's roles claim (`rolesClaim`, e.g.
+ * `realm_access.roles`), scopes expanded through the scope hierarchy.
+ */
+export function callerOf(
+  principal: Principal,
+  authorization: AuthorizationDefinition,
+  options: { rolesClaim?: string; transport: 'http' | 'stdio'; remoteAddress?: string },
+): Caller {
+  const claimRoles = options.rolesClaim ? rolesFromClaims(principal.claims, options.rolesClaim) : [];
+  const roles = [...new Set([...(principal.roles ?? []), ...claimRoles])].sort();
+  return {
+    principal,
+    scopes: options.transport === 'stdio' ? 'all' : expandScopes(principal.scopes, authorization.scopeImplies),
+    roles,
+    transport: options.transport,
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
+  };
+}
+
+/** Scopes and roles only (no policy, no arguments): what `tools/list` filtering uses. */
+export function mayCall(tool: ToolDefinition, caller: Caller): Decision {
+  if (caller.scopes !== 'all') {
+    const scopes = checkScopes(tool.access, caller.scopes);
+    if (!scopes.ok) {
+      return { allow: false, kind: 'scope', scopes: scopes.required, reason: `missing scope ${scopes.missing.join(' ') || '(unsatisfiable requirement)'}` };
+    }
+  }
+  const roles = tool.access.roles;
+  if (roles && roles.length > 0 && !roles.some((r) => caller.roles.includes(r))) {
+    return { allow: false, kind: 'role', reason: `requires one of the roles ${roles.join(', ')}` };
+  }
+  return { allow: true, reason: roles && roles.length > 0 ? 'scopes and role granted' : 'scopes granted' };
+}
+
+/**
+ * The full decision for one `tools/call` (DESIGN.md §5): scopes, then roles,
+ * then the user's policy, which can only narrow. A policy that throws or
+ * returns something else denies: fail closed.
+ */
+export async function authorizeCall(
+  tool: ToolDefinition,
+  caller: Caller,
+  policy: Policy | undefined,
+  args: Readonly<Record<string, unknown>>,
+  now: Date = new Date(),
+): Promise<Decision> {
+  const granted = mayCall(tool, caller);
+  if (!granted.allow || policy === undefined) return granted;
+  let verdict: unknown;
+  try {
+    verdict = await policy({
+      subject: caller.principal.subject,
+      ...(caller.principal.clientId ? { clientId: caller.principal.clientId } : {}),
+      scopes: caller.scopes === 'all' ? [] : [...caller.scopes].sort(),
+      roles: caller.roles,
+      claims: caller.principal.claims,
+      tool: { name: tool.name, method: tool.http.method, path: tool.http.path, tags: tool.tags },
+      arguments: args,
+      ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}),
+      time: now,
+      transport: caller.transport,
+    });
+  } catch {
+    return { allow: false, kind: 'policy', reason: 'policy failed' };
+  }
+  if (verdict !== null && typeof verdict === 'object' && (verdict as { allow?: unknown }).allow === true) return granted;
+  const reason = (verdict as { reason?: unknown } | null)?.reason;
+  return { allow: false, kind: 'policy', reason: typeof reason === 'string' && reason !== '' ? `policy: ${reason}` : 'policy denied' };
+}

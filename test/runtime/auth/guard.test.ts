@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { authorizeCall, callerOf, mayCall } from '../../../templates/runtime/auth/guard.js';
+import type { Principal } from '../../../templates/runtime/auth/principal.js';
+import type { AuthorizationDefinition, ToolDefinition } from '../../../templates/runtime/mcp/types.js';
+
+const authorization: AuthorizationDefinition = { scopesSupported: ['pets:read', 'pets:write'], scopeImplies: { 'pets:write': ['pets:read'] }, toolsList: 'filter' };
+
+function tool(name: string, scopes: string[][], roles?: string[]): ToolDefinition {
+  return {
+    name,
+    description: name,
+    inputSchema: { type: 'object' },
+    defs: [],
+    annotations: {},
+    http: { method: 'DELETE', path: '/pets/{id}', parameters: [] },
+    security: [],
+    access: { scopes, ...(roles ? { roles } : {}) },
+    tags: ['pets'],
+    source: '/paths/~1pets~1{id}/delete',
+  };
+}
+
+function principal(scopes: string[], claims: Record<string, unknown> = {}): Principal {
+  return { subject: 'alice', clientId: 'agent', scopes, claims, via: 'jwt' };
+}
+
+const http = (p: Principal) => callerOf(p, authorization, { rolesClaim: 'roles', transport: 'http', remoteAddress: '10.1.2.3' });
+
+describe('mayCall', () => {
+  it('grants through the scope hierarchy', () => {
+    expect(mayCall(tool('list', [['pets:read']]), http(principal(['pets:write']))).allow).toBe(true);
+  });
+
+  it('asks for the cheapest alternative when scopes are missing', () => {
+    const decision = mayCall(tool('del', [['pets:write'], ['admin', 'pets:read']]), http(principal(['pets:read'])));
+    expect(decision).toMatchObject({ allow: false, kind: 'scope', scopes: ['pets:write'] });
+  });
+
+  it('denies on roles without a scope hint', () => {
+    const decision = mayCall(tool('del', [[]], ['admin']), http(principal([], { roles: ['user'] })));
+    expect(decision).toMatchObject({ allow: false, kind: 'role' });
+    expect(decision).not.toHaveProperty('scopes');
+  });
+
+  it('grants a role from the roles claim or from the credential itself', () => {
+    expect(mayCall(tool('del', [[]], ['admin']), http(principal([], { roles: ['admin'] }))).allow).toBe(true);
+    const keyed = callerOf({ subject: 'ci', scopes: [], roles: ['admin'], claims: {}, via: 'api-key' }, authorization, { transport: 'http' });
+    expect(mayCall(tool('del', [[]], ['admin']), keyed).allow).toBe(true);
+  });
+
+  it('over stdio skips scopes (no OAuth there) but keeps roles', () => {
+    const local = callerOf({ subject: 'stdio', scopes: [], roles: ['user'], claims: {}, via: 'stdio' }, authorization, { transport: 'stdio' });
+    expect(mayCall(tool('a', [['pets:write']]), local).allow).toBe(true);
+    expect(mayCall(tool('b', [['pets:write']], ['admin']), local).allow).toBe(false);
+  });
+});
+
+describe('authorizeCall with the user policy', () => {
+  const del = tool('deletePet', [['pets:write']]);
+  const caller = http(principal(['pets:write']));
+
+  it('passes the policy what it needs and honours a denial with its reason', async () => {
+    let seen: unknown;
+    const decision = await authorizeCall(del, caller, (request) => {
+      seen = request;
+      return { allow: false, reason: 'deletes only from the office network' };
+    }, { id: 7 }, new Date('2026-11-23T10:00:00Z'));
+    expect(decision).toEqual({ allow: false, kind: 'policy', reason: 'policy: deletes only from the office network' });
+    expect(seen).toMatchObject({
+      subject: 'alice',
+      clientId: 'agent',
+      scopes: ['pets:read', 'pets:write'],
+      tool: { name: 'deletePet', method: 'DELETE', path: '/pets/{id}', tags: ['pets'] },
+      arguments: { id: 7 },
+      remoteAddress: '10.1.2.3',
+      transport: 'http',
+    });
+  });
+
+  it('never asks the policy when scopes already deny', async () => {
+    let asked = false;
+    const decision = await authorizeCall(del, http(principal([])), () => ((asked = true), { allow: true }), {});
+    expect(decision.allow).toBe(false);
+    expect(asked).toBe(false);
+  });
+
+  it.each([
+    ['throws', () => { throw new Error('boom'); }],
+    ['returns nothing', () => undefined as never],
+    ['returns allow: "yes"', () => ({ allow: 'yes' }) as never],
+  ])('fails closed when the policy %s', async (_name, policy) => {
+    expect((await authorizeCall(del, caller, policy, {})).allow).toBe(false);
+  });
+
+  it('allows when the policy allows', async () => {
+    expect((await authorizeCall(del, caller, async () => ({ allow: true }), {})).allow).toBe(true);
+  });
+});
