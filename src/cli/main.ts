@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Diagnostic } from '../diagnostics.js';
+import { loadConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/load-config.js';
 import { FatalDiagnosticsError, hasErrors } from '../diagnostics.js';
 import { GENERATOR_VERSION } from '../emit/versions.js';
 import { generateFromDocument } from '../generate.js';
@@ -41,9 +43,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('-o, --out <dir>', 'the project folder to write')
     .option('--name <package>', 'npm package name of the generated project')
     .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
+    .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
     .option('--json', 'print the result and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; config?: string; json?: boolean; verbose?: boolean }) => {
+      const config = configFor(spec, opts.config, io);
+      if (hasErrors(config.diagnostics)) {
+        report(opts.json, config.diagnostics, {});
+        exitCode = EXIT.errors;
+        return;
+      }
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
@@ -52,7 +61,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       const doc = loaded;
       const progress = startProgress(io, `generating from ${spec}`);
-      const result = await generateFromDocument(doc, { specLabel: specLabel(spec), ...(opts.name ? { packageName: opts.name } : {}) });
+      const result = await generateFromDocument(doc, { specLabel: specLabel(spec), ...(opts.name ? { packageName: opts.name } : {}) }, config);
       progress();
       let diagnostics = result.diagnostics;
       let written = 0;
@@ -70,16 +79,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('inspect')
     .description('show the plan for <spec>: one row per tool with its method, path and required scopes')
     .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON), a URL, or -')
+    .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
     .option('--json', 'print the plan and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { config?: string; json?: boolean; verbose?: boolean }) => {
+      const config = configFor(spec, opts.config, io);
+      if (hasErrors(config.diagnostics)) {
+        report(opts.json, config.diagnostics, {});
+        exitCode = EXIT.errors;
+        return;
+      }
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
         exitCode = EXIT.errors;
         return;
       }
-      const model = buildModel(loaded);
+      const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
       const diagnostics = [...loaded.diagnostics, ...model.diagnostics];
       if (opts.json) {
         io.stdout.write(`${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`);
@@ -124,6 +140,11 @@ async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostic
     if (error instanceof FatalDiagnosticsError) return { diagnostics: error.diagnostics };
     throw error;
   }
+}
+
+/** The config beside a local spec, or `--config`; its errors stop the run before anything is loaded or written. */
+function configFor(spec: string, configPath: string | undefined, io: Io): LoadedConfig {
+  return loadConfig({ spec, cwd: io.cwd, ...(configPath !== undefined ? { configPath } : {}) });
 }
 
 /** DESIGN.md §1: a progress line on specs that take longer than a second (TTY only). */

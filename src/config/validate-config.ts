@@ -104,7 +104,8 @@ function toDiagnostic(error: ErrorObject, root: SchemaNode, file: string, locate
       default:
         message = `${capital(where)} ${error.message ?? 'is invalid'}.`;
     }
-    hint ??= description(node);
+    // Items of a list carry no description of their own; the list's says what belongs in it.
+    hint ??= description(node) ?? description(schemaAt(root, tokens.slice(0, -1)));
   }
   const at = locate(atTokens, onKey);
   return {
