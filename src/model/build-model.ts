@@ -52,11 +52,13 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
     const draft = operationToTool(ctx, entry.path, entry.pathItem, entry.pathPointer, entry.method, entry.operation, entry.pointer);
     const title = s.title ?? draft.title;
     const scopes = s.scopes ? normalizeAlternatives(s.scopes) : scopesOf(draft.security, config.scopes);
-    const { title: _derivedTitle, ...rest } = draft;
+    const { operationId, title: _derivedTitle, ...rest } = draft;
+    // Same key order as before any override, so generated files only change where the config says.
     return {
       name: s.name,
-      ...rest,
+      ...(operationId !== undefined ? { operationId } : {}),
       ...(title !== undefined ? { title } : {}),
+      ...rest,
       description: s.description ?? draft.description,
       annotations: { ...draft.annotations, ...s.annotations, ...(title !== undefined ? { title } : {}) },
       access: accessOf(scopes, s.roles),
