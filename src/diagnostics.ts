@@ -35,6 +35,11 @@ export const DIAGNOSTIC_CODES = {
   SECURITY_SCHEME_UNKNOWN: 'A security requirement names a scheme that is not declared.',
   SECURITY_SCHEME_UNSUPPORTED: 'The server cannot obtain upstream credentials for this scheme.',
   SERVER_URL_RELATIVE: 'The first server URL is relative or templated; set UPSTREAM_BASE_URL.',
+  // security lint (warnings; errors with --strict)
+  LINT_TOOL_WITHOUT_SCOPE: 'Tools any authenticated caller may call: no scope and no role.',
+  LINT_PUBLIC_WRITE: 'A write operation (POST, PUT, PATCH, DELETE) is declared public with `security: []`.',
+  LINT_SCOPE_UNDECLARED: 'An operation requires an OAuth scope its scheme does not declare.',
+  LINT_SCOPE_UNUSED: 'An OAuth scheme declares scopes no tool needs.',
   // emit / write
   OUTPUT_NOT_EMPTY: 'The output directory is not empty and was not created by openapi-to-mcp.',
   OUTPUT_WRITE_FAILED: 'Writing the output failed; the previous project is unchanged.',

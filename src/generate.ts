@@ -6,6 +6,7 @@ import { emitProject } from './emit/emit-project.js';
 import { runtimeFiles } from './emit/runtime-files.js';
 import type { LoadedDocument } from './load/loaded-document.js';
 import { buildModel, packageName } from './model/build-model.js';
+import { lintSecurity } from './model/lint.js';
 import type { McpModel } from './model/types.js';
 import { resolveOptions } from './options.js';
 import type { ResolvedOptions } from './options.js';
@@ -31,7 +32,8 @@ export async function generateFromDocument(
     packageName: overrides.packageName ?? `${model.server.name}-mcp`,
     ...overrides,
   });
-  const diagnostics = [...loaded.diagnostics, ...model.diagnostics];
+  const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));
+  const diagnostics = [...loaded.diagnostics, ...model.diagnostics, ...lint];
   if (hasErrors(diagnostics)) return { model, options, files: [], diagnostics };
   const plan = planProject(model, options, runtimeFiles());
   const files = await emitProject(plan);

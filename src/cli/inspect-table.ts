@@ -1,7 +1,7 @@
 import type { McpModel } from '../model/types.js';
 
 /** The plan as rows: what each tool is, what it calls, what authorization it needs. */
-export function inspectRows(model: McpModel): { tool: string; method: string; path: string; security: string }[] {
+export function inspectRows(model: McpModel): { tool: string; method: string; path: string; security: string; scopes: string; roles: string }[] {
   return model.tools.map((t) => ({
     tool: t.name,
     method: t.http.method,
@@ -10,6 +10,9 @@ export function inspectRows(model: McpModel): { tool: string; method: string; pa
       t.security.length === 0
         ? 'public'
         : t.security.map((and) => and.map((r) => (r.scopes.length ? `${r.scheme}(${r.scopes.join(' ')})` : r.scheme)).join(' + ')).join(' | '),
+    // What an MCP caller's token needs (after the config's scope mapping): OR of AND.
+    scopes: t.access.scopes.some((a) => a.length === 0) ? '-' : t.access.scopes.map((a) => a.join(' ')).join(' | '),
+    roles: t.access.roles?.join(' | ') ?? '-',
   }));
 }
 

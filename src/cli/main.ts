@@ -8,6 +8,7 @@ import { generateFromDocument } from '../generate.js';
 import { loadDocument } from '../load/index.js';
 import type { LoadedDocument } from '../load/loaded-document.js';
 import { buildModel } from '../model/build-model.js';
+import { lintSecurity, strictLint } from '../model/lint.js';
 import { writeProject } from '../write/write-project.js';
 import { formatTable, inspectRows } from './inspect-table.js';
 import { formatDiagnostics, useColor } from './print-diagnostics.js';
@@ -44,9 +45,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--name <package>', 'npm package name of the generated project')
     .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
     .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
+    .option('--strict', 'treat security lint warnings as errors (nothing is written)')
     .option('--json', 'print the result and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; config?: string; json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; config?: string; strict?: boolean; json?: boolean; verbose?: boolean }) => {
       const config = configFor(spec, opts.config, io);
       if (hasErrors(config.diagnostics)) {
         report(opts.json, config.diagnostics, {});
@@ -63,7 +65,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const progress = startProgress(io, `generating from ${spec}`);
       const result = await generateFromDocument(doc, { specLabel: specLabel(spec), ...(opts.name ? { packageName: opts.name } : {}) }, config);
       progress();
-      let diagnostics = result.diagnostics;
+      let diagnostics = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
       let written = 0;
       if (!hasErrors(diagnostics)) {
         const write = writeOrReport(opts.out, result.files, { specHash: doc.hash, ...(opts.force ? { force: true } : {}) });
@@ -80,9 +82,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .description('show the plan for <spec>: one row per tool with its method, path and required scopes')
     .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON), a URL, or -')
     .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
+    .option('--strict', 'treat security lint warnings as errors (exit 1)')
     .option('--json', 'print the plan and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { config?: string; json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { config?: string; strict?: boolean; json?: boolean; verbose?: boolean }) => {
       const config = configFor(spec, opts.config, io);
       if (hasErrors(config.diagnostics)) {
         report(opts.json, config.diagnostics, {});
@@ -96,7 +99,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
-      const diagnostics = [...loaded.diagnostics, ...model.diagnostics];
+      const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));
+      const all = [...loaded.diagnostics, ...model.diagnostics, ...lint];
+      const diagnostics = opts.strict ? strictLint(all) : all;
       if (opts.json) {
         io.stdout.write(`${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`);
       } else {

@@ -41,32 +41,66 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
     credentials: model.schemes
       .filter((s) => s.upstream)
       .map((s) => ({ scheme: s.name, what: credentialHelp(s.upstream!), vars: credentialVars(s.upstream!) })),
+    // The first OAuth scheme's variable prefix, as an example in the README; absent when there is none.
+    oauthCredentials: model.schemes.find((s) => s.upstream?.type === 'oauth2' || s.upstream?.type === 'openIdConnect')?.upstream?.env,
     cases: testCases(model, options.testedTools),
   };
 }
 
-function credentialVars(def: NonNullable<McpModel['schemes'][number]['upstream']>): string[] {
+/** One upstream credential variable: `optional` ones are commented out in `.env.example`. */
+interface CredentialVar {
+  readonly name: string;
+  readonly meaning: string;
+  readonly optional: boolean;
+}
+
+type UpstreamDefinition = NonNullable<McpModel['schemes'][number]['upstream']>;
+
+function credentialVars(def: UpstreamDefinition): CredentialVar[] {
+  const must = (name: string, meaning: string) => ({ name, meaning, optional: false });
+  const may = (name: string, meaning: string) => ({ name, meaning, optional: true });
   switch (def.type) {
     case 'apiKey':
-      return [def.env];
+      return [must(def.env, `API key (${def.in} \`${def.name.replace(/\|/g, '\\|')}\`)`)];
     case 'http':
-      return def.scheme === 'basic' ? [`${def.env}_USERNAME`, `${def.env}_PASSWORD`] : [def.env];
+      return def.scheme === 'basic'
+        ? [must(`${def.env}_USERNAME`, 'HTTP Basic user name'), must(`${def.env}_PASSWORD`, 'HTTP Basic password')]
+        : [must(def.env, 'bearer token')];
     case 'oauth2':
-    case 'openIdConnect':
-      return [`${def.env}_ACCESS_TOKEN`];
+    case 'openIdConnect': {
+      const p = def.env;
+      // A declared token endpoint (clientCredentials tokenUrl, or OpenID discovery) makes client credentials the default.
+      const endpoint = def.type === 'openIdConnect' || def.tokenUrl !== undefined;
+      const client = [
+        (endpoint ? must : may)(`${p}_CLIENT_ID`, 'OAuth client id of this server (client credentials, RFC 6749 §4.4)'),
+        (endpoint ? must : may)(`${p}_CLIENT_SECRET`, 'its client secret (sent with HTTP Basic to the token endpoint only)'),
+      ];
+      const token = (endpoint ? may : must)(`${p}_ACCESS_TOKEN`, 'a static access token, instead of client credentials');
+      return [
+        ...(endpoint ? client : [token]),
+        ...(endpoint ? [token] : client),
+        may(`${p}_TOKEN_URL`, endpoint ? 'token endpoint, overriding the API description' : 'token endpoint (the API description names none)'),
+        may(`${p}_SCOPES`, 'scopes to request, space separated (default: those the operation lists)'),
+        may(`${p}_AUDIENCE`, '`audience` of token requests'),
+        may(`${p}_RESOURCE`, 'RFC 8707 `resource` of token requests: the API\'s URI'),
+        may(`${p}_TOKEN_EXCHANGE`, '`true`: exchange the caller\'s OAuth token for an API token (RFC 8693) with this client, instead of client credentials'),
+      ];
+    }
   }
 }
 
-function credentialHelp(def: NonNullable<McpModel['schemes'][number]['upstream']>): string {
+function credentialHelp(def: UpstreamDefinition): string {
   switch (def.type) {
     case 'apiKey':
       return `API key sent in the ${def.in} "${def.name}"`;
     case 'http':
       return def.scheme === 'basic' ? 'HTTP Basic user name and password' : 'bearer token';
     case 'oauth2':
-      return 'OAuth 2.0 access token for the upstream API';
+      return def.tokenUrl !== undefined
+        ? 'OAuth 2.0 client credentials; the server fetches and caches tokens'
+        : 'OAuth 2.0 access token (or client credentials with a token URL)';
     case 'openIdConnect':
-      return 'OpenID Connect access token for the upstream API';
+      return 'OpenID Connect client credentials (token endpoint discovered); the server fetches and caches tokens';
   }
 }
 

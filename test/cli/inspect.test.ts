@@ -7,6 +7,8 @@ interface Row {
   readonly method: string;
   readonly path: string;
   readonly security: string;
+  readonly scopes: string;
+  readonly roles: string;
 }
 
 /** The table is columns separated by two or more spaces; no cell holds two spaces in a row. */
@@ -16,25 +18,25 @@ function parseTable(stdout: string): { header: string[]; rows: Row[] } {
   return {
     header: cells(head),
     rows: lines.map((line) => {
-      const [tool = '', method = '', path = '', security = ''] = cells(line);
-      return { tool, method, path, security };
+      const [tool = '', method = '', path = '', security = '', scopes = '', roles = ''] = cells(line);
+      return { tool, method, path, security, scopes, roles };
     }),
   };
 }
 
 const PETSTORE_EXPANDED: readonly Row[] = [
-  { tool: 'addPet', method: 'POST', path: '/pets', security: 'public' },
-  { tool: 'deletePet', method: 'DELETE', path: '/pets/{id}', security: 'public' },
-  { tool: 'findPets', method: 'GET', path: '/pets', security: 'public' },
+  { tool: 'addPet', method: 'POST', path: '/pets', security: 'public', scopes: '-', roles: '-' },
+  { tool: 'deletePet', method: 'DELETE', path: '/pets/{id}', security: 'public', scopes: '-', roles: '-' },
+  { tool: 'findPets', method: 'GET', path: '/pets', security: 'public', scopes: '-', roles: '-' },
   // operationId "find pet by id" is not a valid tool name (TOOL_NAME_ADJUSTED).
-  { tool: 'find_pet_by_id', method: 'GET', path: '/pets/{id}', security: 'public' },
+  { tool: 'find_pet_by_id', method: 'GET', path: '/pets/{id}', security: 'public', scopes: '-', roles: '-' },
 ];
 
 /** fixtures/cli/security.yaml: `|` separates alternatives (OR), `+` joins the schemes of one requirement (AND). */
 const SECURITY_SHAPES: readonly Row[] = [
-  { tool: 'createThing', method: 'POST', path: '/things', security: 'c(y z)' },
-  { tool: 'health', method: 'GET', path: '/health', security: 'public' },
-  { tool: 'listThings', method: 'GET', path: '/things', security: 'a(x) | b + c(y)' },
+  { tool: 'createThing', method: 'POST', path: '/things', security: 'c(y z)', scopes: 'y z', roles: '-' },
+  { tool: 'health', method: 'GET', path: '/health', security: 'public', scopes: '-', roles: '-' },
+  { tool: 'listThings', method: 'GET', path: '/things', security: 'a(x) | b + c(y)', scopes: 'x | y', roles: '-' },
 ];
 
 const tables: readonly [string, { spec: string; want: readonly Row[] }][] = [
@@ -47,7 +49,7 @@ describe('inspect', () => {
     const result = await cli(['inspect', spec]);
     expect(result.status, result.stderr).toBe(0);
     const table = parseTable(result.stdout);
-    expect(table.header).toEqual(['TOOL', 'METHOD', 'PATH', 'SECURITY']);
+    expect(table.header).toEqual(['TOOL', 'METHOD', 'PATH', 'SECURITY', 'SCOPES', 'ROLES']);
     expect(table.rows).toEqual(want);
   });
 
@@ -75,7 +77,7 @@ describe('inspect', () => {
     const about = tools.find((t) => t.tool === 'drive.about.get');
     const scope = (s: string) => `https://www.googleapis.com/auth/${s}`;
     const both = (s: string) => `Oauth2(${scope(s)}) + Oauth2c(${scope(s)})`;
-    expect(about).toEqual({
+    expect(about).toMatchObject({
       tool: 'drive.about.get',
       method: 'GET',
       path: '/about',
@@ -84,6 +86,19 @@ describe('inspect', () => {
         .join(' | '),
     });
     expect(tools.find((t) => t.tool === 'drive.apps.list')?.security).toBe(both('drive.apps.readonly'));
+    // The MCP caller needs one scope of the seven (the AND-ed schemes name the same scope).
+    expect(about?.scopes.split(' | ')).toHaveLength(7);
+    expect(tools.find((t) => t.tool === 'drive.apps.list')?.scopes).toBe(scope('drive.apps.readonly'));
+  });
+
+  test.concurrent('--strict turns the security lint into errors (exit 1)', async () => {
+    const plain = await cli(['inspect', '--json', 'fixtures/cli/security.yaml']);
+    expect(plain.status).toBe(0);
+    const strict = await cli(['inspect', '--json', '--strict', 'fixtures/cli/security.yaml']);
+    expect(strict.status).toBe(1);
+    const { diagnostics } = JSON.parse(strict.stdout) as { diagnostics: { code: string; severity: string }[] };
+    // `health` is public (security: []), so any caller may call it.
+    expect(diagnostics).toContainEqual(expect.objectContaining({ code: 'LINT_TOOL_WITHOUT_SCOPE', severity: 'error' }));
   });
 
   test.concurrent('diagnostics go to stderr, so stdout is only the table', async () => {

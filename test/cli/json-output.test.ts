@@ -22,7 +22,10 @@ const rows: readonly [
   string,
   { spec: string; setup?: (out: string) => void; status: number; ok: boolean; want: readonly Record<string, unknown>[] },
 ][] = [
-  ['a clean spec', { spec: 'fixtures/cli/minimal.yaml', status: 0, ok: true, want: [] }],
+  [
+    'a spec without security: only the lint warning that its tools need no scope',
+    { spec: 'fixtures/cli/minimal.yaml', status: 0, ok: true, want: [{ code: 'LINT_TOOL_WITHOUT_SCOPE', severity: 'warning', hint: expect.any(String) }] },
+  ],
   [
     'a spec with an info diagnostic (petstore: an adjusted tool name)',
     {
@@ -59,6 +62,18 @@ const rows: readonly [
     },
   ],
 ];
+
+describe('generate --strict', () => {
+  test.concurrent('turns the security lint into errors: exit 1, nothing written', async () => {
+    const out = tempDir('strict');
+    const result = await cli(['generate', 'fixtures/cli/minimal.yaml', '-o', out, '--json', '--strict']);
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'LINT_TOOL_WITHOUT_SCOPE', severity: 'error' }));
+    expect(existsSync(join(out, 'openapi-to-mcp.lock.json'))).toBe(false);
+  });
+});
 
 describe('generate --json', () => {
   test.concurrent.each(rows)('%s', async (_name, { spec, setup, status, ok, want }) => {

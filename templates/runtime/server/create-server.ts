@@ -7,9 +7,13 @@ import type { Policy } from '../auth/policy-types.js';
 import { callUpstream } from '../http/call-upstream.js';
 import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { ToolResult } from '../http/tool-result.js';
+import type { UpstreamCallContext } from '../http/upstream-auth.js';
+import { createUpstreamAuth } from '../http/upstream-auth.js';
+import { UpstreamError } from '../http/upstream-error.js';
 import type { AppDefinition, ToolDefinition } from '../mcp/types.js';
 import type { PreparedTool } from './tool-registry.js';
 import { prepareTools } from './tool-registry.js';
+import { ConfigError } from './config.js';
 import { CALLER_KEY } from './http-gate.js';
 
 export interface ServerFactoryOptions {
@@ -29,19 +33,48 @@ export const META_ROLES = 'openapi-to-mcp/roles';
 
 /**
  * One factory serves every transport and protocol era: stdio calls it once
- * per connection, the HTTP handler once per request (stateless).
+ * per connection, the HTTP handler once per request (stateless). The
+ * upstream OAuth settings are read and the token cache created here, once.
+ * @throws {ConfigError} when the upstream OAuth settings are unusable.
  */
 export function createServerFactory(options: ServerFactoryOptions): McpServerFactory {
   const prepared = prepareTools(options.app);
-  const upstream: UpstreamOptions = { ...options.upstream, schemes: options.app.schemes };
+  const upstream: UpstreamOptions = {
+    ...options.upstream,
+    schemes: options.app.schemes,
+    auth: options.upstream.auth ?? upstreamAuth(options),
+  };
   const toolsList = options.toolsList ?? options.app.authorization.toolsList;
   return (ctx?: McpRequestContext) => {
     // Over HTTP the gate put the verified caller into authInfo; over stdio it is the local caller.
     const fromHttp = ctx?.authInfo?.extra?.[CALLER_KEY] as Caller | undefined;
     const caller = fromHttp ?? options.stdioCaller;
     const visible = caller && toolsList === 'filter' ? prepared.filter((t) => mayCall(t.definition, caller).allow) : prepared;
-    return buildServer(options.app, visible, upstream, caller, options);
+    return buildServer(options.app, visible, upstream, caller, options, subjectOf(ctx, fromHttp));
   };
+}
+
+function upstreamAuth(options: ServerFactoryOptions) {
+  try {
+    return createUpstreamAuth(options.app.schemes, options.upstream.env, { baseUrl: options.upstream.baseUrl, ...(options.upstream.fetch ? { fetch: options.upstream.fetch } : {}) });
+  } catch (error) {
+    if (error instanceof UpstreamError) throw new ConfigError(`upstream credentials: ${error.message}.`);
+    throw error;
+  }
+}
+
+/**
+ * The caller's OAuth access token, for RFC 8693 token exchange at the
+ * upstream's token endpoint only; never forwarded to the upstream API. Only
+ * a verified OAuth token qualifies: an API key is a secret of this server,
+ * not a token another authorization server could accept.
+ */
+function subjectOf(ctx: McpRequestContext | undefined, caller: Caller | undefined): Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'> {
+  const via = caller?.principal.via;
+  const token = ctx?.authInfo?.token;
+  if (!token || caller?.transport !== 'http' || (via !== 'jwt' && via !== 'introspection')) return {};
+  const expiresAt = caller.principal.expiresAt;
+  return { subjectToken: token, ...(expiresAt !== undefined ? { subjectExpiresAt: expiresAt } : {}) };
 }
 
 function buildServer(
@@ -50,6 +83,7 @@ function buildServer(
   upstream: UpstreamOptions,
   caller: Caller | undefined,
   options: ServerFactoryOptions,
+  subject: Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'>,
 ): McpServer {
   const server = new McpServer(
     { name: app.server.name, version: app.server.version, ...(app.server.title ? { title: app.server.title } : {}) },
@@ -70,10 +104,11 @@ function buildServer(
           ...(definition.access.roles ? { [META_ROLES]: definition.access.roles } : {}),
         },
       },
-      async (args: Record<string, unknown>): Promise<CallToolResult> => {
+      async (args: Record<string, unknown>, extra?: { mcpReq?: { signal?: AbortSignal } }): Promise<CallToolResult> => {
         const denied = caller ? await deniedHere(definition, caller, args ?? {}, options) : undefined;
         if (denied) return denied;
-        const result = await callUpstream(definition, args ?? {}, upstream);
+        const signal = extra?.mcpReq?.signal;
+        const result = await callUpstream(definition, args ?? {}, upstream, { ...subject, ...(signal ? { signal } : {}) });
         return conformOutput(tool, toCallToolResult(result));
       },
     );
