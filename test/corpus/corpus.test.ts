@@ -22,6 +22,13 @@ export function corpusSpecs(): { name: string; path: string }[] {
 }
 
 /**
+ * The specs the authorization issue names: their generated projects also run their own tests
+ * (401, metadata, step-up per scoped tool, list filtering) against the scopes their
+ * operations declare.
+ */
+const RUN_OWN_TESTS = new Set(['spotify-web-api.yaml', 'asana-api.yaml', 'google-drive.json', 'oai-non-oauth-scopes.yaml', 'gotify-server.json', 'overseerr-api.yaml']);
+
+/**
  * Every real-world spec either becomes a project that type-checks, or stops
  * with exit 1 and diagnostics: never a crash, never a stack trace.
  */
@@ -40,5 +47,9 @@ describe.concurrent('real-world specs', () => {
     const tsc = await runInProjectAsync(out, 'tsc', ['-p', 'tsconfig.json', '--noEmit']);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
+    if (!RUN_OWN_TESTS.has(name)) return;
+    const own = await runInProjectAsync(out, 'vitest', ['run']);
+    expect(own.status, (own.stdout + own.stderr).slice(-3000)).toBe(0);
+    expect(own.stdout).toMatch(/auth\.test\.ts/);
   }, 300_000);
 });
