@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import type { ToolMode } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { FatalDiagnosticsError, hasErrors } from '../diagnostics.js';
 import { GENERATOR_VERSION } from '../emit/versions.js';
@@ -43,9 +44,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--name <package>', 'npm package name of the generated project')
     .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
     .option('--strict', 'treat security lint warnings as errors (nothing is written)')
+    .addOption(
+      new Option('--tool-mode <mode>', 'static: list every tool; dynamic: list search_tools, describe_tool and call_tool instead (large APIs); MCP_TOOL_MODE overrides it at run time')
+        .choices(['static', 'dynamic'])
+        .default('static'),
+    )
     .option('--json', 'print the result and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; strict?: boolean; json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; strict?: boolean; toolMode: ToolMode; json?: boolean; verbose?: boolean }) => {
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
@@ -54,7 +60,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       const doc = loaded;
       const progress = startProgress(io, `generating from ${spec}`);
-      const result = await generateFromDocument(doc, { specLabel: specLabel(spec), ...(opts.name ? { packageName: opts.name } : {}) });
+      const result = await generateFromDocument(doc, { specLabel: specLabel(spec), toolMode: opts.toolMode, ...(opts.name ? { packageName: opts.name } : {}) });
       progress();
       let diagnostics = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
       let written = 0;

@@ -32,6 +32,7 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
     versions: dependencyVersions(),
     authorization: model.authorization,
     mcpPath: '/mcp',
+    toolMode: options.toolMode,
     tools: model.tools.map((t) => ({
       name: t.name,
       method: t.http.method,

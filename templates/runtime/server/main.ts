@@ -42,6 +42,7 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
     ...(options.policy ? { policy: options.policy } : {}),
     audit,
     ...(config.toolsList ? { toolsList: config.toolsList } : {}),
+    toolMode: config.toolMode ?? app.toolMode ?? 'static',
   });
   return { config, factory, httpAuth, log };
 }
@@ -91,6 +92,7 @@ async function createHttpAuth(
   const common = {
     tools: app.tools,
     authorization: app.authorization,
+    toolMode: config.toolMode ?? app.toolMode ?? 'static',
     ...(rolesClaim ? { rolesClaim } : {}),
     ...(policy ? { policy } : {}),
     audit,
