@@ -11,6 +11,7 @@ import { SchemaRegistry } from './schema-registry.js';
 import { collectSchemes } from './security.js';
 import { defaultBaseUrl } from './servers.js';
 import { nameTools } from './tool-name.js';
+import { trimOutputOnlyDefs, trimOutputSchema } from './trim.js';
 import type { McpModel, ToolModel } from './types.js';
 
 /** LoadedDocument -> McpModel. Pure: no I/O, same input, same output. */
@@ -63,12 +64,13 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {})
       });
     }
     const access = accessOf(scopesOf(draft.security, config.scopes), []);
-    return { name: named.name, ...draft, access };
+    return { name: named.name, ...draft, ...(draft.outputSchema ? { outputSchema: trimOutputSchema(draft.outputSchema) } : {}), access };
   });
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  const defs: Record<string, JsonSchema | boolean> = {};
-  for (const name of [...new Set(tools.flatMap((t) => t.defs))].sort()) defs[name] = registry.def(name).schema;
+  const used: Record<string, JsonSchema | boolean> = {};
+  for (const name of [...new Set(tools.flatMap((t) => t.defs))].sort()) used[name] = registry.def(name).schema;
+  const defs = trimOutputOnlyDefs(used, tools.map((t) => t.inputSchema));
 
   return {
     server: serverDefinition(document, diagnostics),
