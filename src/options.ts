@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ToolMode } from '../templates/runtime/mcp/types.js';
 
 /** Every option resolved once, defaults filled, frozen (STYLE.md §10). */
@@ -10,8 +11,37 @@ export interface ResolvedOptions {
   readonly testedTools: number;
   /** `static`: tools/list is the catalogue; `dynamic`: three meta-tools over it (`--tool-mode`, run-time MCP_TOOL_MODE). */
   readonly toolMode: ToolMode;
+  /**
+   * Where the spec is, seen from the project folder (POSIX, e.g. `../openapi.yaml`), or its
+   * http(s) URL; absent for stdin. The generated CI workflow runs `--check` with it.
+   */
+  readonly specPath?: string;
+  /**
+   * SHA-256 of the resolved configuration file, once one exists (DESIGN.md §1): set it here so
+   * that a changed config makes the lock file's `optionsHash`, and so `--check`, stale.
+   */
+  readonly configHash?: string;
 }
 
 export function resolveOptions(partial: Partial<ResolvedOptions> & { specLabel: string; packageName: string }): ResolvedOptions {
   return Object.freeze({ testedTools: 8, toolMode: 'static' as const, ...partial });
+}
+
+/**
+ * SHA-256 of every option, as canonical JSON (keys sorted at every level, `undefined` left out):
+ * all of ResolvedOptions shapes the output, so any option added later is covered without a change here.
+ */
+export function optionsHash(options: ResolvedOptions): string {
+  return createHash('sha256').update(canonicalJson(options)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

@@ -1,3 +1,4 @@
+import { relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ToolMode } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -8,7 +9,15 @@ import { loadDocument } from '../load/index.js';
 import type { LoadedDocument } from '../load/loaded-document.js';
 import { buildModel } from '../model/build-model.js';
 import { lintSecurity, strictLint } from '../model/lint.js';
-import { writeProject } from '../write/write-project.js';
+import type { EmittedFile } from '../emit/emit-project.js';
+import { optionsHash } from '../options.js';
+import type { LockInputs } from '../write/lock-file.js';
+import { LOCK_FILE } from '../write/lock-file.js';
+import type { ProjectChanges } from '../write/project-changes.js';
+import { isStale, keptDiagnostics } from '../write/project-changes.js';
+import type { WriteOptions } from '../write/write-project.js';
+import { diffProject, writeProject } from '../write/write-project.js';
+import { formatChanges } from './print-changes.js';
 import { formatTable, inspectRows } from './inspect-table.js';
 import { formatDiagnostics, useColor } from './print-diagnostics.js';
 
@@ -44,6 +53,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--name <package>', 'npm package name of the generated project')
     .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
     .option('--strict', 'treat security lint warnings as errors (nothing is written)')
+    .option('--check', 'write nothing; exit 3 when the project is stale (regenerating would change it), 0 when current')
+    .option('--dry-run', 'write nothing; print what regenerating would change')
     .addOption(
       new Option('--tool-mode <mode>', 'static: list every tool; dynamic: list search_tools, describe_tool and call_tool instead (large APIs); MCP_TOOL_MODE overrides it at run time')
         .choices(['static', 'dynamic'])
@@ -51,7 +62,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     )
     .option('--json', 'print the result and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { out: string; name?: string; force?: boolean; strict?: boolean; toolMode: ToolMode; json?: boolean; verbose?: boolean }) => {
+    .addHelpText('after', '\nExit codes: 0 ok, 1 the spec has errors or writing failed, 2 usage error, 3 --check found the project stale.')
+    .action(async (spec: string, opts: GenerateFlags) => {
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
@@ -59,19 +71,41 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       const doc = loaded;
+      const outDir = resolve(io.cwd, opts.out);
+      const specPath = specFromProject(spec, io.cwd, outDir);
       const progress = startProgress(io, `generating from ${spec}`);
-      const result = await generateFromDocument(doc, { specLabel: specLabel(spec), toolMode: opts.toolMode, ...(opts.name ? { packageName: opts.name } : {}) });
+      const result = await generateFromDocument(doc, {
+        specLabel: specLabel(spec),
+        toolMode: opts.toolMode,
+        ...(specPath !== undefined ? { specPath } : {}),
+        ...(opts.name ? { packageName: opts.name } : {}),
+      });
       progress();
-      let diagnostics = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
-      let written = 0;
-      if (!hasErrors(diagnostics)) {
-        const write = writeOrReport(opts.out, result.files, { specHash: doc.hash, ...(opts.force ? { force: true } : {}) });
-        diagnostics = [...diagnostics, ...write.diagnostics];
-        written = write.written;
+      const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
+      if (hasErrors(generated)) {
+        report(opts.json, generated, { out: opts.out, tools: result.model.tools.length, files: 0 });
+        exitCode = EXIT.errors;
+        return;
       }
-      report(opts.json, diagnostics, { out: opts.out, tools: result.model.tools.length, files: written });
+      const lockInputs = { specHash: doc.hash, optionsHash: optionsHash(result.options), ...(specPath !== undefined ? { spec: specPath } : {}) };
+      const mode = opts.check ? 'check' : opts.dryRun ? 'dry-run' : 'write';
+      const outcome = mode === 'write'
+        ? writeOrReport(outDir, opts.out, result.files, { ...lockInputs, ...(opts.force ? { force: true } : {}) })
+        : diffOrReport(outDir, opts.out, result.files, lockInputs, mode === 'dry-run' && !opts.force);
+      const diagnostics = [...generated, ...outcome.diagnostics];
+      const stale = outcome.changes ? isStale(outcome.changes) : undefined;
+      report(opts.json, diagnostics, {
+        out: opts.out,
+        tools: result.model.tools.length,
+        files: outcome.written,
+        ...(mode === 'check' && stale !== undefined ? { stale } : {}),
+        ...(outcome.changes ? { changes: outcome.changes } : {}),
+      });
       if (hasErrors(diagnostics)) exitCode = EXIT.errors;
-      else if (!opts.json) io.stderr.write(`wrote ${opts.out}: ${result.model.tools.length} tools, ${written} files\n`);
+      else if (mode === 'check' && stale) exitCode = EXIT.drift;
+      if (opts.json || hasErrors(diagnostics) || !outcome.changes) return;
+      if (mode === 'write') io.stderr.write(`wrote ${opts.out}: ${result.model.tools.length} tools, ${outcome.written} files\n`);
+      else io.stdout.write(`${formatChanges(opts.out, outcome.changes, mode)}\n`);
     });
 
   program
@@ -118,14 +152,53 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   return exitCode;
 }
 
+interface GenerateFlags {
+  out: string;
+  name?: string;
+  force?: boolean;
+  strict?: boolean;
+  toolMode: ToolMode;
+  check?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+interface Outcome {
+  readonly written: number;
+  readonly changes?: ProjectChanges;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 /** `writeProject` reports what it expects; anything it throws (say `-o` names a file) becomes OUTPUT_WRITE_FAILED. */
-function writeOrReport(out: string, files: Parameters<typeof writeProject>[1], options: Parameters<typeof writeProject>[2]): { written: number; diagnostics: readonly Diagnostic[] } {
+function writeOrReport(out: string, label: string, files: readonly EmittedFile[], options: WriteOptions): Outcome {
   try {
     return writeProject(out, files, options);
   } catch (error) {
-    const message = `Could not write ${out}: ${error instanceof Error ? error.message : String(error)}`;
-    return { written: 0, diagnostics: [{ code: 'OUTPUT_WRITE_FAILED', severity: 'error', message, hint: 'Pass -o a folder, or a path that does not exist yet, that you can write to.' }] };
+    return { written: 0, diagnostics: [writeFailed(label, error)] };
   }
+}
+
+/**
+ * `--check` and `--dry-run`: the changes, nothing written. A dry run into a folder that a real run
+ * would refuse says so (OUTPUT_NOT_EMPTY); `--check` just reports every file as added.
+ */
+function diffOrReport(out: string, label: string, files: readonly EmittedFile[], inputs: LockInputs, refuseForeign: boolean): Outcome {
+  try {
+    const diff = diffProject(out, files, inputs);
+    const refused: Diagnostic[] =
+      refuseForeign && diff.foreign
+        ? [{ code: 'OUTPUT_NOT_EMPTY', severity: 'error', message: `${label} is not empty and has no ${LOCK_FILE}, so openapi-to-mcp did not create it.`, hint: 'Choose an empty or new folder, or pass --force to write into it anyway.' }]
+        : [];
+    return { written: 0, changes: diff.changes, diagnostics: [...refused, ...keptDiagnostics(diff.changes.kept)] };
+  } catch (error) {
+    return { written: 0, diagnostics: [writeFailed(label, error)] };
+  }
+}
+
+function writeFailed(label: string, error: unknown): Diagnostic {
+  const message = `Could not write ${label}: ${error instanceof Error ? error.message : String(error)}`;
+  return { code: 'OUTPUT_WRITE_FAILED', severity: 'error', message, hint: 'Pass -o a folder, or a path that does not exist yet, that you can write to.' };
 }
 
 async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostics: readonly Diagnostic[] }> {
@@ -146,9 +219,37 @@ function startProgress(io: Io, label: string): () => void {
 
 
 
+/**
+ * Where the spec is as seen from the project (POSIX), for the lock file and the generated CI
+ * workflow: a URL as given, nothing for stdin. Depends only on the two locations, not on the
+ * working directory, so output stays the same from any folder.
+ */
+function specFromProject(spec: string, cwd: string, outDir: string): string | undefined {
+  if (spec === '-') return undefined;
+  if (/^https?:\/\//i.test(spec)) return publicUrl(spec);
+  return relative(outDir, resolve(cwd, spec)).split(sep).join('/');
+}
+
+/**
+ * A spec URL as it may be committed (lock file, README, CI workflow): without user info, query or
+ * fragment, which is where people put access tokens (RFC 3986 §3.2.1 deprecates passwords in URLs).
+ */
+function publicUrl(spec: string): string {
+  try {
+    const url = new URL(spec);
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    return url.href;
+  } catch {
+    return '<url>';
+  }
+}
+
 /** How the generated README names the spec: the file name only, so output does not depend on the working directory. */
 function specLabel(spec: string): string {
   if (spec === '-') return '<stdin>';
-  if (/^https?:\/\//i.test(spec)) return spec;
+  if (/^https?:\/\//i.test(spec)) return publicUrl(spec);
   return spec.split(/[\\/]/).pop() || spec;
 }

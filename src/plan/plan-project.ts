@@ -1,8 +1,12 @@
 import type { McpModel } from '../model/types.js';
 import type { ResolvedOptions } from '../options.js';
 
-/** Who may change a file: the generator rewrites its own files on every run; a user file is created once, then left alone. */
-export type FileOwner = 'generator' | 'user';
+/**
+ * Who may change a file (DESIGN.md §7): `generator` files (src/generated/, src/runtime/) are
+ * rewritten on every run; `scaffold` files are rewritten until the user edits one, then kept;
+ * `user` files are created once, then left alone.
+ */
+export type FileOwner = 'generator' | 'scaffold' | 'user';
 
 export type FileSource =
   | { readonly kind: 'template'; readonly template: string }
@@ -42,14 +46,17 @@ const SCAFFOLD: readonly [string, string][] = [
   ['test/server.test.ts', 'server.test.ts.hbs'],
   ['test/auth.test.ts', 'auth.test.ts.hbs'],
   ['test/upstream-stub.ts', 'upstream-stub.ts.hbs'],
+  ['.github/workflows/openapi-to-mcp.yml', 'ci-workflow.yml.hbs'],
 ];
+
+/** Created once; the generator never overwrites or deletes them. */
+const USER_FILES: readonly [string, string][] = [['src/policy.ts', 'policy.ts.hbs']];
 
 /** McpModel + options -> the files of the generated project (DESIGN.md §4). Pure. */
 export function planProject(model: McpModel, options: ResolvedOptions, runtimeFiles: readonly string[]): ProjectPlan {
   const files: PlannedFile[] = [
-    ...SCAFFOLD.map(([path, template]): PlannedFile => ({ path, owner: 'generator', source: { kind: 'template', template } })),
-    // Created once, then the user's: regeneration never overwrites it.
-    { path: 'src/policy.ts', owner: 'user', source: { kind: 'template', template: 'policy.ts.hbs' } },
+    ...SCAFFOLD.map(([path, template]): PlannedFile => ({ path, owner: 'scaffold', source: { kind: 'template', template } })),
+    ...USER_FILES.map(([path, template]): PlannedFile => ({ path, owner: 'user', source: { kind: 'template', template } })),
     ...runtimeFiles.map((file): PlannedFile => ({ path: `src/runtime/${file}`, owner: 'generator', source: { kind: 'runtime', file } })),
     { path: 'src/generated/server.gen.ts', owner: 'generator', source: { kind: 'server-table' } },
     { path: 'src/generated/schemas.gen.ts', owner: 'generator', source: { kind: 'schemas-table' } },

@@ -1,43 +1,62 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { EmittedFile } from '../emit/emit-project.js';
-import { GENERATOR_VERSION } from '../emit/versions.js';
+import type { Lock, LockInputs } from './lock-file.js';
+import { LOCK_FILE, parseLock, sha256 } from './lock-file.js';
+import type { ProjectChanges } from './project-changes.js';
+import { keptDiagnostics, projectChanges } from './project-changes.js';
+import type { DiskEntry, Reconciled } from './reconcile.js';
+import { reconcile } from './reconcile.js';
+import type { SwapFs } from './swap-files.js';
+import { swapFiles } from './swap-files.js';
 
-export const LOCK_FILE = 'openapi-to-mcp.lock.json';
+export { LOCK_FILE };
 
-export interface WriteOptions {
+export interface WriteOptions extends LockInputs {
   readonly force?: boolean;
-  readonly specHash: string;
+  /** For tests: the file system calls that change the project. */
+  readonly fs?: SwapFs;
 }
 
 export interface WriteReport {
+  /** Files created or replaced, the lock file included. */
   readonly written: number;
   readonly removed: readonly string[];
+  readonly changes: ProjectChanges;
   readonly diagnostics: readonly Diagnostic[];
 }
 
-interface Lock {
-  readonly generator: string;
-  readonly version: string;
-  readonly specHash: string;
-  readonly files: Record<string, string>;
+export interface ProjectDiff {
+  readonly previous: Lock | undefined;
+  readonly reconciled: Reconciled;
+  readonly changes: ProjectChanges;
+  /** `out` is not empty and has no lock file: openapi-to-mcp did not create it. */
+  readonly foreign: boolean;
+}
+
+/** What regenerating `outDir` from `files` would change, without changing anything (`--check`, `--dry-run`). */
+export function diffProject(outDir: string, files: readonly EmittedFile[], inputs: LockInputs): ProjectDiff {
+  const out = resolve(outDir);
+  const previous = readLock(out);
+  const foreign = !previous && existsSync(out) && readdirSync(out).length > 0;
+  const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs);
+  return { previous, reconciled, changes: projectChanges(reconciled, previous), foreign };
 }
 
 /**
- * The only stage that writes. Every file is staged in a temporary folder
- * beside the output and then renamed into place, so a failure while staging
- * leaves the previous project untouched. Refuses a non-empty folder that has
- * no lock file (one we did not create) unless `force`.
+ * The only stage that writes (DESIGN.md §7). Refuses a non-empty folder that has no lock file
+ * (one we did not create) unless `force`; applies the changes of `diffProject` all or nothing
+ * (see `swapFiles`), the lock file last. Edited scaffold files and anything the lock does not
+ * list survive; the kept files are reported as EDITED_FILE_KEPT warnings.
  */
 export function writeProject(outDir: string, files: readonly EmittedFile[], options: WriteOptions): WriteReport {
-  const out = resolve(outDir);
-  const previous = readLock(out);
-  if (!previous && existsSync(out) && readdirSync(out).length > 0 && !options.force) {
+  const diff = diffProject(outDir, files, options);
+  if (diff.foreign && !options.force) {
     return {
       written: 0,
       removed: [],
+      changes: diff.changes,
       diagnostics: [
         {
           code: 'OUTPUT_NOT_EMPTY',
@@ -48,58 +67,42 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
       ],
     };
   }
-  const lock: Lock = {
-    generator: 'openapi-to-mcp',
-    version: GENERATOR_VERSION,
-    specHash: options.specHash,
-    files: Object.fromEntries(files.map((f) => [f.path, sha256(f.content)])),
-  };
-  const all = [...files, { path: LOCK_FILE, owner: 'generator' as const, content: `${JSON.stringify(lock, null, 2)}\n` }];
-  const stage = `${out}.openapi-to-mcp-${process.pid}`;
-  rmSync(stage, { recursive: true, force: true });
+  const { writes, removes, kept } = diff.reconciled;
   try {
-    for (const file of all) {
-      const target = join(stage, file.path);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, file.content);
-    }
-    mkdirSync(out, { recursive: true });
-    for (const file of all) {
-      const target = join(out, file.path);
-      mkdirSync(dirname(target), { recursive: true });
-      renameSync(join(stage, file.path), target);
-    }
+    swapFiles(resolve(outDir), writes, removes, options.fs);
   } catch (error) {
     return {
       written: 0,
       removed: [],
+      changes: diff.changes,
       diagnostics: [
-        { code: 'OUTPUT_WRITE_FAILED', severity: 'error', message: `Could not write ${outDir}: ${(error as Error).message}` },
+        {
+          code: 'OUTPUT_WRITE_FAILED',
+          severity: 'error',
+          message: `Could not write ${outDir}: ${(error as Error).message}`,
+          hint: 'Nothing was changed. Pass -o a folder, or a path that does not exist yet, that you can write to.',
+        },
       ],
     };
-  } finally {
-    rmSync(stage, { recursive: true, force: true });
   }
-  // Generated files of operations that no longer exist go; files the generator never wrote stay.
-  // The old lock file is on disk and so not trusted: only plain relative paths inside the project are removed.
-  const removed = Object.keys(previous?.files ?? {}).filter((path) => !(path in lock.files) && isInside(path));
-  for (const path of removed) rmSync(join(out, path), { force: true });
-  return { written: all.length, removed, diagnostics: [] };
+  return { written: writes.length, removed: removes, changes: diff.changes, diagnostics: keptDiagnostics(kept) };
 }
 
 function readLock(out: string): Lock | undefined {
+  const path = join(out, LOCK_FILE);
+  if (diskEntry(out, LOCK_FILE).kind !== 'file') return undefined;
+  return parseLock(readFileSync(path, 'utf8'));
+}
+
+function diskEntry(out: string, path: string): DiskEntry {
+  const full = join(out, path);
   try {
-    const lock = JSON.parse(readFileSync(join(out, LOCK_FILE), 'utf8')) as Lock;
-    return lock.generator === 'openapi-to-mcp' && typeof lock.files === 'object' ? lock : undefined;
-  } catch {
-    return undefined;
+    const stat = lstatSync(full);
+    return stat.isFile() ? { kind: 'file', sha256: sha256(readFileSync(full)) } : { kind: 'other' };
+  } catch (error) {
+    // ENOTDIR: a parent is a file, so nothing can be at this path; the write will report it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'absent' };
+    throw error;
   }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function isInside(path: string): boolean {
-  return !isAbsolute(path) && !path.split(/[\\/]/).includes('..') && !path.includes('\0');
 }

@@ -24,6 +24,7 @@ describe('the generated project for fixtures/petstore-3.1.yaml', async () => {
     expect(result.files.map((f) => f.path)).toEqual(
       expect.arrayContaining([
         '.dockerignore',
+        '.github/workflows/openapi-to-mcp.yml',
         '.env.example',
         '.gitignore',
         'Dockerfile',
@@ -37,6 +38,7 @@ describe('the generated project for fixtures/petstore-3.1.yaml', async () => {
         'src/generated/tools/deletePet.gen.ts',
         'src/generated/tools/listOwnerPets.gen.ts',
         'src/index.ts',
+        'src/policy.ts',
         'src/server.ts',
         'test/server.test.ts',
         'tsconfig.json',

@@ -8,6 +8,7 @@ import type { AppDefinition } from '../../templates/runtime/mcp/types.js';
 import { ConfigError, loadConfig } from '../../templates/runtime/server/config.js';
 import { createServerFactory } from '../../templates/runtime/server/create-server.js';
 import { startHttpServer } from '../../templates/runtime/server/http-server.js';
+import { startHttp } from '../../templates/runtime/server/main.js';
 import type { RunningHttpServer } from '../../templates/runtime/server/http-server.js';
 import { REPO } from '../support/generated-project.js';
 import { appFromSpec } from '../support/in-process-app.js';
@@ -106,15 +107,16 @@ describe('Streamable HTTP serving', () => {
 
 describe('start-up configuration fails closed', () => {
   it.each([
-    ['HTTP with the default MCP_AUTH=oauth (not available yet)', { MCP_AUTH: undefined }, /MCP_AUTH=oauth is not available/],
+    ['HTTP with the default MCP_AUTH=oauth and no issuer', { MCP_AUTH: undefined }, /OAUTH_ISSUER/],
+    ['MCP_AUTH=api-key without a keys file', { MCP_AUTH: 'api-key' }, /MCP_API_KEYS_FILE/],
+    ['an HMAC algorithm in OAUTH_ALGORITHMS', { MCP_AUTH: 'oauth', OAUTH_ISSUER: 'https://issuer.example.test', OAUTH_ALGORITHMS: 'RS256,HS256' }, /HS256/],
     ['MCP_AUTH=none on a non-loopback address', { HOST: '0.0.0.0' }, /only binds to loopback/],
     ['MCP_AUTH with an unknown value', { MCP_AUTH: 'maybe' }, /MCP_AUTH must be one of/],
     ['a non-http upstream', { UPSTREAM_BASE_URL: 'file:///etc/passwd' }, /UPSTREAM_BASE_URL must be an http/],
   ])('refuses %s', async (_name, overrides, message) => {
     const env = { ...BASE_ENV, UPSTREAM_BASE_URL: 'http://127.0.0.1:9/api', ...overrides };
     const start = async () => {
-      const config = loadConfig(app, env);
-      const running = await startHttpServer(config, createServerFactory({ app, upstream: { baseUrl: config.upstreamBaseUrl, env } }), () => {});
+      const running = await startHttp(app, env, { log: () => {} });
       await running.close();
     };
     await expect(start()).rejects.toThrow(ConfigError);

@@ -4,6 +4,7 @@ import {
   resolveUpstreamCredentials,
   type CredentialResolution,
 } from '../../templates/runtime/http/upstream-credentials.js';
+import { createUpstreamAuth } from '../../templates/runtime/http/upstream-auth.js';
 import { UpstreamError } from '../../templates/runtime/http/upstream-error.js';
 
 const schemes: Record<string, SecuritySchemeDefinition> = {
@@ -142,7 +143,10 @@ const cases: Array<
         security: [req('bearer'), req('basic', 'headerKey'), req('oauth')],
         env: { PETS_KEY: 'k', PETS_BASIC_PASSWORD: 'p' },
       },
-      want: { satisfied: false, missing: ['PETS_TOKEN', 'PETS_BASIC_USERNAME', 'PETS_OAUTH_ACCESS_TOKEN'] },
+      want: {
+        satisfied: false,
+        missing: ['PETS_TOKEN', 'PETS_BASIC_USERNAME', 'PETS_OAUTH_ACCESS_TOKEN', 'PETS_OAUTH_CLIENT_ID and PETS_OAUTH_CLIENT_SECRET'],
+      },
     },
   ],
   [
@@ -153,10 +157,10 @@ const cases: Array<
     },
   ],
   [
-    'oauth2 client credentials alone do not satisfy (not implemented)',
+    'oauth2 client credentials without an UpstreamAuth do not satisfy',
     {
       given: { security: [req('oauth')], env: { PETS_OAUTH_CLIENT_ID: 'id', PETS_OAUTH_CLIENT_SECRET: 's' } },
-      want: { satisfied: false, missing: ['PETS_OAUTH_ACCESS_TOKEN'] },
+      want: { satisfied: false, missing: ['PETS_OAUTH_ACCESS_TOKEN', 'PETS_OAUTH_CLIENT_ID and PETS_OAUTH_CLIENT_SECRET'] },
     },
   ],
   [
@@ -169,14 +173,14 @@ const cases: Array<
 ];
 
 describe('resolveUpstreamCredentials', () => {
-  it.each(cases)('%s', (_, { given, want }) => {
-    expect(resolveUpstreamCredentials(given.security, schemes, given.env)).toEqual(want);
+  it.each(cases)('%s', async (_, { given, want }) => {
+    expect(await resolveUpstreamCredentials(given.security, schemes, given.env)).toEqual(want);
   });
 
-  it('rejects a credential containing a line break without revealing it', () => {
+  it('rejects a credential containing a line break without revealing it', async () => {
     let error: unknown;
     try {
-      resolveUpstreamCredentials([req('headerKey')], schemes, { PETS_KEY: 'secret-value\r\nX-Evil: 1' });
+      await resolveUpstreamCredentials([req('headerKey')], schemes, { PETS_KEY: 'secret-value\r\nX-Evil: 1' });
     } catch (caught) {
       error = caught;
     }
@@ -185,12 +189,47 @@ describe('resolveUpstreamCredentials', () => {
     expect((error as UpstreamError).message).toBe('environment variable PETS_KEY must not contain CR, LF or NUL');
   });
 
-  it('does not read inherited properties of the env object', () => {
+  it('does not read inherited properties of the env object', async () => {
     expect(
-      resolveUpstreamCredentials([req('bearer')], { bearer: { type: 'http', scheme: 'bearer', env: 'toString' } }, {}),
+      await resolveUpstreamCredentials([req('bearer')], { bearer: { type: 'http', scheme: 'bearer', env: 'toString' } }, {}),
     ).toEqual({
       satisfied: false,
       missing: ['toString'],
+    });
+  });
+});
+
+describe('resolveUpstreamCredentials with upstream OAuth flows', () => {
+  const exchangeEnv = { PETS_OAUTH_CLIENT_ID: 'id', PETS_OAUTH_CLIENT_SECRET: 's', PETS_OAUTH_TOKEN_EXCHANGE: 'true' };
+
+  it('reports a token-exchange scheme without a caller token as blocked, not missing', async () => {
+    const auth = createUpstreamAuth(schemes, exchangeEnv);
+    expect(await resolveUpstreamCredentials([req('oauth')], schemes, exchangeEnv, { auth })).toEqual({
+      satisfied: false,
+      missing: [],
+      blocked: ['oauth'],
+    });
+  });
+
+  it('takes a later alternative before a blocked token exchange, and fetches no token for it', async () => {
+    const env = { ...exchangeEnv, PETS_KEY: 'k' };
+    const auth = createUpstreamAuth(schemes, env);
+    expect(await resolveUpstreamCredentials([req('oauth'), req('headerKey')], schemes, env, { auth })).toEqual({
+      satisfied: true,
+      ...none,
+      headers: { 'X-API-Key': 'k' },
+      secrets: ['k'],
+    });
+  });
+
+  it('skips an alternative where a fetched token would clash with a bearer token on Authorization', async () => {
+    const env = { PETS_OAUTH_CLIENT_ID: 'id', PETS_OAUTH_CLIENT_SECRET: 's', PETS_TOKEN: 't', PETS_KEY: 'k' };
+    const auth = createUpstreamAuth(schemes, env);
+    expect(await resolveUpstreamCredentials([req('oauth', 'bearer'), req('headerKey')], schemes, env, { auth })).toEqual({
+      satisfied: true,
+      ...none,
+      headers: { 'X-API-Key': 'k' },
+      secrets: ['k'],
     });
   });
 });

@@ -5,6 +5,7 @@ import { readCappedBody } from './read-capped-body.js';
 import { serializeParameters } from './serialize-parameters.js';
 import { shapeResponse } from './shape-response.js';
 import { errorResult, type ToolResult } from './tool-result.js';
+import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
 import { resolveUpstreamCredentials, type CredentialEnv, type CredentialResolution } from './upstream-credentials.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -20,6 +21,12 @@ export interface UpstreamOptions {
   readonly maxResponseBytes?: number;
   readonly schemes: Readonly<Record<string, SecuritySchemeDefinition>>;
   readonly env: CredentialEnv;
+  /**
+   * The server's upstream OAuth flows and token cache: create it once per
+   * server with `createUpstreamAuth`. Without it each call reads the OAuth
+   * settings afresh and caches no token.
+   */
+  readonly auth?: UpstreamAuth;
   /** For tests. */
   readonly fetch?: typeof fetch;
   readonly userAgent?: string;
@@ -71,55 +78,89 @@ export function resolveRequestUrl(baseUrl: string, path: string, query: string):
 
 /**
  * Calls the upstream operation of `tool` with validated arguments and shapes
- * the response into a tool result. Credentials come only from `options.env`
- * via the tool's `security`: nothing from the inbound MCP request (in
- * particular its `Authorization`) is ever forwarded. Redirects are not
+ * the response into a tool result. Credentials come only from the server's
+ * configuration via the tool's `security`: nothing from the inbound MCP
+ * request (in particular its `Authorization`) is ever forwarded. With RFC
+ * 8693 token exchange configured, `context.subjectToken` is sent to the
+ * upstream's token endpoint, never to the upstream API. Redirects are not
  * followed, so credentials never reach another origin. Errors become
  * `isError` results whose messages hold neither credentials nor the query.
+ *
+ * A 401 to a token from a token endpoint drops that token from the cache and
+ * retries once with a fresh one (the token may have been revoked early).
  */
 export async function callUpstream(
   tool: ToolDefinition,
   args: Record<string, unknown>,
   options: UpstreamOptions,
+  context: UpstreamCallContext = {},
 ): Promise<ToolResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  let url: URL;
-  let init: RequestInit;
-  let credentials: CredentialResolution;
+  const cannot = (reason: string, secrets: readonly string[] = []) => errorResult(redact(`Cannot call ${tool.name}: ${reason}`, secrets));
+  let auth: UpstreamAuth;
   try {
-    credentials = resolveUpstreamCredentials(tool.security, options.schemes, options.env);
-    ({ url, init } = prepareRequest(tool, args, options, credentials));
+    auth = options.auth ?? createUpstreamAuth(options.schemes, options.env, { baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   } catch (error) {
-    if (error instanceof UpstreamError) return errorResult(`Cannot call ${tool.name}: ${error.message}`);
+    if (error instanceof UpstreamError) return cannot(error.message);
     throw error;
   }
 
-  const signal = AbortSignal.timeout(timeoutMs);
-  const where = `${init.method} ${url.origin}${url.pathname}`;
-  try {
-    const response = await (options.fetch ?? fetch)(url, { ...init, signal, redirect: 'manual' });
-    const body = await readCappedBody(response, maxBytes);
-    const result = shapeResponse(tool, {
-      status: response.status,
-      statusText: response.statusText,
-      contentType: response.headers.get('content-type'),
-      location: response.headers.get('location'),
-      body,
-      maxBytes,
-    });
-    if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
-      result.content.push({
-        type: 'text',
-        text: `No upstream credentials are configured; set ${credentials.missing.join(' or ') || 'a supported security scheme'}.`,
-      });
+  for (let attempt = 1; ; attempt++) {
+    let url: URL;
+    let init: RequestInit;
+    let credentials: CredentialResolution;
+    try {
+      credentials = await resolveUpstreamCredentials(tool.security, options.schemes, options.env, { ...context, auth });
+      if (!credentials.satisfied && credentials.blocked) return cannot(blockedReason(credentials.blocked, options));
+      ({ url, init } = prepareRequest(tool, args, options, credentials));
+    } catch (error) {
+      if (error instanceof UpstreamError) return cannot(error.message, auth.secrets);
+      if (context.signal?.aborted) return cannot('the call was cancelled');
+      throw error;
     }
-    return result;
-  } catch (error) {
-    const reason = signal.aborted ? `timed out after ${timeoutMs} ms` : describe(error);
-    const secrets = credentials.satisfied ? credentials.secrets : [];
-    return errorResult(redact(`Upstream request ${where} failed: ${reason}`, [...secrets, url.search]));
+
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = context.signal ? AbortSignal.any([timeout, context.signal]) : timeout;
+    const where = `${init.method} ${url.origin}${url.pathname}`;
+    const secrets = [...auth.secrets, ...(credentials.satisfied ? credentials.secrets : []), url.search];
+    try {
+      const response = await (options.fetch ?? fetch)(url, { ...init, signal, redirect: 'manual' });
+      if (response.status === 401 && credentials.satisfied && credentials.discard && attempt === 1) {
+        await response.body?.cancel().catch(() => undefined);
+        credentials.discard();
+        continue;
+      }
+      const body = await readCappedBody(response, maxBytes);
+      const result = shapeResponse(tool, {
+        status: response.status,
+        statusText: response.statusText,
+        contentType: response.headers.get('content-type'),
+        location: response.headers.get('location'),
+        body,
+        maxBytes,
+      });
+      if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
+        result.content.push({
+          type: 'text',
+          text: `No upstream credentials are configured; set ${credentials.missing.join(' or ') || 'a supported security scheme'}.`,
+        });
+      }
+      return result;
+    } catch (error) {
+      const reason = timeout.aborted ? `timed out after ${timeoutMs} ms` : signal.aborted ? 'cancelled' : describe(error);
+      return errorResult(redact(`Upstream request ${where} failed: ${reason}`, secrets));
+    }
   }
+}
+
+/** Token exchange configured, but no caller token to exchange: fail closed rather than call without credentials. */
+function blockedReason(blocked: readonly string[], options: UpstreamOptions): string {
+  const names = blocked.map((name) => {
+    const def = Object.hasOwn(options.schemes, name) ? options.schemes[name] : undefined;
+    return def ? `"${name}" (${def.env}_TOKEN_EXCHANGE=true)` : `"${name}"`;
+  });
+  return `upstream scheme ${names.join(', ')} exchanges the caller's OAuth access token for an upstream token, and this call has none (stdio or API-key authentication)`;
 }
 
 function prepareRequest(

@@ -12,7 +12,19 @@ export { serializeParameters, type SerializedParameters } from './serialize-para
 export { shapeResponse, MAX_ERROR_BODY_CHARS, MAX_INLINE_BINARY_BYTES } from './shape-response.js';
 export { errorResult, textResult, type ToolResult } from './tool-result.js';
 export {
+  createUpstreamAuth,
+  DEFAULT_MAX_CACHED_TOKENS,
+  DEFAULT_TOKEN_MAX_BYTES,
+  DEFAULT_TOKEN_TIMEOUT_MS,
+  type AcquiredToken,
+  type UpstreamAuth,
+  type UpstreamAuthOptions,
+  type UpstreamCallContext,
+  type UpstreamTokenFlow,
+} from './upstream-auth.js';
+export {
   resolveUpstreamCredentials,
+  type CredentialContext,
   type CredentialEnv,
   type CredentialResolution,
   type UpstreamCredentials,

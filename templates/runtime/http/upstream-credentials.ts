@@ -1,5 +1,6 @@
 import type { SecurityRequirement, SecuritySchemeDefinition } from '../mcp/types.js';
 import { assertNoControlBreaks } from './percent-encode.js';
+import type { UpstreamAuth, UpstreamCallContext } from './upstream-auth.js';
 
 /** The environment the server was started with; only read, never logged. */
 export type CredentialEnv = Readonly<Record<string, string | undefined>>;
@@ -11,16 +12,35 @@ export interface UpstreamCredentials {
   readonly cookies: readonly (readonly [string, string])[];
   /** Every secret value used, so that the caller can redact it from any message. */
   readonly secrets: readonly string[];
+  /** Present when a token came from a token endpoint: drops it from the cache (after an upstream 401). */
+  readonly discard?: () => void;
 }
 
 export type CredentialResolution =
   | ({ readonly satisfied: true } & UpstreamCredentials)
-  /** No alternative is satisfiable: the names (never values) of the variables that would satisfy one. */
-  | { readonly satisfied: false; readonly missing: readonly string[] };
+  | {
+      readonly satisfied: false;
+      /** What to set (variable names, never values) so that some alternative would be satisfied. */
+      readonly missing: readonly string[];
+      /**
+       * Schemes that are configured but cannot be used for this call (token
+       * exchange without a caller token). The call must fail, not go out
+       * without credentials.
+       */
+      readonly blocked?: readonly string[];
+    };
+
+/** Everything besides the environment that resolving may use. */
+export interface CredentialContext extends UpstreamCallContext {
+  /** The server's upstream OAuth flows and token cache; without it only static tokens satisfy oauth2/openIdConnect. */
+  readonly auth?: UpstreamAuth;
+}
 
 type SchemeResult =
   | { readonly ok: true; readonly add: (into: MutableCredentials) => void; readonly secrets: readonly string[] }
-  | { readonly ok: false; readonly missing: readonly string[] };
+  /** A token to fetch from the scheme's token endpoint once this alternative is chosen. */
+  | { readonly ok: true; readonly fetch: { readonly scheme: string; readonly scopes: readonly string[] } }
+  | { readonly ok: false; readonly missing: readonly string[]; readonly blocked?: string };
 
 interface MutableCredentials {
   headers: Record<string, string>;
@@ -30,7 +50,7 @@ interface MutableCredentials {
 
 /**
  * Picks the FIRST alternative of the tool's `security` (OR of ANDs) whose
- * every scheme has its credentials in `env`, and returns what they add to
+ * every scheme has its credentials configured, and returns what they add to
  * the request. `[]` (public) and an empty alternative (`{}`) need nothing.
  *
  * Per scheme type:
@@ -38,39 +58,52 @@ interface MutableCredentials {
  * - `http` `bearer`: `Authorization: Bearer env[<env>]` (RFC 6750 §2.1).
  * - `http` `basic`: `Authorization: Basic base64(<env>_USERNAME:<env>_PASSWORD)`
  *   (RFC 7617 §2, UTF-8); the password may be empty, the username may not.
- * - `oauth2`, `openIdConnect`: the static token `<env>_ACCESS_TOKEN` as a bearer token.
+ * - `oauth2`, `openIdConnect`: the static token `<env>_ACCESS_TOKEN`, else a
+ *   token from `context.auth` (client credentials, or token exchange of
+ *   `context.subjectToken`), for the scopes the requirement lists. Only the
+ *   chosen alternative's tokens are fetched.
+ *
+ * The caller's own token is never a credential here; token exchange sends it
+ * to the token endpoint only (MCP authorization 2025-11-25 "Token Passthrough").
  *
  * Not done: other `http` schemes (e.g. digest) are never satisfiable; an
  * alternative in which two schemes set the same header is skipped. Values are
  * never put in messages; a value containing CR, LF or NUL throws
  * `invalid_header_value` naming only the variable.
+ * @throws {UpstreamError} `invalid_header_value`, and what `UpstreamAuth.token` throws.
  * @see https://spec.openapis.org/oas/v3.1.0#security-requirement-object
  * @see https://spec.openapis.org/oas/v3.1.0#security-scheme-object
  */
-export function resolveUpstreamCredentials(
+export async function resolveUpstreamCredentials(
   security: readonly SecurityRequirement[],
   schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
   env: CredentialEnv,
-): CredentialResolution {
+  context: CredentialContext = {},
+): Promise<CredentialResolution> {
   if (security.length === 0) return { satisfied: true, headers: {}, query: [], cookies: [], secrets: [] };
   const missing = new Set<string>();
+  const blocked = new Set<string>();
   for (const alternative of security) {
     const results = alternative.map((req) => {
       const def = Object.hasOwn(schemes, req.scheme) ? schemes[req.scheme] : undefined;
-      return def === undefined ? ({ ok: false, missing: [] } as const) : resolveScheme(def, env);
+      return def === undefined ? ({ ok: false, missing: [] } as const) : resolveScheme(req.scheme, req.scopes, def, env, context);
     });
-    const failed = results.filter((r) => !r.ok);
-    if (failed.length > 0) {
-      for (const r of failed) for (const name of r.missing) missing.add(name);
-      continue;
+    let failed = false;
+    for (const r of results) {
+      if (r.ok) continue;
+      failed = true;
+      for (const name of r.missing) missing.add(name);
+      if (r.blocked !== undefined) blocked.add(r.blocked);
     }
+    if (failed) continue;
     const into: MutableCredentials = { headers: {}, query: [], cookies: [] };
     const seen = new Set<string>();
     let clash = false;
     for (const r of results) {
       if (!r.ok) continue;
       const headers: Record<string, string> = {};
-      r.add({ headers, query: into.query, cookies: into.cookies });
+      if ('fetch' in r) headers['Authorization'] = '';
+      else r.add({ headers, query: into.query, cookies: into.cookies });
       for (const [name, value] of Object.entries(headers)) {
         clash ||= seen.has(name.toLowerCase());
         seen.add(name.toLowerCase());
@@ -78,13 +111,31 @@ export function resolveUpstreamCredentials(
       }
     }
     if (clash) continue;
-    const secrets = results.flatMap((r) => (r.ok ? r.secrets : []));
-    return { satisfied: true, ...into, secrets };
+    const secrets = results.flatMap((r) => (r.ok && 'secrets' in r ? r.secrets : []));
+    const fetches = results.flatMap((r) => (r.ok && 'fetch' in r ? [r.fetch] : []));
+    if (fetches.length === 0) return { satisfied: true, ...into, secrets };
+    const auth = context.auth;
+    if (auth === undefined) throw new Error('unreachable: a token flow without UpstreamAuth');
+    const tokens = await Promise.all(fetches.map((f) => auth.token(f.scheme, f.scopes, context)));
+    // RFC 6750 §2.1; at most one per alternative, since two would clash on Authorization.
+    for (const t of tokens) into.headers['Authorization'] = `Bearer ${t.token}`;
+    return {
+      satisfied: true,
+      ...into,
+      secrets: [...secrets, ...tokens.map((t) => t.token)],
+      discard: () => tokens.forEach((t) => t.discard()),
+    };
   }
-  return { satisfied: false, missing: [...missing] };
+  return { satisfied: false, missing: [...missing], ...(blocked.size > 0 ? { blocked: [...blocked] } : {}) };
 }
 
-function resolveScheme(def: SecuritySchemeDefinition, env: CredentialEnv): SchemeResult {
+function resolveScheme(
+  name: string,
+  scopes: readonly string[],
+  def: SecuritySchemeDefinition,
+  env: CredentialEnv,
+  context: CredentialContext,
+): SchemeResult {
   switch (def.type) {
     case 'apiKey': {
       const key = read(env, def.env);
@@ -123,12 +174,18 @@ function resolveScheme(def: SecuritySchemeDefinition, env: CredentialEnv): Schem
       };
     }
     case 'oauth2':
-    case 'openIdConnect':
-      // EXTENSION POINT (not implemented): the OAuth 2.0 client credentials
-      // grant (RFC 6749 §4.4) with `<env>_CLIENT_ID` / `<env>_CLIENT_SECRET`
-      // against `def.tokenUrl`, with caching until expiry. Until then only a
-      // static `<env>_ACCESS_TOKEN` satisfies these schemes.
-      return bearer(`${def.env}_ACCESS_TOKEN`, env);
+    case 'openIdConnect': {
+      const flow = context.auth?.flowOf(name);
+      if (flow === 'client_credentials') return { ok: true, fetch: { scheme: name, scopes } };
+      if (flow === 'token_exchange') {
+        // Fail closed: without the caller's token (stdio, API keys) there is nothing to exchange.
+        if (!context.subjectToken) return { ok: false, missing: [], blocked: name };
+        return { ok: true, fetch: { scheme: name, scopes } };
+      }
+      const token = bearer(`${def.env}_ACCESS_TOKEN`, env);
+      if (token.ok) return token;
+      return { ok: false, missing: [`${def.env}_ACCESS_TOKEN`, `${def.env}_CLIENT_ID and ${def.env}_CLIENT_SECRET`] };
+    }
   }
 }
 

@@ -20,7 +20,15 @@ export type UpstreamErrorCode =
   /** The configured base URL is not an absolute http(s) URL without query or fragment. */
   | 'invalid_base_url'
   /** The request URL would leave the configured base URL's origin or path prefix. */
-  | 'base_url_escape';
+  | 'base_url_escape'
+  /** A token endpoint or OpenID discovery URL is not https (loopback excepted), or not a URL. */
+  | 'invalid_token_url'
+  /**
+   * An upstream OAuth token could not be obtained (endpoint unreachable, an
+   * OAuth error response, a malformed token response). The message names the
+   * scheme and at most the OAuth `error` code.
+   */
+  | 'token_request_failed';
 
 /**
  * The single error type of the upstream caller. Messages never contain

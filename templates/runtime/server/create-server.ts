@@ -5,15 +5,19 @@ import type { Caller } from '../auth/guard.js';
 import { mayCall } from '../auth/guard.js';
 import type { Policy } from '../auth/policy-types.js';
 import type { UpstreamOptions } from '../http/call-upstream.js';
+import type { UpstreamCallContext } from '../http/upstream-auth.js';
+import { createUpstreamAuth } from '../http/upstream-auth.js';
+import { UpstreamError } from '../http/upstream-error.js';
 import type { AppDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
+import { ConfigError } from './config.js';
 import type { DynamicCatalogue } from './dynamic-tools.js';
 import { registerDynamicTools } from './dynamic-tools.js';
+import { CALLER_KEY } from './http-gate.js';
 import type { InvokeContext } from './invoke-tool.js';
 import { invokeTool } from './invoke-tool.js';
 import type { PreparedTool } from './tool-registry.js';
 import { prepareTools } from './tool-registry.js';
 import { buildSearchIndex } from './tool-search.js';
-import { CALLER_KEY } from './http-gate.js';
 
 export interface ServerFactoryOptions {
   readonly app: AppDefinition;
@@ -34,11 +38,18 @@ export const META_ROLES = 'openapi-to-mcp/roles';
 
 /**
  * One factory serves every transport and protocol era: stdio calls it once
- * per connection, the HTTP handler once per request (stateless).
+ * per connection, the HTTP handler once per request (stateless). The
+ * upstream OAuth settings are read and the token cache created here, once;
+ * so is the search index of dynamic mode.
+ * @throws {ConfigError} when the upstream OAuth settings are unusable.
  */
 export function createServerFactory(options: ServerFactoryOptions): McpServerFactory {
   const prepared = prepareTools(options.app);
-  const upstream: UpstreamOptions = { ...options.upstream, schemes: options.app.schemes };
+  const upstream: UpstreamOptions = {
+    ...options.upstream,
+    schemes: options.app.schemes,
+    auth: options.upstream.auth ?? upstreamAuth(options),
+  };
   const toolsList = options.toolsList ?? options.app.authorization.toolsList;
   const catalogue: DynamicCatalogue | undefined =
     (options.toolMode ?? options.app.toolMode ?? 'static') === 'dynamic'
@@ -49,7 +60,13 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
     const fromHttp = ctx?.authInfo?.extra?.[CALLER_KEY] as Caller | undefined;
     const caller = fromHttp ?? options.stdioCaller;
     const filterFor = toolsList === 'filter' ? caller : undefined;
-    const invoke: InvokeContext = { upstream, ...(caller ? { caller } : {}), ...(options.policy ? { policy: options.policy } : {}), ...(options.audit ? { audit: options.audit } : {}) };
+    const invoke: InvokeContext = {
+      upstream,
+      subject: subjectOf(ctx, fromHttp),
+      ...(caller ? { caller } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.audit ? { audit: options.audit } : {}),
+    };
     const server = newServer(options.app);
     if (catalogue) {
       const visible = (tool: ToolDefinition) => filterFor === undefined || mayCall(tool, filterFor).allow;
@@ -59,6 +76,29 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
     }
     return server;
   };
+}
+
+function upstreamAuth(options: ServerFactoryOptions) {
+  try {
+    return createUpstreamAuth(options.app.schemes, options.upstream.env, { baseUrl: options.upstream.baseUrl, ...(options.upstream.fetch ? { fetch: options.upstream.fetch } : {}) });
+  } catch (error) {
+    if (error instanceof UpstreamError) throw new ConfigError(`upstream credentials: ${error.message}.`);
+    throw error;
+  }
+}
+
+/**
+ * The caller's OAuth access token, for RFC 8693 token exchange at the
+ * upstream's token endpoint only; never forwarded to the upstream API. Only
+ * a verified OAuth token qualifies: an API key is a secret of this server,
+ * not a token another authorization server could accept.
+ */
+function subjectOf(ctx: McpRequestContext | undefined, caller: Caller | undefined): Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'> {
+  const via = caller?.principal.via;
+  const token = ctx?.authInfo?.token;
+  if (!token || caller?.transport !== 'http' || (via !== 'jwt' && via !== 'introspection')) return {};
+  const expiresAt = caller.principal.expiresAt;
+  return { subjectToken: token, ...(expiresAt !== undefined ? { subjectExpiresAt: expiresAt } : {}) };
 }
 
 function newServer(app: AppDefinition): McpServer {
@@ -85,7 +125,8 @@ function registerStaticTools(server: McpServer, tools: readonly PreparedTool[], 
         },
       },
       // The SDK has validated the arguments against the input schema.
-      (args: Record<string, unknown>): Promise<CallToolResult> => invokeTool(tool, args ?? {}, invoke),
+      (args: Record<string, unknown>, extra?: { mcpReq?: { signal?: AbortSignal } }): Promise<CallToolResult> =>
+        invokeTool(tool, args ?? {}, invoke, extra?.mcpReq?.signal),
     );
   }
 }

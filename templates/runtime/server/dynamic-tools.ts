@@ -66,13 +66,13 @@ export function registerDynamicTools(server: McpServer, catalogue: DynamicCatalo
       inputSchema: CALL_INPUT,
       annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
     },
-    async (args: Record<string, unknown>): Promise<CallToolResult> => {
+    async (args: Record<string, unknown>, extra?: { mcpReq?: { signal?: AbortSignal } }): Promise<CallToolResult> => {
       // The whole catalogue, not only `visible`: a hidden tool is refused by the guard with its reason, as a direct call would be.
       const tool = catalogue.byName.get(String(args.name));
       if (!tool) return unknownTool(args.name);
       const valid = await validateArguments(tool, args.arguments ?? {});
       if (!valid.ok) return valid.result;
-      return invokeTool(tool, valid.value, ctx);
+      return invokeTool(tool, valid.value, ctx, extra?.mcpReq?.signal);
     },
   );
 }

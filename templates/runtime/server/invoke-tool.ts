@@ -6,6 +6,7 @@ import type { Policy } from '../auth/policy-types.js';
 import { callUpstream } from '../http/call-upstream.js';
 import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { ToolResult } from '../http/tool-result.js';
+import type { UpstreamCallContext } from '../http/upstream-auth.js';
 import type { ToolDefinition } from '../mcp/types.js';
 import type { PreparedTool } from './tool-registry.js';
 
@@ -16,6 +17,8 @@ export interface InvokeContext {
   readonly caller?: Caller;
   readonly policy?: Policy;
   readonly audit?: AuditLog;
+  /** The caller's verified OAuth token, for RFC 8693 token exchange only (create-server.ts `subjectOf`). */
+  readonly subject?: Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'>;
 }
 
 /**
@@ -23,10 +26,10 @@ export interface InvokeContext {
  * its input schema: the guard, the upstream request, the output check. The
  * static tools and `call_tool` both end here, so they behave the same.
  */
-export async function invokeTool(tool: PreparedTool, args: Record<string, unknown>, ctx: InvokeContext): Promise<CallToolResult> {
+export async function invokeTool(tool: PreparedTool, args: Record<string, unknown>, ctx: InvokeContext, signal?: AbortSignal): Promise<CallToolResult> {
   const denied = ctx.caller ? await deniedHere(tool.definition, ctx.caller, args, ctx) : undefined;
   if (denied) return denied;
-  const result = await callUpstream(tool.definition, args, ctx.upstream);
+  const result = await callUpstream(tool.definition, args, ctx.upstream, { ...ctx.subject, ...(signal ? { signal } : {}) });
   return conformOutput(tool, toCallToolResult(result));
 }
 

@@ -5,6 +5,7 @@ import type { AuditLog } from '../auth/audit.js';
 import { loadAuthConfig } from '../auth/auth-config.js';
 import { protectedResourceMetadataUrl } from '../auth/challenge.js';
 import { createTokenVerifier } from '../auth/create-verifier.js';
+import type { VerifierOptions } from '../auth/create-verifier.js';
 import type { Caller } from '../auth/guard.js';
 import { callerOf } from '../auth/guard.js';
 import type { Policy } from '../auth/policy-types.js';
@@ -24,6 +25,8 @@ export interface MainOptions {
   readonly policy?: Policy;
   /** Where logs and audit lines go; stderr by default (on stdio, stdout belongs to the protocol). */
   readonly log?: (line: string) => void;
+  /** Token verifier tuning (JWKS refetch cooldown, retry pause...); the defaults suit production. */
+  readonly verifier?: VerifierOptions;
 }
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
@@ -34,7 +37,7 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
   const config = loadConfig(app, env);
   const audit = createAuditLog(log);
   const rolesClaim = config.rolesClaim ?? app.authorization.rolesClaim;
-  const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, env, audit, log, options.policy, rolesClaim) : undefined;
+  const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, env, audit, log, options, rolesClaim) : undefined;
   const factory = createServerFactory({
     app,
     upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.upstreamMaxResponseBytes, env },
@@ -84,11 +87,13 @@ async function createHttpAuth(
   env: Env,
   audit: AuditLog,
   log: (line: string) => void,
-  policy: Policy | undefined,
+  options: MainOptions,
   rolesClaim: string | undefined,
 ): Promise<HttpAuth | undefined> {
+  const { policy } = options;
   if (config.auth === 'none') return undefined;
   const settings = loadAuthConfig(env, config.publicUrl);
+  if (settings.mode === 'none') return undefined;
   const common = {
     tools: app.tools,
     authorization: app.authorization,
@@ -99,8 +104,8 @@ async function createHttpAuth(
     log,
     maxTokenBytes: settings.maxTokenBytes,
   };
-  if (config.auth === 'api-key') {
-    return { mode: 'api-key', verifier: await createApiKeyVerifier(settings), ...common };
+  if (settings.mode === 'api-key') {
+    return { mode: 'api-key', verifier: createApiKeyVerifier(settings), ...common };
   }
   const url = protectedResourceMetadataUrl(config.publicUrl);
   const document = protectedResourceMetadata({
@@ -109,7 +114,7 @@ async function createHttpAuth(
     scopesSupported: app.authorization.scopesSupported,
     ...(app.server.title ? { resourceName: app.server.title } : {}),
   });
-  return { mode: 'oauth', verifier: createTokenVerifier(settings), resourceMetadata: { url, document }, ...common };
+  return { mode: 'oauth', verifier: createTokenVerifier(settings, options.verifier), resourceMetadata: { url, document }, ...common };
 }
 
 /** MCP_ROLES: the local user's roles over stdio; scopes do not apply there. */

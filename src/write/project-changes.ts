@@ -1,0 +1,74 @@
+import type { Diagnostic } from '../diagnostics.js';
+import type { Lock } from './lock-file.js';
+import type { KeptFile, Reconciled } from './reconcile.js';
+
+/** What a regeneration changes (or changed), as `--check`, `--dry-run` and `generate` report it. */
+export interface ProjectChanges {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  /** The user's files the generator would have changed or deleted; they never make a project stale. */
+  readonly kept: readonly KeptFile[];
+  readonly tools: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed: readonly string[] };
+}
+
+const TOOL_FILE = /^src\/generated\/tools\/(.+)\.gen\.ts$/;
+
+/** Tool names come from the tool files' paths in the old and the new lock. */
+export function projectChanges(reconciled: Reconciled, previous: Lock | undefined): ProjectChanges {
+  const toolOf = (path: string) => TOOL_FILE.exec(path)?.[1];
+  const names = (paths: Iterable<string>) => new Set([...paths].map(toolOf).filter((n): n is string => n !== undefined));
+  const before = names(Object.keys(previous?.files ?? {}));
+  const after = names(Object.keys(reconciled.lock.files));
+  const changed = reconciled.writes.filter((w) => w.replaces).map((w) => w.path);
+  const added = reconciled.writes.filter((w) => !w.replaces).map((w) => w.path);
+  return {
+    added,
+    changed,
+    removed: [...reconciled.removes],
+    kept: reconciled.kept,
+    tools: {
+      added: [...after].filter((n) => !before.has(n)).sort(),
+      removed: [...before].filter((n) => !after.has(n)).sort(),
+      // A tool that stays but whose file is rewritten (or restored) changed.
+      changed: [...names([...changed, ...added])].filter((n) => before.has(n) && after.has(n)).sort(),
+    },
+  };
+}
+
+/** Stale: regenerating would add, change or remove a file (the lock file included). Kept user files do not count. */
+export function isStale(changes: ProjectChanges): boolean {
+  return changes.added.length + changes.changed.length + changes.removed.length > 0;
+}
+
+/** One warning per kept file, so the user learns that their edit hides the generator's newer version. */
+export function keptDiagnostics(kept: readonly KeptFile[]): Diagnostic[] {
+  return kept.map(({ path, reason }): Diagnostic => {
+    switch (reason) {
+      case 'edited':
+        return {
+          code: 'EDITED_FILE_KEPT',
+          severity: 'warning',
+          file: path,
+          message: `kept your edited ${path}; the generator's version would change it`,
+          hint: `Delete ${path} and regenerate to take the generator's version, or keep yours.`,
+        };
+      case 'unlocked':
+        return {
+          code: 'EDITED_FILE_KEPT',
+          severity: 'warning',
+          file: path,
+          message: `kept your ${path}, which openapi-to-mcp did not write; the generator's version would change it`,
+          hint: `Delete ${path} and regenerate to take the generator's version, or keep yours.`,
+        };
+      case 'edited-obsolete':
+        return {
+          code: 'EDITED_FILE_KEPT',
+          severity: 'warning',
+          file: path,
+          message: `kept your edited ${path}; the generator no longer produces it`,
+          hint: `Delete ${path} if you no longer need it.`,
+        };
+    }
+  });
+}

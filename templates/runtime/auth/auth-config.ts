@@ -1,0 +1,265 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { JSONWebKeySet } from 'jose';
+import { ConfigError, isLoopback } from '../server/config.js';
+import { readApiKeysFile, type ApiKeyEntry } from './api-keys.js';
+
+/** Asymmetric JWS algorithms only: never `none`, never HMAC (RFC 8725 §3.1, §2.1). */
+export const DEFAULT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+/** A signing key given in the environment instead of a JWKS URL. */
+export type StaticKey =
+  { readonly kind: 'key'; readonly key: KeyObject } | { readonly kind: 'jwks'; readonly jwks: JSONWebKeySet };
+
+export interface IntrospectionSettings {
+  /** Absent: taken from the issuer metadata's `introspection_endpoint` (RFC 8414 §2). */
+  readonly url?: URL;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface OAuthSettings {
+  readonly mode: 'oauth';
+  /** Exactly as configured: it is compared with `iss` and the metadata's `issuer` character for character. */
+  readonly issuer: string;
+  /** Accepted `aud` values (RFC 8707; MCP authorization "Token Audience Binding"). */
+  readonly audiences: readonly string[];
+  readonly jwksUri?: URL;
+  readonly publicKey?: StaticKey;
+  readonly introspection?: IntrospectionSettings;
+  readonly algorithms: readonly string[];
+  readonly clockToleranceS: number;
+  /** `authorization_servers` of the RFC 9728 metadata. */
+  readonly authorizationServers: readonly string[];
+  readonly maxTokenBytes: number;
+  /** Plain-http issuer, JWKS or introspection URLs off loopback (OAUTH_DANGEROUSLY_ALLOW_INSECURE_HTTP). */
+  readonly allowInsecureHttp: boolean;
+}
+
+export interface ApiKeySettings {
+  readonly mode: 'api-key';
+  readonly keysFile: string;
+  /** Read and checked at start-up. */
+  readonly keys: readonly ApiKeyEntry[];
+  readonly maxTokenBytes: number;
+}
+
+export interface NoAuthSettings {
+  readonly mode: 'none';
+  readonly maxTokenBytes: number;
+}
+
+export type AuthSettings = OAuthSettings | ApiKeySettings | NoAuthSettings;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the authentication settings once, at start-up, and throws
+ * `ConfigError` saying what to set. It checks shapes and the algorithm
+ * allow-list; it does not contact the issuer (discovery is lazy, so the
+ * server starts while the issuer is down and answers 503 until it is back).
+ */
+export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
+  const mode = value(env, 'MCP_AUTH') ?? 'oauth';
+  const maxTokenBytes = integer(env, 'OAUTH_MAX_TOKEN_BYTES', 8192, 1024, 65536);
+  if (mode === 'none') return Object.freeze({ mode, maxTokenBytes });
+  if (mode === 'api-key') {
+    const keysFile = value(env, 'MCP_API_KEYS_FILE');
+    if (!keysFile) {
+      throw new ConfigError(
+        'MCP_AUTH=api-key needs MCP_API_KEYS_FILE: the path of a JSON file {"keys":[{"sha256":"<hex>","subject":"...","roles":[],"scopes":[]}]} (hash a key with `npm run hash-key`).',
+      );
+    }
+    return Object.freeze({ mode, keysFile, keys: readApiKeysFile(keysFile), maxTokenBytes });
+  }
+  if (mode !== 'oauth') throw new ConfigError(`MCP_AUTH must be one of oauth, api-key, none (got "${mode}").`);
+
+  const allowInsecureHttp = flag(env, 'OAUTH_DANGEROUSLY_ALLOW_INSECURE_HTTP');
+  const issuer = value(env, 'OAUTH_ISSUER');
+  if (!issuer) {
+    throw new ConfigError(
+      'MCP_AUTH=oauth needs OAUTH_ISSUER: the issuer identifier of your authorization server, exactly as its metadata states it (e.g. https://auth.example.com/realms/main).',
+    );
+  }
+  const issuerUrl = httpUrl(issuer, 'OAUTH_ISSUER', allowInsecureHttp);
+  // RFC 8414 §2: the issuer identifier has no query or fragment.
+  if (issuerUrl.search || issuerUrl.hash || issuer.includes('#') || issuer.includes('?')) {
+    throw new ConfigError('OAUTH_ISSUER must not have a query or fragment (RFC 8414 §2).');
+  }
+
+  const jwksRaw = value(env, 'OAUTH_JWKS_URI');
+  const keyRaw = value(env, 'OAUTH_PUBLIC_KEY');
+  if (jwksRaw && keyRaw) throw new ConfigError('Set either OAUTH_JWKS_URI or OAUTH_PUBLIC_KEY, not both.');
+
+  return Object.freeze({
+    mode,
+    issuer,
+    audiences: Object.freeze(list(env, 'OAUTH_AUDIENCE') ?? defaultAudiences(publicUrl)),
+    ...(jwksRaw ? { jwksUri: httpUrl(jwksRaw, 'OAUTH_JWKS_URI', allowInsecureHttp) } : {}),
+    ...(keyRaw ? { publicKey: parseStaticKey(keyRaw) } : {}),
+    ...introspection(env, allowInsecureHttp),
+    algorithms: Object.freeze(algorithms(env)),
+    clockToleranceS: integer(env, 'OAUTH_CLOCK_TOLERANCE_S', 30, 0, 300),
+    authorizationServers: Object.freeze(
+      (list(env, 'OAUTH_AUTHORIZATION_SERVERS') ?? [issuer]).map((server) => {
+        httpUrl(server, 'OAUTH_AUTHORIZATION_SERVERS', allowInsecureHttp);
+        return server;
+      }),
+    ),
+    maxTokenBytes,
+    allowInsecureHttp,
+  });
+}
+
+/**
+ * The public URL itself; for a root URL also the form without the trailing
+ * slash, which the MCP authorization spec calls the canonical one
+ * ("Canonical Server URI").
+ */
+function defaultAudiences(publicUrl: URL): string[] {
+  const href = publicUrl.href;
+  return publicUrl.pathname === '/' && !publicUrl.search ? [href, href.slice(0, -1)] : [href];
+}
+
+function introspection(env: Env, allowInsecureHttp: boolean): { introspection?: IntrospectionSettings } {
+  const urlRaw = value(env, 'OAUTH_INTROSPECTION_URL');
+  const clientId = value(env, 'OAUTH_INTROSPECTION_CLIENT_ID');
+  const clientSecret = value(env, 'OAUTH_INTROSPECTION_CLIENT_SECRET');
+  if (!urlRaw && !clientId && !clientSecret) return {};
+  if (!clientId || !clientSecret) {
+    throw new ConfigError(
+      'Token introspection (RFC 7662) needs both OAUTH_INTROSPECTION_CLIENT_ID and OAUTH_INTROSPECTION_CLIENT_SECRET (OAUTH_INTROSPECTION_URL is optional: the issuer metadata names it).',
+    );
+  }
+  const url = urlRaw ? httpUrl(urlRaw, 'OAUTH_INTROSPECTION_URL', allowInsecureHttp) : undefined;
+  return { introspection: Object.freeze({ ...(url ? { url } : {}), clientId, clientSecret }) };
+}
+
+function algorithms(env: Env): string[] {
+  const given = list(env, 'OAUTH_ALGORITHMS');
+  if (!given) return [...DEFAULT_ALGORITHMS];
+  for (const alg of given) {
+    // RFC 8725 §3.1/§3.2: `none` and HMAC keyed with a public key are the classic algorithm confusions.
+    if (/^none$/i.test(alg) || /^HS/i.test(alg)) {
+      throw new ConfigError(
+        `OAUTH_ALGORITHMS must not contain "${alg}": only asymmetric algorithms are accepted (${DEFAULT_ALGORITHMS.join(', ')}).`,
+      );
+    }
+    if (!(DEFAULT_ALGORITHMS as readonly string[]).includes(alg)) {
+      throw new ConfigError(
+        `OAUTH_ALGORITHMS: unknown algorithm "${alg}"; choose from ${DEFAULT_ALGORITHMS.join(', ')}.`,
+      );
+    }
+  }
+  return [...new Set(given)];
+}
+
+const PUBLIC_KEY_HELP =
+  'OAUTH_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----", SPKI) or a JWK / JWKS JSON of RSA, EC or OKP public keys';
+
+/** Parses OAUTH_PUBLIC_KEY; private and symmetric keys are refused so that a secret never sits here by mistake. */
+function parseStaticKey(raw: string): StaticKey {
+  const text = raw.replace(/\\n/g, '\n').trim();
+  if (text.startsWith('-----')) {
+    if (!text.startsWith('-----BEGIN PUBLIC KEY-----'))
+      throw new ConfigError(`${PUBLIC_KEY_HELP}; got another PEM type.`);
+    return { kind: 'key', key: publicKeyObject(() => createPublicKey({ key: text, format: 'pem' })) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${PUBLIC_KEY_HELP}; it is neither PEM nor JSON.`);
+  }
+  if (isObject(json) && Array.isArray(json.keys)) {
+    if (json.keys.length === 0) throw new ConfigError(`${PUBLIC_KEY_HELP}; the JWKS has no keys.`);
+    json.keys.forEach((jwk, index) => publicJwk(jwk, `keys[${index}]`));
+    return { kind: 'jwks', jwks: json as unknown as JSONWebKeySet };
+  }
+  return { kind: 'key', key: publicJwk(json, 'the JWK') };
+}
+
+function publicJwk(jwk: unknown, where: string): KeyObject {
+  if (!isObject(jwk) || typeof jwk.kty !== 'string')
+    throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is not a JWK.`);
+  if (jwk.kty === 'oct') throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is a symmetric key (HMAC is refused).`);
+  if ('d' in jwk) throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is a private key: give its public part only.`);
+  return publicKeyObject(() => createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }), where);
+}
+
+function publicKeyObject(create: () => KeyObject, where = 'the key'): KeyObject {
+  let key: KeyObject;
+  try {
+    key = create();
+  } catch {
+    throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} could not be read.`);
+  }
+  if (!['rsa', 'rsa-pss', 'ec', 'ed25519', 'ed448'].includes(key.asymmetricKeyType ?? '')) {
+    throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is of an unsupported type.`);
+  }
+  return key;
+}
+
+function httpUrl(raw: string, name: string, allowInsecureHttp: boolean): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute https URL (got "${raw}").`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ConfigError(`${name} must be an https URL (got "${raw}").`);
+  }
+  if (parsed.username || parsed.password) throw new ConfigError(`${name} must not carry credentials in the URL.`);
+  // RFC 8414 §2 / RFC 9700 §4.x: authorization traffic over TLS; loopback is the development exception.
+  if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowInsecureHttp) {
+    throw new ConfigError(
+      `${name} must use https (got "${raw}"); plain http is allowed on loopback only, or with OAUTH_DANGEROUSLY_ALLOW_INSECURE_HTTP=true.`,
+    );
+  }
+  return parsed;
+}
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = value(env, name);
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false (got "${raw}").`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  }
+  return parsed;
+}
+
+function list(env: Env, name: string): string[] | undefined {
+  const items = value(env, name)
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,144 @@
+import { isLoopback } from '../server/config.js';
+import { fetchBounded, jsonObject } from './fetch-bounded.js';
+import { AuthUnavailableError } from './principal.js';
+
+/** What the resource server uses from the authorization server's metadata. */
+export interface IssuerMetadata {
+  readonly issuer: string;
+  readonly jwksUri?: URL;
+  readonly introspectionEndpoint?: URL;
+  /** Where the document was found. */
+  readonly source: URL;
+}
+
+export interface DiscoveryOptions {
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+  /** Accept plain-http endpoints off loopback (OAUTH_DANGEROUSLY_ALLOW_INSECURE_HTTP). */
+  readonly allowInsecureHttp?: boolean;
+}
+
+/**
+ * The metadata URLs to try, in the order of the MCP authorization spec
+ * (2025-11-25, "Authorization Server Metadata Discovery"): RFC 8414 §3.1
+ * with the well-known suffix inserted before the issuer's path, then OpenID
+ * Connect Discovery with path insertion, then OpenID Connect Discovery §4
+ * appended to the issuer.
+ */
+export function metadataUrls(issuer: string): URL[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '') {
+    return [
+      new URL('/.well-known/oauth-authorization-server', url.origin),
+      new URL('/.well-known/openid-configuration', url.origin),
+    ];
+  }
+  return [
+    new URL(`/.well-known/oauth-authorization-server${path}`, url.origin),
+    new URL(`/.well-known/openid-configuration${path}`, url.origin),
+    new URL(`${path}/.well-known/openid-configuration`, url.origin),
+  ];
+}
+
+/**
+ * Fetches the issuer's metadata once. A document whose `issuer` differs from
+ * the configured one is refused, not skipped (RFC 8414 §3.3; OpenID Connect
+ * Discovery §4.3: "MUST be identical"): it means a wrong OAUTH_ISSUER or a
+ * substituted document. Transport failures stop the search at once. Every
+ * failure is an `AuthUnavailableError` (fail closed).
+ */
+export async function discoverIssuerMetadata(issuer: string, options: DiscoveryOptions = {}): Promise<IssuerMetadata> {
+  const bounds = { timeoutMs: options.timeoutMs ?? 5000, maxBytes: options.maxBytes ?? 256 * 1024 };
+  const tried: string[] = [];
+  for (const url of metadataUrls(issuer)) {
+    const response = await fetchBounded(
+      'authorization server metadata',
+      url,
+      { headers: { accept: 'application/json' } },
+      bounds,
+    );
+    if (response.status !== 200) {
+      tried.push(`${url.href} (${response.status})`);
+      continue;
+    }
+    const document = jsonObject(response.body);
+    if (!document) {
+      tried.push(`${url.href} (not a JSON object)`);
+      continue;
+    }
+    // RFC 8414 §3.3: "the data contained in the response MUST NOT be used" unless identical.
+    if (document.issuer !== issuer) {
+      throw new AuthUnavailableError(
+        `authorization server metadata at ${url.href} names issuer ${JSON.stringify(document.issuer)?.slice(0, 200)}, not OAUTH_ISSUER "${issuer}"; they must be identical (RFC 8414 §3.3)`,
+      );
+    }
+    return Object.freeze({
+      issuer,
+      source: url,
+      ...endpoint(document, 'jwks_uri', 'jwksUri', url, options),
+      ...endpoint(document, 'introspection_endpoint', 'introspectionEndpoint', url, options),
+    });
+  }
+  throw new AuthUnavailableError(`no authorization server metadata for issuer "${issuer}"; tried ${tried.join(', ')}`);
+}
+
+function endpoint<K extends string>(
+  document: Record<string, unknown>,
+  member: string,
+  key: K,
+  source: URL,
+  options: DiscoveryOptions,
+): Partial<Record<K, URL>> {
+  const raw = document[member];
+  if (raw === undefined) return {};
+  let url: URL | undefined;
+  try {
+    url = typeof raw === 'string' ? new URL(raw) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const secure =
+    url?.protocol === 'https:' ||
+    (url?.protocol === 'http:' && (isLoopback(url.hostname) || options.allowInsecureHttp));
+  if (!url || !secure || url.username || url.password) {
+    throw new AuthUnavailableError(
+      `authorization server metadata at ${source.href}: ${member} is not a usable https URL`,
+    );
+  }
+  return { [key]: url } as Partial<Record<K, URL>>;
+}
+
+/** Discovery done lazily, once, and retried after a failure at most once per `retryAfterMs`. */
+export interface IssuerMetadataSource {
+  get(): Promise<IssuerMetadata>;
+}
+
+export function createIssuerMetadataSource(
+  issuer: string,
+  options: DiscoveryOptions & { readonly retryAfterMs?: number } = {},
+): IssuerMetadataSource {
+  const retryAfterMs = options.retryAfterMs ?? 5000;
+  let current: Promise<IssuerMetadata> | undefined;
+  let failure: { at: number; message: string } | undefined;
+  return {
+    get() {
+      if (current) return current;
+      // Do not hammer an issuer that is down: one attempt per interval; the requests between fail at once.
+      if (failure && Date.now() - failure.at < retryAfterMs) {
+        return Promise.reject(new AuthUnavailableError(`${failure.message} (retrying shortly)`));
+      }
+      const attempt = discoverIssuerMetadata(issuer, options).catch((error: unknown) => {
+        const unavailable =
+          error instanceof AuthUnavailableError
+            ? error
+            : new AuthUnavailableError('authorization server metadata discovery failed');
+        failure = { at: Date.now(), message: unavailable.message };
+        current = undefined;
+        throw unavailable;
+      });
+      current = attempt;
+      return attempt;
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type FetchImplementation,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import type { KeyObject } from 'node:crypto';
+import type { OAuthSettings } from './auth-config.js';
+import { fetchBounded, jsonObject } from './fetch-bounded.js';
+import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-metadata.js';
+import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
+import { clientIdFromClaims, scopesFromClaims, subjectFromClaims } from './token-claims.js';
+
+export interface JwtVerifierOptions {
+  /** Shared with the introspection verifier so that discovery runs once. */
+  readonly metadata?: IssuerMetadataSource;
+  /** Minimum time between JWKS refetches for an unknown `kid` (jose's cooldown); default 30 s. */
+  readonly jwksCooldownMs?: number;
+  /** How long fetched keys are trusted without a refetch; default 10 min. */
+  readonly jwksMaxAgeMs?: number;
+  /** After a failed discovery or JWKS fetch, the next attempt waits this long; default 5 s. */
+  readonly retryAfterMs?: number;
+  readonly timeoutMs?: number;
+}
+
+/** Compact JWS: three base64url segments; an empty signature is let through to be refused by the algorithm check. */
+export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+// RFC 9068 §2.1 (`at+jwt`, `application/at+jwt`); plain JWTs and an absent `typ` are still common.
+const ACCEPTED_TYP = new Set(['at+jwt', 'jwt']);
+
+/**
+ * Verifies JWT access tokens (RFC 9068 profile, RFC 8725 practices):
+ * signature with a key from the JWKS (or the static key), `alg` from the
+ * asymmetric allow-list, `iss` equal to OAUTH_ISSUER, `aud` bound to this
+ * server (RFC 8707), `exp` required, `nbf` honoured, with clock tolerance,
+ * `typ` either an access-token type or plain JWT, no `cnf` (sender-constrained
+ * tokens need a proof this server does not check). Does not check scopes or
+ * roles (the guard does) and does not check revocation (use introspection).
+ */
+export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierOptions = {}): TokenVerifier {
+  const key = settings.publicKey;
+  const getKey: KeyObject | JWTVerifyGetKey =
+    key === undefined ? remoteKeys(settings, options) : key.kind === 'key' ? key.key : createLocalJWKSet(key.jwks);
+  const verifyOptions: JWTVerifyOptions = {
+    issuer: settings.issuer,
+    audience: [...settings.audiences],
+    algorithms: [...settings.algorithms],
+    clockTolerance: settings.clockToleranceS,
+    requiredClaims: ['exp'],
+  };
+  return {
+    async verify(token: string): Promise<Principal> {
+      // Size first: nothing of an oversized token is decoded.
+      if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) throw new InvalidTokenError('token too large');
+      if (!COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed token');
+      checkType(token);
+      let payload: JWTPayload;
+      try {
+        payload = (
+          typeof getKey === 'function'
+            ? await jwtVerify(token, getKey, verifyOptions)
+            : await jwtVerify(token, getKey, verifyOptions)
+        ).payload;
+      } catch (error) {
+        if (error instanceof AuthUnavailableError) throw error;
+        // jose's errors carry the payload: only a fixed description leaves this function.
+        throw new InvalidTokenError(describe(error));
+      }
+      // RFC 8705 §3 / RFC 9449 §6: a sender-constrained token needs a proof this server does not check.
+      if (payload.cnf !== undefined) throw new InvalidTokenError('sender-constrained tokens are not accepted');
+      const claims = Object.freeze({ ...payload });
+      const clientId = clientIdFromClaims(claims);
+      return Object.freeze({
+        subject: subjectFromClaims(claims),
+        ...(clientId === undefined ? {} : { clientId }),
+        scopes: Object.freeze(scopesFromClaims(claims)),
+        claims,
+        ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp } : {}),
+        via: 'jwt' as const,
+      });
+    },
+  };
+}
+
+function checkType(token: string): void {
+  let typ: unknown;
+  try {
+    typ = decodeProtectedHeader(token).typ;
+  } catch {
+    throw new InvalidTokenError('malformed token');
+  }
+  if (typ === undefined) return;
+  // RFC 7515 §4.1.9: media types are case-insensitive and "application/" may be omitted.
+  const normalized = typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined;
+  if (normalized === undefined || !ACCEPTED_TYP.has(normalized)) {
+    throw new InvalidTokenError('token type ("typ") is not an access token');
+  }
+}
+
+/**
+ * Keys from the JWKS URL (configured or discovered on first use). jose
+ * caches them and refetches on an unknown `kid` at most once per cooldown.
+ * A failed fetch fails closed (503) and holds further fetches for
+ * `retryAfterMs`; keys already fetched and still fresh keep working meanwhile.
+ */
+function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVerifyGetKey {
+  const retryAfterMs = options.retryAfterMs ?? 5000;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const metadata =
+    options.metadata ??
+    createIssuerMetadataSource(settings.issuer, {
+      retryAfterMs,
+      timeoutMs,
+      allowInsecureHttp: settings.allowInsecureHttp,
+    });
+  let failure: { at: number; message: string } | undefined;
+  let remote: JWTVerifyGetKey | undefined;
+
+  const fetchJwks: FetchImplementation = async (href, init) => {
+    if (failure && Date.now() - failure.at < retryAfterMs) {
+      throw new AuthUnavailableError(`${failure.message} (retrying shortly)`);
+    }
+    const url = new URL(href);
+    try {
+      const response = await fetchBounded(
+        'JWKS',
+        url,
+        { method: 'GET', headers: init.headers },
+        {
+          timeoutMs,
+          maxBytes: 256 * 1024,
+          signal: init.signal,
+        },
+      );
+      if (response.status !== 200) throw new AuthUnavailableError(`JWKS at ${url.href}: HTTP ${response.status}`);
+      const jwks = jsonObject(response.body);
+      if (!jwks || !Array.isArray(jwks.keys))
+        throw new AuthUnavailableError(`JWKS at ${url.href}: not a JSON Web Key Set`);
+      failure = undefined;
+      return new Response(JSON.stringify(jwks), { status: 200, headers: { 'content-type': 'application/json' } });
+    } catch (error) {
+      const unavailable =
+        error instanceof AuthUnavailableError ? error : new AuthUnavailableError(`JWKS at ${url.href}: failed`);
+      failure = { at: Date.now(), message: unavailable.message };
+      throw unavailable;
+    }
+  };
+
+  return async (header, token) => {
+    if (!remote) {
+      const jwksUri = settings.jwksUri ?? (await metadata.get()).jwksUri;
+      if (!jwksUri)
+        throw new AuthUnavailableError(
+          `the metadata of issuer "${settings.issuer}" has no jwks_uri; set OAUTH_JWKS_URI`,
+        );
+      remote = createRemoteJWKSet(jwksUri, {
+        timeoutDuration: timeoutMs,
+        cooldownDuration: options.jwksCooldownMs ?? 30_000,
+        cacheMaxAge: options.jwksMaxAgeMs ?? 600_000,
+        [customFetch]: fetchJwks,
+      });
+    }
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (error instanceof AuthUnavailableError || isKeySelectionError(error)) throw error;
+      // A JWKS that parses but holds unusable keys: the server cannot decide.
+      throw new AuthUnavailableError(`JWKS of issuer "${settings.issuer}": unusable (${(error as Error).name})`);
+    }
+  };
+}
+
+/** Errors about the token's choice of key, as opposed to the JWKS being unavailable. */
+function isKeySelectionError(error: unknown): boolean {
+  return (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys ||
+    error instanceof errors.JOSENotSupported
+  );
+}
+
+/** A short, fixed description per failure: never the token, its claims or jose's message. */
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss') return 'token issuer not accepted';
+    // RFC 8707 / MCP "Token Audience Binding": a token for another resource is refused.
+    if (error.claim === 'aud') return 'token audience is not this resource';
+    if (error.claim === 'nbf') return 'token not yet valid';
+    if (error.claim === 'exp') return 'token has no valid expiry';
+    if (error.claim === 'iat') return 'token issued-at time invalid';
+    return 'token claims invalid';
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'token signing algorithm not accepted';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature invalid';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'token signing key unknown';
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'token signing key ambiguous';
+  if (error instanceof errors.JOSENotSupported) return 'token algorithm or key not supported';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'malformed token';
+  if (error instanceof InvalidTokenError) return error.description;
+  return 'invalid token';
+}

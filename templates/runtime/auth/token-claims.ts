@@ -1,0 +1,44 @@
+import { InvalidTokenError } from './principal.js';
+
+/**
+ * Granted scopes: `scope`, a space-separated string (RFC 9068 §2.2.3,
+ * RFC 7662 §2.2), else `scp` as an array or a string (common in Azure AD and
+ * Okta). A malformed claim refuses the token rather than granting nothing
+ * silently. Does not apply scope hierarchies: the guard does.
+ */
+export function scopesFromClaims(claims: Readonly<Record<string, unknown>>): readonly string[] {
+  const { scope, scp } = claims;
+  if (scope !== undefined) {
+    if (typeof scope !== 'string') throw new InvalidTokenError('token "scope" claim is not a string');
+    return split(scope);
+  }
+  if (scp === undefined) return [];
+  if (typeof scp === 'string') return split(scp);
+  if (Array.isArray(scp) && scp.every((s) => typeof s === 'string')) return [...new Set(scp.flatMap(split))];
+  throw new InvalidTokenError('token "scp" claim is neither a string nor an array of strings');
+}
+
+/** `client_id` (RFC 9068 §2.2, RFC 7662 §2.2), else `azp` (OpenID Connect Core §2). */
+export function clientIdFromClaims(claims: Readonly<Record<string, unknown>>): string | undefined {
+  const { client_id: clientId, azp } = claims;
+  if (typeof clientId === 'string' && clientId !== '') return clientId;
+  if (typeof azp === 'string' && azp !== '') return azp;
+  return undefined;
+}
+
+/**
+ * `sub` (RFC 9068 §2.2 requires it); a client-credentials token without one
+ * is attributed to its client. Neither: refused, so no call is anonymous.
+ */
+export function subjectFromClaims(claims: Readonly<Record<string, unknown>>): string {
+  const { sub } = claims;
+  if (typeof sub === 'string' && sub !== '') return sub;
+  if (sub !== undefined) throw new InvalidTokenError('token "sub" claim is not a string');
+  const clientId = clientIdFromClaims(claims);
+  if (clientId !== undefined) return clientId;
+  throw new InvalidTokenError('token has no subject ("sub" or "client_id")');
+}
+
+function split(value: string): string[] {
+  return [...new Set(value.split(' ').filter(Boolean))];
+}

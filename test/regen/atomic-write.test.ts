@@ -1,0 +1,103 @@
+import { readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { EmittedFile } from '../../src/emit/emit-project.js';
+import { generateFromDocument } from '../../src/generate.js';
+import { loadDocument } from '../../src/load/index.js';
+import type { SwapFs } from '../../src/write/swap-files.js';
+import { writeProject } from '../../src/write/write-project.js';
+import { removeTempDirs, snapshot, tempDir } from '../cli/cli-process.js';
+import { addGetPet, removeDeletePet, writeSpec } from './regen-support.js';
+
+afterAll(removeTempDirs);
+
+async function filesOf(spec: string): Promise<EmittedFile[]> {
+  const result = await generateFromDocument(await loadDocument(spec), { specLabel: 'openapi.yaml' });
+  return [...result.files];
+}
+
+const inputs = (specHash: string) => ({ specHash, optionsHash: 'o'.repeat(64), spec: '../openapi.yaml' });
+
+/** Real file system calls, except that the `failAt`-th rename (0-based) throws, as a full disk or a lost permission would. */
+function failingRename(failAt: number): SwapFs & { calls: () => number } {
+  let calls = 0;
+  return {
+    writeFile: (path, content) => writeFileSync(path, content),
+    rename: (from, to) => {
+      if (calls++ === failAt) throw new Error(`injected failure renaming ${from}`);
+      renameSync(from, to);
+    },
+    calls: () => calls,
+  };
+}
+
+/** DESIGN.md §2, §7: a write that fails half-way leaves the previous project as it was. */
+describe('an interrupted write', () => {
+  let v1: EmittedFile[];
+  let v2: EmittedFile[];
+  beforeAll(async () => {
+    const dir = tempDir('atomic-specs');
+    v1 = await filesOf(writeSpec(dir, 'v1.yaml'));
+    v2 = await filesOf(
+      writeSpec(dir, 'v2.yaml', (s) => {
+        removeDeletePet(s);
+        addGetPet(s);
+      }),
+    );
+  });
+
+  test('fails at every single rename in turn: each time the old tree is byte-identical and nothing is left beside it', () => {
+    const parent = tempDir('atomic');
+    const out = join(parent, 'project');
+    expect(writeProject(out, v1, inputs('v1')).diagnostics).toEqual([]);
+    writeFileSync(join(out, 'NOTES.md'), 'mine\n');
+    const before = snapshot(out);
+
+    // A dry pass counts the renames a full regeneration makes (moves to the backup plus moves into place).
+    const probe = join(parent, 'probe');
+    writeProject(probe, v1, inputs('v1'));
+    const counting = failingRename(Number.POSITIVE_INFINITY);
+    writeProject(probe, v2, { ...inputs('v2'), fs: counting });
+    const renames = counting.calls();
+    expect(renames).toBeGreaterThan(5);
+
+    for (let failAt = 0; failAt < renames; failAt++) {
+      const report = writeProject(out, v2, { ...inputs('v2'), fs: failingRename(failAt) });
+      expect(report.diagnostics.map((d) => d.code), `failure at rename ${failAt}`).toEqual(['OUTPUT_WRITE_FAILED']);
+      expect(report.diagnostics[0]?.message).toContain('injected failure');
+      expect(snapshot(out), `failure at rename ${failAt}`).toEqual(before);
+      expect(readdirSync(parent).sort()).toEqual(['probe', 'project']);
+    }
+    // And the same write without a failure goes through.
+    expect(writeProject(out, v2, inputs('v2')).diagnostics).toEqual([]);
+    expect(snapshot(out)).toEqual({ ...snapshot(probe), 'NOTES.md': 'mine\n' });
+  });
+
+  test('fails while staging: the old tree is untouched', () => {
+    const parent = tempDir('atomic-stage');
+    const out = join(parent, 'project');
+    writeProject(out, v1, inputs('v1'));
+    const before = snapshot(out);
+    let writes = 0;
+    const fs: SwapFs = {
+      writeFile: (path, content) => {
+        if (++writes === 3) throw new Error('injected: no space left on device');
+        writeFileSync(path, content);
+      },
+      rename: renameSync,
+    };
+    const report = writeProject(out, v2, { ...inputs('v2'), fs });
+    expect(report.diagnostics[0]).toMatchObject({ code: 'OUTPUT_WRITE_FAILED', message: expect.stringContaining('no space left') });
+    expect(snapshot(out)).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['project']);
+  });
+
+  test('a new project that fails half-way leaves no folder behind', () => {
+    const parent = tempDir('atomic-new');
+    const out = join(parent, 'deep/project');
+    const report = writeProject(out, v1, { ...inputs('v1'), fs: failingRename(10) });
+    expect(report.diagnostics.map((d) => d.code)).toEqual(['OUTPUT_WRITE_FAILED']);
+    expect(readdirSync(parent)).toEqual([]);
+    expect(snapshot(dirname(out))).toBeNull();
+  });
+});

@@ -1,0 +1,200 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadAuthConfig, type OAuthSettings } from '../../../templates/runtime/auth/auth-config.js';
+import {
+  createIntrospectionVerifier,
+  type IntrospectionVerifierOptions,
+} from '../../../templates/runtime/auth/introspection-verifier.js';
+import { AuthUnavailableError, InvalidTokenError } from '../../../templates/runtime/auth/principal.js';
+import { json, now, rejects, startAuthServer, type AuthServer } from './support/auth-server.js';
+
+const RESOURCE = 'https://mcp.example.com/mcp';
+const CLIENT_ID = 'mcp server';
+const CLIENT_SECRET = 'p@ss:wörd';
+
+let server: AuthServer;
+/** What the introspection endpoint answers, by token. */
+let answers: Map<string, Record<string, unknown>>;
+
+function settings(env: Record<string, string> = {}): OAuthSettings {
+  return loadAuthConfig(
+    {
+      OAUTH_ISSUER: server.origin,
+      OAUTH_INTROSPECTION_URL: `${server.origin}/introspect`,
+      OAUTH_INTROSPECTION_CLIENT_ID: CLIENT_ID,
+      OAUTH_INTROSPECTION_CLIENT_SECRET: CLIENT_SECRET,
+      ...env,
+    },
+    new URL(RESOURCE),
+  ) as OAuthSettings;
+}
+
+const verifier = (env: Record<string, string> = {}, options: IntrospectionVerifierOptions = {}) =>
+  createIntrospectionVerifier(settings(env), options);
+
+const active = (extra: Record<string, unknown> = {}) => ({
+  active: true,
+  iss: server.origin,
+  aud: RESOURCE,
+  sub: 'alice',
+  client_id: 'app-1',
+  scope: 'pets:read',
+  token_type: 'Bearer',
+  exp: now() + 600,
+  ...extra,
+});
+
+beforeAll(async () => {
+  server = await startAuthServer();
+});
+afterAll(() => server.stop());
+beforeEach(() => {
+  answers = new Map();
+  server.seen.length = 0;
+  server.routes.set('/introspect', (req, res, body) => {
+    const form = new URLSearchParams(body);
+    const expected = `Basic ${Buffer.from('mcp+server:p%40ss%3Aw%C3%B6rd').toString('base64')}`;
+    if (req.headers.authorization !== expected) return json({ error: 'invalid_client' }, 401)(req, res, body);
+    if (form.get('token_type_hint') !== 'access_token') return json({ error: 'invalid_request' }, 400)(req, res, body);
+    json(answers.get(form.get('token') ?? '') ?? { active: false })(req, res, body);
+  });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('RFC 7662 introspection', () => {
+  it('accepts an active token and returns its principal', async () => {
+    answers.set('opaque-token-1', active());
+    const principal = await verifier().verify('opaque-token-1');
+    expect(principal).toMatchObject({
+      subject: 'alice',
+      clientId: 'app-1',
+      scopes: ['pets:read'],
+      via: 'introspection',
+    });
+    const [request] = server.seen;
+    expect(request?.method).toBe('POST');
+    expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({
+      token: 'opaque-token-1',
+      token_type_hint: 'access_token',
+    });
+  });
+
+  it('refuses an inactive token', async () => {
+    await rejects(verifier().verify('revoked-token-1'), InvalidTokenError, 'token is not active', 'revoked-token-1');
+  });
+
+  it.each([
+    ['another audience (RFC 8707)', { aud: 'https://other.example.com/mcp' }, 'token audience is not this resource'],
+    ['another issuer', { iss: 'https://evil.example.com' }, 'token issuer not accepted'],
+    ['an expiry in the past', { exp: now() - 120 }, 'token expired'],
+    ['an nbf in the future', { nbf: now() + 120 }, 'token not yet valid'],
+    ['a refresh token', { token_type: 'refresh_token' }, 'token is not a bearer access token'],
+    ['a sender-constrained token', { cnf: { 'x5t#S256': 'abc' } }, 'sender-constrained tokens are not accepted'],
+    ['no subject or client', { sub: undefined, client_id: undefined }, 'token has no subject ("sub" or "client_id")'],
+  ])('refuses an active answer with %s', async (_, extra, message) => {
+    const token = `opaque-${Math.random().toString(36).slice(2)}`;
+    answers.set(token, JSON.parse(JSON.stringify(active(extra))));
+    await rejects(verifier().verify(token), InvalidTokenError, message, token);
+  });
+
+  it('accepts an answer without aud and iss (both optional in RFC 7662)', async () => {
+    answers.set('opaque-minimal', { active: true, sub: 'bob' });
+    await expect(verifier().verify('opaque-minimal')).resolves.toMatchObject({ subject: 'bob', scopes: [] });
+  });
+
+  it('caches an active answer: one request for repeated use', async () => {
+    answers.set('opaque-cached', active());
+    const v = verifier();
+    await v.verify('opaque-cached');
+    await v.verify('opaque-cached');
+    await Promise.all([v.verify('opaque-cached'), v.verify('opaque-cached')]);
+    expect(server.hits('/introspect')).toBe(1);
+  });
+
+  it('asks again after 60 s, and sees a revocation', async () => {
+    answers.set('opaque-revoked-later', active({ exp: now() + 3600 }));
+    const v = verifier();
+    await v.verify('opaque-revoked-later');
+    answers.delete('opaque-revoked-later');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 61_000);
+    await rejects(v.verify('opaque-revoked-later'), InvalidTokenError, 'token is not active', 'opaque-revoked-later');
+    expect(server.hits('/introspect')).toBe(2);
+  });
+
+  it('never keeps a cached answer past the token expiry', async () => {
+    answers.set('opaque-short', active({ exp: now() + 5 }));
+    const v = verifier({ OAUTH_CLOCK_TOLERANCE_S: '0' });
+    await v.verify('opaque-short');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 6_000);
+    await rejects(v.verify('opaque-short'), InvalidTokenError, 'token expired', 'opaque-short');
+    expect(server.hits('/introspect')).toBe(2);
+  });
+
+  it('does not cache inactive answers', async () => {
+    const v = verifier();
+    await expect(v.verify('opaque-unknown')).rejects.toBeInstanceOf(InvalidTokenError);
+    answers.set('opaque-unknown', active());
+    await expect(v.verify('opaque-unknown')).resolves.toMatchObject({ subject: 'alice' });
+  });
+
+  it('bounds the cache, dropping the oldest entry', async () => {
+    for (const t of ['t-1', 't-2', 't-3']) answers.set(t, active());
+    const v = verifier({}, { maxCacheEntries: 2 });
+    for (const t of ['t-1', 't-2', 't-3', 't-3', 't-1']) await v.verify(t);
+    expect(server.seen.map((r) => new URLSearchParams(r.body).get('token'))).toEqual(['t-1', 't-2', 't-3', 't-1']);
+  });
+
+  it('fails closed when the endpoint is unreachable', async () => {
+    const v = verifier({ OAUTH_INTROSPECTION_URL: 'http://127.0.0.1:1/introspect' });
+    await rejects(
+      v.verify('opaque-x1'),
+      AuthUnavailableError,
+      /^token introspection at http:\/\/127\.0\.0\.1:1\/introspect: unreachable/,
+      'opaque-x1',
+    );
+  });
+
+  it('fails closed when the endpoint refuses our client credentials, without echoing the secret', async () => {
+    const v = verifier({ OAUTH_INTROSPECTION_CLIENT_SECRET: 'wrong-secret-123' });
+    const error = await rejects(v.verify('opaque-x2'), AuthUnavailableError, /HTTP 401$/, 'opaque-x2');
+    expect(error.message).not.toContain('wrong-secret-123');
+  });
+
+  it('fails closed on an answer that is not RFC 7662', async () => {
+    server.routes.set('/introspect', json({ ok: true }));
+    await rejects(verifier().verify('opaque-x3'), AuthUnavailableError, /not an RFC 7662 response/, 'opaque-x3');
+  });
+
+  it('refuses an oversized token without asking', async () => {
+    const big = 'a'.repeat(9000);
+    await rejects(verifier().verify(big), InvalidTokenError, 'token too large', big);
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('takes the endpoint from the issuer metadata when OAUTH_INTROSPECTION_URL is not set', async () => {
+    server.routes.set(
+      '/.well-known/oauth-authorization-server',
+      json({ issuer: server.origin, introspection_endpoint: `${server.origin}/introspect` }),
+    );
+    answers.set('opaque-discovered', active());
+    await expect(verifier({ OAUTH_INTROSPECTION_URL: '' }).verify('opaque-discovered')).resolves.toMatchObject({
+      subject: 'alice',
+    });
+    server.routes.delete('/.well-known/oauth-authorization-server');
+  });
+
+  it('fails closed when neither the configuration nor the metadata names an endpoint', async () => {
+    server.routes.set('/.well-known/oauth-authorization-server', json({ issuer: server.origin }));
+    await rejects(
+      verifier({ OAUTH_INTROSPECTION_URL: '' }).verify('opaque-y'),
+      AuthUnavailableError,
+      /has no introspection_endpoint; set OAUTH_INTROSPECTION_URL/,
+      'opaque-y',
+    );
+    server.routes.delete('/.well-known/oauth-authorization-server');
+  });
+});

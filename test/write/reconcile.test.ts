@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { FileOwner } from '../../src/plan/plan-project.js';
+import type { Lock } from '../../src/write/lock-file.js';
+import { LOCK_FILE, parseLock, sha256 } from '../../src/write/lock-file.js';
+import type { DiskEntry, KeptFile } from '../../src/write/reconcile.js';
+import { reconcile } from '../../src/write/reconcile.js';
+
+const INPUTS = { specHash: 's', optionsHash: 'o' };
+
+interface Row {
+  /** The new file at `f` with this owner and content (none: the generator no longer produces it). */
+  readonly owner: FileOwner;
+  readonly next?: string;
+  /** The previous lock's entry for `f` (content whose hash it holds), if any. */
+  readonly locked?: string;
+  /** What is on disk at `f`. */
+  readonly disk?: string;
+  readonly want: { write?: 'add' | 'replace'; remove?: true; kept?: KeptFile['reason'] };
+}
+
+/** DESIGN.md §7, one path at a time. */
+const rows: readonly [string, Row][] = [
+  ['generator file, missing on disk: written', { owner: 'generator', next: 'b', locked: 'a', want: { write: 'add' } }],
+  ['generator file, same bytes: left alone', { owner: 'generator', next: 'a', locked: 'a', disk: 'a', want: {} }],
+  ['generator file, hand-edited: overwritten', { owner: 'generator', next: 'b', locked: 'a', disk: 'x', want: { write: 'replace' } }],
+  ['scaffold file, untouched since the lock: updated', { owner: 'scaffold', next: 'b', locked: 'a', disk: 'a', want: { write: 'replace' } }],
+  ['scaffold file, edited: kept', { owner: 'scaffold', next: 'b', locked: 'a', disk: 'x', want: { kept: 'edited' } }],
+  ['scaffold file, edited to what the generator now makes: left alone', { owner: 'scaffold', next: 'b', locked: 'a', disk: 'b', want: {} }],
+  ['scaffold file the lock does not list: kept', { owner: 'scaffold', next: 'b', disk: 'x', want: { kept: 'unlocked' } }],
+  ['user file, missing: created', { owner: 'user', next: 'p', locked: 'p', want: { write: 'add' } }],
+  ['user file, edited: never overwritten', { owner: 'user', next: 'p', locked: 'p', disk: 'mine', want: {} }],
+  ['gone from the plan, untouched: removed', { owner: 'generator', locked: 'a', disk: 'a', want: { remove: true } }],
+  ['gone from the plan, edited: kept', { owner: 'generator', locked: 'a', disk: 'x', want: { kept: 'edited-obsolete' } }],
+  ['gone from the plan, already deleted: nothing', { owner: 'scaffold', locked: 'a', want: {} }],
+  ['user file gone from the plan: never removed', { owner: 'user', locked: 'p', disk: 'p', want: {} }],
+];
+
+describe('reconcile', () => {
+  it.each(rows)('%s', (_name, row) => {
+    const path = 'f';
+    const previous: Lock = {
+      generator: 'openapi-to-mcp',
+      version: '0',
+      specHash: 's0',
+      optionsHash: 'o',
+      files: row.locked === undefined ? {} : { [path]: { owner: row.owner, sha256: sha256(row.locked) } },
+    };
+    const disk = (p: string): DiskEntry => (p === path && row.disk !== undefined ? { kind: 'file', sha256: sha256(row.disk) } : { kind: 'absent' });
+    const files = row.next === undefined ? [] : [{ path, owner: row.owner, content: row.next }];
+    const got = reconcile(files, previous, disk, INPUTS);
+    const write = got.writes.find((w) => w.path === path);
+    expect(write ? (write.replaces ? 'replace' : 'add') : undefined).toBe(row.want.write);
+    expect(got.removes.includes(path)).toBe(row.want.remove === true);
+    expect(got.kept.find((k) => k.path === path)?.reason).toBe(row.want.kept);
+  });
+
+  it('writes the lock file last, and records the generator\'s hash even for a kept file', () => {
+    const previous = parseLock(JSON.stringify({ generator: 'openapi-to-mcp', files: { 'README.md': sha256('old') } }))!;
+    const disk = (p: string): DiskEntry => (p === 'README.md' ? { kind: 'file', sha256: sha256('mine') } : { kind: 'absent' });
+    const got = reconcile(
+      [
+        { path: 'README.md', owner: 'scaffold', content: 'new' },
+        { path: 'src/generated/a.gen.ts', owner: 'generator', content: 'a' },
+      ],
+      previous,
+      disk,
+      INPUTS,
+    );
+    expect(got.writes.map((w) => w.path)).toEqual(['src/generated/a.gen.ts', LOCK_FILE]);
+    expect(got.lock.files['README.md']).toEqual({ owner: 'scaffold', sha256: sha256('new') });
+  });
+});
+
+describe('parseLock', () => {
+  it('drops entries that are not plain paths inside the project or not sha256 hashes', () => {
+    const hash = sha256('x');
+    const lock = parseLock(
+      JSON.stringify({
+        generator: 'openapi-to-mcp',
+        files: {
+          'ok.ts': { owner: 'scaffold', sha256: hash },
+          'legacy.ts': hash,
+          '../up.ts': hash,
+          '/abs.ts': hash,
+          'a//b.ts': hash,
+          'a\\b.ts': hash,
+          'bad-owner.ts': { owner: 'root', sha256: hash },
+          'bad-hash.ts': { owner: 'generator', sha256: 'zz' },
+        },
+      }),
+    );
+    expect(lock?.files).toEqual({ 'ok.ts': { owner: 'scaffold', sha256: hash }, 'legacy.ts': { owner: 'generator', sha256: hash } });
+  });
+
+  it.each([['not json'], ['[]'], ['{"generator":"other","files":{}}']])('%s: no lock', (text) => {
+    expect(parseLock(text)).toBeUndefined();
+  });
+});
