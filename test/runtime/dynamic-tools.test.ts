@@ -97,7 +97,7 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
       await client.callTool({ name: 'describe_tool', arguments: { name: 'addBook' } }),
     );
     expect(described.requiredScopes).toEqual([['library:write']]);
-    expect(described.annotations).toMatchObject({ readOnlyHint: false });
+    expect(described.annotations).toEqual({ destructiveHint: false, openWorldHint: true });
     expect(Object.keys(described.inputSchema.$defs as object)).toEqual(['NewBook']);
     const input = fromJsonSchema<Record<string, unknown>>(described.inputSchema as never)['~standard'];
     expect(await input.validate({ body: { title: 'Dune', isbn: '978-0441013593' } })).not.toHaveProperty('issues');
