@@ -16,8 +16,17 @@ export const DIAGNOSTIC_CODES = {
   SPEC_INVALID: 'The document breaks the OpenAPI schema; generation continues where it can.',
   SWAGGER2_CONVERTED: 'A Swagger 2.0 document was converted to OpenAPI 3.0.',
   LOAD_FAILED: 'Loading the spec failed unexpectedly (a bug or an environment problem); the message says why.',
+  // config
+  CONFIG_NOT_FOUND: 'The configuration file given with --config could not be read.',
+  CONFIG_PARSE: 'The configuration file is not valid JSON or YAML (or has a duplicate key).',
+  CONFIG_INVALID: 'The configuration breaks its schema: an unknown key, a wrong type or a bad value.',
+  CONFIG_AMBIGUOUS: 'More than one configuration file sits beside the spec.',
+  CONFIG_UNMATCHED: 'A selector entry or tool override in the configuration matches no operation.',
   // model
-  NO_OPERATIONS: 'The document has no operations to turn into tools.',
+  NO_OPERATIONS: 'The document has no operations to turn into tools, or the configuration excluded them all.',
+  TOOL_EXCLUDED: 'An operation is not a tool: the configuration or an x-mcp extension excludes it.',
+  TOOL_NAME_CONFLICT: 'An explicit tool name (config or extension) is also the name of another tool.',
+  EXTENSION_INVALID: 'An x-mcp-* or x-speakeasy-mcp extension has a value of the wrong type and is ignored.',
   TOOL_NAME_ADJUSTED: 'A tool name was changed to be valid, short enough or unique.',
   PARAMETER_RENAMED: 'Two inputs of one operation share a name; one was renamed.',
   PARAMETER_UNSUPPORTED: 'A parameter cannot be represented and was left out.',

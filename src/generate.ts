@@ -1,3 +1,4 @@
+import type { LoadedConfig } from './config/load-config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { hasErrors } from './diagnostics.js';
 import type { EmittedFile } from './emit/emit-project.js';
@@ -23,8 +24,9 @@ export interface GenerateResult {
 export async function generateFromDocument(
   loaded: LoadedDocument,
   overrides: Partial<ResolvedOptions> = {},
+  config: Pick<LoadedConfig, 'config' | 'file'> = { config: {} },
 ): Promise<GenerateResult> {
-  const model = buildModel(loaded);
+  const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
   const options = resolveOptions({
     specLabel: overrides.specLabel ?? loaded.source,
     packageName: overrides.packageName ?? `${model.server.name}-mcp`,

@@ -2,6 +2,8 @@ import { relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ToolMode } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { loadConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/load-config.js';
 import { FatalDiagnosticsError, hasErrors } from '../diagnostics.js';
 import { GENERATOR_VERSION } from '../emit/versions.js';
 import { generateFromDocument } from '../generate.js';
@@ -52,18 +54,24 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('-o, --out <dir>', 'the project folder to write')
     .option('--name <package>', 'npm package name of the generated project')
     .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
+    .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
     .option('--strict', 'treat security lint warnings as errors (nothing is written)')
     .option('--check', 'write nothing; exit 3 when the project is stale (regenerating would change it), 0 when current')
     .option('--dry-run', 'write nothing; print what regenerating would change')
     .addOption(
       new Option('--tool-mode <mode>', 'static: list every tool; dynamic: list search_tools, describe_tool and call_tool instead (large APIs); MCP_TOOL_MODE overrides it at run time')
-        .choices(['static', 'dynamic'])
-        .default('static'),
+        .choices(['static', 'dynamic']),
     )
     .option('--json', 'print the result and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .addHelpText('after', '\nExit codes: 0 ok, 1 the spec has errors or writing failed, 2 usage error, 3 --check found the project stale.')
+    .addHelpText('after', '\nExit codes: 0 ok, 1 the spec or config has errors or writing failed, 2 usage error, 3 --check found the project stale.')
     .action(async (spec: string, opts: GenerateFlags) => {
+      const config = configFor(spec, opts.config, io);
+      if (hasErrors(config.diagnostics)) {
+        report(opts.json, config.diagnostics, {});
+        exitCode = EXIT.errors;
+        return;
+      }
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
@@ -74,12 +82,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const outDir = resolve(io.cwd, opts.out);
       const specPath = specFromProject(spec, io.cwd, outDir);
       const progress = startProgress(io, `generating from ${spec}`);
-      const result = await generateFromDocument(doc, {
-        specLabel: specLabel(spec),
-        toolMode: opts.toolMode,
-        ...(specPath !== undefined ? { specPath } : {}),
-        ...(opts.name ? { packageName: opts.name } : {}),
-      });
+      const result = await generateFromDocument(
+        doc,
+        {
+          specLabel: specLabel(spec),
+          ...(opts.toolMode ? { toolMode: opts.toolMode } : {}),
+          ...(specPath !== undefined ? { specPath } : {}),
+          ...(opts.name ? { packageName: opts.name } : {}),
+        },
+        config,
+      );
       progress();
       const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
       if (hasErrors(generated)) {
@@ -112,17 +124,24 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('inspect')
     .description('show the plan for <spec>: one row per tool with its method, path and required scopes')
     .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON), a URL, or -')
+    .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
     .option('--strict', 'treat security lint warnings as errors (exit 1)')
     .option('--json', 'print the plan and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { strict?: boolean; json?: boolean; verbose?: boolean }) => {
+    .action(async (spec: string, opts: { config?: string; strict?: boolean; json?: boolean; verbose?: boolean }) => {
+      const config = configFor(spec, opts.config, io);
+      if (hasErrors(config.diagnostics)) {
+        report(opts.json, config.diagnostics, {});
+        exitCode = EXIT.errors;
+        return;
+      }
       const loaded = await load(spec, io);
       if (!('document' in loaded)) {
         report(opts.json, loaded.diagnostics, {});
         exitCode = EXIT.errors;
         return;
       }
-      const model = buildModel(loaded);
+      const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
       const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));
       const all = [...loaded.diagnostics, ...model.diagnostics, ...lint];
       const diagnostics = opts.strict ? strictLint(all) : all;
@@ -156,8 +175,9 @@ interface GenerateFlags {
   out: string;
   name?: string;
   force?: boolean;
+  config?: string;
   strict?: boolean;
-  toolMode: ToolMode;
+  toolMode?: ToolMode;
   check?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -208,6 +228,11 @@ async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostic
     if (error instanceof FatalDiagnosticsError) return { diagnostics: error.diagnostics };
     throw error;
   }
+}
+
+/** The config beside a local spec, or `--config`; its errors stop the run before anything is loaded or written. */
+function configFor(spec: string, configPath: string | undefined, io: Io): LoadedConfig {
+  return loadConfig({ spec, cwd: io.cwd, ...(configPath !== undefined ? { configPath } : {}) });
 }
 
 /** DESIGN.md §1: a progress line on specs that take longer than a second (TTY only). */

@@ -61,6 +61,6 @@ export interface GeneratorConfig {
     readonly toolsList?: 'filter' | 'all';
   };
   readonly server?: { readonly name?: string; readonly version?: string; readonly title?: string };
-  /** Defaults written into the generated `.env.example` and README. */
-  readonly transport?: { readonly default?: 'http' | 'stdio'; readonly port?: number };
+  /** The JSON Schema of the file, for editors; ignored by the generator. */
+  readonly $schema?: string;
 }

@@ -29,7 +29,11 @@ export function mapScope(scope: string, mapping: ScopeMapping): string {
   return `${mapping.prefix ?? ''}${renamed}`;
 }
 
-/** Sorted, de-duplicated alternatives, dropping any that is a superset of another (it can never be cheaper). */
+/** Sorted, de-duplicated alternatives (each sorted too), dropping any that is a superset of another (it can never be cheaper). */
+export function normalizeAlternatives(alternatives: readonly (readonly string[])[]): string[][] {
+  return minimalAlternatives(alternatives.map((a) => [...new Set(a)].sort()));
+}
+
 function minimalAlternatives(alternatives: string[][]): string[][] {
   const unique = [...new Map(alternatives.map((a) => [a.join(' '), a])).values()];
   const minimal = unique.filter((a) => !unique.some((b) => b !== a && b.length < a.length && b.every((s) => a.includes(s))));

@@ -3,68 +3,69 @@ import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
 import type { GeneratorConfig } from '../config/types.js';
 import type { LoadedDocument } from '../load/loaded-document.js';
-import { accessOf, authorizationOf, scopesOf } from './access.js';
+import { accessOf, authorizationOf, normalizeAlternatives, scopesOf } from './access.js';
 import { isObject } from './json-schema.js';
 import { HTTP_METHODS, operationToTool } from './operation.js';
 import { resolveObject } from './refs.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { collectSchemes } from './security.js';
 import { defaultBaseUrl } from './servers.js';
-import { nameTools } from './tool-name.js';
-import { trimOutputOnlyDefs, trimOutputSchema } from './trim.js';
+import { selectOperations } from './tool-selection.js';
+import type { OperationEntry } from './tool-selection.js';
+import { trimAnnotations, trimOutputOnlyDefs, trimOutputSchema } from './trim.js';
 import type { McpModel, ToolModel } from './types.js';
 
-/** LoadedDocument -> McpModel. Pure: no I/O, same input, same output. */
-export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {}): McpModel {
+export interface BuildOptions {
+  /** The configuration file, as diagnostics about it name it. */
+  readonly configFile?: string;
+}
+
+/** LoadedDocument (+ the validated generator configuration) -> McpModel. Pure: no I/O, same input, same output. */
+export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {}, options: BuildOptions = {}): McpModel {
   const document = loaded.document as Record<string, unknown>;
   const diagnostics: Diagnostic[] = [];
   const registry = new SchemaRegistry(document, loaded.dialect);
   const schemes = collectSchemes(document, diagnostics);
   const ctx = { document, registry, schemes, diagnostics };
 
-  const drafts: Omit<ToolModel, 'name'>[] = [];
-  const paths = isObject(document.paths) ? document.paths : {};
-  for (const path of Object.keys(paths)) {
-    const pathPointer = pointer('paths', path);
-    const item = resolveObject(document, paths[path], pathPointer);
-    if (!item) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = resolveObject(document, item.value[method], `${pathPointer}/${method}`);
-      if (!operation) continue;
-      const operationPointer = `${pathPointer}/${method}`;
-      drafts.push(operationToTool(ctx, path, item.value, pathPointer, method, operation.value, operationPointer));
-      reportCallbacks(operation.value, operationPointer, diagnostics);
-    }
-  }
+  const entries = listOperations(document);
+  for (const entry of entries) reportCallbacks(entry.operation, entry.pointer, diagnostics);
   reportWebhooks(document, diagnostics);
-  if (drafts.length === 0) {
+  const selected = selectOperations(entries, document, config, diagnostics, options.configFile);
+  if (selected.length === 0) {
     diagnostics.push({
       code: 'NO_OPERATIONS',
       severity: 'error',
-      message: 'The document has no operations under `paths`, so there is nothing to turn into tools.',
+      message:
+        entries.length === 0
+          ? 'The document has no operations under `paths`, so there is nothing to turn into tools.'
+          : `All ${entries.length} operations are excluded (by the configuration or x-mcp extensions), so there is nothing to turn into tools.`,
       pointer: '/paths',
-      hint: 'Webhooks are not tools: an MCP server needs operations the API serves.',
+      hint:
+        entries.length === 0
+          ? 'Webhooks are not tools: an MCP server needs operations the API serves.'
+          : 'Run with --verbose to see why each operation was excluded (TOOL_EXCLUDED), and loosen `include` / `exclude`.',
     });
   }
 
-  const names = nameTools(
-    drafts.map((d) => ({
-      key: `${d.http.method} ${d.http.path}`,
-      ...(d.operationId !== undefined ? { operationId: d.operationId } : {}),
-    })),
-  );
-  const tools: ToolModel[] = drafts.map((draft, i) => {
-    const named = names[i] as (typeof names)[number];
-    if (named.adjusted) {
-      diagnostics.push({
-        code: 'TOOL_NAME_ADJUSTED',
-        severity: 'info',
-        message: `${named.key} is the tool "${named.name}": ${named.adjusted}.`,
-        pointer: draft.source,
-      });
-    }
-    const access = accessOf(scopesOf(draft.security, config.scopes), []);
-    return { name: named.name, ...draft, ...(draft.outputSchema ? { outputSchema: trimOutputSchema(draft.outputSchema) } : {}), access };
+  const tools: ToolModel[] = selected.map((s) => {
+    const { entry } = s;
+    const draft = operationToTool(ctx, entry.path, entry.pathItem, entry.pathPointer, entry.method, entry.operation, entry.pointer);
+    const title = s.title ?? draft.title;
+    const scopes = s.scopes ? normalizeAlternatives(s.scopes) : scopesOf(draft.security, config.scopes);
+    const { operationId, title: _derivedTitle, ...rest } = draft;
+    // Same key order as before any override, so generated files only change where the config says.
+    return {
+      name: s.name,
+      ...(operationId !== undefined ? { operationId } : {}),
+      ...(title !== undefined ? { title } : {}),
+      ...rest,
+      ...(rest.outputSchema ? { outputSchema: trimOutputSchema(rest.outputSchema) } : {}),
+      description: s.description ?? draft.description,
+      // No `title` here: it would repeat Tool.title (trim.ts).
+      annotations: trimAnnotations({ ...draft.annotations, ...s.annotations }),
+      access: accessOf(scopes, s.roles),
+    };
   });
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -73,14 +74,43 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {})
   const defs = trimOutputOnlyDefs(used, tools.map((t) => t.inputSchema));
 
   return {
-    server: serverDefinition(document, diagnostics),
+    server: { ...serverDefinition(document, diagnostics), ...config.server },
     tools,
     defs,
     schemes: [...schemes.values()],
     authorization: authorizationOf(tools, config),
-    // Every model diagnostic points into the document the user gave.
+    // Every other model diagnostic points into the document the user gave.
     diagnostics: diagnostics.map((d) => (d.file ? d : { ...d, file: loaded.source })),
   };
+}
+
+/** Every operation under `paths`, in document order (path items and operations may be `$ref`s). */
+function listOperations(document: Record<string, unknown>): OperationEntry[] {
+  const entries: OperationEntry[] = [];
+  const paths = isObject(document.paths) ? document.paths : {};
+  for (const path of Object.keys(paths)) {
+    const pathPointer = pointer('paths', path);
+    const item = resolveObject(document, paths[path], pathPointer);
+    if (!item) continue;
+    for (const method of HTTP_METHODS) {
+      const operationPointer = `${pathPointer}/${method}`;
+      const operation = resolveObject(document, item.value[method], operationPointer);
+      if (!operation) continue;
+      const op = operation.value;
+      entries.push({
+        path,
+        method,
+        key: `${method.toUpperCase()} ${path}`,
+        ...(typeof op.operationId === 'string' ? { operationId: op.operationId } : {}),
+        tags: Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === 'string') : [],
+        pointer: operationPointer,
+        pathItem: item.value,
+        pathPointer,
+        operation: op,
+      });
+    }
+  }
+  return entries;
 }
 
 function serverDefinition(document: Record<string, unknown>, diagnostics: Diagnostic[]): ServerDefinition {

@@ -21,8 +21,9 @@ export interface NamedTool {
 
 /**
  * Names every operation, independently of their order. An operation whose
- * operationId is already a valid name, used by no other operationId, owns it:
- * adding operations never renames it. Any other name that collides carries a
+ * explicit name (or else operationId) is already a valid name, wanted by no
+ * other operation of the same rank, owns it: adding operations never renames
+ * it, and an explicit name beats an operationId. Any other name that collides carries a
  * short hash of its own `METHOD /path`, so it changes only when a collision
  * appears or goes away.
  */
@@ -31,16 +32,23 @@ export function nameTools(candidates: readonly NameCandidate[]): NamedTool[] {
     const wanted = c.preferred ?? c.operationId;
     const base = wanted !== undefined && wanted !== '' ? sanitize(wanted) : fromMethodAndPath(c.key);
     const exact = wanted !== undefined && base === wanted && TOOL_NAME_PATTERN.test(wanted);
-    return { c, wanted, base: fit(base, c.key), exact };
+    // An explicit name (config, x-mcp-name) outranks an operationId, which outranks a derived name.
+    const rank = !exact ? 0 : c.preferred !== undefined ? 2 : 1;
+    return { c, wanted, base: fit(base, c.key), rank };
   });
-  const owners = new Map<string, number>();
-  for (const d of drafts) owners.set(d.base, (owners.get(d.base) ?? 0) + (d.exact ? 1 : 0));
+  const top = new Map<string, { rank: number; count: number }>();
+  for (const d of drafts) {
+    const seen = top.get(d.base);
+    if (!seen || d.rank > seen.rank) top.set(d.base, { rank: d.rank, count: 1 });
+    else if (d.rank === seen.rank) seen.count++;
+  }
   const counts = new Map<string, number>();
   for (const d of drafts) counts.set(d.base, (counts.get(d.base) ?? 0) + 1);
 
   const named = drafts.map((d): NamedTool => {
     const collides = (counts.get(d.base) ?? 0) > 1;
-    const ownsIt = d.exact && owners.get(d.base) === 1;
+    const owner = top.get(d.base);
+    const ownsIt = d.rank > 0 && owner?.rank === d.rank && owner.count === 1;
     const name = collides && !ownsIt ? withSuffix(d.base, d.c.key) : d.base;
     // A name derived from method + path is reported too when it had to change (DESIGN §3).
     const label = d.wanted ?? fromMethodAndPath(d.c.key);

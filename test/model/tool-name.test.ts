@@ -72,6 +72,32 @@ describe('nameTools', () => {
       'a preferred name wins over the operationId',
       { given: [{ key: 'GET /x', operationId: 'getX', preferred: 'fetch_x' }], want: [{ key: 'GET /x', name: 'fetch_x' }] },
     ],
+    [
+      'an explicit name outranks another operation\'s identical operationId',
+      {
+        given: [
+          { key: 'GET /a', operationId: 'getA' },
+          { key: 'GET /b', operationId: 'getB', preferred: 'getA' },
+        ],
+        want: [
+          { key: 'GET /a', name: expect.stringMatching(/^getA_[0-9a-f]{6}$/) as unknown as string, adjusted: '"getA" is used by another operation' },
+          { key: 'GET /b', name: 'getA' },
+        ],
+      },
+    ],
+    [
+      'two identical explicit names: neither owns it',
+      {
+        given: [
+          { key: 'GET /a', preferred: 'same' },
+          { key: 'GET /b', preferred: 'same' },
+        ],
+        want: [
+          { key: 'GET /a', name: expect.stringMatching(/^same_[0-9a-f]{6}$/) as unknown as string, adjusted: '"same" is used by another operation' },
+          { key: 'GET /b', name: expect.stringMatching(/^same_[0-9a-f]{6}$/) as unknown as string, adjusted: '"same" is used by another operation' },
+        ],
+      },
+    ],
   ];
   it.each(rows)('%s', (_name, { given, want }) => {
     expect(nameTools(given)).toEqual(want);
