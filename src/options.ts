@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ToolMode } from '../templates/runtime/mcp/types.js';
 
 /** Every option resolved once, defaults filled, frozen (STYLE.md §10). */
 export interface ResolvedOptions {
@@ -8,6 +9,8 @@ export interface ResolvedOptions {
   readonly packageName: string;
   /** Generated tests call at most this many tools against the stub upstream. */
   readonly testedTools: number;
+  /** `static`: tools/list is the catalogue; `dynamic`: three meta-tools over it (`--tool-mode`, run-time MCP_TOOL_MODE). */
+  readonly toolMode: ToolMode;
   /**
    * Where the spec is, seen from the project folder (POSIX, e.g. `../openapi.yaml`), or its
    * http(s) URL; absent for stdin. The generated CI workflow runs `--check` with it.
@@ -21,7 +24,7 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(partial: Partial<ResolvedOptions> & { specLabel: string; packageName: string }): ResolvedOptions {
-  return Object.freeze({ testedTools: 8, ...partial });
+  return Object.freeze({ testedTools: 8, toolMode: 'static' as const, ...partial });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import type { ToolMode } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -57,6 +58,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--strict', 'treat security lint warnings as errors (nothing is written)')
     .option('--check', 'write nothing; exit 3 when the project is stale (regenerating would change it), 0 when current')
     .option('--dry-run', 'write nothing; print what regenerating would change')
+    .addOption(
+      new Option('--tool-mode <mode>', 'static: list every tool; dynamic: list search_tools, describe_tool and call_tool instead (large APIs); MCP_TOOL_MODE overrides it at run time')
+        .choices(['static', 'dynamic']),
+    )
     .option('--json', 'print the result and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
     .addHelpText('after', '\nExit codes: 0 ok, 1 the spec or config has errors or writing failed, 2 usage error, 3 --check found the project stale.')
@@ -81,6 +86,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         doc,
         {
           specLabel: specLabel(spec),
+          ...(opts.toolMode ? { toolMode: opts.toolMode } : {}),
           ...(specPath !== undefined ? { specPath } : {}),
           ...(opts.name ? { packageName: opts.name } : {}),
         },
@@ -171,6 +177,7 @@ interface GenerateFlags {
   force?: boolean;
   config?: string;
   strict?: boolean;
+  toolMode?: ToolMode;
   check?: boolean;
   dryRun?: boolean;
   json?: boolean;

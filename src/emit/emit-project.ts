@@ -39,7 +39,7 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
         content = tables.security(plan.model);
         break;
       case 'server-table':
-        content = tables.server(plan.model);
+        content = tables.server(plan.model, plan.options.toolMode);
         break;
     }
     out.push({ path: file.path, owner: file.owner, content: await formatFile(file.path, content) });

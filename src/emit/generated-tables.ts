@@ -1,5 +1,6 @@
 import { Project, VariableDeclarationKind } from 'ts-morph';
 import type { SourceFile } from 'ts-morph';
+import type { ToolMode } from '../../templates/runtime/mcp/types.js';
 import type { McpModel, ToolModel } from '../model/types.js';
 
 /**
@@ -66,12 +67,18 @@ export class TableEmitter {
     });
   }
 
-  server(model: McpModel): string {
-    return this.file('../runtime/mcp/types.js', ['ServerDefinition'], (file) => {
+  server(model: McpModel, toolMode: ToolMode): string {
+    return this.file('../runtime/mcp/types.js', ['ServerDefinition', 'ToolMode'], (file) => {
       file.addVariableStatement({
         isExported: true,
         declarationKind: VariableDeclarationKind.Const,
         declarations: [{ name: 'server', initializer: `${literal(model.server)} satisfies ServerDefinition` }],
+      });
+      file.addVariableStatement({
+        isExported: true,
+        declarationKind: VariableDeclarationKind.Const,
+        // `--tool-mode`; MCP_TOOL_MODE overrides it at run time.
+        declarations: [{ name: 'toolMode', type: 'ToolMode', initializer: literal(toolMode) }],
       });
     });
   }

@@ -37,6 +37,9 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
     versions: dependencyVersions(),
     authorization: model.authorization,
     mcpPath: '/mcp',
+    toolMode: options.toolMode,
+    // Regenerating (README, CI --check) must repeat every flag that shapes the output, or the check reports drift.
+    generateFlags: options.toolMode === 'dynamic' ? ' --tool-mode dynamic' : '',
     tools: model.tools.map((t) => ({
       name: t.name,
       method: t.http.method,

@@ -12,6 +12,7 @@ import { collectSchemes } from './security.js';
 import { defaultBaseUrl } from './servers.js';
 import { selectOperations } from './tool-selection.js';
 import type { OperationEntry } from './tool-selection.js';
+import { trimAnnotations, trimOutputOnlyDefs, trimOutputSchema } from './trim.js';
 import type { McpModel, ToolModel } from './types.js';
 
 export interface BuildOptions {
@@ -59,15 +60,18 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
       ...(operationId !== undefined ? { operationId } : {}),
       ...(title !== undefined ? { title } : {}),
       ...rest,
+      ...(rest.outputSchema ? { outputSchema: trimOutputSchema(rest.outputSchema) } : {}),
       description: s.description ?? draft.description,
-      annotations: { ...draft.annotations, ...s.annotations, ...(title !== undefined ? { title } : {}) },
+      // No `title` here: it would repeat Tool.title (trim.ts).
+      annotations: trimAnnotations({ ...draft.annotations, ...s.annotations }),
       access: accessOf(scopes, s.roles),
     };
   });
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  const defs: Record<string, JsonSchema | boolean> = {};
-  for (const name of [...new Set(tools.flatMap((t) => t.defs))].sort()) defs[name] = registry.def(name).schema;
+  const used: Record<string, JsonSchema | boolean> = {};
+  for (const name of [...new Set(tools.flatMap((t) => t.defs))].sort()) used[name] = registry.def(name).schema;
+  const defs = trimOutputOnlyDefs(used, tools.map((t) => t.inputSchema));
 
   return {
     server: { ...serverDefinition(document, diagnostics), ...config.server },

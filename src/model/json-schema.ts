@@ -24,9 +24,9 @@ export interface ConvertContext {
 const DROPPED_KEYWORDS = new Set(['xml', 'externalDocs', 'example', 'examples', 'nullable', '$schema', '$id']);
 
 /** Keywords whose value is a map of name -> schema. */
-const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
+export const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
 /** Keywords whose value is a schema. */
-const SCHEMA_VALUES = [
+export const SCHEMA_VALUES = [
   'items',
   'additionalProperties',
   'not',
@@ -40,7 +40,7 @@ const SCHEMA_VALUES = [
   'additionalItems',
 ];
 /** Keywords whose value is a list of schemas. */
-const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
+export const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 
 export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema | boolean {
   if (typeof schema === 'boolean') return schema;

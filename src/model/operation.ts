@@ -6,6 +6,7 @@ import { collectRequestBody } from './request-body.js';
 import { collectResponse } from './responses.js';
 import type { SchemaRegistry } from './schema-registry.js';
 import { securityOf } from './security.js';
+import { toolDescription, trimAnnotations } from './trim.js';
 import type { SecuritySchemeModel, ToolModel } from './types.js';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -71,7 +72,7 @@ export function operationToTool(
   const directRefs = new Set<string>([...parameters.flatMap((p) => [...p.refs]), ...(body?.refs ?? []), ...response.refs]);
   const { security, source } = securityOf(operation, operationPointer, document, ctx.schemes, diagnostics);
   const summary = text(operation.summary);
-  const description = [summary, text(operation.description)].filter(Boolean).join('\n\n');
+  const description = toolDescription(summary, text(operation.description));
   const httpMethod = method.toUpperCase() as HttpMethod;
   return {
     ...(typeof operation.operationId === 'string' ? { operationId: operation.operationId } : {}),
@@ -80,7 +81,7 @@ export function operationToTool(
     inputSchema,
     ...(response.outputSchema ? { outputSchema: response.outputSchema } : {}),
     defs: registry.closure(directRefs),
-    annotations: annotationsFor(httpMethod, summary),
+    annotations: trimAnnotations(annotationsFor(httpMethod, summary)),
     http: {
       method: httpMethod,
       path,

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
 import { resolveObject } from './refs.js';
 import type { SchemaRegistry } from './schema-registry.js';
+import { parameterDescription } from './trim.js';
 
 const LOCATIONS: readonly ParameterLocation[] = ['path', 'query', 'header', 'cookie'];
 /** OpenAPI 3.1 §4.8.12.1: these header parameters "SHALL be ignored" (the runtime sets them). */
@@ -86,7 +87,7 @@ function toInput(
     }
   }
   const { schema, refs } = registry.convert(rawSchema ?? { type: 'string' });
-  const described = describe(schema, value);
+  const described = describe(schema, value, (name) => registry.def(name).schema);
   const required = location === 'path' ? true : value.required === true;
   const binding: ParameterBinding = {
     name,
@@ -102,12 +103,11 @@ function toInput(
 }
 
 /** Carries the parameter's own description and deprecation onto its argument schema. */
-function describe(schema: JsonSchema | boolean, parameter: Record<string, unknown>): JsonSchema | boolean {
+function describe(schema: JsonSchema | boolean, parameter: Record<string, unknown>, defs: (name: string) => JsonSchema | boolean | undefined): JsonSchema | boolean {
   if (typeof schema === 'boolean') return schema;
   const extra: Record<string, unknown> = {};
-  if (typeof parameter.description === 'string' && parameter.description.trim() !== '') {
-    extra.description = parameter.description.trim();
-  }
+  const description = parameterDescription(typeof parameter.description === 'string' ? parameter.description.trim() : '', schema, defs);
+  if (description !== undefined) extra.description = description;
   if (parameter.deprecated === true) extra.deprecated = true;
   return Object.keys(extra).length === 0 ? schema : { ...schema, ...extra };
 }

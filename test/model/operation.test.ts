@@ -45,17 +45,17 @@ describe('output schema: only from a 2xx JSON response whose schema is an object
   });
 });
 
-describe('annotations from the HTTP method (RFC 9110 §9.2)', () => {
+describe('annotations from the HTTP method (RFC 9110 §9.2), defaults that read the same when absent left out', () => {
   const safe = { readOnlyHint: true, openWorldHint: true };
   const rows: [HttpMethod, ToolAnnotations][] = [
     ['GET', safe],
     ['HEAD', safe],
     ['OPTIONS', safe],
     ['TRACE', safe],
-    ['POST', { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true }],
-    ['PATCH', { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true }],
-    ['PUT', { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true }],
-    ['DELETE', { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true }],
+    ['POST', { destructiveHint: false, openWorldHint: true }],
+    ['PATCH', { destructiveHint: false, openWorldHint: true }],
+    ['PUT', { destructiveHint: true, idempotentHint: true, openWorldHint: true }],
+    ['DELETE', { destructiveHint: true, idempotentHint: true, openWorldHint: true }],
   ];
   it.each(rows)('%s', (method, want) => {
     const tool = onlyTool({ paths: { '/x': { [method.toLowerCase()]: { responses: { '200': { description: 'OK' } } } } } });
@@ -67,12 +67,15 @@ describe('annotations from the HTTP method (RFC 9110 §9.2)', () => {
 describe('title, description, tags, source', () => {
   const rows: [string, { given: Record<string, unknown>; want: { title?: string; description: string; annotationsTitle?: string; tags: string[] } }][] = [
     [
-      'summary is the title; description is summary + description, trimmed',
-      { given: { summary: ' List pets ', description: '\nAll of them.\n', tags: ['pets', 7] }, want: { title: 'List pets', annotationsTitle: 'List pets', description: 'List pets\n\nAll of them.', tags: ['pets'] } },
+      'summary is the title; the description is not prefixed with it, trimmed',
+      { given: { summary: ' List pets ', description: '\nAll of them.\n', tags: ['pets', 7] }, want: { title: 'List pets', description: 'All of them.', tags: ['pets'] } },
     ],
+    ['a description that opens with the summary does not say it twice', { given: { summary: 'List pets', description: 'List pets.\n\nAll of them.' }, want: { title: 'List pets', description: 'All of them.', tags: [] } }],
+    ['a description that only repeats the summary is the summary', { given: { summary: 'List pets', description: 'List pets.' }, want: { title: 'List pets', description: 'List pets', tags: [] } }],
+    ['only a summary: the description says it too (hosts may show a model no title)', { given: { summary: 'List pets' }, want: { title: 'List pets', description: 'List pets', tags: [] } }],
     ['no summary: no title', { given: { description: 'Only this.' }, want: { description: 'Only this.', tags: [] } }],
     ['nothing: METHOD /path', { given: {}, want: { description: 'GET /pets/{id}', tags: [] } }],
-    ['deprecated is said first', { given: { summary: 'Old', deprecated: true }, want: { title: 'Old', annotationsTitle: 'Old', description: 'Deprecated. Old', tags: [] } }],
+    ['deprecated is said first', { given: { summary: 'Old', deprecated: true }, want: { title: 'Old', description: 'Deprecated. Old', tags: [] } }],
   ];
   it.each(rows)('%s', (_name, { given, want }) => {
     const tool = onlyTool({ paths: { '/pets/{id}': { get: { ...given, responses: { '200': { description: 'OK' } } } } } });

@@ -125,7 +125,8 @@ describe('tools overrides', () => {
     const built = build({ tools: { listPets: { name: 'pets_list', title: 'All pets', description: 'Every pet, newest first.' } } });
     const tool = toolNamed(built, 'pets_list');
     expect(tool).toMatchObject({ title: 'All pets', description: 'Every pet, newest first.', operationId: 'listPets' });
-    expect(tool.annotations.title).toBe('All pets');
+    // The title lives on the tool only: annotations.title would repeat it (src/model/trim.ts).
+    expect(tool.annotations.title).toBeUndefined();
     expect(names(built)).not.toContain('listPets');
   });
 
@@ -273,7 +274,9 @@ describe('extensions in the spec', () => {
     );
     const tool = toolNamed(built, 'remove-pet');
     expect(tool).toMatchObject({ title: 'Remove a pet', description: 'Deletes it.' });
-    expect(tool.annotations).toEqual({ title: 'Remove a pet', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false });
+    // Trimmed (src/model/trim.ts): no title beside Tool.title, no false defaults of readOnlyHint and idempotentHint.
+    expect(tool.title).toBe('Remove a pet');
+    expect(tool.annotations).toEqual({ destructiveHint: true, openWorldHint: false });
     // Speakeasy scopes are tool sets, not OAuth scopes: access stays as OpenAPI security says.
     expect(tool.access).toEqual({ scopes: [['read:pets']] });
   });

@@ -73,3 +73,35 @@ describe('stdio: scopes do not apply, roles from MCP_ROLES do', () => {
     await client.close();
   });
 });
+
+describe('stdio in dynamic tool mode (MCP_TOOL_MODE=dynamic): call_tool is guarded like a direct call', () => {
+  it('without the role, search does not show the tool and call_tool refuses it before the upstream', async () => {
+    const client = await connect({ MCP_TOOL_MODE: 'dynamic', MCP_ROLES: 'owner' });
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['call_tool', 'describe_tool', 'search_tools']);
+    const search = await client.callTool({ name: 'search_tools', arguments: { query: 'pet', limit: 50 } });
+    expect((search.structuredContent as { tools: { name: string }[] }).tools.map((t) => t.name)).not.toContain('deletePet');
+    upstream.requests.length = 0;
+    const result = await client.callTool({ name: 'call_tool', arguments: { name: 'deletePet', arguments: { petId: 'p1' } } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/Not allowed to call deletePet: requires one of the roles vet/);
+    expect(upstream.requests).toHaveLength(0);
+    await client.close();
+  });
+
+  it('the policy sees the inner tool and its arguments, and the decision is audited under its name', async () => {
+    const logs: string[] = [];
+    const seen: string[] = [];
+    const client = await connect({ MCP_TOOL_MODE: 'dynamic', MCP_ROLES: 'vet' }, (request) => {
+      seen.push(`${request.tool.name} ${JSON.stringify(request.arguments)}`);
+      return { allow: false, reason: 'read-only laptop' };
+    }, logs);
+    upstream.requests.length = 0;
+    const result = await client.callTool({ name: 'call_tool', arguments: { name: 'deletePet', arguments: { petId: 'p1' } } });
+    expect(result.isError).toBe(true);
+    expect(seen).toEqual(['deletePet {"petId":"p1"}']);
+    expect(upstream.requests).toHaveLength(0);
+    expect(logs.some((l) => l.includes('"tool":"deletePet"') && l.includes('"outcome":"deny"') && l.includes('read-only laptop'))).toBe(true);
+    await client.close();
+  });
+});

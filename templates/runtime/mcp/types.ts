@@ -188,4 +188,12 @@ export interface AppDefinition {
   /** Upstream credential sources, by OpenAPI security scheme name. */
   readonly schemes: { readonly [name: string]: SecuritySchemeDefinition };
   readonly authorization: AuthorizationDefinition;
+  /**
+   * `static` (default when absent): `tools/list` is the whole catalogue.
+   * `dynamic`: it is three meta-tools (search, describe, call) over the
+   * catalogue, for APIs too large to list (`generate --tool-mode`, `MCP_TOOL_MODE`).
+   */
+  readonly toolMode?: ToolMode;
 }
+
+export type ToolMode = 'static' | 'dynamic';

@@ -23,6 +23,8 @@ export interface RuntimeConfig {
   readonly maxRequestBodyBytes: number;
   /** MCP_TOOLS_LIST: `filter` shows each caller only what it may call; unset means the generated default. */
   readonly toolsList?: 'filter' | 'all';
+  /** MCP_TOOL_MODE: `static` lists every tool, `dynamic` three meta-tools; unset means the generated default. */
+  readonly toolMode?: 'static' | 'dynamic';
   /** OAUTH_ROLES_CLAIM (preset or claim path); unset means the generated default. */
   readonly rolesClaim?: string;
   /** MCP_ROLES: over stdio, the roles of the local user, so role rules apply there too. */
@@ -66,6 +68,7 @@ export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
     upstreamMaxResponseBytes: integer(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     maxRequestBodyBytes: integer(env, 'MCP_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     ...(env.MCP_TOOLS_LIST?.trim() ? { toolsList: oneOf(env, 'MCP_TOOLS_LIST', ['filter', 'all'] as const, 'filter') } : {}),
+    ...(env.MCP_TOOL_MODE?.trim() ? { toolMode: oneOf(env, 'MCP_TOOL_MODE', ['static', 'dynamic'] as const, 'static') } : {}),
     ...(env.OAUTH_ROLES_CLAIM?.trim() ? { rolesClaim: env.OAUTH_ROLES_CLAIM.trim() } : {}),
     stdioRoles: list(env.MCP_ROLES) ?? [],
   });

@@ -7,8 +7,9 @@ import { authorizeCall, callerOf } from '../auth/guard.js';
 import type { Policy } from '../auth/policy-types.js';
 import type { TokenVerifier } from '../auth/principal.js';
 import { AuthUnavailableError, InvalidTokenError } from '../auth/principal.js';
-import type { AuthorizationDefinition, ToolDefinition } from '../mcp/types.js';
+import type { AuthorizationDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
 import { extractBearer } from './bearer-token.js';
+import { toolCallTarget } from './dynamic-tools.js';
 import { readJsonBody, toolCallsIn } from './read-json-body.js';
 
 /** Everything the HTTP layer needs to authorize requests (MCP_AUTH=oauth or api-key). */
@@ -17,6 +18,8 @@ export interface HttpAuth {
   readonly verifier: TokenVerifier;
   readonly tools: readonly ToolDefinition[];
   readonly authorization: AuthorizationDefinition;
+  /** `dynamic`: a `tools/call` of `call_tool` is authorized as a call of the tool it names. Default `static`. */
+  readonly toolMode?: ToolMode;
   /** RFC 9728 document and its URL (OAuth only; API keys have no discovery). */
   readonly resourceMetadata?: { readonly url: string; readonly document: Readonly<Record<string, unknown>> };
   readonly rolesClaim?: string;
@@ -85,10 +88,12 @@ export async function gateRequest(req: IncomingMessage, res: ServerResponse, aut
   }
 
   const { principal } = caller;
-  for (const call of toolCallsIn(body.value)) {
-    const tool = typeof call.name === 'string' ? auth.tools.find((t) => t.name === call.name) : undefined;
-    // Unknown tools are the SDK's to answer (a JSON-RPC error); nothing to authorize.
-    if (!tool) continue;
+  for (const outer of toolCallsIn(body.value)) {
+    // Dynamic mode: `call_tool` is authorized against the tool it runs, exactly as a direct call of it.
+    const call = toolCallTarget(outer, auth.toolMode ?? 'static');
+    const tool = call && typeof call.name === 'string' ? auth.tools.find((t) => t.name === call.name) : undefined;
+    // Unknown tools are the SDK's (or call_tool's) to answer with an error; nothing to authorize.
+    if (!call || !tool) continue;
     const args = call.arguments !== null && typeof call.arguments === 'object' && !Array.isArray(call.arguments) ? (call.arguments as Record<string, unknown>) : {};
     const decision = await authorizeCall(tool, caller, auth.policy, args);
     if (decision.allow) {

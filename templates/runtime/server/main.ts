@@ -45,6 +45,7 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
     ...(options.policy ? { policy: options.policy } : {}),
     audit,
     ...(config.toolsList ? { toolsList: config.toolsList } : {}),
+    toolMode: config.toolMode ?? app.toolMode ?? 'static',
   });
   return { config, factory, httpAuth, log };
 }
@@ -96,6 +97,7 @@ async function createHttpAuth(
   const common = {
     tools: app.tools,
     authorization: app.authorization,
+    toolMode: config.toolMode ?? app.toolMode ?? 'static',
     ...(rolesClaim ? { rolesClaim } : {}),
     ...(policy ? { policy } : {}),
     audit,

@@ -1,0 +1,114 @@
+import type { JsonSchema, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
+import { isObject, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from './json-schema.js';
+
+/**
+ * What costs tokens in `tools/list` and carries nothing, removed in the
+ * model so static and dynamic mode, the generated tables and the tests all
+ * see the same trimmed data. Deterministic: pure functions of their input.
+ *
+ * Already dropped while converting schemas (json-schema.ts): `example`,
+ * `examples`, `x-*`, `xml`, `externalDocs`. Kept everywhere: every keyword
+ * a validator uses (type, enum, const, format, pattern, bounds, required,
+ * additionalProperties...) and `default`.
+ */
+
+/**
+ * JSON Schema 2020-12 Meta-Data vocabulary (§9) and `$comment` (Core §8.3):
+ * annotations, never assertions. Output schemas exist so that a client can
+ * check `structuredContent` (MCP 2025-11-25 "Output Schema"); hosts give a
+ * model the tool's name, description and input schema, not its output
+ * schema, so annotations there are read by no one.
+ */
+const OUTPUT_ANNOTATIONS = new Set(['description', 'title', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'examples']);
+
+/** An output schema without annotation keywords, at every depth. Property names are kept, whatever they are called. */
+export function trimOutputSchema<T extends JsonSchema | boolean>(schema: T): T {
+  if (typeof schema === 'boolean' || !isObject(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (OUTPUT_ANNOTATIONS.has(key)) continue;
+    if (SCHEMA_MAPS.includes(key) && isObject(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trimOutputSchema(v as JsonSchema | boolean)]));
+    } else if (SCHEMA_VALUES.includes(key)) {
+      out[key] = Array.isArray(value) ? value.map((v) => trimOutputSchema(v as JsonSchema | boolean)) : trimOutputSchema(value as JsonSchema | boolean);
+    } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
+      out[key] = value.map((v) => trimOutputSchema(v as JsonSchema | boolean));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out as T;
+}
+
+/**
+ * The shared `$defs` table with every definition that only output schemas
+ * reach trimmed by `trimOutputSchema`. A definition some input schema
+ * reaches keeps its descriptions: the model reads those to fill arguments.
+ */
+export function trimOutputOnlyDefs(
+  defs: Readonly<Record<string, JsonSchema | boolean>>,
+  inputSchemas: readonly JsonSchema[],
+): Record<string, JsonSchema | boolean> {
+  const forInput = reachableDefs(inputSchemas, defs);
+  const out: Record<string, JsonSchema | boolean> = {};
+  for (const [name, def] of Object.entries(defs)) out[name] = forInput.has(name) ? def : trimOutputSchema(def);
+  return out;
+}
+
+/**
+ * The tool's description as a model reads it. MCP puts the one-line summary
+ * in `title`; the description says it again only when it has nothing else
+ * (hosts show a model the description, not always the title). A description
+ * that opens with the summary does not get it twice.
+ */
+export function toolDescription(summary: string, description: string): string {
+  if (description === '') return summary;
+  if (summary === '') return description;
+  const normalize = (s: string) => s.toLowerCase().replace(/[\s.:!]+$/u, '').trim();
+  const first = description.split(/\n/)[0] ?? '';
+  if (normalize(first) === normalize(summary)) return description.slice(first.length).trim() || summary;
+  return description;
+}
+
+/**
+ * ToolAnnotations (MCP 2025-11-25) without what repeats or restates a
+ * default in a way every reader agrees on: `title` repeats `Tool.title`;
+ * `readOnlyHint: false` and `idempotentHint: false` are the defaults and
+ * read the same when absent. `destructiveHint` (default true) and
+ * `openWorldHint` (default true) stay explicit: a client that reads an
+ * absent hint as false would take a DELETE for harmless.
+ */
+export function trimAnnotations(annotations: ToolAnnotations): ToolAnnotations {
+  const { title: _title, readOnlyHint, idempotentHint, ...rest } = annotations;
+  return { ...(readOnlyHint ? { readOnlyHint } : {}), ...rest, ...(idempotentHint ? { idempotentHint } : {}) };
+}
+
+/**
+ * A parameter's description beside its schema: dropped when the schema
+ * (or the definition it refers to) already says the same.
+ */
+export function parameterDescription(description: string, schema: JsonSchema, defs: (name: string) => JsonSchema | boolean | undefined): string | undefined {
+  if (description === '') return undefined;
+  const same = (other: unknown) => typeof other === 'string' && other.trim() === description;
+  if (same(schema.description)) return undefined;
+  const ref = typeof schema.$ref === 'string' && schema.$ref.startsWith('#/$defs/') ? schema.$ref.slice('#/$defs/'.length) : undefined;
+  const target = ref === undefined ? undefined : defs(ref);
+  if (isObject(target) && same(target.description)) return undefined;
+  return description;
+}
+
+const REF = /"#\/\$defs\/([^"]+)"/g;
+
+function reachableDefs(schemas: readonly JsonSchema[], defs: Readonly<Record<string, JsonSchema | boolean>>): Set<string> {
+  const seen = new Set<string>();
+  const queue: unknown[] = [...schemas];
+  while (queue.length > 0) {
+    for (const match of JSON.stringify(queue.pop()).matchAll(REF)) {
+      const name = (match[1] as string).replace(/~1/g, '/').replace(/~0/g, '~');
+      if (seen.has(name)) continue;
+      seen.add(name);
+      if (defs[name] !== undefined) queue.push(defs[name]);
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,94 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { AuditLog } from '../auth/audit.js';
+import type { Caller } from '../auth/guard.js';
+import { authorizeCall, mayCall } from '../auth/guard.js';
+import type { Policy } from '../auth/policy-types.js';
+import { callUpstream } from '../http/call-upstream.js';
+import type { UpstreamOptions } from '../http/call-upstream.js';
+import type { ToolResult } from '../http/tool-result.js';
+import type { UpstreamCallContext } from '../http/upstream-auth.js';
+import type { ToolDefinition } from '../mcp/types.js';
+import type { PreparedTool } from './tool-registry.js';
+
+/** What one call needs besides the tool and its arguments. */
+export interface InvokeContext {
+  readonly upstream: UpstreamOptions;
+  /** Absent only when authorization is off (MCP_AUTH=none over HTTP). */
+  readonly caller?: Caller;
+  readonly policy?: Policy;
+  readonly audit?: AuditLog;
+  /** The caller's verified OAuth token, for RFC 8693 token exchange only (create-server.ts `subjectOf`). */
+  readonly subject?: Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'>;
+}
+
+/**
+ * One call of one catalogue tool with arguments already validated against
+ * its input schema: the guard, the upstream request, the output check. The
+ * static tools and `call_tool` both end here, so they behave the same.
+ */
+export async function invokeTool(tool: PreparedTool, args: Record<string, unknown>, ctx: InvokeContext, signal?: AbortSignal): Promise<CallToolResult> {
+  const denied = ctx.caller ? await deniedHere(tool.definition, ctx.caller, args, ctx) : undefined;
+  if (denied) return denied;
+  const result = await callUpstream(tool.definition, args, ctx.upstream, { ...ctx.subject, ...(signal ? { signal } : {}) });
+  return conformOutput(tool, toCallToolResult(result));
+}
+
+/**
+ * The check the SDK makes before a static tool's handler runs (MCP
+ * 2025-11-25 "Tools": servers MUST validate tool inputs), for a call that
+ * reaches the tool indirectly. Returns the parsed arguments or the error to answer.
+ */
+export async function validateArguments(tool: PreparedTool, args: unknown): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; result: CallToolResult }> {
+  const checked = await tool.inputSchema['~standard'].validate(args ?? {});
+  if (!('issues' in checked) || checked.issues === undefined) return { ok: true, value: checked.value };
+  const detail = checked.issues.map((i) => `${i.path && i.path.length > 0 ? `${i.path.map(segment).join('.')}: ` : ''}${i.message}`).join('; ');
+  return { ok: false, result: { isError: true, content: [note(`Input validation error: invalid arguments for tool ${tool.definition.name}: ${detail}`)] } };
+}
+
+/**
+ * Over stdio this is the only guard: roles (MCP_ROLES) and the policy. Over
+ * HTTP the gate has already decided before the SDK saw the request; scopes
+ * and roles are checked again here so that a gap in the gate fails closed.
+ */
+async function deniedHere(tool: ToolDefinition, caller: Caller, args: Record<string, unknown>, ctx: InvokeContext): Promise<CallToolResult | undefined> {
+  const decision = caller.transport === 'stdio' ? await authorizeCall(tool, caller, ctx.policy, args) : mayCall(tool, caller);
+  if (caller.transport === 'stdio') {
+    ctx.audit?.({ subject: caller.principal.subject, tool: tool.name, outcome: decision.allow ? 'allow' : 'deny', reason: decision.reason, transport: 'stdio' });
+  }
+  if (decision.allow) return undefined;
+  return { isError: true, content: [note(`Not allowed to call ${tool.name}: ${decision.reason}.`)] };
+}
+
+/**
+ * MCP 2025-11-25 "Output Schema": with an output schema, a successful result
+ * MUST carry conforming `structuredContent`. Real APIs drift from their
+ * specs; rather than let the SDK replace the body with a bare validation
+ * error, report the mismatch and keep the body for the caller to read.
+ */
+async function conformOutput(tool: PreparedTool, result: CallToolResult): Promise<CallToolResult> {
+  if (!tool.outputSchema || result.isError) return result;
+  if (result.structuredContent === undefined) {
+    return { ...result, isError: true, content: [note('The upstream response was not a JSON object as the API declares.'), ...result.content] };
+  }
+  const checked = await tool.outputSchema['~standard'].validate(result.structuredContent);
+  if (!('issues' in checked) || checked.issues === undefined) return result;
+  const detail = checked.issues.map((i) => i.message).join('; ');
+  const { structuredContent: _dropped, ...rest } = result;
+  return { ...rest, isError: true, content: [note(`The upstream response does not match the declared output schema: ${detail}`), ...rest.content] };
+}
+
+function toCallToolResult(result: ToolResult): CallToolResult {
+  return {
+    content: [...result.content],
+    ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
+    ...(result.isError ? { isError: true } : {}),
+  };
+}
+
+function segment(part: PropertyKey | { readonly key: PropertyKey }): string {
+  return typeof part === 'object' ? String(part.key) : String(part);
+}
+
+export function note(text: string): { type: 'text'; text: string } {
+  return { type: 'text', text };
+}

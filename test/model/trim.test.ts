@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { parameterDescription, toolDescription, trimAnnotations, trimOutputOnlyDefs, trimOutputSchema } from '../../src/model/trim.js';
+import type { JsonSchema, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
+import { model, operation, toolNamed } from './literal-document.js';
+
+describe('trimOutputSchema: annotations out, every assertion kept', () => {
+  const rows: [string, { given: JsonSchema | boolean; want: JsonSchema | boolean }][] = [
+    [
+      'description, title, $comment, deprecated, readOnly, writeOnly, examples at the root',
+      {
+        given: { type: 'object', title: 'Pet', description: 'A pet', $comment: 'c', deprecated: true, readOnly: true, writeOnly: false, examples: [{}], required: ['id'] },
+        want: { type: 'object', required: ['id'] },
+      },
+    ],
+    [
+      'at every depth: properties, items, allOf members, $defs, additionalProperties',
+      {
+        given: {
+          type: 'object',
+          properties: { tags: { type: 'array', description: 'Tags', items: { type: 'string', title: 'Tag', maxLength: 9 } } },
+          allOf: [{ description: 'x', minProperties: 1 }],
+          additionalProperties: { description: 'extra', type: 'integer' },
+          $defs: { A: { title: 'A', type: 'string', format: 'uuid' } },
+        },
+        want: {
+          type: 'object',
+          properties: { tags: { type: 'array', items: { type: 'string', maxLength: 9 } } },
+          allOf: [{ minProperties: 1 }],
+          additionalProperties: { type: 'integer' },
+          $defs: { A: { type: 'string', format: 'uuid' } },
+        },
+      },
+    ],
+    [
+      'a property that is called "description" or "title" is data, not an annotation',
+      {
+        given: { type: 'object', properties: { description: { type: 'string', description: 'The text' }, title: { type: 'string' } }, required: ['title'] },
+        want: { type: 'object', properties: { description: { type: 'string' }, title: { type: 'string' } }, required: ['title'] },
+      },
+    ],
+    [
+      'validation keywords, default, enum and const values are kept verbatim',
+      {
+        given: { type: ['string', 'null'], enum: ['a', null], default: 'a', pattern: '^a$', const: { description: 'not a schema' } },
+        want: { type: ['string', 'null'], enum: ['a', null], default: 'a', pattern: '^a$', const: { description: 'not a schema' } },
+      },
+    ],
+    ['a boolean schema', { given: true, want: true }],
+  ];
+  it.each(rows)('%s', (_name, { given, want }) => {
+    expect(trimOutputSchema(given)).toEqual(want);
+  });
+});
+
+describe('trimOutputOnlyDefs: only definitions no input reaches lose their annotations', () => {
+  it('keeps descriptions an input schema reaches (also through another definition) and trims the rest', () => {
+    const defs = {
+      Body: { type: 'object', description: 'The body', properties: { owner: { $ref: '#/$defs/Owner' } } },
+      Owner: { type: 'string', description: 'Who owns it' },
+      Page: { type: 'object', description: 'A page', properties: { next: { type: 'string', description: 'Cursor' } } },
+    };
+    const input = { type: 'object', properties: { body: { $ref: '#/$defs/Body' } } };
+    expect(trimOutputOnlyDefs(defs, [input])).toEqual({
+      Body: defs.Body,
+      Owner: defs.Owner,
+      Page: { type: 'object', properties: { next: { type: 'string' } } },
+    });
+  });
+});
+
+describe('toolDescription: the summary is the title, said once', () => {
+  const rows: [string, { summary: string; description: string; want: string }][] = [
+    ['summary and another description: the description', { summary: 'List pets', description: 'All of them.', want: 'All of them.' }],
+    ['a description opening with the summary: the rest', { summary: 'List pets', description: 'List pets.\n\nAll of them.', want: 'All of them.' }],
+    ['the same words in another case: the rest', { summary: 'List Pets', description: 'list pets:\nAll of them.', want: 'All of them.' }],
+    ['a description that only repeats the summary: the summary', { summary: 'List pets', description: 'List pets.', want: 'List pets' }],
+    ['a summary only: the summary (a model may see no title)', { summary: 'List pets', description: '', want: 'List pets' }],
+    ['a description only', { summary: '', description: 'All of them.', want: 'All of them.' }],
+    ['a first line that only starts like the summary is kept', { summary: 'List pets', description: 'List pets by owner.', want: 'List pets by owner.' }],
+  ];
+  it.each(rows)('%s', (_name, { summary, description, want }) => {
+    expect(toolDescription(summary, description)).toBe(want);
+  });
+});
+
+describe('trimAnnotations: nothing that repeats the title or a default every reader agrees on', () => {
+  const rows: [string, { given: ToolAnnotations; want: ToolAnnotations }][] = [
+    ['title repeats Tool.title', { given: { title: 'List', readOnlyHint: true, openWorldHint: true }, want: { readOnlyHint: true, openWorldHint: true } }],
+    ['false defaults of readOnlyHint and idempotentHint', { given: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true }, want: { destructiveHint: false, openWorldHint: true } }],
+    ['destructiveHint: true stays explicit', { given: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true }, want: { destructiveHint: true, idempotentHint: true, openWorldHint: true } }],
+  ];
+  it.each(rows)('%s', (_name, { given, want }) => {
+    expect(trimAnnotations(given)).toEqual(want);
+  });
+});
+
+describe('parameterDescription: said once between a parameter and its schema', () => {
+  const defs = (name: string) => (name === 'Owner' ? { type: 'string', description: 'The owner.' } : undefined);
+  const rows: [string, { description: string; schema: JsonSchema; want: string | undefined }][] = [
+    ['the schema says the same', { description: 'The owner.', schema: { type: 'string', description: 'The owner.' }, want: undefined }],
+    ['the definition the schema refers to says the same', { description: 'The owner.', schema: { $ref: '#/$defs/Owner' }, want: undefined }],
+    ['something else: kept', { description: 'Login of the owner.', schema: { $ref: '#/$defs/Owner' }, want: 'Login of the owner.' }],
+    ['empty', { description: '', schema: { type: 'string' }, want: undefined }],
+  ];
+  it.each(rows)('%s', (_name, { description, schema, want }) => {
+    expect(parameterDescription(description, schema, defs)).toBe(want);
+  });
+});
+
+describe('through buildModel', () => {
+  const document = {
+    paths: {
+      '/pets/{owner}': {
+        post: operation({
+          operationId: 'addPet',
+          summary: 'Add a pet',
+          description: 'Add a pet.\n\nOne at a time.',
+          parameters: [{ name: 'owner', in: 'path', required: true, description: 'The owner.', schema: { $ref: '#/components/schemas/Owner' }, example: 'ann' }],
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/NewPet' } } } },
+          responses: { '201': { description: 'Added', content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } } },
+        }),
+      },
+    },
+    components: {
+      schemas: {
+        Owner: { type: 'string', description: 'The owner.', example: 'ann', 'x-internal': true },
+        NewPet: { type: 'object', description: 'What to add', properties: { name: { type: 'string', examples: ['Tom'], description: 'Its name' } }, 'x-go-type': 'NewPet' },
+        Pet: { type: 'object', required: ['id'], description: 'A pet', properties: { id: { type: 'integer', readOnly: true, description: 'Its id' }, friend: { $ref: '#/components/schemas/Friend' } } },
+        Friend: { type: 'object', title: 'Friend', description: 'Another pet', properties: { since: { type: 'string', format: 'date', description: 'When' } } },
+      },
+    },
+  };
+  const built = model(document);
+  const tool = toolNamed(built, 'addPet');
+  const text = JSON.stringify({ input: tool.inputSchema, output: tool.outputSchema, defs: built.defs });
+
+  it('leaves no example, examples or x-* key in any schema', () => {
+    expect(text).not.toMatch(/"example"|"examples"|"x-/);
+  });
+
+  it('keeps input descriptions once and drops output-only annotations', () => {
+    expect(tool.inputSchema.properties).toEqual({ owner: { $ref: '#/$defs/Owner' }, body: { $ref: '#/$defs/NewPet' } });
+    expect(built.defs.Owner).toEqual({ type: 'string', description: 'The owner.' });
+    expect(built.defs.NewPet).toEqual({ type: 'object', description: 'What to add', properties: { name: { type: 'string', description: 'Its name' } } });
+    expect(tool.outputSchema).toEqual({ type: 'object', required: ['id'], properties: { id: { type: 'integer' }, friend: { $ref: '#/$defs/Friend' } } });
+    expect(built.defs.Friend).toEqual({ type: 'object', properties: { since: { type: 'string', format: 'date' } } });
+  });
+
+  it('does not repeat the summary in the description or the annotations', () => {
+    expect(tool.title).toBe('Add a pet');
+    expect(tool.description).toBe('One at a time.');
+    expect(tool.annotations).toEqual({ destructiveHint: false, openWorldHint: true });
+  });
+
+  it('is deterministic: the same document gives the same bytes', () => {
+    expect(JSON.stringify(model(structuredClone(document)))).toBe(JSON.stringify(built));
+  });
+});
