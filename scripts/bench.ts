@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 // `npm run bench`: how large GitHub's REST API is as MCP tools, per tool mode. Generates the
 // project in memory (load -> model -> plan -> emit -> format), serves its AppDefinition with the
 // real runtime over HTTP on 127.0.0.1 (MCP_AUTH=none), and measures what a client receives.
@@ -10,7 +11,8 @@ import { loadConfig } from '../templates/runtime/server/config.js';
 import { createServerFactory } from '../templates/runtime/server/create-server.js';
 import { startHttpServer } from '../templates/runtime/server/http-server.js';
 
-const spec = process.argv[2] ?? '/work/shared/specs/github-rest.json';
+// Run from the repository root (npm run bench): the specs live beside it, in ../shared/specs.
+const spec = process.argv[2] ?? resolve('../shared/specs/github-rest.json');
 if (!existsSync(spec) && !/^https?:/.test(spec)) {
   console.error(`bench: no spec at ${spec}; pass one: npm run bench -- <spec>`);
   process.exit(2);

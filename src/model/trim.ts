@@ -56,18 +56,17 @@ export function trimOutputOnlyDefs(
 }
 
 /**
- * The tool's description as a model reads it. MCP puts the one-line summary
- * in `title`; the description says it again only when it has nothing else
- * (hosts show a model the description, not always the title). A description
- * that opens with the summary does not get it twice.
+ * The tool's description as a model reads it. Hosts show a model the
+ * description, not always the title, so the one-line summary leads it; a
+ * description that already opens with the summary does not get it twice.
  */
 export function toolDescription(summary: string, description: string): string {
   if (description === '') return summary;
   if (summary === '') return description;
   const normalize = (s: string) => s.toLowerCase().replace(/[\s.:!]+$/u, '').trim();
   const first = description.split(/\n/)[0] ?? '';
-  if (normalize(first) === normalize(summary)) return description.slice(first.length).trim() || summary;
-  return description;
+  if (normalize(first) === normalize(summary)) return description;
+  return `${summary}\n\n${description}`;
 }
 
 /**

@@ -67,11 +67,11 @@ describe('annotations from the HTTP method (RFC 9110 §9.2), defaults that read 
 describe('title, description, tags, source', () => {
   const rows: [string, { given: Record<string, unknown>; want: { title?: string; description: string; annotationsTitle?: string; tags: string[] } }][] = [
     [
-      'summary is the title; the description is not prefixed with it, trimmed',
-      { given: { summary: ' List pets ', description: '\nAll of them.\n', tags: ['pets', 7] }, want: { title: 'List pets', description: 'All of them.', tags: ['pets'] } },
+      'summary is the title and leads the description (hosts may show a model no title), trimmed',
+      { given: { summary: ' List pets ', description: '\nAll of them.\n', tags: ['pets', 7] }, want: { title: 'List pets', description: 'List pets\n\nAll of them.', tags: ['pets'] } },
     ],
-    ['a description that opens with the summary does not say it twice', { given: { summary: 'List pets', description: 'List pets.\n\nAll of them.' }, want: { title: 'List pets', description: 'All of them.', tags: [] } }],
-    ['a description that only repeats the summary is the summary', { given: { summary: 'List pets', description: 'List pets.' }, want: { title: 'List pets', description: 'List pets', tags: [] } }],
+    ['a description that opens with the summary does not say it twice', { given: { summary: 'List pets', description: 'List pets.\n\nAll of them.' }, want: { title: 'List pets', description: 'List pets.\n\nAll of them.', tags: [] } }],
+    ['a description that only repeats the summary says it once', { given: { summary: 'List pets', description: 'List pets.' }, want: { title: 'List pets', description: 'List pets.', tags: [] } }],
     ['only a summary: the description says it too (hosts may show a model no title)', { given: { summary: 'List pets' }, want: { title: 'List pets', description: 'List pets', tags: [] } }],
     ['no summary: no title', { given: { description: 'Only this.' }, want: { description: 'Only this.', tags: [] } }],
     ['nothing: METHOD /path', { given: {}, want: { description: 'GET /pets/{id}', tags: [] } }],

@@ -68,15 +68,15 @@ describe('trimOutputOnlyDefs: only definitions no input reaches lose their annot
   });
 });
 
-describe('toolDescription: the summary is the title, said once', () => {
+describe('toolDescription: the summary leads, said once', () => {
   const rows: [string, { summary: string; description: string; want: string }][] = [
-    ['summary and another description: the description', { summary: 'List pets', description: 'All of them.', want: 'All of them.' }],
-    ['a description opening with the summary: the rest', { summary: 'List pets', description: 'List pets.\n\nAll of them.', want: 'All of them.' }],
-    ['the same words in another case: the rest', { summary: 'List Pets', description: 'list pets:\nAll of them.', want: 'All of them.' }],
-    ['a description that only repeats the summary: the summary', { summary: 'List pets', description: 'List pets.', want: 'List pets' }],
+    ['summary and another description: both, summary first', { summary: 'List pets', description: 'All of them.', want: 'List pets\n\nAll of them.' }],
+    ['a description opening with the summary: as it is', { summary: 'List pets', description: 'List pets.\n\nAll of them.', want: 'List pets.\n\nAll of them.' }],
+    ['the same words in another case: as it is', { summary: 'List Pets', description: 'list pets:\nAll of them.', want: 'list pets:\nAll of them.' }],
+    ['a description that only repeats the summary: said once', { summary: 'List pets', description: 'List pets.', want: 'List pets.' }],
     ['a summary only: the summary (a model may see no title)', { summary: 'List pets', description: '', want: 'List pets' }],
     ['a description only', { summary: '', description: 'All of them.', want: 'All of them.' }],
-    ['a first line that only starts like the summary is kept', { summary: 'List pets', description: 'List pets by owner.', want: 'List pets by owner.' }],
+    ['a first line that only starts like the summary is not a repeat', { summary: 'List pets', description: 'List pets by owner.', want: 'List pets\n\nList pets by owner.' }],
   ];
   it.each(rows)('%s', (_name, { summary, description, want }) => {
     expect(toolDescription(summary, description)).toBe(want);
@@ -146,9 +146,9 @@ describe('through buildModel', () => {
     expect(built.defs.Friend).toEqual({ type: 'object', properties: { since: { type: 'string', format: 'date' } } });
   });
 
-  it('does not repeat the summary in the description or the annotations', () => {
+  it('does not repeat the summary in the annotations; it leads the description once', () => {
     expect(tool.title).toBe('Add a pet');
-    expect(tool.description).toBe('One at a time.');
+    expect(tool.description).toBe('Add a pet.\n\nOne at a time.');
     expect(tool.annotations).toEqual({ destructiveHint: false, openWorldHint: true });
   });
 
