@@ -1,9 +1,10 @@
+import { clientSecretBasic } from '../http/client-secret-basic.js';
 import { createHash } from 'node:crypto';
 import type { OAuthSettings } from './auth-config.js';
 import { fetchBounded, jsonObject } from './fetch-bounded.js';
 import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-metadata.js';
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
-import { clientIdFromClaims, scopesFromClaims, subjectFromClaims } from './token-claims.js';
+import { principalFromClaims } from './token-claims.js';
 
 export interface IntrospectionVerifierOptions {
   /** Shared with the JWT verifier so that discovery runs once. */
@@ -45,7 +46,7 @@ export function createIntrospectionVerifier(
       retryAfterMs: options.retryAfterMs ?? 5000,
       allowInsecureHttp: settings.allowInsecureHttp,
     });
-  const authorization = `Basic ${Buffer.from(`${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`).toString('base64')}`;
+  const authorization = clientSecretBasic(client.clientId, client.clientSecret);
   const cache = new Map<string, CacheEntry>();
   const inFlight = new Map<string, Promise<Principal>>();
 
@@ -140,18 +141,5 @@ function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAut
       throw new InvalidTokenError('token claims invalid');
     if (claims.nbf > now + tolerance) throw new InvalidTokenError('token not yet valid');
   }
-  const clientId = clientIdFromClaims(claims);
-  return Object.freeze({
-    subject: subjectFromClaims(claims),
-    ...(clientId === undefined ? {} : { clientId }),
-    scopes: Object.freeze(scopesFromClaims(claims)),
-    claims,
-    ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}),
-    via: 'introspection' as const,
-  });
-}
-
-/** RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding. */
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
+  return principalFromClaims(claims, 'introspection');
 }

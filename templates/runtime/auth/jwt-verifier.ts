@@ -15,7 +15,7 @@ import type { OAuthSettings } from './auth-config.js';
 import { fetchBounded, jsonObject } from './fetch-bounded.js';
 import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-metadata.js';
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
-import { clientIdFromClaims, scopesFromClaims, subjectFromClaims } from './token-claims.js';
+import { principalFromClaims } from './token-claims.js';
 
 export interface JwtVerifierOptions {
   /** Shared with the introspection verifier so that discovery runs once. */
@@ -75,16 +75,7 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
       }
       // RFC 8705 §3 / RFC 9449 §6: a sender-constrained token needs a proof this server does not check.
       if (payload.cnf !== undefined) throw new InvalidTokenError('sender-constrained tokens are not accepted');
-      const claims = Object.freeze({ ...payload });
-      const clientId = clientIdFromClaims(claims);
-      return Object.freeze({
-        subject: subjectFromClaims(claims),
-        ...(clientId === undefined ? {} : { clientId }),
-        scopes: Object.freeze(scopesFromClaims(claims)),
-        claims,
-        ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp } : {}),
-        via: 'jwt' as const,
-      });
+      return principalFromClaims(Object.freeze({ ...payload }), 'jwt');
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Principal } from './principal.js';
 import { InvalidTokenError } from './principal.js';
 
 /**
@@ -41,4 +42,17 @@ export function subjectFromClaims(claims: Readonly<Record<string, unknown>>): st
 
 function split(value: string): string[] {
   return [...new Set(value.split(' ').filter(Boolean))];
+}
+
+/** The principal a verified token describes (JWT payload or RFC 7662 introspection response). */
+export function principalFromClaims(claims: Readonly<Record<string, unknown>>, via: 'jwt' | 'introspection'): Principal {
+  const clientId = clientIdFromClaims(claims);
+  return Object.freeze({
+    subject: subjectFromClaims(claims),
+    ...(clientId === undefined ? {} : { clientId }),
+    scopes: Object.freeze(scopesFromClaims(claims)),
+    claims,
+    ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}),
+    via,
+  });
 }

@@ -1,3 +1,4 @@
+import { clientSecretBasic } from './client-secret-basic.js';
 import { fetchJson, FetchJsonError, type FetchJsonOptions } from './fetch-json.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -52,7 +53,6 @@ export async function requestToken(
   const fail = (reason: string): never => {
     throw new UpstreamError('token_request_failed', `upstream scheme "${options.scheme}": the token endpoint ${reason}`);
   };
-  const basic = Buffer.from(`${formEncode(client.id)}:${formEncode(client.secret)}`, 'utf8').toString('base64');
   let answer;
   try {
     answer = await fetchJson(
@@ -60,7 +60,7 @@ export async function requestToken(
       {
         method: 'POST',
         headers: {
-          Authorization: `Basic ${basic}`,
+          Authorization: clientSecretBasic(client.id, client.secret),
           'Content-Type': 'application/x-www-form-urlencoded',
           Accept: 'application/json',
         },
@@ -90,11 +90,6 @@ export async function requestToken(
   }
   const expiresIn = seconds(body.expires_in);
   return expiresIn === undefined ? { accessToken: token } : { accessToken: token, expiresIn };
-}
-
-/** RFC 6749 Appendix B: `application/x-www-form-urlencoded` of one value (space as `+`). */
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
 /** `expires_in` as a number of seconds; some servers send a numeric string. */
