@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LoadedConfig } from './config/load-config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { hasErrors } from './diagnostics.js';
@@ -30,6 +31,10 @@ export async function generateFromDocument(
   const options = resolveOptions({
     specLabel: overrides.specLabel ?? loaded.source,
     packageName: overrides.packageName ?? `${model.server.name}-mcp`,
+    // The config file's tool mode, unless the caller (--tool-mode) names one.
+    ...(config.config.toolMode ? { toolMode: config.config.toolMode } : {}),
+    // The lock's options hash covers the configuration too (same file, same hash).
+    ...(Object.keys(config.config).length > 0 ? { configHash: createHash('sha256').update(JSON.stringify(config.config)).digest('hex') } : {}),
     ...overrides,
   });
   const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));

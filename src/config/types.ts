@@ -61,6 +61,10 @@ export interface GeneratorConfig {
     readonly toolsList?: 'filter' | 'all';
   };
   readonly server?: { readonly name?: string; readonly version?: string; readonly title?: string };
+  /** Defaults of the generated server's transport; MCP_TRANSPORT and PORT still win at run time. */
+  readonly transport?: { readonly default?: 'http' | 'stdio'; readonly port?: number };
+  /** `static` (default) or `dynamic` (meta-tools for large APIs); `--tool-mode` wins. */
+  readonly toolMode?: 'static' | 'dynamic';
   /** The JSON Schema of the file, for editors; ignored by the generator. */
   readonly $schema?: string;
 }

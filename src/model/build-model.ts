@@ -74,7 +74,12 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
   const defs = trimOutputOnlyDefs(used, tools.map((t) => t.inputSchema));
 
   return {
-    server: { ...serverDefinition(document, diagnostics), ...config.server },
+    server: {
+      ...serverDefinition(document, diagnostics),
+      ...config.server,
+      ...(config.transport?.default ? { defaultTransport: config.transport.default } : {}),
+      ...(config.transport?.port !== undefined ? { defaultPort: config.transport.port } : {}),
+    },
     tools,
     defs,
     schemes: [...schemes.values()],

@@ -71,6 +71,26 @@ describe('generate with a configuration file beside the spec', () => {
     expect(JSON.stringify(snapshot(out))).not.toContain('listUsers');
   });
 
+  test.concurrent('transport defaults and the tool mode come from the config; the options hash covers it', async () => {
+    const dir = project({ name: 'openapi-to-mcp.config.yaml', text: 'transport: { default: stdio, port: 8080 }\ntoolMode: dynamic\n' });
+    const out = join(dir, 'out');
+    const result = await cli(['generate', join(dir, 'openapi.yaml'), '-o', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const server = readFileSync(join(out, 'src/generated/server.gen.ts'), 'utf8');
+    expect(server).toContain("defaultTransport: 'stdio'");
+    expect(server).toContain('defaultPort: 8080');
+    expect(server).toMatch(/toolMode: ToolMode = 'dynamic'|toolMode = 'dynamic'/);
+    expect(readFileSync(join(out, '.env.example'), 'utf8')).toMatch(/^MCP_TRANSPORT=stdio$/m);
+    expect(readFileSync(join(out, '.env.example'), 'utf8')).toMatch(/^PORT=8080$/m);
+    const before = JSON.parse(readFileSync(join(out, 'openapi-to-mcp.lock.json'), 'utf8')) as { optionsHash: string };
+    writeFileSync(join(dir, 'openapi-to-mcp.config.yaml'), 'transport: { default: stdio, port: 8081 }\ntoolMode: dynamic\n');
+    const check = await cli(['generate', join(dir, 'openapi.yaml'), '-o', out, '--check', '--json']);
+    expect(check.status).toBe(3);
+    await cli(['generate', join(dir, 'openapi.yaml'), '-o', out]);
+    const after = JSON.parse(readFileSync(join(out, 'openapi-to-mcp.lock.json'), 'utf8')) as { optionsHash: string };
+    expect(after.optionsHash).not.toBe(before.optionsHash);
+  });
+
   test.concurrent('--config names a file elsewhere; inspect honours it too', async () => {
     const dir = project();
     const config = join(dir, 'elsewhere.json');

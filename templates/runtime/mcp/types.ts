@@ -177,6 +177,10 @@ export interface ServerDefinition {
   readonly description?: string;
   /** The spec's first server URL (absolute), used when `UPSTREAM_BASE_URL` is not set. */
   readonly defaultBaseUrl?: string;
+  /** The transport when `MCP_TRANSPORT` is unset (config `transport.default`); `http` when absent. */
+  readonly defaultTransport?: 'http' | 'stdio';
+  /** The HTTP port when `PORT` is unset (config `transport.port`); 3000 when absent. */
+  readonly defaultPort?: number;
 }
 
 /** Everything a generated project hands the runtime: its data tables. */

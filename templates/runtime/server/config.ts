@@ -41,11 +41,11 @@ export function isLoopback(host: string): boolean {
 
 /** Reads and checks the environment once, at start-up: a bad configuration fails at once, not on the first request. */
 export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
-  const transport = oneOf(env, 'MCP_TRANSPORT', ['http', 'stdio'] as const, 'http');
+  const transport = oneOf(env, 'MCP_TRANSPORT', ['http', 'stdio'] as const, app.server.defaultTransport ?? 'http');
   const host = env.HOST?.trim() || '127.0.0.1';
   const explicitPublicUrl = env.MCP_PUBLIC_URL?.trim() ? url(env.MCP_PUBLIC_URL.trim(), 'MCP_PUBLIC_URL') : undefined;
   // Without PORT, a loopback MCP_PUBLIC_URL with a port says where to listen; a public one sits behind a proxy.
-  const impliedPort = explicitPublicUrl?.port && isLoopback(explicitPublicUrl.hostname.replace(/^\[|\]$/g, '')) ? Number(explicitPublicUrl.port) : 3000;
+  const impliedPort = explicitPublicUrl?.port && isLoopback(explicitPublicUrl.hostname.replace(/^\[|\]$/g, '')) ? Number(explicitPublicUrl.port) : (app.server.defaultPort ?? 3000);
   const port = integer(env, 'PORT', impliedPort, 0, 65535);
   const publicUrl = explicitPublicUrl ?? url(`http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`, 'MCP_PUBLIC_URL');
   const auth = oneOf(env, 'MCP_AUTH', ['oauth', 'api-key', 'none'] as const, 'oauth');
