@@ -16,6 +16,8 @@ import { REPO } from '../support/generated-project.js';
 import { appFromSpec } from '../support/in-process-app.js';
 import { startRecordingUpstream } from '../support/recording-upstream.js';
 import type { RecordingUpstream } from '../support/recording-upstream.js';
+import { CLIENT_ID, CLIENT_SECRET, startTokenServer } from './support/token-server.js';
+import type { TokenServer } from './support/token-server.js';
 
 // Black-box checks of the resource server over HTTP (MCP authorization 2025-11-25), with a
 // real JWKS server on 127.0.0.1 and tokens signed here. The oidc-provider end-to-end test
@@ -28,6 +30,8 @@ const kid = randomUUID();
 let app: AppDefinition;
 let privateKey: CryptoKey;
 let publicJwk: JWK;
+/** Keys published after start (rotation). */
+const rotatedJwks: JWK[] = [];
 let jwks: { server: Server; url: string; up: boolean; hits: number };
 let upstream: RecordingUpstream;
 let server: RunningHttpServer;
@@ -100,7 +104,7 @@ beforeAll(async () => {
   jwks.server.on('request', (_req, res) => {
     jwks.hits++;
     if (!jwks.up) return void res.writeHead(503).end();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk, ...rotatedJwks] }));
   });
   await new Promise<void>((resolve) => jwks.server.listen(0, '127.0.0.1', resolve));
   const address = jwks.server.address();
@@ -272,7 +276,7 @@ describe('fail closed', () => {
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
     jwks.up = true;
-    publicJwk = { ...(await exportJWK(rotated.publicKey)), kid: newKid, alg: 'RS256', use: 'sig' };
+    rotatedJwks.push({ ...(await exportJWK(rotated.publicKey)), kid: newKid, alg: 'RS256', use: 'sig' });
     // The cooldowns are shortened for this test (production: 30 s and 5 s); poll briefly.
     let status = 0;
     for (let i = 0; i < 40 && status !== 200; i++) {
@@ -309,5 +313,56 @@ describe('MCP_AUTH=api-key', () => {
     expect((await post(list, bearer(`${key}x`), keyed.url)).status).toBe(401);
     expect((await post(list, {}, keyed.url)).status).toBe(401);
     expect(logs.join('\n')).not.toContain(key);
+  });
+});
+
+describe('opt-in RFC 8693 token exchange through the HTTP gate', () => {
+  let exchanging: RunningHttpServer;
+  let tokens: TokenServer;
+
+  beforeAll(async () => {
+    tokens = await startTokenServer();
+    exchanging = await startHttp(
+      app,
+      {
+        MCP_AUTH: 'oauth',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        MCP_PUBLIC_URL: RESOURCE,
+        OAUTH_ISSUER: ISSUER,
+        OAUTH_JWKS_URI: jwks.url,
+        UPSTREAM_BASE_URL: upstream.baseUrl,
+        UPSTREAM_REGISTRY_AUTH_CLIENT_ID: CLIENT_ID,
+        UPSTREAM_REGISTRY_AUTH_CLIENT_SECRET: CLIENT_SECRET,
+        UPSTREAM_REGISTRY_AUTH_TOKEN_URL: `${tokens.origin}/token`,
+        UPSTREAM_REGISTRY_AUTH_TOKEN_EXCHANGE: 'true',
+        UPSTREAM_REGISTRY_AUTH_AUDIENCE: 'https://registry.example.com',
+      },
+      { log: (l) => logs.push(l), verifier: { jwksCooldownMs: 100, retryAfterMs: 100 } },
+    );
+  });
+  afterAll(async () => {
+    await exchanging?.close();
+    await tokens?.close();
+  });
+
+  it("exchanges the caller's token at the token endpoint and sends only the exchanged one upstream", async () => {
+    const token = await sign({ scope: 'pets:read' });
+    const client = new Client({ name: 'exchange', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(exchanging.url), { authProvider: { token: async () => token } }));
+    upstream.requests.length = 0;
+    const result = await client.callTool({ name: 'listPets', arguments: {} });
+    await client.close();
+    expect(result.isError ?? false).toBe(false);
+    expect(tokens.calls).toHaveLength(1);
+    expect(tokens.calls[0]?.form).toMatchObject({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: token,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      audience: 'https://registry.example.com',
+    });
+    expect(upstream.requests).toHaveLength(1);
+    expect(upstream.requests[0]?.headers.authorization).toMatch(/^Bearer ex-\d+$/);
+    expect(JSON.stringify(upstream.requests[0]?.headers)).not.toContain(token);
   });
 });
