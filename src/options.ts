@@ -21,6 +21,13 @@ export interface ResolvedOptions {
    * that a changed config makes the lock file's `optionsHash`, and so `--check`, stale.
    */
   readonly configHash?: string;
+  /**
+   * A config named with `--config` (not the one found beside the spec), seen from the project
+   * folder: regenerating (README, CI `--check`) must name it too.
+   */
+  readonly configPath?: string;
+  /** `--name` was given: regenerating must repeat it. */
+  readonly explicitName?: boolean;
 }
 
 export function resolveOptions(partial: Partial<ResolvedOptions> & { specLabel: string; packageName: string }): ResolvedOptions {

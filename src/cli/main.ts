@@ -88,7 +88,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           specLabel: specLabel(spec),
           ...(opts.toolMode ? { toolMode: opts.toolMode } : {}),
           ...(specPath !== undefined ? { specPath } : {}),
-          ...(opts.name ? { packageName: opts.name } : {}),
+          ...(opts.name ? { packageName: opts.name, explicitName: true } : {}),
+          ...(opts.config ? { configPath: relative(outDir, resolve(io.cwd, opts.config)).split(sep).join('/') } : {}),
         },
         config,
       );

@@ -39,7 +39,11 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
     mcpPath: '/mcp',
     toolMode: options.toolMode,
     // Regenerating (README, CI --check) must repeat every flag that shapes the output, or the check reports drift.
-    generateFlags: options.toolMode === 'dynamic' ? ' --tool-mode dynamic' : '',
+    generateFlags: [
+      ...(options.configPath !== undefined ? [` --config ${shellWord(options.configPath)}`] : []),
+      ...(options.explicitName ? [` --name ${shellWord(options.packageName)}`] : []),
+      ...(options.toolMode === 'dynamic' ? [' --tool-mode dynamic'] : []),
+    ].join(''),
     tools: model.tools.map((t) => ({
       name: t.name,
       method: t.http.method,

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { STACK_TRACE, cli, removeTempDirs, snapshot, tempDir } from './cli-process.js';
@@ -89,6 +89,21 @@ describe('generate with a configuration file beside the spec', () => {
     await cli(['generate', join(dir, 'openapi.yaml'), '-o', out]);
     const after = JSON.parse(readFileSync(join(out, 'openapi-to-mcp.lock.json'), 'utf8')) as { optionsHash: string };
     expect(after.optionsHash).not.toBe(before.optionsHash);
+  });
+
+  test.concurrent('the CI workflow repeats --config and --name, so its --check passes from the project', async () => {
+    const dir = project();
+    mkdirSync(join(dir, 'settings'));
+    writeFileSync(join(dir, 'settings', 'mcp.yaml'), 'tools: { listUsers: { name: users } }\n');
+    const out = join(dir, 'server');
+    const result = await cli(['generate', join(dir, 'openapi.yaml'), '-o', out, '--config', join(dir, 'settings', 'mcp.yaml'), '--name', 'pets-server']);
+    expect(result.status, result.stderr).toBe(0);
+    const workflow = readFileSync(join(out, '.github/workflows/openapi-to-mcp.yml'), 'utf8');
+    const command = /generate (.+) --check/.exec(workflow)?.[1] ?? '';
+    expect(command).toBe('../openapi.yaml -o . --config ../settings/mcp.yaml --name pets-server');
+    // What CI runs, from the project folder.
+    const check = await cli(['generate', ...command.split(' '), '--check'], { cwd: out });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 
   test.concurrent('--config names a file elsewhere; inspect honours it too', async () => {
