@@ -8,7 +8,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Policy } from '../../templates/runtime/auth/policy-types.js';
+import type { Policy } from '../../templates/runtime/rbac/policy-types.js';
 import type { AppDefinition } from '../../templates/runtime/mcp/types.js';
 import type { RunningHttpServer } from '../../templates/runtime/server/http-server.js';
 import { startHttp } from '../../templates/runtime/server/main.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Policy } from '../../templates/runtime/auth/policy-types.js';
+import type { Policy } from '../../templates/runtime/rbac/policy-types.js';
 import type { AppDefinition } from '../../templates/runtime/mcp/types.js';
 import { createRuntime } from '../../templates/runtime/server/main.js';
 import { REPO } from '../support/generated-project.js';

@@ -1,9 +1,9 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import type { CallToolResult, McpRequestContext, McpServerFactory } from '@modelcontextprotocol/server';
-import type { AuditLog } from '../auth/audit.js';
-import type { Caller } from '../auth/guard.js';
-import { mayCall } from '../auth/guard.js';
-import type { Policy } from '../auth/policy-types.js';
+import type { AuditLog } from '../rbac/audit.js';
+import type { Caller } from '../rbac/guard.js';
+import { mayCall } from '../rbac/guard.js';
+import type { Policy } from '../rbac/policy-types.js';
 import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { UpstreamCallContext } from '../http/upstream-auth.js';
 import { createUpstreamAuth } from '../http/upstream-auth.js';

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import type { AuditLog } from '../auth/audit.js';
-import { bearerChallenge } from '../auth/challenge.js';
-import type { Caller } from '../auth/guard.js';
-import { authorizeCall, callerOf } from '../auth/guard.js';
-import type { Policy } from '../auth/policy-types.js';
+import type { AuditLog } from '../rbac/audit.js';
+import { bearerChallenge } from '../auth/www-authenticate.js';
+import type { Caller } from '../rbac/guard.js';
+import { authorizeCall, callerOf } from '../rbac/guard.js';
+import type { Policy } from '../rbac/policy-types.js';
 import type { TokenVerifier } from '../auth/principal.js';
 import { AuthUnavailableError, InvalidTokenError } from '../auth/principal.js';
 import type { AuthorizationDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';

@@ -1,8 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import type { AuditLog } from '../auth/audit.js';
-import type { Caller } from '../auth/guard.js';
-import { authorizeCall, mayCall } from '../auth/guard.js';
-import type { Policy } from '../auth/policy-types.js';
+import type { AuditLog } from '../rbac/audit.js';
+import type { Caller } from '../rbac/guard.js';
+import { authorizeCall, mayCall } from '../rbac/guard.js';
+import type { Policy } from '../rbac/policy-types.js';
 import { callUpstream } from '../http/call-upstream.js';
 import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { ToolResult } from '../http/tool-result.js';

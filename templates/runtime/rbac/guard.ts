@@ -1,6 +1,6 @@
 import type { AuthorizationDefinition, ToolDefinition } from '../mcp/types.js';
 import type { Policy } from './policy-types.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../auth/principal.js';
 import { rolesFromClaims } from './roles.js';
 import { checkScopes, expandScopes } from './scopes.js';
 

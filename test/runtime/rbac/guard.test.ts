@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeCall, callerOf, mayCall } from '../../../templates/runtime/auth/guard.js';
+import { authorizeCall, callerOf, mayCall } from '../../../templates/runtime/rbac/guard.js';
 import type { Principal } from '../../../templates/runtime/auth/principal.js';
 import type { AuthorizationDefinition, ToolDefinition } from '../../../templates/runtime/mcp/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { protectedResourceMetadata } from '../../../templates/runtime/auth/resource-metadata.js';
+import { protectedResourceMetadata } from '../../../templates/runtime/auth/protected-resource-metadata.js';
 
 describe('protectedResourceMetadata (RFC 9728 §2)', () => {
   it('builds the document with header-only bearer tokens', () => {

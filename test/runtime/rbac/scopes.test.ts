@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkScopes, expandScopes } from '../../../templates/runtime/auth/scopes.js';
+import { checkScopes, expandScopes } from '../../../templates/runtime/rbac/scopes.js';
 
 const implies = { 'pets:admin': ['pets:read', 'pets:write'], 'pets:write': ['pets:read'] };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readClaim, roleClaimPath, rolesFromClaims } from '../../../templates/runtime/auth/roles.js';
+import { readClaim, roleClaimPath, rolesFromClaims } from '../../../templates/runtime/rbac/roles.js';
 
 describe('roles from token claims', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerChallenge, protectedResourceMetadataUrl } from '../../../templates/runtime/auth/challenge.js';
+import { bearerChallenge, protectedResourceMetadataUrl } from '../../../templates/runtime/auth/www-authenticate.js';
 
 describe('protectedResourceMetadataUrl (RFC 9728 §3.1)', () => {
   it.each([
