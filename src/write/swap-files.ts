@@ -16,7 +16,8 @@ export const NODE_FS: SwapFs = { writeFile: (path, content) => writeFileSync(pat
  * a backup folder and the staged file moved in, the lock file last. If anything fails, every step
  * is undone in reverse order and the error is rethrown, so the old project is left as it was.
  * (A crash of the process itself mid-swap leaves the backup folder beside `out`; its name is
- * `<out>.openapi-to-mcp-backup-<pid>`.)
+ * `<out>.openapi-to-mcp-backup-<pid>`, and the next run refuses to write until it is dealt with:
+ * see `OUTPUT_INTERRUPTED` in write-project.ts.)
  *
  * Paths are trusted to be plain relative paths (see `isProjectPath`); no folder on the way may be a
  * symbolic link, so nothing is written or removed outside `out` through one.

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { EmittedFile } from '../emit/emit-project.js';
 import type { Lock, LockInputs } from './lock-file.js';
@@ -51,6 +51,22 @@ export function diffProject(outDir: string, files: readonly EmittedFile[], input
  * list survive; the kept files are reported as EDITED_FILE_KEPT warnings.
  */
 export function writeProject(outDir: string, files: readonly EmittedFile[], options: WriteOptions): WriteReport {
+  const interrupted = interruptedRun(outDir);
+  if (interrupted) {
+    return {
+      written: 0,
+      removed: [],
+      changes: diffProject(outDir, files, options).changes,
+      diagnostics: [
+        {
+          code: 'OUTPUT_INTERRUPTED',
+          severity: 'error',
+          message: `A previous run was stopped while it replaced files in ${outDir}; the files it replaced are in ${interrupted}. Writing now could take half-updated files for your edits.`,
+          hint: `Move the files in ${interrupted} back into ${outDir} (or restore the project from git), delete ${interrupted}, then run again.`,
+        },
+      ],
+    };
+  }
   const diff = diffProject(outDir, files, options);
   if (diff.foreign && !options.force) {
     return {
@@ -105,4 +121,18 @@ function diskEntry(out: string, path: string): DiskEntry {
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'absent' };
     throw error;
   }
+}
+
+/** The backup folder a crashed swap left beside `outDir` (see swap-files.ts), if any. */
+function interruptedRun(outDir: string): string | undefined {
+  const out = resolve(outDir);
+  const prefix = `${basename(out)}.openapi-to-mcp-backup-`;
+  let siblings: string[];
+  try {
+    siblings = readdirSync(dirname(out));
+  } catch {
+    return undefined;
+  }
+  const found = siblings.filter((name) => name.startsWith(prefix)).sort()[0];
+  return found === undefined ? undefined : join(dirname(out), found);
 }

@@ -1,4 +1,4 @@
-import { readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EmittedFile } from '../../src/emit/emit-project.js';
@@ -99,5 +99,26 @@ describe('an interrupted write', () => {
     expect(report.diagnostics.map((d) => d.code)).toEqual(['OUTPUT_WRITE_FAILED']);
     expect(readdirSync(parent)).toEqual([]);
     expect(snapshot(dirname(out))).toBeNull();
+  });
+});
+
+/** A crash of the process itself (power, kill -9) mid-swap cannot roll back; the next run must notice. */
+describe('after a run that was killed mid-write', () => {
+  test('refuses to write (OUTPUT_INTERRUPTED, naming the backup) and changes nothing', async () => {
+    const dir = tempDir('killed');
+    const spec = writeSpec(dir, 'openapi.yaml');
+    const files = await filesOf(spec);
+    const out = join(dir, 'project');
+    expect(writeProject(out, files, inputs('a'.repeat(64))).diagnostics).toEqual([]);
+    const backup = `${out}.openapi-to-mcp-backup-4242`;
+    mkdirSync(join(backup, 'src'), { recursive: true });
+    writeFileSync(join(backup, 'README.md'), 'the old README\n');
+    const before = snapshot(out);
+    const report = writeProject(out, files, inputs('b'.repeat(64)));
+    expect(report.written).toBe(0);
+    expect(report.diagnostics).toEqual([expect.objectContaining({ code: 'OUTPUT_INTERRUPTED', severity: 'error', message: expect.stringContaining(backup) })]);
+    expect(snapshot(out)).toEqual(before);
+    rmSync(backup, { recursive: true });
+    expect(writeProject(out, files, inputs('b'.repeat(64))).diagnostics).toEqual([]);
   });
 });
