@@ -366,3 +366,25 @@ describe('opt-in RFC 8693 token exchange through the HTTP gate', () => {
     expect(JSON.stringify(upstream.requests[0]?.headers)).not.toContain(token);
   });
 });
+
+describe('browser-based clients (CORS) from an allowed Origin', () => {
+  it('answer the preflight without a token, and let the client read the challenge', async () => {
+    const preflight = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:6274');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const challenged = await post(list, { origin: 'http://localhost:6274' });
+    expect(challenged.status).toBe(401);
+    expect(challenged.headers.get('access-control-allow-origin')).toBe('http://localhost:6274');
+    expect(challenged.headers.get('access-control-expose-headers')).toContain('www-authenticate');
+  });
+
+  it('refuse the preflight from a foreign Origin', async () => {
+    const preflight = await fetch(server.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

@@ -57,6 +57,23 @@ export async function startHttpServer(
     }
     // Origin and Host first: a foreign Origin is refused even with a valid token.
     if (!checkHost(req, res) || !checkOrigin(req, res)) return;
+    // A browser-based client from an allowed Origin: answer its preflight (which carries no
+    // token, so it must not meet the 401) and let it read the challenge and session headers.
+    const origin = req.headers.origin;
+    if (typeof origin === 'string' && origin !== '') {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+      res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+          'access-control-allow-headers': ALLOWED_HEADERS,
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+    }
     if (!auth) {
       void mcp(req, res);
       return;
@@ -92,6 +109,11 @@ export async function startHttpServer(
     },
   };
 }
+
+/** Request headers an MCP client sends (MCP 2025-11-25 and 2026-07-28 "Transports"), for CORS preflights. */
+const ALLOWED_HEADERS = 'authorization, content-type, accept, last-event-id, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name';
+/** Response headers a browser client must be able to read: the challenge (RFC 9728 §5.1) and the session. */
+const EXPOSED_HEADERS = 'www-authenticate, mcp-session-id, mcp-protocol-version';
 
 /**
  * RFC 9728 §3.1: the metadata of resource `https://h/mcp` lives at
