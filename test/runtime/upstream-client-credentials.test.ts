@@ -142,11 +142,16 @@ describe('OAuth 2.0 client credentials for the upstream (RFC 6749 §4.4)', () =>
     expect(upstream.received).toEqual([]);
   });
 
-  it('surfaces an OAuth error response by its code only', async () => {
-    const result = await callUpstream(needs('pets'), {}, server({ ...CLIENT, PETS_CLIENT_SECRET: 'wrong secret' }));
+  it('surfaces an OAuth error response by its code only, to the caller and in the operator log', async () => {
+    const logs: string[] = [];
+    const result = await callUpstream(needs('pets'), {}, { ...server({ ...CLIENT, PETS_CLIENT_SECRET: 'wrong secret' }), log: (l) => logs.push(l) });
     expect(text(result)).toBe('Cannot call op: upstream scheme "pets": the token endpoint refused the request: invalid_client (HTTP 401)');
     expect(text(result)).not.toContain(CLIENT_SECRET);
     expect(upstream.received).toEqual([]);
+    expect(logs.map((l) => JSON.parse(l))).toEqual([
+      { level: 'warn', msg: 'upstream credentials', tool: 'op', code: 'token_request_failed', error: 'upstream scheme "pets": the token endpoint refused the request: invalid_client (HTTP 401)' },
+    ]);
+    expect(logs.join('\n')).not.toContain('wrong secret');
   });
 
   it.each([

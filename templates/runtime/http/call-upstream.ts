@@ -30,6 +30,11 @@ export interface UpstreamOptions {
   /** For tests. */
   readonly fetch?: typeof fetch;
   readonly userAgent?: string;
+  /**
+   * Operator log (JSON lines on stderr). Credential problems (a token endpoint refusing the
+   * server's client, discovery failing) are the operator's to fix, not only the caller's to see.
+   */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -115,7 +120,13 @@ export async function callUpstream(
       if (!credentials.satisfied && credentials.blocked) return cannot(blockedReason(credentials.blocked, options));
       ({ url, init } = prepareRequest(tool, args, options, credentials));
     } catch (error) {
-      if (error instanceof UpstreamError) return cannot(error.message, auth.secrets);
+      if (error instanceof UpstreamError) {
+        if (error.code === 'token_request_failed' || error.code === 'invalid_token_url') {
+          // The message names the scheme and the OAuth error code only, never a secret or token.
+          options.log?.(JSON.stringify({ level: 'warn', msg: 'upstream credentials', tool: tool.name, code: error.code, error: redact(error.message, auth.secrets) }));
+        }
+        return cannot(error.message, auth.secrets);
+      }
       if (context.signal?.aborted) return cannot('the call was cancelled');
       throw error;
     }

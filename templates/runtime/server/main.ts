@@ -40,7 +40,7 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
   const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, env, audit, log, options, rolesClaim) : undefined;
   const factory = createServerFactory({
     app,
-    upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.upstreamMaxResponseBytes, env },
+    upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.upstreamMaxResponseBytes, env, log },
     ...(config.transport === 'stdio' ? { stdioCaller: stdioCaller(app, config) } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     audit,
