@@ -252,6 +252,14 @@ describe('per-tool authorization', () => {
     expect(logs.join('\n')).not.toContain(token);
   });
 
+  it('a batch with one denied call is refused whole, and nothing in it is audited as allowed', async () => {
+    logs.length = 0;
+    const response = await post([call('listPets', {}), call('createPet', { body: { name: 'x' } })], bearer(await sign({ scope: 'pets:read' })));
+    expect(response.status).toBe(403);
+    const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
+    expect(audit).toEqual([expect.objectContaining({ tool: 'createPet', outcome: 'deny' })]);
+  });
+
   it('refuses a foreign Origin even with a valid token', async () => {
     const response = await post(list, { ...bearer(await sign({ scope: 'pets:read' })), origin: 'https://evil.example.test' });
     expect(response.status).toBe(403);

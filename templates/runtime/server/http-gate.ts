@@ -88,16 +88,20 @@ export async function gateRequest(req: IncomingMessage, res: ServerResponse, aut
   }
 
   const { principal } = caller;
+  const byName = toolIndex(auth.tools);
+  // Decide every call of the message first (a 2025-03-26 batch may hold several): one denial
+  // refuses the whole request, so nothing is audited as allowed that does not run.
+  const allowed: { tool: string; reason: string }[] = [];
   for (const outer of toolCallsIn(body.value)) {
     // Dynamic mode: `call_tool` is authorized against the tool it runs, exactly as a direct call of it.
     const call = toolCallTarget(outer, auth.toolMode ?? 'static');
-    const tool = call && typeof call.name === 'string' ? auth.tools.find((t) => t.name === call.name) : undefined;
+    const tool = call && typeof call.name === 'string' ? byName.get(call.name) : undefined;
     // Unknown tools are the SDK's (or call_tool's) to answer with an error; nothing to authorize.
     if (!call || !tool) continue;
     const args = call.arguments !== null && typeof call.arguments === 'object' && !Array.isArray(call.arguments) ? (call.arguments as Record<string, unknown>) : {};
     const decision = await authorizeCall(tool, caller, auth.policy, args);
     if (decision.allow) {
-      auth.audit({ subject: principal.subject, ...(principal.clientId ? { client: principal.clientId } : {}), tool: tool.name, outcome: 'allow', reason: decision.reason, transport: 'http', ...(remoteAddress ? { remoteAddress } : {}) });
+      allowed.push({ tool: tool.name, reason: decision.reason });
       continue;
     }
     deny(decision.reason, principal.subject, principal.clientId, tool.name);
@@ -111,6 +115,9 @@ export async function gateRequest(req: IncomingMessage, res: ServerResponse, aut
     }
     return { pass: false };
   }
+  for (const { tool, reason } of allowed) {
+    auth.audit({ subject: principal.subject, ...(principal.clientId ? { client: principal.clientId } : {}), tool, outcome: 'allow', reason, transport: 'http', ...(remoteAddress ? { remoteAddress } : {}) });
+  }
 
   const authInfo: AuthInfo = {
     token: extracted.token,
@@ -121,6 +128,18 @@ export async function gateRequest(req: IncomingMessage, res: ServerResponse, aut
     extra: { [CALLER_KEY]: caller },
   };
   return { pass: true, authInfo, body: body.value };
+}
+
+const indexes = new WeakMap<readonly ToolDefinition[], ReadonlyMap<string, ToolDefinition>>();
+
+/** Tools by name, built once per tool list (a thousand tools are looked up on every call). */
+function toolIndex(tools: readonly ToolDefinition[]): ReadonlyMap<string, ToolDefinition> {
+  let index = indexes.get(tools);
+  if (!index) {
+    index = new Map(tools.map((t) => [t.name, t]));
+    indexes.set(tools, index);
+  }
+  return index;
 }
 
 function challenge(
