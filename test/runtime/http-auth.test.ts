@@ -71,6 +71,11 @@ function claimsNow(extra: Record<string, unknown> = {}) {
   return { iss: ISSUER, aud: RESOURCE, sub: 'mallory', iat: now, exp: now + 300, scope: 'pets:read pets:write pets:admin', ...extra };
 }
 
+/** The server under test: OAuth against the local JWKS, calling the recording upstream. */
+function oauthEnv(): Record<string, string> {
+  return { MCP_AUTH: 'oauth', HOST: '127.0.0.1', PORT: '0', MCP_PUBLIC_URL: RESOURCE, OAUTH_ISSUER: ISSUER, OAUTH_JWKS_URI: jwks.url, UPSTREAM_BASE_URL: upstream.baseUrl };
+}
+
 function post(body: unknown, headers: Record<string, string> = {}, url = server.url): Promise<Response> {
   return fetch(url, {
     method: 'POST',
@@ -114,14 +119,8 @@ beforeAll(async () => {
   server = await startHttp(
     app,
     {
-      MCP_AUTH: 'oauth',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      MCP_PUBLIC_URL: RESOURCE,
-      OAUTH_ISSUER: ISSUER,
-      OAUTH_JWKS_URI: jwks.url,
+      ...oauthEnv(),
       OAUTH_ROLES_CLAIM: 'roles',
-      UPSTREAM_BASE_URL: upstream.baseUrl,
     },
     { log: (line) => logs.push(line), policy: (request) => policy(request), verifier: { jwksCooldownMs: 100, retryAfterMs: 100 } },
   );
@@ -333,13 +332,7 @@ describe('opt-in RFC 8693 token exchange through the HTTP gate', () => {
     exchanging = await startHttp(
       app,
       {
-        MCP_AUTH: 'oauth',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        MCP_PUBLIC_URL: RESOURCE,
-        OAUTH_ISSUER: ISSUER,
-        OAUTH_JWKS_URI: jwks.url,
-        UPSTREAM_BASE_URL: upstream.baseUrl,
+        ...oauthEnv(),
         UPSTREAM_REGISTRY_AUTH_CLIENT_ID: CLIENT_ID,
         UPSTREAM_REGISTRY_AUTH_CLIENT_SECRET: CLIENT_SECRET,
         UPSTREAM_REGISTRY_AUTH_TOKEN_URL: `${tokens.origin}/token`,

@@ -10,7 +10,7 @@ import type { Caller } from '../rbac/guard.js';
 import { callerOf } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
 import { protectedResourceMetadata } from '../auth/protected-resource-metadata.js';
-import type { AppDefinition } from '../mcp/types.js';
+import type { AppDefinition, ToolMode } from '../mcp/types.js';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServerFactory } from './create-server.js';
@@ -37,7 +37,8 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
   const config = loadConfig(app, env);
   const audit = createAuditLog(log);
   const rolesClaim = config.rolesClaim ?? app.authorization.rolesClaim;
-  const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, env, audit, log, options, rolesClaim) : undefined;
+  const toolMode = config.toolMode ?? app.toolMode ?? 'static';
+  const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, env, audit, log, options, rolesClaim, toolMode) : undefined;
   const factory = createServerFactory({
     app,
     upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.upstreamMaxResponseBytes, env, log },
@@ -45,7 +46,7 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
     ...(options.policy ? { policy: options.policy } : {}),
     audit,
     ...(config.toolsList ? { toolsList: config.toolsList } : {}),
-    toolMode: config.toolMode ?? app.toolMode ?? 'static',
+    toolMode,
   });
   return { config, factory, httpAuth, log };
 }
@@ -89,6 +90,7 @@ async function createHttpAuth(
   log: (line: string) => void,
   options: MainOptions,
   rolesClaim: string | undefined,
+  toolMode: ToolMode,
 ): Promise<HttpAuth | undefined> {
   const { policy } = options;
   if (config.auth === 'none') return undefined;
@@ -97,7 +99,7 @@ async function createHttpAuth(
   const common = {
     tools: app.tools,
     authorization: app.authorization,
-    toolMode: config.toolMode ?? app.toolMode ?? 'static',
+    toolMode,
     ...(rolesClaim ? { rolesClaim } : {}),
     ...(policy ? { policy } : {}),
     audit,
