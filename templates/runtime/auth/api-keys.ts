@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../server/config.js';
+import { ConfigError } from '../config/config-error.js';
 import { InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
 
 /** One entry of the keys file: the key itself is never stored, only its SHA-256. */

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
-import { ConfigError, isLoopback } from '../server/config.js';
+import { ConfigError } from '../config/config-error.js';
+import { isLoopback } from '../config/loopback.js';
 import { readApiKeysFile, type ApiKeyEntry } from './api-keys.js';
 
 /** Asymmetric JWS algorithms only: never `none`, never HMAC (RFC 8725 §3.1, §2.1). */

@@ -1,4 +1,4 @@
-import { isLoopback } from '../server/config.js';
+import { isLoopback } from '../config/loopback.js';
 import { fetchBounded, jsonObject } from './fetch-bounded.js';
 import { AuthUnavailableError } from './principal.js';
 

@@ -21,26 +21,4 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
-/**
- * The credential is missing its mark: bad signature, wrong issuer or
- * audience, expired, malformed, unknown key... Answered with 401 and
- * `error="invalid_token"` (RFC 6750 §3.1). `description` is safe to send:
- * it never contains the token or any part of it.
- */
-export class InvalidTokenError extends Error {
-  constructor(readonly description: string) {
-    super(description);
-    this.name = 'InvalidTokenError';
-  }
-}
-
-/**
- * The server cannot decide (JWKS, metadata or introspection endpoint not
- * reachable). Fail closed: 503, no access; the next request tries again.
- */
-export class AuthUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthUnavailableError';
-  }
-}
+export { AuthUnavailableError, InvalidTokenError } from './auth-error.js';

@@ -1,12 +1,9 @@
 import type { AppDefinition } from '../mcp/types.js';
 
-/** A configuration the server cannot start with; the message says what to set. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from '../config/config-error.js';
+import { isLoopback } from '../config/loopback.js';
+
+export { ConfigError, isLoopback };
 
 export interface RuntimeConfig {
   readonly transport: 'http' | 'stdio';
@@ -33,25 +30,25 @@ export interface RuntimeConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 /** Reads and checks the environment once, at start-up: a bad configuration fails at once, not on the first request. */
 export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
   const transport = oneOf(env, 'MCP_TRANSPORT', ['http', 'stdio'] as const, app.server.defaultTransport ?? 'http');
   const host = env.HOST?.trim() || '127.0.0.1';
   const explicitPublicUrl = env.MCP_PUBLIC_URL?.trim() ? url(env.MCP_PUBLIC_URL.trim(), 'MCP_PUBLIC_URL') : undefined;
   // Without PORT, a loopback MCP_PUBLIC_URL with a port says where to listen; a public one sits behind a proxy.
-  const impliedPort = explicitPublicUrl?.port && isLoopback(explicitPublicUrl.hostname.replace(/^\[|\]$/g, '')) ? Number(explicitPublicUrl.port) : (app.server.defaultPort ?? 3000);
+  const impliedPort =
+    explicitPublicUrl?.port && isLoopback(explicitPublicUrl.hostname.replace(/^\[|\]$/g, ''))
+      ? Number(explicitPublicUrl.port)
+      : (app.server.defaultPort ?? 3000);
   const port = integer(env, 'PORT', impliedPort, 0, 65535);
-  const publicUrl = explicitPublicUrl ?? url(`http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`, 'MCP_PUBLIC_URL');
+  const publicUrl =
+    explicitPublicUrl ?? url(`http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`, 'MCP_PUBLIC_URL');
   const auth = oneOf(env, 'MCP_AUTH', ['oauth', 'api-key', 'none'] as const, 'oauth');
   const upstreamBaseUrl = env.UPSTREAM_BASE_URL?.trim() || app.server.defaultBaseUrl;
   if (!upstreamBaseUrl) {
-    throw new ConfigError('UPSTREAM_BASE_URL is not set and the OpenAPI document names no absolute server URL. Set UPSTREAM_BASE_URL to the API base URL, e.g. https://api.example.com/v1.');
+    throw new ConfigError(
+      'UPSTREAM_BASE_URL is not set and the OpenAPI document names no absolute server URL. Set UPSTREAM_BASE_URL to the API base URL, e.g. https://api.example.com/v1.',
+    );
   }
   const base = url(upstreamBaseUrl, 'UPSTREAM_BASE_URL');
   const publicHost = publicUrl.hostname.replace(/^\[|\]$/g, '');
@@ -61,14 +58,20 @@ export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
     port,
     publicUrl,
     auth,
-    allowedHosts: list(env.MCP_ALLOWED_HOSTS) ?? [...new Set(['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, host])],
+    allowedHosts: list(env.MCP_ALLOWED_HOSTS) ?? [
+      ...new Set(['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, host]),
+    ],
     allowedOrigins: list(env.MCP_ALLOWED_ORIGINS) ?? [...new Set(['localhost', '127.0.0.1', '[::1]', publicHost])],
     upstreamBaseUrl: base.href.replace(/\/+$/, ''),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 600_000),
     upstreamMaxResponseBytes: integer(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     maxRequestBodyBytes: integer(env, 'MCP_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    ...(env.MCP_TOOLS_LIST?.trim() ? { toolsList: oneOf(env, 'MCP_TOOLS_LIST', ['filter', 'all'] as const, 'filter') } : {}),
-    ...(env.MCP_TOOL_MODE?.trim() ? { toolMode: oneOf(env, 'MCP_TOOL_MODE', ['static', 'dynamic'] as const, 'static') } : {}),
+    ...(env.MCP_TOOLS_LIST?.trim()
+      ? { toolsList: oneOf(env, 'MCP_TOOLS_LIST', ['filter', 'all'] as const, 'filter') }
+      : {}),
+    ...(env.MCP_TOOL_MODE?.trim()
+      ? { toolMode: oneOf(env, 'MCP_TOOL_MODE', ['static', 'dynamic'] as const, 'static') }
+      : {}),
     ...(env.OAUTH_ROLES_CLAIM?.trim() ? { rolesClaim: env.OAUTH_ROLES_CLAIM.trim() } : {}),
     stdioRoles: list(env.MCP_ROLES) ?? [],
   });
@@ -106,6 +109,9 @@ function url(raw: string, name: string): URL {
 }
 
 function list(raw: string | undefined): string[] | undefined {
-  const items = raw?.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items && items.length > 0 ? items : undefined;
 }
