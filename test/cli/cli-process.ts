@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CACHE, CLI, REPO, SPECS } from '../support/generated-project.js';
+import { CACHE, CLI, REPO, SPECS, hasSpec } from '../support/generated-project.js';
 
-export { REPO, SPECS };
+export { REPO, SPECS, hasSpec };
 export const FIXTURES = join(REPO, 'fixtures/cli');
 
 export interface CliResult {

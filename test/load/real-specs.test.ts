@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FatalDiagnosticsError } from '../../src/diagnostics.js';
 import { loadDocument } from '../../src/load/index.js';
-
-const SPECS = '/work/shared/specs';
+import { SPECS, hasSpec } from '../support/generated-project.js';
 
 function localRefs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => localRefs(n, out));
@@ -16,14 +14,14 @@ function localRefs(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
-describe.skipIf(!existsSync(SPECS))('real-world specs', () => {
+describe('real-world specs', () => {
   const loads: [string, { dialect: '3.0' | '3.1'; sourceVersion: string; paths: number }][] = [
     ['oai-petstore-expanded.yaml', { dialect: '3.0', sourceVersion: '3.0.0', paths: 2 }],
     ['oai-petstore-expanded-v2.json', { dialect: '3.0', sourceVersion: '2.0', paths: 2 }],
     ['oai-petstore-separate/spec/swagger.yaml', { dialect: '3.0', sourceVersion: '2.0', paths: 2 }],
     ['digitalocean-public/DigitalOcean-public.v2.yaml', { dialect: '3.0', sourceVersion: '3.0.0', paths: 445 }],
   ];
-  it.each(loads)('%s loads, bundled with local refs only', async (file, want) => {
+  it.each(loads.filter(([file]) => hasSpec(file)))('%s loads, bundled with local refs only', async (file, want) => {
     const loaded = await loadDocument(`${SPECS}/${file}`);
     expect(loaded).toMatchObject({ dialect: want.dialect, sourceVersion: want.sourceVersion });
     expect(Object.keys(loaded.document['paths'] as object)).toHaveLength(want.paths);
@@ -39,7 +37,7 @@ describe.skipIf(!existsSync(SPECS))('real-world specs', () => {
     expect(loaded.diagnostics).toContainEqual(expect.objectContaining({ code: 'SWAGGER2_CONVERTED' }));
   });
 
-  it('okta loads, keeping the dangling $refs inside its example values as data', async () => {
+  it.skipIf(!hasSpec('okta-management.yaml'))('okta loads, keeping the dangling $refs inside its example values as data', async () => {
     const loaded = await loadDocument(`${SPECS}/okta-management.yaml`);
     expect(loaded).toMatchObject({ dialect: '3.0', sourceVersion: '3.0.3' });
     expect(localRefs(loaded.document).filter((r) => !r.startsWith('#'))).toEqual([]);
@@ -47,7 +45,7 @@ describe.skipIf(!existsSync(SPECS))('real-world specs', () => {
     expect(loaded.diagnostics.every((d) => d.code === 'SPEC_INVALID' && d.severity === 'warning')).toBe(true);
   });
 
-  it('docusign fails with REF_UNRESOLVED at the place of each dangling $ref', async () => {
+  it.skipIf(!hasSpec('docusign-esignature.json'))('docusign fails with REF_UNRESOLVED at the place of each dangling $ref', async () => {
     const error = await loadDocument(`${SPECS}/docusign-esignature.json`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FatalDiagnosticsError);
     const diagnostics = (error as FatalDiagnosticsError).diagnostics;
