@@ -17,7 +17,7 @@ export const GENERATOR_VERSION = pkg.version;
  * Generated projects depend on exactly the versions this repository tests its
  * runtime with (pinned in our package.json), so output never drifts with the registry.
  */
-export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode', string> {
+export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'oidcProvider', string> {
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
   const get = (name: string) => {
     const version = all[name];
@@ -32,5 +32,6 @@ export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jos
     typescript: get('typescript'),
     vitest: get('vitest'),
     typesNode: get('@types/node'),
+    oidcProvider: get('oidc-provider'),
   };
 }

@@ -42,6 +42,8 @@ const SCAFFOLD: readonly [string, string][] = [
   ['vitest.config.ts', 'vitest.config.ts.hbs'],
   ['src/index.ts', 'index.ts.hbs'],
   ['src/hash-key.ts', 'hash-key.ts.hbs'],
+  ['src/dev.ts', 'dev.ts.hbs'],
+  ['src/token.ts', 'token.ts.hbs'],
   ['src/server.ts', 'server.ts.hbs'],
   ['test/server.test.ts', 'server.test.ts.hbs'],
   ['test/auth.test.ts', 'auth.test.ts.hbs'],

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import type { Configuration, IssuedToken, Provider } from 'oidc-provider';
-import { createMemoryStore } from './authorization-server-store.js';
+import { createMemoryStore } from '../../templates/runtime/dev/memory-store.js';
 import { generateSigningKey, type SigningAlgorithm } from './authorization-server-keys.js';
 import { autoConsent, type ConsentingAccount } from './auto-consent.js';
 

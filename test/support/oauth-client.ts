@@ -27,6 +27,8 @@ export interface HeadlessOAuthOptions {
   clientName?: string;
   /** Pre-registered client (skips dynamic registration). */
   clientInformation?: StoredOAuthClientInformation;
+  /** Plays the browser for one authorization request; default `followAuthorization` (redirects only). */
+  userAgent?: (authorizationUrl: URL, redirectUri: string) => Promise<URLSearchParams>;
 }
 
 /**
@@ -46,11 +48,13 @@ export class HeadlessOAuthClientProvider implements OAuthClientProvider {
   private discovery: OAuthDiscoveryState | undefined;
   private expectedState: string | undefined;
   private callback: URLSearchParams | undefined;
+  private readonly userAgent: (authorizationUrl: URL, redirectUri: string) => Promise<URLSearchParams>;
 
   constructor(options: HeadlessOAuthOptions = {}) {
     this.redirect = options.redirectUrl ?? 'http://127.0.0.1/oauth/callback';
     this.name = options.clientName ?? 'openapi-to-mcp test client';
     this.client = options.clientInformation;
+    this.userAgent = options.userAgent ?? ((url, redirectUri) => followAuthorization(url, redirectUri));
   }
 
   get redirectUrl(): string {
@@ -113,7 +117,7 @@ export class HeadlessOAuthClientProvider implements OAuthClientProvider {
   }
 
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
-    const callback = await followAuthorization(authorizationUrl, this.redirect);
+    const callback = await this.userAgent(authorizationUrl, this.redirect);
     this.authorizationRequests.push({
       scope: authorizationUrl.searchParams.get('scope'),
       resource: authorizationUrl.searchParams.get('resource'),

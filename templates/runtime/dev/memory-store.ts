@@ -1,7 +1,13 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
 /** Models whose artifacts belong to a grant and go when the grant is revoked. */
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+]);
 
 interface Entry {
   payload: AdapterPayload;
@@ -17,7 +23,8 @@ interface Entry {
  * `forgetRegisteredScope`: the MCP SDK registers a client (RFC 7591 §2 `scope`) with the scope
  * of the first challenge; oidc-provider then refuses any other scope for that client with
  * `invalid_scope`, so a later step-up (MCP 2025-11-25 "Scope Challenge Handling") could never
- * succeed. Real servers differ here; the harness leaves the client unrestricted.
+ * succeed. Real servers differ here; the development server (and the test harness) leave the
+ * client unrestricted.
  */
 export function createMemoryStore(options: { forgetRegisteredScope: boolean }): (model: string) => Adapter {
   const entries = new Map<string, Entry>();
