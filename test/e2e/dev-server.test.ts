@@ -32,7 +32,13 @@ beforeAll(async () => {
   const [port, authPort] = [await freePort(), await freePort()];
   dev = spawn('npm', ['run', 'dev'], {
     cwd: project,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), DEV_AUTH_PORT: String(authPort), NO_COLOR: '1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      PORT: String(port),
+      DEV_AUTH_PORT: String(authPort),
+      NO_COLOR: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -56,7 +62,9 @@ describe('npm run dev in a generated project', () => {
 
   it('a real SDK client signs in with PKCE, lists, calls, and steps up after a 403', async () => {
     let choices: Parameters<typeof signInThroughPages>[0] = { user: 'alice', untick: ['pets:write', 'pets:admin'] };
-    const provider = new HeadlessOAuthClientProvider({ userAgent: (url, redirect) => signInThroughPages(choices)(url, redirect) });
+    const provider = new HeadlessOAuthClientProvider({
+      userAgent: (url, redirect) => signInThroughPages(choices)(url, redirect),
+    });
     const connection = await connectWithOAuth(mcpUrl, { provider, protocolVersion: '2026-07-28' });
     try {
       const { tools } = await connection.authorized(() => connection.client.listTools());
@@ -66,7 +74,9 @@ describe('npm run dev in a generated project', () => {
       expect(result.isError ?? false).toBe(false);
       expect(upstream.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/v1/pets']);
       choices = { user: 'alice' };
-      const created = await connection.authorized(() => connection.client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex' } } }));
+      const created = await connection.authorized(() =>
+        connection.client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex' } } }),
+      );
       expect(created.isError ?? false).toBe(false);
       expect(provider.authorizationRequests).toHaveLength(2);
       expect(upstream.requests.some((r) => r.method === 'POST')).toBe(true);
@@ -76,11 +86,20 @@ describe('npm run dev in a generated project', () => {
   });
 
   it('npm run token prints a token the running server accepts', async () => {
-    const token = spawnSync('npm', ['run', '--silent', 'token', '--', '--scope', 'pets:read'], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' } });
+    const token = spawnSync('npm', ['run', '--silent', 'token', '--', '--scope', 'pets:read'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    });
     expect(token.status, token.stderr).toBe(0);
     const response = await fetch(mcpUrl, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token.stdout.trim()}`, accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': '2025-11-25' },
+      headers: {
+        authorization: `Bearer ${token.stdout.trim()}`,
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        'mcp-protocol-version': '2025-11-25',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
     });
     expect(response.status).toBe(200);

@@ -23,9 +23,13 @@ export function signInThroughPages(choices: SignInChoices, record: SignInRecord 
   return async (authorizationUrl: URL, redirectUri: string): Promise<URLSearchParams> => {
     const cookies = new Map<string, string>();
     const callback = new URL(redirectUri);
-    let request: { url: URL; method: 'GET' | 'POST'; body?: URLSearchParams } = { url: authorizationUrl, method: 'GET' };
+    let request: { url: URL; method: 'GET' | 'POST'; body?: URLSearchParams } = {
+      url: authorizationUrl,
+      method: 'GET',
+    };
     for (let hop = 0; hop < 20; hop++) {
-      if (request.url.origin !== authorizationUrl.origin) throw new Error(`sign-in left the authorization server for ${request.url.origin}`);
+      if (request.url.origin !== authorizationUrl.origin)
+        throw new Error(`sign-in left the authorization server for ${request.url.origin}`);
       const response = await fetch(request.url, {
         method: request.method,
         redirect: 'manual',
@@ -49,7 +53,10 @@ export function signInThroughPages(choices: SignInChoices, record: SignInRecord 
         continue;
       }
       const html = await response.text();
-      if (response.status !== 200) throw new Error(`sign-in stopped at ${request.url.pathname} with HTTP ${response.status}: ${html.slice(0, 300)}`);
+      if (response.status !== 200)
+        throw new Error(
+          `sign-in stopped at ${request.url.pathname} with HTTP ${response.status}: ${html.slice(0, 300)}`,
+        );
       record.pages.push(html);
       const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
       if (!action) throw new Error(`no form on ${request.url.pathname}`);
@@ -63,7 +70,14 @@ export function signInThroughPages(choices: SignInChoices, record: SignInRecord 
         }
         body.set('decision', choices.deny ? 'deny' : 'allow');
       }
-      request = { url: new URL(action.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))), request.url), method: 'POST', body };
+      request = {
+        url: new URL(
+          action.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))),
+          request.url,
+        ),
+        method: 'POST',
+        body,
+      };
     }
     throw new Error('sign-in did not reach the redirect URI within 20 steps');
   };

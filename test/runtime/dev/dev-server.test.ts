@@ -31,12 +31,19 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   const loaded = await loadDocument(join(REPO, 'fixtures/auth/pets-oauth.yaml'));
-  const model = buildModel(loaded, { scopes: { implies: { 'pets:admin': ['pets:write'], 'pets:write': ['pets:read'] } }, authorization: { rolesClaim: 'roles' } });
+  const model = buildModel(loaded, {
+    scopes: { implies: { 'pets:admin': ['pets:write'], 'pets:write': ['pets:read'] } },
+    authorization: { rolesClaim: 'roles' },
+  });
   const schemes = Object.fromEntries(model.schemes.filter((s) => s.upstream).map((s) => [s.name, s.upstream!]));
   app = { server: model.server, tools: model.tools, defs: model.defs, schemes, authorization: model.authorization };
   upstream = await startRecordingUpstream();
   stateDir = mkdtempSync(join(tmpdir(), 'dev-state-'));
-  dev = await startDev(app, { PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl }, { stateFile: join(stateDir, 'dev-auth.json'), log: (line) => logs.push(line) });
+  dev = await startDev(
+    app,
+    { PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl },
+    { stateFile: join(stateDir, 'dev-auth.json'), log: (line) => logs.push(line) },
+  );
 });
 
 afterAll(async () => {
@@ -49,8 +56,14 @@ describe('npm run dev: a real MCP client signs in through the development author
   it('discovers, registers, signs in with PKCE, lists and calls; a 403 steps up through a second consent', async () => {
     const pages = { pages: [] as string[] };
     // First consent: the developer leaves out pets:write and pets:admin, as a cautious user would.
-    let choices: Parameters<typeof signInThroughPages>[0] = { user: 'alice', roles: ['vet'], untick: ['pets:write', 'pets:admin'] };
-    const provider = new HeadlessOAuthClientProvider({ userAgent: (url, redirect) => signInThroughPages(choices, pages)(url, redirect) });
+    let choices: Parameters<typeof signInThroughPages>[0] = {
+      user: 'alice',
+      roles: ['vet'],
+      untick: ['pets:write', 'pets:admin'],
+    };
+    const provider = new HeadlessOAuthClientProvider({
+      userAgent: (url, redirect) => signInThroughPages(choices, pages)(url, redirect),
+    });
     const connection = await connectWithOAuth(dev.mcpUrl, { provider });
     try {
       const claims = provider.accessTokenClaims()!;
@@ -65,14 +78,18 @@ describe('npm run dev: a real MCP client signs in through the development author
       const { tools } = await connection.authorized(() => connection.client.listTools());
       expect(tools.map((t) => t.name).sort()).toEqual(['getHealth', 'getPet', 'listPets']);
       upstream.requests.length = 0;
-      const listed = await connection.authorized(() => connection.client.callTool({ name: 'listPets', arguments: { limit: 2 } }));
+      const listed = await connection.authorized(() =>
+        connection.client.callTool({ name: 'listPets', arguments: { limit: 2 } }),
+      );
       expect(listed.isError ?? false).toBe(false);
       expect(upstream.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/v1/pets?limit=2']);
       expect(upstream.requests[0]?.headers['authorization']).toBeUndefined();
 
       // Step-up: createPet needs pets:write; the SDK re-authorizes and this time the developer allows it.
       choices = { user: 'alice', roles: ['vet'] };
-      const created = await connection.authorized(() => connection.client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex' } } }));
+      const created = await connection.authorized(() =>
+        connection.client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex' } } }),
+      );
       expect(created.isError ?? false).toBe(false);
       expect(String(provider.accessTokenClaims()!['scope']).split(' ')).toContain('pets:write');
       expect(provider.authorizationRequests.map((r) => r.resource)).toEqual([dev.mcpUrl, dev.mcpUrl]);
@@ -105,8 +122,17 @@ describe('npm run token', () => {
     const file = join(stateDir, 'dev-auth.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const state = readDevState(file)!;
-    const token = await mintDevToken(state, parseTokenArgs(['--scope', 'pets:read', '--role', 'vet', '--sub', 'script']));
-    expect(decodeJwt(token)).toMatchObject({ iss: dev.issuer, aud: dev.mcpUrl, sub: 'script', scope: 'pets:read', roles: ['vet'] });
+    const token = await mintDevToken(
+      state,
+      parseTokenArgs(['--scope', 'pets:read', '--role', 'vet', '--sub', 'script']),
+    );
+    expect(decodeJwt(token)).toMatchObject({
+      iss: dev.issuer,
+      aud: dev.mcpUrl,
+      sub: 'script',
+      scope: 'pets:read',
+      roles: ['vet'],
+    });
     const response = await fetch(dev.mcpUrl, {
       method: 'POST',
       headers: {
@@ -124,14 +150,22 @@ describe('npm run token', () => {
   it('says how to use it when the arguments are wrong', () => {
     expect(() => parseTokenArgs(['--scopes', 'x'])).toThrow(/usage: npm run token/);
     expect(() => parseTokenArgs(['--ttl', '0'])).toThrow(/--ttl is seconds/);
-    expect(parseTokenArgs(['--scope', 'a b', '--scope', 'b,c'])).toMatchObject({ scopes: ['a', 'b', 'c'], subject: 'developer', ttlSeconds: 3600 });
+    expect(parseTokenArgs(['--scope', 'a b', '--scope', 'b,c'])).toMatchObject({
+      scopes: ['a', 'b', 'c'],
+      subject: 'developer',
+      ttlSeconds: 3600,
+    });
   });
 });
 
 describe('safety of the development server', () => {
   it('refuses to bind anywhere but loopback', async () => {
-    await expect(startDev(app, { HOST: '0.0.0.0', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl })).rejects.toThrow(ConfigError);
-    await expect(startDev(app, { HOST: '0.0.0.0', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl })).rejects.toThrow(/only binds to loopback/);
+    await expect(startDev(app, { HOST: '0.0.0.0', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl })).rejects.toThrow(
+      ConfigError,
+    );
+    await expect(startDev(app, { HOST: '0.0.0.0', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl })).rejects.toThrow(
+      /only binds to loopback/,
+    );
   });
 
   it('escapes what it shows: names reach its pages as text, never as markup', () => {
@@ -146,7 +180,11 @@ describe('safety of the development server', () => {
 
   it('keeps its signing key across restarts, so tokens already issued stay valid', async () => {
     const before = readDevState(join(stateDir, 'dev-auth.json'))!;
-    const again = await startDev(app, { PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl }, { stateFile: join(stateDir, 'dev-auth.json'), log: () => {} });
+    const again = await startDev(
+      app,
+      { PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl },
+      { stateFile: join(stateDir, 'dev-auth.json'), log: () => {} },
+    );
     try {
       expect(readDevState(join(stateDir, 'dev-auth.json'))!.signingKey.kid).toBe(before.signingKey.kid);
     } finally {
