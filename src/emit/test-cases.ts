@@ -10,6 +10,8 @@ export interface GeneratedTestCase {
   readonly jsonBody?: unknown;
   readonly response: unknown;
   readonly expectOk: boolean;
+  /** False for HEAD: the stub's answer carries no body the result could quote (RFC 9110 §9.3.2). */
+  readonly expectBody: boolean;
 }
 
 /**
@@ -57,5 +59,6 @@ function testCase(tool: ToolModel, model: McpModel): GeneratedTestCase | undefin
     ...(body && body.argument in args ? { jsonBody: args[body.argument] } : {}),
     response: response.value,
     expectOk: response.certain,
+    expectBody: tool.http.method !== 'HEAD',
   };
 }

@@ -84,7 +84,9 @@ export function operationToTool(
     annotations: trimAnnotations(annotationsFor(httpMethod, summary)),
     http: {
       method: httpMethod,
-      path,
+      // A `#` in a path key only makes the key unique (AWS: `/#Action=Describe`): a URL never sends
+      // its fragment, and left in the template it would swallow the query the runtime appends.
+      path: path.split('#')[0] as string,
       parameters: bindings,
       ...(body && bodyArgument
         ? { body: { argument: bodyArgument, mediaType: body.mediaType, encoding: body.encoding, required: body.required } }

@@ -58,6 +58,17 @@ const CASES: readonly { name: string; spec: string; calls: Expectation[]; env?: 
       { tool: 'deletePet', args: { petId: 7 }, method: 'DELETE', url: '/pets/7', response: {} },
     ],
   },
+  {
+    // Generated tests once failed here out of the box: HEAD has no body, and a `#` path key
+    // (AWS style) swallowed the query. Its generated project's own tests must pass too.
+    name: 'edge-operations',
+    spec: join(REPO, 'fixtures/edge-operations.yaml'),
+    calls: [
+      { tool: 'statFile', args: { name: 'a b' }, method: 'HEAD', url: '/files/a%20b' },
+      { tool: 'describeThings', args: { Action: 'DescribeThings' }, method: 'GET', url: '/?Action=DescribeThings', response: { things: [] } },
+      { tool: 'createThing', args: { Action: 'CreateThing', Name: 'n 1' }, method: 'POST', url: '/?Action=CreateThing&Name=n%201', response: { id: 't1' } },
+    ],
+  },
 ];
 
 describe.each(CASES)('$name: generate, build, test, serve', ({ name, spec, calls, env = {} }) => {
