@@ -42,7 +42,7 @@ export const DIAGNOSTIC_CODES = {
   LINT_SCOPE_UNUSED: 'An OAuth scheme declares scopes no tool needs.',
   // emit / write
   OUTPUT_NOT_EMPTY: 'The output directory is not empty and was not created by openapi-to-mcp.',
-  OUTPUT_INTERRUPTED: 'A previous run was stopped mid-write; its backup folder sits beside the project.',
+  OUTPUT_INTERRUPTED: 'A previous run was stopped mid-write; its backup folder (.openapi-to-mcp-backup-<pid>) is inside the project.',
   OUTPUT_WRITE_FAILED: 'Writing the output failed; the previous project is unchanged.',
   EDITED_FILE_KEPT: 'A file the generator wrote was edited since (or was never its own), so it was kept, not overwritten or deleted.',
 } as const;

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PendingWrite } from './reconcile.js';
 
@@ -10,27 +10,33 @@ export interface SwapFs {
 
 export const NODE_FS: SwapFs = { writeFile: (path, content) => writeFileSync(path, content), rename: renameSync };
 
+/** Where a run stages new files and keeps the files it replaces, inside the project folder. */
+export const STAGE_PREFIX = '.openapi-to-mcp-stage-';
+export const BACKUP_PREFIX = '.openapi-to-mcp-backup-';
+
 /**
- * Changes `out` all or nothing: every new file is first written to a staging folder beside `out`
- * (same file system, so renames are atomic); then each file to be replaced or removed is moved to
- * a backup folder and the staged file moved in, the lock file last. If anything fails, every step
- * is undone in reverse order and the error is rethrown, so the old project is left as it was.
- * (A crash of the process itself mid-swap leaves the backup folder beside `out`; its name is
- * `<out>.openapi-to-mcp-backup-<pid>`, and the next run refuses to write until it is dealt with:
- * see `OUTPUT_INTERRUPTED` in write-project.ts.)
+ * Changes `out` all or nothing: every new file is first written to a staging folder inside `out`
+ * (the same file system even when `out` is a mount point such as a Docker bind mount, and nothing
+ * is written in its parent, which may not be writable); then each file to be replaced or removed
+ * is moved to a backup folder, also inside `out`, and the staged file moved in, the lock file
+ * last. If anything fails, every step is undone in reverse order and the error is rethrown, so
+ * the old project is left as it was. A rename across file systems (EXDEV: a sub-folder that is a
+ * mount of its own) falls back to copying. (A crash of the process itself mid-swap leaves the
+ * backup folder `<out>/.openapi-to-mcp-backup-<pid>`, and the next run refuses to write until it
+ * is dealt with: see `OUTPUT_INTERRUPTED` in write-project.ts.)
  *
  * Paths are trusted to be plain relative paths (see `isProjectPath`); no folder on the way may be a
  * symbolic link, so nothing is written or removed outside `out` through one.
  */
 export function swapFiles(out: string, writes: readonly PendingWrite[], removes: readonly string[], fs: SwapFs = NODE_FS): void {
   for (const path of [...writes.map((w) => w.path), ...removes]) assertNoLinkedFolder(out, path);
-  const stage = `${out}.openapi-to-mcp-stage-${process.pid}`;
-  const backup = `${out}.openapi-to-mcp-backup-${process.pid}`;
+  const stage = join(out, `${STAGE_PREFIX}${process.pid}`);
+  const backup = join(out, `${BACKUP_PREFIX}${process.pid}`);
+  // A new project's folder, and the folders above it, are ours: a failed first write leaves none of them.
+  const madeParent = mkdirSync(out, { recursive: true });
+  const dropParent = () => madeParent !== undefined && rmSync(madeParent, { recursive: true, force: true });
   rmSync(stage, { recursive: true, force: true });
   rmSync(backup, { recursive: true, force: true });
-  // The folders above a new project are ours too: a failed first write leaves none of them.
-  const madeParent = mkdirSync(dirname(out), { recursive: true });
-  const dropParent = () => madeParent !== undefined && rmSync(madeParent, { recursive: true, force: true });
   try {
     for (const file of writes) {
       mkdirSync(dirname(join(stage, file.path)), { recursive: true });
@@ -49,11 +55,10 @@ export function swapFiles(out: string, writes: readonly PendingWrite[], removes:
   };
   const move = (from: string, to: string) => {
     makeDir(dirname(to));
-    fs.rename(from, to);
-    undo.push(() => renameSync(to, from));
+    renameOrCopy(fs, from, to);
+    undo.push(() => renameOrCopy(NODE_FS, to, from));
   };
   try {
-    makeDir(out);
     for (const path of removes) move(join(out, path), join(backup, path));
     for (const file of writes) {
       if (file.replaces) move(join(out, file.path), join(backup, file.path));
@@ -72,6 +77,17 @@ export function swapFiles(out: string, writes: readonly PendingWrite[], removes:
   rmSync(stage, { recursive: true, force: true });
   rmSync(backup, { recursive: true, force: true });
   for (const path of removes) removeEmptyParents(out, path);
+}
+
+/** A rename, or a copy and delete where the two paths are on different file systems (EXDEV). */
+function renameOrCopy(fs: SwapFs, from: string, to: string): void {
+  try {
+    fs.rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    copyFileSync(from, to);
+    rmSync(from);
+  }
 }
 
 function rollBack(undo: readonly (() => void)[]): string[] {

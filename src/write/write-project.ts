@@ -9,7 +9,7 @@ import { keptDiagnostics, projectChanges } from './project-changes.js';
 import type { DiskEntry, Reconciled } from './reconcile.js';
 import { reconcile } from './reconcile.js';
 import type { SwapFs } from './swap-files.js';
-import { swapFiles } from './swap-files.js';
+import { BACKUP_PREFIX, swapFiles } from './swap-files.js';
 
 export { LOCK_FILE };
 
@@ -123,16 +123,23 @@ function diskEntry(out: string, path: string): DiskEntry {
   }
 }
 
-/** The backup folder a crashed swap left beside `outDir` (see swap-files.ts), if any. */
+/**
+ * The backup folder a crashed swap left (see swap-files.ts), if any: inside `outDir`, or beside
+ * it, where earlier versions kept it.
+ */
 function interruptedRun(outDir: string): string | undefined {
   const out = resolve(outDir);
-  const prefix = `${basename(out)}.openapi-to-mcp-backup-`;
-  let siblings: string[];
+  const inside = backupIn(out, BACKUP_PREFIX);
+  return inside ?? backupIn(dirname(out), `${basename(out)}.openapi-to-mcp-backup-`);
+}
+
+function backupIn(dir: string, prefix: string): string | undefined {
+  let names: string[];
   try {
-    siblings = readdirSync(dirname(out));
+    names = readdirSync(dir);
   } catch {
     return undefined;
   }
-  const found = siblings.filter((name) => name.startsWith(prefix)).sort()[0];
-  return found === undefined ? undefined : join(dirname(out), found);
+  const found = names.filter((name) => name.startsWith(prefix)).sort()[0];
+  return found === undefined ? undefined : join(dir, found);
 }

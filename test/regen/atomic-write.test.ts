@@ -110,15 +110,67 @@ describe('after a run that was killed mid-write', () => {
     const files = await filesOf(spec);
     const out = join(dir, 'project');
     expect(writeProject(out, files, inputs('a'.repeat(64))).diagnostics).toEqual([]);
-    const backup = `${out}.openapi-to-mcp-backup-4242`;
+    const backup = join(out, '.openapi-to-mcp-backup-4242');
     mkdirSync(join(backup, 'src'), { recursive: true });
     writeFileSync(join(backup, 'README.md'), 'the old README\n');
     const before = snapshot(out);
     const report = writeProject(out, files, inputs('b'.repeat(64)));
     expect(report.written).toBe(0);
+    expect(report.diagnostics[0]?.hint).toContain(backup);
     expect(report.diagnostics).toEqual([expect.objectContaining({ code: 'OUTPUT_INTERRUPTED', severity: 'error', message: expect.stringContaining(backup) })]);
     expect(snapshot(out)).toEqual(before);
     rmSync(backup, { recursive: true });
     expect(writeProject(out, files, inputs('b'.repeat(64))).diagnostics).toEqual([]);
+  });
+
+  test('also notices the backup an earlier version left beside the project', async () => {
+    const dir = tempDir('killed-old');
+    const files = await filesOf(writeSpec(dir, 'openapi.yaml'));
+    const out = join(dir, 'project');
+    expect(writeProject(out, files, inputs('a'.repeat(64))).diagnostics).toEqual([]);
+    mkdirSync(`${out}.openapi-to-mcp-backup-77`);
+    expect(writeProject(out, files, inputs('b'.repeat(64))).diagnostics.map((d) => d.code)).toEqual(['OUTPUT_INTERRUPTED']);
+  });
+});
+
+/** Issue 11 item 8: output folders that are mount points, or that sit in a folder we may not write. */
+describe('writes that stay inside the output folder', () => {
+  let files: EmittedFile[];
+  beforeAll(async () => {
+    files = await filesOf(writeSpec(tempDir('inside-specs'), 'openapi.yaml'));
+  });
+
+  test('writes nothing beside an existing output folder, not even for a moment (its parent may not be writable)', () => {
+    const parent = tempDir('inside');
+    const out = join(parent, 'project');
+    mkdirSync(out);
+    const seen = new Set<string>();
+    const watching: SwapFs = {
+      writeFile: (path, content) => {
+        readdirSync(parent).forEach((name) => seen.add(name));
+        writeFileSync(path, content);
+      },
+      rename: (from, to) => {
+        readdirSync(parent).forEach((name) => seen.add(name));
+        renameSync(from, to);
+      },
+    };
+    expect(writeProject(out, files, { ...inputs('c'.repeat(64)), fs: watching }).diagnostics).toEqual([]);
+    expect([...seen]).toEqual(['project']);
+    expect(readdirSync(out).filter((name) => name.startsWith('.openapi-to-mcp-'))).toEqual([]);
+  });
+
+  test('falls back to copying when a rename crosses file systems (EXDEV, e.g. a bind-mounted sub-folder)', () => {
+    const out = join(tempDir('exdev'), 'project');
+    const crossDevice: SwapFs = {
+      writeFile: (path, content) => writeFileSync(path, content),
+      rename: () => {
+        throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+      },
+    };
+    expect(writeProject(out, files, { ...inputs('d'.repeat(64)), fs: crossDevice }).diagnostics).toEqual([]);
+    const direct = join(tempDir('exdev-direct'), 'project');
+    writeProject(direct, files, inputs('d'.repeat(64)));
+    expect(snapshot(out)).toEqual(snapshot(direct));
   });
 });
