@@ -27,6 +27,8 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
   return {
     server: model.server,
     packageName: options.packageName,
+    // RFC 1123 label: what Kubernetes accepts as a Deployment and Service name.
+    kubeName: kubernetesName(options.packageName),
     specLabel: options.specLabel,
     generatorVersion: GENERATOR_VERSION,
     specPath: options.specPath,
@@ -124,6 +126,17 @@ function credentialHelp(def: UpstreamDefinition): string {
 function shellWord(text: string): string | undefined {
   if (/[\u0000-\u001f\u007f\u2028\u2029]/.test(text)) return undefined;
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A package name as an RFC 1123 DNS label (lower case, digits, `-`, at most 63): `@acme/pets-mcp` -> `acme-pets-mcp`. */
+export function kubernetesName(packageName: string): string {
+  const label = packageName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return /^[a-z]/.test(label) ? label : `mcp-${label}`.slice(0, 63).replace(/-+$/, '');
 }
 
 /** First line, no pipes or newlines, at most 120 characters: a Markdown table cell. */

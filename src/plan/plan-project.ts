@@ -37,6 +37,7 @@ const SCAFFOLD: readonly [string, string][] = [
   ['README.md', 'README.md.hbs'],
   ['.env.example', 'env.example.hbs'],
   ['Dockerfile', 'Dockerfile.hbs'],
+  ['deploy/kubernetes.yaml', 'kubernetes.yaml.hbs'],
   ['.gitignore', 'gitignore.hbs'],
   ['.dockerignore', 'dockerignore.hbs'],
   ['vitest.config.ts', 'vitest.config.ts.hbs'],
