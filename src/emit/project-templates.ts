@@ -58,7 +58,54 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
     // The first OAuth scheme's variable prefix, as an example in the README; absent when there is none.
     oauthCredentials: model.schemes.find((s) => s.upstream?.type === 'oauth2' || s.upstream?.type === 'openIdConnect')?.upstream?.env,
     cases: testCases(model, options.testedTools),
+    clients: clientSnippets(model, kubernetesName(options.packageName)),
   };
+}
+
+/**
+ * MCP client configuration for this server: stdio (with the variables it needs: the upstream base
+ * URL when the spec names none, and each required upstream credential, so calls do not reach the
+ * API without its key) and remote HTTP, where the client runs the OAuth flow itself.
+ */
+function clientSnippets(model: McpModel, name: string): Record<string, string> {
+  const env: Record<string, string> = { MCP_TRANSPORT: 'stdio' };
+  if (!model.server.defaultBaseUrl) env['UPSTREAM_BASE_URL'] = 'https://api.example.com';
+  for (const name of usualSchemes(model)) {
+    const upstream = model.schemes.find((s) => s.name === name)?.upstream;
+    if (!upstream) continue;
+    for (const v of credentialVars(upstream)) if (!v.optional) env[v.name] = `<${v.meaning.replace(/[`<>]/g, '')}>`;
+  }
+  const stdio = { command: 'node', args: ['/absolute/path/to/this/project/dist/index.js'], env };
+  const remote = 'https://mcp.example.com/mcp';
+  const json = (value: unknown) => JSON.stringify(value, null, 2);
+  const envFlags = Object.entries(env)
+    .map(([k, v]) => ` --env ${k}=${/^[A-Za-z0-9_./:@%+=,-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`}`)
+    .join('');
+  return {
+    claudeDesktop: json({ mcpServers: { [name]: stdio } }),
+    vscodeStdio: json({ servers: { [name]: { type: 'stdio', ...stdio } } }),
+    vscodeHttp: json({ servers: { [name]: { type: 'http', url: remote } } }),
+    cursorStdio: json({ mcpServers: { [name]: stdio } }),
+    cursorHttp: json({ mcpServers: { [name]: { url: remote } } }),
+    claudeCodeStdio: `claude mcp add ${name}${envFlags} -- node /absolute/path/to/this/project/dist/index.js`,
+    claudeCodeHttp: `claude mcp add --transport http ${name} ${remote}`,
+  };
+}
+
+/**
+ * The schemes of the security alternative most tools list first: the credentials a snippet must
+ * carry. Others (`.env.example` lists every one) are alternatives, not all needed at once.
+ */
+function usualSchemes(model: McpModel): string[] {
+  const counts = new Map<string, number>();
+  for (const tool of model.tools) {
+    const first = tool.security[0];
+    if (!first || first.length === 0) continue;
+    const key = first.map((r) => r.scheme).sort().join('\u0000');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  return best ? best[0].split('\u0000') : [];
 }
 
 /** One upstream credential variable: `optional` ones are commented out in `.env.example`. */
