@@ -30,10 +30,6 @@ export function selectorHits(selector: OperationSelector, target: SelectorTarget
   return hits;
 }
 
-export function matchesSelector(selector: OperationSelector, target: SelectorTarget): boolean {
-  return selectorHits(selector, target).length > 0;
-}
-
 /** Every entry of a selector as `kind/index`, to compare with the hits. */
 export function selectorEntries(selector: OperationSelector): string[] {
   return (['tags', 'operationIds', 'paths', 'methods', 'tools'] as const).flatMap((kind) => (selector[kind] ?? []).map((_, i) => `${kind}/${i}`));
