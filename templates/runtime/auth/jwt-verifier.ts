@@ -131,9 +131,7 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
 
   const fetchJwks: FetchImplementation = async (href, init) => {
     if (failure && Date.now() - failure.at < retryAfterMs) {
-      throw new AuthUnavailableError(`${failure.message} (retrying shortly)`, {
-        retryAfterSeconds: Math.max(1, Math.ceil((failure.at + retryAfterMs - Date.now()) / 1000)),
-      });
+      throw new AuthUnavailableError(`${failure.message} (retrying shortly)`);
     }
     const url = new URL(href);
     try {
@@ -157,7 +155,7 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
       const unavailable =
         error instanceof AuthUnavailableError
           ? error
-          : new AuthUnavailableError(`JWKS at ${url.href}: failed`, { cause: error, retryAfterSeconds: retryAfterSeconds(options) });
+          : new AuthUnavailableError(`JWKS at ${url.href}: failed`, { cause: error });
       failure = { at: Date.now(), message: unavailable.message };
       throw unavailable;
     }
@@ -169,7 +167,6 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
       if (!jwksUri)
         throw new AuthUnavailableError(
           `the metadata of issuer "${settings.issuer}" has no jwks_uri; set OAUTH_JWKS_URI`,
-          { retryAfterSeconds: retryAfterSeconds(options) },
         );
       remote = createRemoteJWKSet(jwksUri, {
         timeoutDuration: timeoutMs,
