@@ -18,6 +18,11 @@ export interface IntrospectionVerifierOptions {
   /** Bound of the refusal cache, apart from the answer cache so junk cannot push real tokens out; default 10,000. */
   readonly maxNegativeCacheEntries?: number;
   readonly retryAfterMs?: number;
+  /**
+   * Calls to the authorization server in flight at once; beyond it a new token is answered 503 at
+   * once, so a flood of distinct junk tokens cannot become a flood of introspection calls. Default 64.
+   */
+  readonly maxConcurrent?: number;
   /** The clock, milliseconds since the epoch (tests inject one); default `Date.now`. */
   readonly now?: () => number;
 }
@@ -46,8 +51,9 @@ export const ACCEPT_MISSING_AUD_ENV = 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MI
  * (`cnf`, which this server cannot check). Answers are cached under the
  * token's SHA-256 (never the token): active ones until min(exp, 60 s),
  * refusals for 10 s in a separate bounded cache, so that a junk token sent
- * again and again costs one authorization-server call per 10 s. Does not
- * check scopes or roles.
+ * again and again costs one authorization-server call per 10 s; and at most
+ * `maxConcurrent` calls are in flight, so distinct junk cannot flood the
+ * authorization server either. Does not check scopes or roles.
  */
 export function createIntrospectionVerifier(
   settings: OAuthSettings,
@@ -62,6 +68,7 @@ export function createIntrospectionVerifier(
   const maxRefusals = options.maxNegativeCacheEntries ?? 10_000;
   const clock = options.now ?? (() => Date.now());
   const retryAfterSeconds = Math.max(1, Math.ceil((options.retryAfterMs ?? 5000) / 1000));
+  const maxConcurrent = options.maxConcurrent ?? 64;
   const metadata =
     options.metadata ??
     createIssuerMetadataSource(settings.issuer, {
@@ -121,6 +128,11 @@ export function createIntrospectionVerifier(
       const refused = refusals.get(key);
       if (refused && now < refused.until) throw new InvalidTokenError(refused.description);
       if (refused) refusals.delete(key);
+      if (!inFlight.has(key) && inFlight.size >= maxConcurrent) {
+        throw new AuthUnavailableError(`token introspection: ${maxConcurrent} calls already in flight`, {
+          retryAfterSeconds: 1,
+        });
+      }
       const pending = inFlight.get(key) ?? introspect(token);
       inFlight.set(key, pending);
       try {

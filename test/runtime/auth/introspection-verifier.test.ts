@@ -212,6 +212,26 @@ describe('RFC 7662 introspection', () => {
       expect(server.hits('/introspect')).toBe(2);
     });
 
+    it('bounds the calls in flight: beyond the bound a new token gets 503 at once, without a call', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      server.routes.set('/introspect', (req, res, body) => {
+        void gate.then(() => json({ active: false })(req, res, body));
+      });
+      const v = clocked({ maxConcurrent: 3 });
+      const held = ['junk-1', 'junk-2', 'junk-3'].map((t) => v.verify(t).catch((e: unknown) => e));
+      await vi.waitFor(() => expect(server.seen).toHaveLength(3), { interval: 5 });
+      const error = (await v.verify('junk-4').catch((e: unknown) => e)) as AuthUnavailableError;
+      expect(error).toBeInstanceOf(AuthUnavailableError);
+      expect(error.message).toBe('token introspection: 3 calls already in flight');
+      expect(error.retryAfterSeconds).toBe(1);
+      // A token already being asked about joins its call instead.
+      const joined = v.verify('junk-2').catch((e: unknown) => e);
+      release();
+      expect(await Promise.all([...held, joined])).toEqual(Array(4).fill(expect.any(InvalidTokenError)));
+      expect(server.seen).toHaveLength(3);
+    });
+
     it('can be switched off with negativeCacheSeconds: 0', async () => {
       const v = clocked({ negativeCacheSeconds: 0 });
       await v.verify('junk-token-3').catch(() => undefined);
