@@ -20,14 +20,18 @@ export const ACCEPT_PLAIN_JWT_ENV = 'OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT';
 export function checkAccessTokenType(typ: unknown, acceptPlainJwt: boolean): void {
   if (typ === undefined) {
     if (acceptPlainJwt) return;
-    throw new InvalidTokenError(`token has no "typ" header, RFC 9068 requires at+jwt; set ${ACCEPT_PLAIN_JWT_ENV}=true to accept it`);
+    throw new InvalidTokenError(
+      `token has no "typ" header, RFC 9068 requires at+jwt; set ${ACCEPT_PLAIN_JWT_ENV}=true to accept it`,
+    );
   }
   if (typeof typ !== 'string') throw new InvalidTokenError('token "typ" header is not a string');
   const normalized = typ.toLowerCase().replace(/^application\//, '');
   if (normalized === 'at+jwt') return;
   if (normalized === 'jwt') {
     if (acceptPlainJwt) return;
-    throw new InvalidTokenError(`token typ ${shown(typ)} is not at+jwt (RFC 9068); set ${ACCEPT_PLAIN_JWT_ENV}=true to accept it`);
+    throw new InvalidTokenError(
+      `token typ ${shown(typ)} is not at+jwt (RFC 9068); set ${ACCEPT_PLAIN_JWT_ENV}=true to accept it`,
+    );
   }
   throw new InvalidTokenError(`token typ ${shown(typ)} is not at+jwt (RFC 9068)`);
 }

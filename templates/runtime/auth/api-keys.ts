@@ -26,8 +26,10 @@ export const MIN_API_KEY_LENGTH = 32;
  */
 export function apiKeyProblem(key: string, maxBytes: number = DEFAULT_MAX_KEY_BYTES): string | undefined {
   const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes > maxBytes) return `the key is ${bytes} bytes long; the server refuses credentials over ${maxBytes} bytes (OAUTH_MAX_TOKEN_BYTES)`;
-  if (key.length < MIN_API_KEY_LENGTH) return `the key has ${key.length} characters; at least ${MIN_API_KEY_LENGTH} are needed`;
+  if (bytes > maxBytes)
+    return `the key is ${bytes} bytes long; the server refuses credentials over ${maxBytes} bytes (OAUTH_MAX_TOKEN_BYTES)`;
+  if (key.length < MIN_API_KEY_LENGTH)
+    return `the key has ${key.length} characters; at least ${MIN_API_KEY_LENGTH} are needed`;
   if (!B64TOKEN.test(key)) {
     return 'the key may only hold letters, digits and - . _ ~ + / (then = at the end), the characters of a bearer credential (RFC 6750 §2.1); the server refuses anything else';
   }

@@ -204,7 +204,8 @@ function parseStaticKey(raw: string): StaticKey {
     // RFC 7517 §4.5: keys of one set SHOULD have distinct kids; a repeated one makes key selection ambiguous.
     const kids = json.keys.map((jwk) => (isObject(jwk) ? jwk.kid : undefined)).filter((kid) => kid !== undefined);
     const repeated = kids.find((kid, index) => kids.indexOf(kid) !== index);
-    if (repeated !== undefined) throw new ConfigError(`${PUBLIC_KEY_HELP}; kid ${JSON.stringify(repeated)} appears more than once.`);
+    if (repeated !== undefined)
+      throw new ConfigError(`${PUBLIC_KEY_HELP}; kid ${JSON.stringify(repeated)} appears more than once.`);
     return { kind: 'jwks', jwks: json as unknown as JSONWebKeySet };
   }
   return { kind: 'key', key: publicJwk(json, 'the JWK') };
@@ -231,7 +232,9 @@ function publicKeyObject(create: () => KeyObject, where = 'the key'): KeyObject 
   // RFC 7518 §3.3: RSA keys of 2048 bits or more (jose refuses smaller ones at every request).
   const bits = key.asymmetricKeyDetails?.modulusLength;
   if (bits !== undefined && bits < MIN_RSA_BITS) {
-    throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is an RSA key of ${bits} bits, at least ${MIN_RSA_BITS} are needed.`);
+    throw new ConfigError(
+      `${PUBLIC_KEY_HELP}; ${where} is an RSA key of ${bits} bits, at least ${MIN_RSA_BITS} are needed.`,
+    );
   }
   return key;
 }

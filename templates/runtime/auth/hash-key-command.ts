@@ -31,7 +31,11 @@ without piped input (or with --generate) a strong key is generated and shown onc
  * the same rules, so what this prints always works. Pure: the caller does the I/O.
  */
 export function hashKeyCommand(input: HashKeyInput): HashKeyOutput {
-  const fail = (message: string): HashKeyOutput => ({ stdout: '', stderr: `hash-key: ${message}\n${USAGE}`, exitCode: 2 });
+  const fail = (message: string): HashKeyOutput => ({
+    stdout: '',
+    stderr: `hash-key: ${message}\n${USAGE}`,
+    exitCode: 2,
+  });
   let values: { subject?: string; roles?: string; scopes?: string; generate?: boolean; help?: boolean };
   let positionals: string[];
   try {
@@ -52,10 +56,12 @@ export function hashKeyCommand(input: HashKeyInput): HashKeyOutput {
   }
   if (values.help) return { stdout: '', stderr: USAGE, exitCode: 2 };
   // Never echo a positional argument: it may be the key itself.
-  if (positionals.length > 0) return fail('arguments without a flag are not accepted; pipe the key on stdin instead of passing it');
+  if (positionals.length > 0)
+    return fail('arguments without a flag are not accepted; pipe the key on stdin instead of passing it');
 
   const generate = values.generate === true || input.stdin === undefined;
-  if (values.generate && input.stdin !== undefined && input.stdin !== '') return fail('--generate and a key on stdin: choose one');
+  if (values.generate && input.stdin !== undefined && input.stdin !== '')
+    return fail('--generate and a key on stdin: choose one');
   // One trailing newline is what `echo` and editors add; anything else is part of the key.
   const key = generate ? generateApiKey() : (input.stdin ?? '').replace(/\r?\n$/, '');
   if (key === '') return fail('stdin is empty: pipe a key, or use --generate');
@@ -65,13 +71,17 @@ export function hashKeyCommand(input: HashKeyInput): HashKeyOutput {
   const entry = {
     sha256: hashApiKey(key),
     subject: values.subject ?? 'api-key-user',
-    roles: (values.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean),
+    roles: (values.roles ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     scopes: (values.scopes ?? '').split(' ').filter(Boolean),
   };
   try {
     parseApiKeys({ keys: [entry] }, 'hash-key');
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message.replace(/^MCP_API_KEYS_FILE "hash-key": keys\[0\]/, 'the entry'));
+    if (error instanceof ConfigError)
+      return fail(error.message.replace(/^MCP_API_KEYS_FILE "hash-key": keys\[0\]/, 'the entry'));
     throw error;
   }
   return {

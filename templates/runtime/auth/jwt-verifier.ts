@@ -98,7 +98,8 @@ function checkIssuedAt(payload: JWTPayload, toleranceS: number): void {
   const { iat } = payload;
   if (iat === undefined) return;
   const now = Math.floor(Date.now() / 1000);
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new InvalidTokenError('token "iat" claim is not a number');
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    throw new InvalidTokenError('token "iat" claim is not a number');
   if (iat > now + toleranceS) {
     throw new InvalidTokenError(
       `token "iat" ${Math.floor(iat)} is ${Math.floor(iat - now)} s in the future (clock tolerance ${toleranceS} s)`,

@@ -45,7 +45,10 @@ export function guardKeySelection(getKey: JWTVerifyGetKey, options: KeySelection
     }
     const bits = rsaBits(key);
     if (bits !== undefined && bits < MIN_RSA_BITS) {
-      throw unavailable(`the key ${describeKid(header.kid)} is RSA with ${bits} bits; at least ${MIN_RSA_BITS} are needed (RFC 7518 §3.3)`, undefined);
+      throw unavailable(
+        `the key ${describeKid(header.kid)} is RSA with ${bits} bits; at least ${MIN_RSA_BITS} are needed (RFC 7518 §3.3)`,
+        undefined,
+      );
     }
     return key;
   };

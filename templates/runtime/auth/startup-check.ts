@@ -60,7 +60,10 @@ function rolesWithoutClaim(settings: AuthSettings, options: StartupCheckOptions,
   if (settings.mode !== 'oauth' || options.rolesClaim) return;
   const guarded = (options.tools ?? []).filter((tool) => (tool.access.roles?.length ?? 0) > 0);
   if (guarded.length === 0) return;
-  const names = guarded.slice(0, 5).map((tool) => tool.name).join(', ');
+  const names = guarded
+    .slice(0, 5)
+    .map((tool) => tool.name)
+    .join(', ');
   report(
     'warn',
     `${guarded.length} tool(s) require a role (${names}${guarded.length > 5 ? ', ...' : ''}) but no roles claim is configured, so no caller can use them: set OAUTH_ROLES_CLAIM (e.g. roles, realm_access.roles, groups)`,
@@ -71,10 +74,14 @@ async function checkIssuer(settings: OAuthSettings, timeoutMs: number, report: R
   // A static key means no network: nothing to discover or fetch.
   if (settings.publicKey) return;
   // Discovery is needed for the JWKS unless OAUTH_JWKS_URI is set, and for introspection without a URL.
-  const needed = !settings.jwksUri || (settings.introspection !== undefined && settings.introspection.url === undefined);
+  const needed =
+    !settings.jwksUri || (settings.introspection !== undefined && settings.introspection.url === undefined);
   let metadata: IssuerMetadata | undefined;
   try {
-    metadata = await discoverIssuerMetadata(settings.issuer, { timeoutMs, allowInsecureHttp: settings.allowInsecureHttp });
+    metadata = await discoverIssuerMetadata(settings.issuer, {
+      timeoutMs,
+      allowInsecureHttp: settings.allowInsecureHttp,
+    });
   } catch (error) {
     const cause = error instanceof AuthError ? error.message : 'discovery failed';
     report(
@@ -86,15 +93,25 @@ async function checkIssuer(settings: OAuthSettings, timeoutMs: number, report: R
     if (needed) return;
   }
   if (settings.introspection && !settings.introspection.url && metadata && !metadata.introspectionEndpoint) {
-    report('error', `authorization server check: the metadata of issuer "${settings.issuer}" has no introspection_endpoint; set OAUTH_INTROSPECTION_URL`);
+    report(
+      'error',
+      `authorization server check: the metadata of issuer "${settings.issuer}" has no introspection_endpoint; set OAUTH_INTROSPECTION_URL`,
+    );
   }
   const jwksUri = settings.jwksUri ?? metadata?.jwksUri;
   if (!jwksUri) {
-    report('error', `authorization server check: the metadata of issuer "${settings.issuer}" has no jwks_uri; set OAUTH_JWKS_URI`);
+    report(
+      'error',
+      `authorization server check: the metadata of issuer "${settings.issuer}" has no jwks_uri; set OAUTH_JWKS_URI`,
+    );
     return;
   }
   const problem = await checkJwks(jwksUri, timeoutMs);
-  if (problem) report('error', `authorization server check: JWKS at ${jwksUri.href}: ${problem}; JWT requests are answered 503 until this works`);
+  if (problem)
+    report(
+      'error',
+      `authorization server check: JWKS at ${jwksUri.href}: ${problem}; JWT requests are answered 503 until this works`,
+    );
   else report('info', `authorization server check passed: issuer "${settings.issuer}", JWKS at ${jwksUri.href}`);
 }
 
@@ -102,7 +119,12 @@ async function checkIssuer(settings: OAuthSettings, timeoutMs: number, report: R
 async function checkJwks(url: URL, timeoutMs: number): Promise<string | undefined> {
   let response;
   try {
-    response = await fetchBounded('JWKS', url, { headers: { accept: 'application/json' } }, { timeoutMs, maxBytes: 256 * 1024 });
+    response = await fetchBounded(
+      'JWKS',
+      url,
+      { headers: { accept: 'application/json' } },
+      { timeoutMs, maxBytes: 256 * 1024 },
+    );
   } catch (error) {
     return error instanceof AuthError ? error.message.replace(/^JWKS at \S+: /, '') : 'fetch failed';
   }
@@ -113,7 +135,8 @@ async function checkJwks(url: URL, timeoutMs: number): Promise<string | undefine
   if (keys.length === 0) return 'the set has no keys';
   const kids = keys.map((key) => (isObject(key) ? key.kid : undefined)).filter((kid) => typeof kid === 'string');
   const repeated = kids.find((kid, index) => kids.indexOf(kid) !== index);
-  if (repeated !== undefined) return `kid ${JSON.stringify(repeated)} appears more than once; kid values must be unique (RFC 7517 §4.5)`;
+  if (repeated !== undefined)
+    return `kid ${JSON.stringify(repeated)} appears more than once; kid values must be unique (RFC 7517 §4.5)`;
   try {
     createLocalJWKSet(document as unknown as JSONWebKeySet);
   } catch {
@@ -121,7 +144,8 @@ async function checkJwks(url: URL, timeoutMs: number): Promise<string | undefine
   }
   for (const [index, key] of keys.entries()) {
     const problem = keyProblem(key as JWK);
-    if (problem) return `key ${typeof (key as JWK).kid === 'string' ? JSON.stringify((key as JWK).kid) : `#${index}`} ${problem}`;
+    if (problem)
+      return `key ${typeof (key as JWK).kid === 'string' ? JSON.stringify((key as JWK).kid) : `#${index}`} ${problem}`;
   }
   return undefined;
 }
@@ -135,7 +159,8 @@ function keyProblem(jwk: JWK): string | undefined {
   try {
     const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     const bits = key.asymmetricKeyDetails?.modulusLength;
-    if (bits !== undefined && bits < MIN_RSA_BITS) return `is RSA with ${bits} bits; at least ${MIN_RSA_BITS} are needed (RFC 7518 §3.3)`;
+    if (bits !== undefined && bits < MIN_RSA_BITS)
+      return `is RSA with ${bits} bits; at least ${MIN_RSA_BITS} are needed (RFC 7518 §3.3)`;
   } catch {
     return 'cannot be imported';
   }

@@ -8,15 +8,20 @@ const GOOD = 'k_0123456789abcdefghijklmnopqrstuvwxyz';
 /** The server's side: the printed entry, loaded as MCP_API_KEYS_FILE, must accept the key. */
 async function serverAccepts(entryLine: string, key: string): Promise<boolean> {
   const keys = parseApiKeys({ keys: [JSON.parse(entryLine)] }, 'test');
-  return createApiKeyVerifier({ keys }).verify(key).then(
-    () => B64TOKEN.test(key),
-    () => false,
-  );
+  return createApiKeyVerifier({ keys })
+    .verify(key)
+    .then(
+      () => B64TOKEN.test(key),
+      () => false,
+    );
 }
 
 describe('hash-key reads the key from stdin', () => {
   it('prints the entry of a piped key, which the server then accepts', async () => {
-    const out = hashKeyCommand({ argv: ['--subject', 'ci-bot', '--roles', 'reader,writer', '--scopes', 'pets:read pets:write'], stdin: `${GOOD}\n` });
+    const out = hashKeyCommand({
+      argv: ['--subject', 'ci-bot', '--roles', 'reader,writer', '--scopes', 'pets:read pets:write'],
+      stdin: `${GOOD}\n`,
+    });
     expect(out).toMatchObject({ exitCode: 0, stderr: '' });
     expect(JSON.parse(out.stdout)).toEqual({
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),

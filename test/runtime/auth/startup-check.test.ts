@@ -3,7 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { loadAuthConfig, type AuthSettings } from '../../../templates/runtime/auth/auth-config.js';
 import { createTokenVerifier } from '../../../templates/runtime/auth/create-verifier.js';
 import { AuthUnavailableError } from '../../../templates/runtime/auth/principal.js';
-import { checkAuthorizationAtStartup, type StartupCheckOptions } from '../../../templates/runtime/auth/startup-check.js';
+import {
+  checkAuthorizationAtStartup,
+  type StartupCheckOptions,
+} from '../../../templates/runtime/auth/startup-check.js';
 import { json, now, sign, startAuthServer, testKey, type AuthServer, type TestKey } from './support/auth-server.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
@@ -39,7 +42,10 @@ describe('issuer discovery at start-up', () => {
   it('logs that the check passed after one discovery and one JWKS fetch', async () => {
     const findings = await check(oauth());
     expect(findings).toEqual([
-      { level: 'info', msg: `authorization server check passed: issuer "${server.origin}", JWKS at ${server.origin}/jwks` },
+      {
+        level: 'info',
+        msg: `authorization server check passed: issuer "${server.origin}", JWKS at ${server.origin}/jwks`,
+      },
     ]);
     expect(logged()).toEqual([{ ...findings[0], check: 'authorization-startup' }]);
     expect(server.seen.map((r) => r.path)).toEqual([METADATA, '/jwks']);
@@ -69,14 +75,18 @@ describe('issuer discovery at start-up', () => {
     const findings = await check(oauth({ OAUTH_ISSUER: 'http://127.0.0.1:1' }));
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ level: 'error' });
-    expect(findings[0]?.msg).toMatch(/^authorization server check: authorization server metadata at http:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: unreachable .*answered 503 until this works$/);
+    expect(findings[0]?.msg).toMatch(
+      /^authorization server check: authorization server metadata at http:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: unreachable .*answered 503 until this works$/,
+    );
   });
 
   it('only warns about discovery when OAUTH_JWKS_URI makes it unnecessary, and still checks the JWKS', async () => {
     server.routes.delete(METADATA);
     const findings = await check(oauth({ OAUTH_JWKS_URI: `${server.origin}/jwks` }));
     expect(findings.map((f) => f.level)).toEqual(['warn', 'info']);
-    expect(findings[0]?.msg).toMatch(/no authorization server metadata .*clients that discover the authorization server will fail$/);
+    expect(findings[0]?.msg).toMatch(
+      /no authorization server metadata .*clients that discover the authorization server will fail$/,
+    );
   });
 
   it('does no network with a static OAUTH_PUBLIC_KEY', async () => {
@@ -87,7 +97,9 @@ describe('issuer discovery at start-up', () => {
   it('reports metadata without jwks_uri', async () => {
     server.routes.set(METADATA, json({ issuer: server.origin }));
     const [finding] = await check(oauth());
-    expect(finding?.msg).toBe(`authorization server check: the metadata of issuer "${server.origin}" has no jwks_uri; set OAUTH_JWKS_URI`);
+    expect(finding?.msg).toBe(
+      `authorization server check: the metadata of issuer "${server.origin}" has no jwks_uri; set OAUTH_JWKS_URI`,
+    );
   });
 });
 
@@ -96,25 +108,50 @@ describe('JWKS at start-up', () => {
     ['down', () => json({ error: 'x' }, 503), () => 'HTTP 503'],
     ['not a key set', () => json({ nope: true }), () => 'not a JSON Web Key Set'],
     ['empty', () => json({ keys: [] }), () => 'the set has no keys'],
-    ['a duplicate kid', () => json({ keys: [key.jwk, { ...key.jwk }] }), () => `kid "${key.jwk.kid}" appears more than once; kid values must be unique (RFC 7517 §4.5)`],
+    [
+      'a duplicate kid',
+      () => json({ keys: [key.jwk, { ...key.jwk }] }),
+      () => `kid "${key.jwk.kid}" appears more than once; kid values must be unique (RFC 7517 §4.5)`,
+    ],
     ['a private key', () => json({ keys: [{ ...key.jwk, d: 'AAAA' }] }), () => `key "${key.jwk.kid}" is a private key`],
     [
       'an RSA key of 1024 bits',
-      () => json({ keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }), kid: 'weak' }] }),
+      () =>
+        json({
+          keys: [
+            { ...generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }), kid: 'weak' },
+          ],
+        }),
       () => 'key "weak" is RSA with 1024 bits; at least 2048 are needed (RFC 7518 §3.3)',
     ],
-    ['a point off the curve', () => json({ keys: [{ ...key.jwk, x: Buffer.alloc(32, 1).toString('base64url') }] }), () => `key "${key.jwk.kid}" cannot be imported`],
+    [
+      'a point off the curve',
+      () => json({ keys: [{ ...key.jwk, x: Buffer.alloc(32, 1).toString('base64url') }] }),
+      () => `key "${key.jwk.kid}" cannot be imported`,
+    ],
   ])('logs the precise cause when the JWKS is %s', async (_, route, causeOf) => {
     const cause = causeOf();
     server.routes.set('/jwks', route());
     const findings = await check(oauth());
     expect(findings).toEqual([
-      { level: 'error', msg: `authorization server check: JWKS at ${server.origin}/jwks: ${cause}; JWT requests are answered 503 until this works` },
+      {
+        level: 'error',
+        msg: `authorization server check: JWKS at ${server.origin}/jwks: ${cause}; JWT requests are answered 503 until this works`,
+      },
     ]);
   });
 
   it('ignores key types and encryption keys that are never used to verify', async () => {
-    server.routes.set('/jwks', json({ keys: [key.jwk, { kty: 'AKP', alg: 'ML-DSA-44', pub: 'AAAA', kid: 'pq' }, { ...key.jwk, kid: 'enc', use: 'enc', x: 'AAAA' }] }));
+    server.routes.set(
+      '/jwks',
+      json({
+        keys: [
+          key.jwk,
+          { kty: 'AKP', alg: 'ML-DSA-44', pub: 'AAAA', kid: 'pq' },
+          { ...key.jwk, kid: 'enc', use: 'enc', x: 'AAAA' },
+        ],
+      }),
+    );
     expect((await check(oauth())).map((f) => f.level)).toEqual(['info']);
   });
 });
@@ -165,7 +202,9 @@ describe('roles without a roles claim', () => {
   });
 
   it('is quiet when a roles claim is configured', async () => {
-    expect(await check(oauth({ OAUTH_PUBLIC_KEY: JSON.stringify(key.jwk) }), { tools, rolesClaim: 'roles' })).toEqual([]);
+    expect(await check(oauth({ OAUTH_PUBLIC_KEY: JSON.stringify(key.jwk) }), { tools, rolesClaim: 'roles' })).toEqual(
+      [],
+    );
   });
 
   it('is quiet for API keys, which carry their own roles', async () => {
