@@ -40,6 +40,7 @@ export const DIAGNOSTIC_CODES = {
   LINT_PUBLIC_WRITE: 'A write operation (POST, PUT, PATCH, DELETE) is declared public with `security: []`.',
   LINT_SCOPE_UNDECLARED: 'An operation requires an OAuth scope its scheme does not declare.',
   LINT_SCOPE_UNUSED: 'An OAuth scheme declares scopes no tool needs.',
+  LINT_ROLES_WITHOUT_CLAIM: 'Tools require a role but no roles claim is configured, so no OAuth caller can reach them.',
   // emit / write
   OUTPUT_NOT_EMPTY: 'The output directory is not empty and was not created by openapi-to-mcp.',
   OUTPUT_INTERRUPTED: 'A previous run was stopped mid-write; its backup folder (.openapi-to-mcp-backup-<pid>) is inside the project.',

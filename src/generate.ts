@@ -37,7 +37,7 @@ export async function generateFromDocument(
     ...(Object.keys(config.config).length > 0 ? { configHash: createHash('sha256').update(JSON.stringify(config.config)).digest('hex') } : {}),
     ...overrides,
   });
-  const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));
+  const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({ ...d, file: loaded.source }));
   const diagnostics = [...loaded.diagnostics, ...model.diagnostics, ...lint];
   if (hasErrors(diagnostics)) return { model, options, files: [], diagnostics };
   const plan = planProject(model, options, runtimeFiles());

@@ -143,7 +143,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
-      const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));
+      const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({ ...d, file: loaded.source }));
       const all = [...loaded.diagnostics, ...model.diagnostics, ...lint];
       const diagnostics = opts.strict ? strictLint(all) : all;
       if (opts.json) {

@@ -1,3 +1,4 @@
+import type { AuthorizationDefinition } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { SecuritySchemeModel, ToolModel } from './types.js';
 
@@ -7,6 +8,7 @@ export const LINT_CODES = new Set([
   'LINT_PUBLIC_WRITE',
   'LINT_SCOPE_UNDECLARED',
   'LINT_SCOPE_UNUSED',
+  'LINT_ROLES_WITHOUT_CLAIM',
   'SECURITY_SCHEME_UNSUPPORTED',
 ]);
 
@@ -17,10 +19,27 @@ const LISTED = 5;
  * What a security reviewer would flag before this API reaches agents
  * (DESIGN.md §5): tools any authenticated caller may call, writes the spec
  * made public, scopes that are used but not declared (a typo the
- * authorization server will silently drop) or declared but never used.
+ * authorization server will silently drop) or declared but never used, and
+ * tools guarded by roles while no roles claim is configured (no token then
+ * carries a role, so no OAuth caller can reach them).
  */
-export function lintSecurity(tools: readonly ToolModel[], schemes: readonly SecuritySchemeModel[]): Diagnostic[] {
+export function lintSecurity(
+  tools: readonly ToolModel[],
+  schemes: readonly SecuritySchemeModel[],
+  authorization: Pick<AuthorizationDefinition, 'rolesClaim'> = {},
+): Diagnostic[] {
   const out: Diagnostic[] = [];
+
+  const guarded = tools.filter((t) => (t.access.roles?.length ?? 0) > 0);
+  if (guarded.length > 0 && !authorization.rolesClaim) {
+    out.push({
+      code: 'LINT_ROLES_WITHOUT_CLAIM',
+      severity: 'warning',
+      message: `${count(guarded.length, 'tool')} ${guarded.length === 1 ? 'requires' : 'require'} a role (${names(guarded)}) but no roles claim is configured: over OAuth no caller can use them unless OAUTH_ROLES_CLAIM is set when the server runs.`,
+      pointer: guarded[0]?.source ?? '/paths',
+      hint: 'Set authorization.rolesClaim in the config (e.g. roles, realm_access.roles, groups, or a preset such as keycloak or entra), or OAUTH_ROLES_CLAIM at run time; API keys carry their roles themselves.',
+    });
+  }
 
   const open = tools.filter((t) => t.access.scopes.some((a) => a.length === 0) && !(t.access.roles && t.access.roles.length > 0));
   if (open.length > 0) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/model/build-model.js';
 import { lintSecurity, strictLint } from '../../src/model/lint.js';
-import { model } from './literal-document.js';
+import { loaded, model } from './literal-document.js';
 
 const oauth = (scopes: Record<string, string>) => ({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://a.example.com/t', scopes } } });
 const ok = { responses: { '200': { description: 'ok' } } };
@@ -43,6 +44,47 @@ describe('security lint', () => {
     });
     expect(found).toContainEqual(['LINT_SCOPE_UNDECLARED', 'warning', '/paths/~1a/get']);
     expect(found).toContainEqual(['LINT_SCOPE_UNUSED', 'warning', '/components/securitySchemes/o']);
+  });
+
+  describe('roles without a roles claim', () => {
+    const document = {
+      security: [{ o: ['read'] }],
+      paths: {
+        '/a': { get: { operationId: 'a', ...ok }, delete: { operationId: 'b', 'x-mcp-roles': ['admin'], ...ok } },
+      },
+      components: { securitySchemes: { o: oauth({ read: 'r' }) } },
+    };
+    const run = (config: Record<string, unknown> = {}) => {
+      const built = buildModel(loaded(document), config);
+      return lintSecurity(built.tools, built.schemes, built.authorization);
+    };
+
+    it('warns that role-guarded tools are unreachable over OAuth when no roles claim is configured', () => {
+      const found = run().filter((d) => d.code === 'LINT_ROLES_WITHOUT_CLAIM');
+      expect(found).toEqual([
+        {
+          code: 'LINT_ROLES_WITHOUT_CLAIM',
+          severity: 'warning',
+          message:
+            '1 tool requires a role (b) but no roles claim is configured: over OAuth no caller can use them unless OAUTH_ROLES_CLAIM is set when the server runs.',
+          pointer: '/paths/~1a/delete',
+          hint: expect.stringContaining('authorization.rolesClaim'),
+        },
+      ]);
+    });
+
+    it('is quiet when the config names the roles claim', () => {
+      expect(run({ authorization: { rolesClaim: 'realm_access.roles' } }).map((d) => d.code)).not.toContain('LINT_ROLES_WITHOUT_CLAIM');
+    });
+
+    it('is quiet when no tool needs a role', () => {
+      const built = model({ ...document, paths: { '/a': { get: { operationId: 'a', ...ok } } } });
+      expect(lintSecurity(built.tools, built.schemes, built.authorization).map((d) => d.code)).not.toContain('LINT_ROLES_WITHOUT_CLAIM');
+    });
+
+    it('is an error under --strict', () => {
+      expect(strictLint(run()).find((d) => d.code === 'LINT_ROLES_WITHOUT_CLAIM')?.severity).toBe('error');
+    });
   });
 
   it('--strict makes lint findings errors and leaves other diagnostics alone', () => {

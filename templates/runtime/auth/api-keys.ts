@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
+import { B64TOKEN } from './b64token.js';
 import { InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
 
 /** One entry of the keys file: the key itself is never stored, only its SHA-256. */
@@ -12,6 +13,33 @@ export interface ApiKeyEntry {
 }
 
 const DEFAULT_MAX_KEY_BYTES = 8192;
+
+/** Shorter keys are refused by `hash-key`: 32 base64url characters carry 192 bits. */
+export const MIN_API_KEY_LENGTH = 32;
+
+/**
+ * Why the server would never accept `key`, or `undefined` when it would:
+ * the one rule `hash-key` applies before printing a hash. A key travels as
+ * `Authorization: Bearer <key>` or `X-API-Key`, so it must be an RFC 6750
+ * b64token within OAUTH_MAX_TOKEN_BYTES; and it must be long enough not to
+ * be guessed. Never returns any part of the key.
+ */
+export function apiKeyProblem(key: string, maxBytes: number = DEFAULT_MAX_KEY_BYTES): string | undefined {
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > maxBytes)
+    return `the key is ${bytes} bytes long; the server refuses credentials over ${maxBytes} bytes (OAUTH_MAX_TOKEN_BYTES)`;
+  if (key.length < MIN_API_KEY_LENGTH)
+    return `the key has ${key.length} characters; at least ${MIN_API_KEY_LENGTH} are needed`;
+  if (!B64TOKEN.test(key)) {
+    return 'the key may only hold letters, digits and - . _ ~ + / (then = at the end), the characters of a bearer credential (RFC 6750 §2.1); the server refuses anything else';
+  }
+  return undefined;
+}
+
+/** A new key: 32 random bytes, base64url (43 characters, 256 bits). */
+export function generateApiKey(): string {
+  return randomBytes(32).toString('base64url');
+}
 
 /** The lowercase hex SHA-256 of a key, as written in the keys file. */
 export function hashApiKey(key: string): string {

@@ -45,6 +45,17 @@ export interface OAuthSettings {
   readonly maxTokenBytes: number;
   /** Plain-http issuer, JWKS or introspection URLs off loopback (OAUTH_DANGEROUSLY_ALLOW_INSECURE_HTTP). */
   readonly allowInsecureHttp: boolean;
+  /**
+   * Accept JWTs whose `typ` is `JWT` or absent instead of `at+jwt` (RFC 9068 §4), for issuers that
+   * cannot type their access tokens (OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT).
+   */
+  readonly acceptPlainJwt: boolean;
+  /**
+   * Accept an introspection answer without `aud` (OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD):
+   * only safe when the authorization server answers `active: true` to this introspection client
+   * solely for tokens issued for this resource.
+   */
+  readonly introspectionAcceptsMissingAudience: boolean;
 }
 
 export interface ApiKeySettings {
@@ -119,6 +130,8 @@ export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
     ),
     maxTokenBytes,
     allowInsecureHttp,
+    acceptPlainJwt: flag(env, 'OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT'),
+    introspectionAcceptsMissingAudience: flag(env, 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD'),
   });
 }
 
@@ -165,6 +178,9 @@ function algorithms(env: Env): string[] {
   return [...new Set(given)];
 }
 
+/** RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used". */
+export const MIN_RSA_BITS = 2048;
+
 const PUBLIC_KEY_HELP =
   'OAUTH_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----", SPKI) or a JWK / JWKS JSON of RSA, EC or OKP public keys';
 
@@ -185,6 +201,11 @@ function parseStaticKey(raw: string): StaticKey {
   if (isObject(json) && Array.isArray(json.keys)) {
     if (json.keys.length === 0) throw new ConfigError(`${PUBLIC_KEY_HELP}; the JWKS has no keys.`);
     json.keys.forEach((jwk, index) => publicJwk(jwk, `keys[${index}]`));
+    // RFC 7517 §4.5: keys of one set SHOULD have distinct kids; a repeated one makes key selection ambiguous.
+    const kids = json.keys.map((jwk) => (isObject(jwk) ? jwk.kid : undefined)).filter((kid) => kid !== undefined);
+    const repeated = kids.find((kid, index) => kids.indexOf(kid) !== index);
+    if (repeated !== undefined)
+      throw new ConfigError(`${PUBLIC_KEY_HELP}; kid ${JSON.stringify(repeated)} appears more than once.`);
     return { kind: 'jwks', jwks: json as unknown as JSONWebKeySet };
   }
   return { kind: 'key', key: publicJwk(json, 'the JWK') };
@@ -207,6 +228,13 @@ function publicKeyObject(create: () => KeyObject, where = 'the key'): KeyObject 
   }
   if (!['rsa', 'rsa-pss', 'ec', 'ed25519', 'ed448'].includes(key.asymmetricKeyType ?? '')) {
     throw new ConfigError(`${PUBLIC_KEY_HELP}; ${where} is of an unsupported type.`);
+  }
+  // RFC 7518 §3.3: RSA keys of 2048 bits or more (jose refuses smaller ones at every request).
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (bits !== undefined && bits < MIN_RSA_BITS) {
+    throw new ConfigError(
+      `${PUBLIC_KEY_HELP}; ${where} is an RSA key of ${bits} bits, at least ${MIN_RSA_BITS} are needed.`,
+    );
   }
   return key;
 }

@@ -1,11 +1,10 @@
 import { createApiKeyVerifier } from './api-keys.js';
 import type { ApiKeySettings, OAuthSettings } from './auth-config.js';
+import { B64TOKEN } from './b64token.js';
 import { createIntrospectionVerifier, type IntrospectionVerifierOptions } from './introspection-verifier.js';
 import { createIssuerMetadataSource } from './issuer-metadata.js';
 import { COMPACT_JWS, createJwtVerifier, type JwtVerifierOptions } from './jwt-verifier.js';
 import { InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
-
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export type VerifierOptions = Omit<JwtVerifierOptions, 'metadata'> & Omit<IntrospectionVerifierOptions, 'metadata'>;
 

@@ -13,7 +13,18 @@ export interface IntrospectionVerifierOptions {
   /** Upper bound of a cached answer's life; default 60 s (revocation is noticed within this). */
   readonly cacheSeconds?: number;
   readonly maxCacheEntries?: number;
+  /** How long a refusal (inactive, wrong audience...) is remembered; default 10 s. */
+  readonly negativeCacheSeconds?: number;
+  /** Bound of the refusal cache, apart from the answer cache so junk cannot push real tokens out; default 10,000. */
+  readonly maxNegativeCacheEntries?: number;
   readonly retryAfterMs?: number;
+  /**
+   * Calls to the authorization server in flight at once; beyond it a new token is answered 503 at
+   * once, so a flood of distinct junk tokens cannot become a flood of introspection calls. Default 64.
+   */
+  readonly maxConcurrent?: number;
+  /** The clock, milliseconds since the epoch (tests inject one); default `Date.now`. */
+  readonly now?: () => number;
 }
 
 interface CacheEntry {
@@ -21,14 +32,28 @@ interface CacheEntry {
   readonly until: number;
 }
 
+interface RefusalEntry {
+  readonly description: string;
+  readonly until: number;
+}
+
+/** Names the opt-in in the refusal, so that an operator finds it. */
+export const ACCEPT_MISSING_AUD_ENV = 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD';
+
 /**
  * RFC 7662 token introspection for opaque tokens: POST `token` and
  * `token_type_hint=access_token` with client_secret_basic (RFC 6749
  * §2.3.1). Refuses inactive tokens, an `iss` other than OAUTH_ISSUER, an
- * `aud` not naming this server (RFC 8707), expired or not-yet-valid tokens,
- * non-bearer types and sender-constrained tokens (`cnf`, which this server
- * cannot check). Active answers are cached under the token's SHA-256 (never
- * the token) until min(exp, 60 s). Does not check scopes or roles.
+ * `aud` that is absent or does not name this server (RFC 8707: an answer
+ * without `aud` says nothing about which resource the token is for; see
+ * OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD), expired or
+ * not-yet-valid tokens, non-bearer types and sender-constrained tokens
+ * (`cnf`, which this server cannot check). Answers are cached under the
+ * token's SHA-256 (never the token): active ones until min(exp, 60 s),
+ * refusals for 10 s in a separate bounded cache, so that a junk token sent
+ * again and again costs one authorization-server call per 10 s; and at most
+ * `maxConcurrent` calls are in flight, so distinct junk cannot flood the
+ * authorization server either. Does not check scopes or roles.
  */
 export function createIntrospectionVerifier(
   settings: OAuthSettings,
@@ -39,6 +64,11 @@ export function createIntrospectionVerifier(
   const timeoutMs = options.timeoutMs ?? 5000;
   const cacheMs = (options.cacheSeconds ?? 60) * 1000;
   const maxEntries = options.maxCacheEntries ?? 1000;
+  const refusalMs = (options.negativeCacheSeconds ?? 10) * 1000;
+  const maxRefusals = options.maxNegativeCacheEntries ?? 10_000;
+  const clock = options.now ?? (() => Date.now());
+  const retryAfterSeconds = Math.max(1, Math.ceil((options.retryAfterMs ?? 5000) / 1000));
+  const maxConcurrent = options.maxConcurrent ?? 64;
   const metadata =
     options.metadata ??
     createIssuerMetadataSource(settings.issuer, {
@@ -48,6 +78,7 @@ export function createIntrospectionVerifier(
     });
   const authorization = clientSecretBasic(client.clientId, client.clientSecret);
   const cache = new Map<string, CacheEntry>();
+  const refusals = new Map<string, RefusalEntry>();
   const inFlight = new Map<string, Promise<Principal>>();
 
   async function introspect(token: string): Promise<Principal> {
@@ -73,12 +104,16 @@ export function createIntrospectionVerifier(
     );
     // Our own credentials refused, or a server error: not the caller's fault, and no decision.
     if (response.status !== 200)
-      throw new AuthUnavailableError(`token introspection at ${endpoint.href}: HTTP ${response.status}`);
+      throw new AuthUnavailableError(`token introspection at ${endpoint.href}: HTTP ${response.status}`, {
+        retryAfterSeconds,
+      });
     const claims = jsonObject(response.body);
     if (!claims || typeof claims.active !== 'boolean') {
-      throw new AuthUnavailableError(`token introspection at ${endpoint.href}: not an RFC 7662 response`);
+      throw new AuthUnavailableError(`token introspection at ${endpoint.href}: not an RFC 7662 response`, {
+        retryAfterSeconds,
+      });
     }
-    return principalFrom(Object.freeze(claims), settings);
+    return principalFrom(Object.freeze(claims), settings, clock());
   }
 
   return {
@@ -86,24 +121,34 @@ export function createIntrospectionVerifier(
       if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) throw new InvalidTokenError('token too large');
       if (token.length === 0) throw new InvalidTokenError('malformed token');
       const key = createHash('sha256').update(token, 'utf8').digest('hex');
-      const now = Date.now();
+      const now = clock();
       const hit = cache.get(key);
       if (hit && now < hit.until) return hit.principal;
       if (hit) cache.delete(key);
+      const refused = refusals.get(key);
+      if (refused && now < refused.until) throw new InvalidTokenError(refused.description);
+      if (refused) refusals.delete(key);
+      if (!inFlight.has(key) && inFlight.size >= maxConcurrent) {
+        throw new AuthUnavailableError(`token introspection: ${maxConcurrent} calls already in flight`, {
+          retryAfterSeconds: 1,
+        });
+      }
       const pending = inFlight.get(key) ?? introspect(token);
       inFlight.set(key, pending);
       try {
         const principal = await pending;
-        // Only active answers are cached: junk tokens must not push out real ones.
         const until = Math.min(
           principal.expiresAt === undefined ? Infinity : principal.expiresAt * 1000,
-          Date.now() + cacheMs,
+          clock() + cacheMs,
         );
-        if (until > Date.now()) {
-          cache.set(key, { principal, until });
-          if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
-        }
+        if (until > clock()) remember(cache, key, { principal, until }, maxEntries);
         return principal;
+      } catch (error) {
+        // A refusal is the same for the same token for a while; a failure to decide (503) is not remembered.
+        if (error instanceof InvalidTokenError && refusalMs > 0) {
+          remember(refusals, key, { description: error.description, until: clock() + refusalMs }, maxRefusals);
+        }
+        throw error;
       } finally {
         inFlight.delete(key);
       }
@@ -111,7 +156,14 @@ export function createIntrospectionVerifier(
   };
 }
 
-function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAuthSettings): Principal {
+/** Insert-ordered map as a bounded FIFO: the oldest entry goes when full. */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value!);
+}
+
+function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAuthSettings, nowMs: number): Principal {
   // RFC 7662 §2.2: "active" is the whole answer; the other members are not trusted when it is false.
   if (claims.active !== true) throw new InvalidTokenError('token is not active');
   if (claims.token_type !== undefined) {
@@ -122,14 +174,21 @@ function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAut
   if (claims.cnf !== undefined) throw new InvalidTokenError('sender-constrained tokens are not accepted');
   if (claims.iss !== undefined && claims.iss !== settings.issuer)
     throw new InvalidTokenError('token issuer not accepted');
-  if (claims.aud !== undefined) {
+  // RFC 8707 §2 and MCP "Token Audience Binding": a token for another resource is refused, and
+  // RFC 7662 makes `aud` optional, so its absence must not read as "for everyone".
+  if (claims.aud === undefined) {
+    if (!settings.introspectionAcceptsMissingAudience) {
+      throw new InvalidTokenError(
+        `token audience unknown: the introspection answer has no "aud" (RFC 8707); set ${ACCEPT_MISSING_AUD_ENV}=true only if this introspection client is dedicated to this resource`,
+      );
+    }
+  } else {
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    // RFC 8707 §2 and MCP "Token Audience Binding": a token for another resource is refused.
     if (!audiences.some((aud) => typeof aud === 'string' && settings.audiences.includes(aud))) {
       throw new InvalidTokenError('token audience is not this resource');
     }
   }
-  const now = Date.now() / 1000;
+  const now = nowMs / 1000;
   const tolerance = settings.clockToleranceS;
   if (claims.exp !== undefined) {
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))

@@ -68,11 +68,7 @@ export async function discoverIssuerMetadata(issuer: string, options: DiscoveryO
       continue;
     }
     // RFC 8414 §3.3: "the data contained in the response MUST NOT be used" unless identical.
-    if (document.issuer !== issuer) {
-      throw new AuthUnavailableError(
-        `authorization server metadata at ${url.href} names issuer ${JSON.stringify(document.issuer)?.slice(0, 200)}, not OAUTH_ISSUER "${issuer}"; they must be identical (RFC 8414 §3.3)`,
-      );
-    }
+    if (document.issuer !== issuer) throw new AuthUnavailableError(issuerMismatch(issuer, document.issuer, url));
     return Object.freeze({
       issuer,
       source: url,
@@ -81,6 +77,26 @@ export async function discoverIssuerMetadata(issuer: string, options: DiscoveryO
     });
   }
   throw new AuthUnavailableError(`no authorization server metadata for issuer "${issuer}"; tried ${tried.join(', ')}`);
+}
+
+/**
+ * Says exactly what differs. When the document comes from the configured
+ * issuer's own origin and names an issuer there (Auth0's trailing slash,
+ * a realm path), the fix is to copy its value; a document naming another
+ * origin may be substituted, so then nothing is suggested.
+ */
+function issuerMismatch(configured: string, stated: unknown, source: URL): string {
+  const shown = typeof stated === 'string' ? JSON.stringify(stated.slice(0, 200)) : `no string (${typeof stated})`;
+  const head = `issuer mismatch: OAUTH_ISSUER is "${configured}" but the metadata at ${source.href} says ${shown}; they must be identical (RFC 8414 §3.3)`;
+  let sameOrigin = false;
+  try {
+    sameOrigin = typeof stated === 'string' && new URL(stated).origin === new URL(configured).origin;
+  } catch {
+    sameOrigin = false;
+  }
+  return sameOrigin
+    ? `${head}: set OAUTH_ISSUER to ${shown}`
+    : `${head}: check OAUTH_ISSUER (a document naming another origin is not trusted)`;
 }
 
 function endpoint<K extends string>(

@@ -2,7 +2,6 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
-  decodeProtectedHeader,
   errors,
   jwtVerify,
   type FetchImplementation,
@@ -11,10 +10,12 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import type { KeyObject } from 'node:crypto';
+import { checkAccessTokenType } from './access-token-type.js';
 import type { OAuthSettings } from './auth-config.js';
 import { fetchBounded, jsonObject } from './fetch-bounded.js';
 import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-metadata.js';
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
+import { guardKeySelection } from './key-selection.js';
 import { principalFromClaims } from './token-claims.js';
 
 export interface JwtVerifierOptions {
@@ -32,22 +33,27 @@ export interface JwtVerifierOptions {
 /** Compact JWS: three base64url segments; an empty signature is let through to be refused by the algorithm check. */
 export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-// RFC 9068 §2.1 (`at+jwt`, `application/at+jwt`); plain JWTs and an absent `typ` are still common.
-const ACCEPTED_TYP = new Set(['at+jwt', 'jwt']);
-
 /**
  * Verifies JWT access tokens (RFC 9068 profile, RFC 8725 practices):
  * signature with a key from the JWKS (or the static key), `alg` from the
  * asymmetric allow-list, `iss` equal to OAUTH_ISSUER, `aud` bound to this
- * server (RFC 8707), `exp` required, `nbf` honoured, with clock tolerance,
- * `typ` either an access-token type or plain JWT, no `cnf` (sender-constrained
- * tokens need a proof this server does not check). Does not check scopes or
- * roles (the guard does) and does not check revocation (use introspection).
+ * server (RFC 8707), `exp` required, `nbf` honoured and `iat` not in the
+ * future, with clock tolerance, `typ` `at+jwt` (RFC 9068 §4; plain JWTs only
+ * with OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT), no `cnf` (sender-constrained
+ * tokens need a proof this server does not check). A key set the server
+ * cannot use (duplicate kid, unusable key) is a 503, not the token's fault.
+ * Does not check scopes or roles (the guard does) and does not check
+ * revocation (use introspection).
  */
 export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierOptions = {}): TokenVerifier {
   const key = settings.publicKey;
+  const selection = { issuer: settings.issuer, retryAfterSeconds: retryAfterSeconds(options) };
   const getKey: KeyObject | JWTVerifyGetKey =
-    key === undefined ? remoteKeys(settings, options) : key.kind === 'key' ? key.key : createLocalJWKSet(key.jwks);
+    key === undefined
+      ? guardKeySelection(remoteKeys(settings, options), selection)
+      : key.kind === 'key'
+        ? key.key
+        : guardKeySelection(createLocalJWKSet(key.jwks), selection);
   const verifyOptions: JWTVerifyOptions = {
     issuer: settings.issuer,
     audience: [...settings.audiences],
@@ -60,39 +66,49 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
       // Size first: nothing of an oversized token is decoded.
       if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) throw new InvalidTokenError('token too large');
       if (!COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed token');
-      checkType(token);
       let payload: JWTPayload;
+      let typ: unknown;
       try {
-        payload = (
+        const verified =
           typeof getKey === 'function'
             ? await jwtVerify(token, getKey, verifyOptions)
-            : await jwtVerify(token, getKey, verifyOptions)
-        ).payload;
+            : await jwtVerify(token, getKey, verifyOptions);
+        payload = verified.payload;
+        typ = verified.protectedHeader.typ;
       } catch (error) {
         if (error instanceof AuthUnavailableError) throw error;
         // jose's errors carry the payload: only a fixed description leaves this function.
-        throw new InvalidTokenError(describe(error));
+        throw new InvalidTokenError(describe(error), { cause: error });
       }
+      checkAccessTokenType(typ, settings.acceptPlainJwt);
       // RFC 8705 §3 / RFC 9449 §6: a sender-constrained token needs a proof this server does not check.
       if (payload.cnf !== undefined) throw new InvalidTokenError('sender-constrained tokens are not accepted');
+      checkIssuedAt(payload, settings.clockToleranceS);
       return principalFromClaims(Object.freeze({ ...payload }), 'jwt');
     },
   };
 }
 
-function checkType(token: string): void {
-  let typ: unknown;
-  try {
-    typ = decodeProtectedHeader(token).typ;
-  } catch {
-    throw new InvalidTokenError('malformed token');
+/**
+ * RFC 7519 §4.1.6: `iat` is when the token was issued; one issued further in
+ * the future than the clock tolerance comes from a wrong clock or a forger
+ * who wants a long life. jose checks `iat` only with `maxTokenAge`.
+ */
+function checkIssuedAt(payload: JWTPayload, toleranceS: number): void {
+  const { iat } = payload;
+  if (iat === undefined) return;
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    throw new InvalidTokenError('token "iat" claim is not a number');
+  if (iat > now + toleranceS) {
+    throw new InvalidTokenError(
+      `token "iat" ${Math.floor(iat)} is ${Math.floor(iat - now)} s in the future (clock tolerance ${toleranceS} s)`,
+    );
   }
-  if (typ === undefined) return;
-  // RFC 7515 §4.1.9: media types are case-insensitive and "application/" may be omitted.
-  const normalized = typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined;
-  if (normalized === undefined || !ACCEPTED_TYP.has(normalized)) {
-    throw new InvalidTokenError('token type ("typ") is not an access token');
-  }
+}
+
+function retryAfterSeconds(options: JwtVerifierOptions): number {
+  return Math.max(1, Math.ceil((options.retryAfterMs ?? 5000) / 1000));
 }
 
 /**
@@ -138,7 +154,9 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
       return new Response(JSON.stringify(jwks), { status: 200, headers: { 'content-type': 'application/json' } });
     } catch (error) {
       const unavailable =
-        error instanceof AuthUnavailableError ? error : new AuthUnavailableError(`JWKS at ${url.href}: failed`);
+        error instanceof AuthUnavailableError
+          ? error
+          : new AuthUnavailableError(`JWKS at ${url.href}: failed`, { cause: error });
       failure = { at: Date.now(), message: unavailable.message };
       throw unavailable;
     }
@@ -158,23 +176,9 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
         [customFetch]: fetchJwks,
       });
     }
-    try {
-      return await remote(header, token);
-    } catch (error) {
-      if (error instanceof AuthUnavailableError || isKeySelectionError(error)) throw error;
-      // A JWKS that parses but holds unusable keys: the server cannot decide.
-      throw new AuthUnavailableError(`JWKS of issuer "${settings.issuer}": unusable (${(error as Error).name})`);
-    }
+    // Unusable keys and duplicate kids are told apart from an unknown kid by guardKeySelection.
+    return remote(header, token);
   };
-}
-
-/** Errors about the token's choice of key, as opposed to the JWKS being unavailable. */
-function isKeySelectionError(error: unknown): boolean {
-  return (
-    error instanceof errors.JWKSNoMatchingKey ||
-    error instanceof errors.JWKSMultipleMatchingKeys ||
-    error instanceof errors.JOSENotSupported
-  );
 }
 
 /** A short, fixed description per failure: never the token, its claims or jose's message. */

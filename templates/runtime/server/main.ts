@@ -5,6 +5,7 @@ import type { AuditLog } from '../rbac/audit.js';
 import { loadAuthConfig } from '../auth/auth-config.js';
 import { protectedResourceMetadataUrl } from '../auth/www-authenticate.js';
 import { createTokenVerifier } from '../auth/create-verifier.js';
+import { checkAuthorizationAtStartup } from '../auth/startup-check.js';
 import type { VerifierOptions } from '../auth/create-verifier.js';
 import type { Caller } from '../rbac/guard.js';
 import { callerOf } from '../rbac/guard.js';
@@ -96,6 +97,7 @@ async function createHttpAuth(
   if (config.auth === 'none') return undefined;
   const settings = loadAuthConfig(env, config.publicUrl);
   if (settings.mode === 'none') return undefined;
+  void checkAuthorizationAtStartup(settings, { log, tools: app.tools, ...(rolesClaim ? { rolesClaim } : {}) });
   const common = {
     tools: app.tools,
     authorization: app.authorization,

@@ -21,6 +21,8 @@ describe('loadAuthConfig: oauth defaults', () => {
       authorizationServers: [ISSUER],
       maxTokenBytes: 8192,
       allowInsecureHttp: false,
+      acceptPlainJwt: false,
+      introspectionAcceptsMissingAudience: false,
     });
   });
 

@@ -99,9 +99,28 @@ describe('RFC 7662 introspection', () => {
     await rejects(verifier().verify(token), InvalidTokenError, message, token);
   });
 
-  it('accepts an answer without aud and iss (both optional in RFC 7662)', async () => {
+  // Deliberate change (issue 9, item 1): RFC 7662 makes `aud` optional, but without it nothing binds
+  // the token to this resource (RFC 8707), so it is refused unless the operator opts in.
+  it('refuses an active answer without aud, naming the opt-in', async () => {
+    answers.set('opaque-minimal', { active: true, sub: 'bob', scope: 'read write admin' });
+    await rejects(
+      verifier().verify('opaque-minimal'),
+      InvalidTokenError,
+      'token audience unknown: the introspection answer has no "aud" (RFC 8707); set OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD=true only if this introspection client is dedicated to this resource',
+      'opaque-minimal',
+    );
+  });
+
+  it('accepts an answer without aud and iss with OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD=true', async () => {
     answers.set('opaque-minimal', { active: true, sub: 'bob' });
-    await expect(verifier().verify('opaque-minimal')).resolves.toMatchObject({ subject: 'bob', scopes: [] });
+    const v = verifier({ OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD: 'true' });
+    await expect(v.verify('opaque-minimal')).resolves.toMatchObject({ subject: 'bob', scopes: [] });
+  });
+
+  it('still refuses another audience with the opt-in', async () => {
+    answers.set('opaque-other', active({ aud: 'https://other.example.com/mcp' }));
+    const v = verifier({ OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD: 'true' });
+    await rejects(v.verify('opaque-other'), InvalidTokenError, 'token audience is not this resource', 'opaque-other');
   });
 
   it('caches an active answer: one request for repeated use', async () => {
@@ -134,11 +153,91 @@ describe('RFC 7662 introspection', () => {
     expect(server.hits('/introspect')).toBe(2);
   });
 
-  it('does not cache inactive answers', async () => {
-    const v = verifier();
-    await expect(v.verify('opaque-unknown')).rejects.toBeInstanceOf(InvalidTokenError);
-    answers.set('opaque-unknown', active());
-    await expect(v.verify('opaque-unknown')).resolves.toMatchObject({ subject: 'alice' });
+  // Deliberate change (issue 9, item 1): refusals are remembered briefly so junk cannot amplify.
+  describe('refusals are remembered briefly', () => {
+    let clockMs: number;
+    const clocked = (options: IntrospectionVerifierOptions = {}) =>
+      verifier({}, { now: () => clockMs, ...options });
+    beforeEach(() => {
+      clockMs = Date.now();
+    });
+
+    it('asks once for a junk token sent again and again within 10 s', async () => {
+      const v = clocked();
+      for (let i = 0; i < 50; i++) {
+        await rejects(v.verify('junk-token-1'), InvalidTokenError, 'token is not active', 'junk-token-1');
+      }
+      expect(server.hits('/introspect')).toBe(1);
+    });
+
+    it('remembers the refusal with its description, then asks again after 10 s', async () => {
+      answers.set('opaque-no-aud', active({ aud: undefined }));
+      const v = clocked();
+      await rejects(v.verify('opaque-no-aud'), InvalidTokenError, /has no "aud"/, 'opaque-no-aud');
+      answers.set('opaque-no-aud', active());
+      clockMs += 9_000;
+      await rejects(v.verify('opaque-no-aud'), InvalidTokenError, /has no "aud"/, 'opaque-no-aud');
+      expect(server.hits('/introspect')).toBe(1);
+      clockMs += 2_000;
+      await expect(v.verify('opaque-no-aud')).resolves.toMatchObject({ subject: 'alice' });
+      expect(server.hits('/introspect')).toBe(2);
+    });
+
+    it('coalesces concurrent requests for one junk token into one call', async () => {
+      const v = clocked();
+      await Promise.all(Array.from({ length: 20 }, () => v.verify('junk-token-2').catch(() => undefined)));
+      expect(server.hits('/introspect')).toBe(1);
+    });
+
+    it('bounds the refusal cache, dropping the oldest, without pushing out active tokens', async () => {
+      answers.set('good-token', active());
+      const v = clocked({ maxNegativeCacheEntries: 2 });
+      await v.verify('good-token');
+      for (const t of ['junk-a', 'junk-b', 'junk-c', 'junk-c', 'junk-a']) await v.verify(t).catch(() => undefined);
+      await v.verify('good-token');
+      expect(server.seen.map((r) => new URLSearchParams(r.body).get('token'))).toEqual([
+        'good-token',
+        'junk-a',
+        'junk-b',
+        'junk-c',
+        'junk-a',
+      ]);
+    });
+
+    it('does not remember a failure to decide (503)', async () => {
+      server.routes.set('/introspect', json({ error: 'down' }, 500));
+      const v = clocked();
+      await rejects(v.verify('opaque-z'), AuthUnavailableError, /HTTP 500$/, 'opaque-z');
+      await rejects(v.verify('opaque-z'), AuthUnavailableError, /HTTP 500$/, 'opaque-z');
+      expect(server.hits('/introspect')).toBe(2);
+    });
+
+    it('bounds the calls in flight: beyond the bound a new token gets 503 at once, without a call', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      server.routes.set('/introspect', (req, res, body) => {
+        void gate.then(() => json({ active: false })(req, res, body));
+      });
+      const v = clocked({ maxConcurrent: 3 });
+      const held = ['junk-1', 'junk-2', 'junk-3'].map((t) => v.verify(t).catch((e: unknown) => e));
+      await vi.waitFor(() => expect(server.seen).toHaveLength(3), { interval: 5 });
+      const error = (await v.verify('junk-4').catch((e: unknown) => e)) as AuthUnavailableError;
+      expect(error).toBeInstanceOf(AuthUnavailableError);
+      expect(error.message).toBe('token introspection: 3 calls already in flight');
+      expect(error.retryAfterSeconds).toBe(1);
+      // A token already being asked about joins its call instead.
+      const joined = v.verify('junk-2').catch((e: unknown) => e);
+      release();
+      expect(await Promise.all([...held, joined])).toEqual(Array(4).fill(expect.any(InvalidTokenError)));
+      expect(server.seen).toHaveLength(3);
+    });
+
+    it('can be switched off with negativeCacheSeconds: 0', async () => {
+      const v = clocked({ negativeCacheSeconds: 0 });
+      await v.verify('junk-token-3').catch(() => undefined);
+      await v.verify('junk-token-3').catch(() => undefined);
+      expect(server.hits('/introspect')).toBe(2);
+    });
   });
 
   it('bounds the cache, dropping the oldest entry', async () => {

@@ -101,7 +101,8 @@ describe('discoverIssuerMetadata', () => {
     );
     await expect(discoverIssuerMetadata(server.origin)).rejects.toThrow(
       new AuthUnavailableError(
-        `authorization server metadata at ${server.origin}/.well-known/oauth-authorization-server names issuer "${server.origin}/", not OAUTH_ISSUER "${server.origin}"; they must be identical (RFC 8414 §3.3)`,
+        // The message names both values and the fix (issue 9, item 8: Auth0's trailing slash).
+        `issuer mismatch: OAUTH_ISSUER is "${server.origin}" but the metadata at ${server.origin}/.well-known/oauth-authorization-server says "${server.origin}/"; they must be identical (RFC 8414 §3.3): set OAUTH_ISSUER to "${server.origin}/"`,
       ),
     );
   });

@@ -71,17 +71,23 @@ describe('accepted tokens', () => {
     expect(principal.claims.sub).toBe('alice');
   });
 
-  it.each([[{ typ: 'at+jwt' }], [{ typ: 'application/at+jwt' }], [{ typ: 'JWT' }], [{}]])(
-    'accepts typ %j (RFC 9068 §2.1 or plain JWT)',
-    async (header) => {
-      const token = await sign(rsa, claims(), header);
-      await expect(verifier().verify(token)).resolves.toMatchObject({ subject: 'alice' });
-    },
-  );
+  it.each([[{ typ: 'at+jwt' }], [{ typ: 'application/at+jwt' }]])('accepts typ %j (RFC 9068 §2.1)', async (header) => {
+    const token = await sign(rsa, claims(), header);
+    await expect(verifier().verify(token)).resolves.toMatchObject({ subject: 'alice' });
+  });
+
+  // RFC 9068 §4: plain JWTs are refused by default now (jwt-verifier-edges.test.ts has the opt-out).
+  it.each([[{ typ: 'JWT' }], [{}]])('refuses typ %j unless OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT is set', async (header) => {
+    const token = await sign(rsa, claims(), header);
+    await rejects(verifier().verify(token), InvalidTokenError, /is not at\+jwt|has no "typ" header/, token);
+    await expect(verifier({ OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT: 'true' }).verify(token)).resolves.toMatchObject({
+      subject: 'alice',
+    });
+  });
 
   it('refuses a JWT of another type (dpop+jwt)', async () => {
     const token = await sign(rsa, claims(), { typ: 'dpop+jwt' });
-    await rejects(verifier().verify(token), InvalidTokenError, 'token type ("typ") is not an access token', token);
+    await rejects(verifier().verify(token), InvalidTokenError, 'token typ "dpop+jwt" is not at+jwt (RFC 9068)', token);
   });
 
   it.each([
