@@ -48,12 +48,16 @@ export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierOptions = {}): TokenVerifier {
   const key = settings.publicKey;
   const selection = { issuer: settings.issuer, retryAfterSeconds: retryAfterSeconds(options) };
-  const getKey: KeyObject | JWTVerifyGetKey =
-    key === undefined
-      ? guardKeySelection(remoteKeys(settings, options), selection)
-      : key.kind === 'key'
-        ? key.key
-        : guardKeySelection(createLocalJWKSet(key.jwks), selection);
+  let getKey: KeyObject | JWTVerifyGetKey;
+  if (key === undefined) {
+    const remote = remoteKeys(settings, options);
+    // An unusable remote set is fetched anew after the retry pause, not trusted until it ages out.
+    getKey = guardKeySelection(remote.getKey, { ...selection, onUnusable: remote.forget });
+  } else if (key.kind === 'key') {
+    getKey = key.key;
+  } else {
+    getKey = guardKeySelection(createLocalJWKSet(key.jwks), selection);
+  }
   const verifyOptions: JWTVerifyOptions = {
     issuer: settings.issuer,
     audience: [...settings.audiences],
@@ -116,8 +120,14 @@ function retryAfterSeconds(options: JwtVerifierOptions): number {
  * caches them and refetches on an unknown `kid` at most once per cooldown.
  * A failed fetch fails closed (503) and holds further fetches for
  * `retryAfterMs`; keys already fetched and still fresh keep working meanwhile.
+ * `forget` drops a set that proved unusable (duplicate kid, bad key): the
+ * next request after `retryAfterMs` fetches it again, so an operator's fix
+ * is picked up without a restart and a bad set cannot amplify into fetches.
  */
-function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVerifyGetKey {
+function remoteKeys(
+  settings: OAuthSettings,
+  options: JwtVerifierOptions,
+): { getKey: JWTVerifyGetKey; forget: () => void } {
   const retryAfterMs = options.retryAfterMs ?? 5000;
   const timeoutMs = options.timeoutMs ?? 5000;
   const metadata =
@@ -162,7 +172,7 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
     }
   };
 
-  return async (header, token) => {
+  const getKey: JWTVerifyGetKey = async (header, token) => {
     if (!remote) {
       const jwksUri = settings.jwksUri ?? (await metadata.get()).jwksUri;
       if (!jwksUri)
@@ -179,6 +189,11 @@ function remoteKeys(settings: OAuthSettings, options: JwtVerifierOptions): JWTVe
     // Unusable keys and duplicate kids are told apart from an unknown kid by guardKeySelection.
     return remote(header, token);
   };
+  const forget = () => {
+    remote = undefined;
+    failure = { at: Date.now(), message: 'the key set was unusable' };
+  };
+  return { getKey, forget };
 }
 
 /** A short, fixed description per failure: never the token, its claims or jose's message. */

@@ -8,6 +8,8 @@ export interface KeySelectionOptions {
   readonly issuer: string;
   /** Sent as `Retry-After` with the 503. */
   readonly retryAfterSeconds: number;
+  /** Told when the set proved unusable, so a remote set is fetched anew rather than trusted until it ages out. */
+  readonly onUnusable?: () => void;
 }
 
 /**
@@ -23,11 +25,13 @@ export interface KeySelectionOptions {
  * passed on for a 401. Does not verify anything itself.
  */
 export function guardKeySelection(getKey: JWTVerifyGetKey, options: KeySelectionOptions): JWTVerifyGetKey {
-  const unavailable = (message: string, cause: unknown) =>
-    new AuthUnavailableError(`JWKS of issuer "${options.issuer}": ${message}`, {
+  const unavailable = (message: string, cause: unknown) => {
+    options.onUnusable?.();
+    return new AuthUnavailableError(`JWKS of issuer "${options.issuer}": ${message}`, {
       cause,
       retryAfterSeconds: options.retryAfterSeconds,
     });
+  };
   return async (header, token) => {
     let key: Awaited<ReturnType<JWTVerifyGetKey>>;
     try {

@@ -172,6 +172,28 @@ describe("a key set the server cannot use is a 503, not the token's fault", () =
     expect((error.cause as Error).name).toBe('JWKSMultipleMatchingKeys');
   });
 
+  it('fetches the set anew once the retry pause is over, so a fixed JWKS is used without a restart', async () => {
+    const twin = await testKey('RS256', rsa.kid);
+    jwks = { keys: [twin.jwk, rsa.jwk] };
+    const token = await sign(rsa, claims());
+    let clock = Date.now();
+    const realNow = Date.now;
+    Date.now = () => clock;
+    try {
+      const v = verifier();
+      await expect(v.verify(token)).rejects.toBeInstanceOf(AuthUnavailableError);
+      const fetches = server.hits('/jwks');
+      jwks = { keys: [rsa.jwk] }; // the operator removes the twin
+      // Within the pause: still 503, and no refetch (a bad set does not amplify into fetches).
+      await expect(v.verify(token)).rejects.toBeInstanceOf(AuthUnavailableError);
+      expect(server.hits('/jwks')).toBe(fetches);
+      clock += 7001;
+      await expect(v.verify(token)).resolves.toMatchObject({ subject: 'alice' });
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('answers an RSA key under 2048 bits with AuthUnavailableError', async () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
     jwks = { keys: [{ ...weak.publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256', use: 'sig' }] };
