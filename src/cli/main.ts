@@ -53,7 +53,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON)')
     .requiredOption('-o, --out <dir>', 'the project folder to write')
     .option('--name <package>', 'npm package name of the generated project')
-    .option('--force', 'write into a non-empty folder that openapi-to-mcp did not create')
+    .option('--force', 'write into a non-empty folder openapi-to-mcp did not create, replace a project of another spec, and bring back deleted scaffold files')
     .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
     .option('--strict', 'treat security lint warnings as errors (nothing is written)')
     .option('--check', 'write nothing; exit 3 when the project is stale (regenerating would change it), 0 when current')

@@ -51,7 +51,7 @@ export function keptDiagnostics(kept: readonly KeptFile[]): Diagnostic[] {
           severity: 'warning',
           file: path,
           message: `kept your edited ${path}; the generator's version would change it`,
-          hint: `Delete ${path} and regenerate to take the generator's version, or keep yours.`,
+          hint: `Delete ${path} and regenerate with --force to take the generator's version, or keep yours.`,
         };
       case 'unlocked':
         return {
@@ -59,7 +59,15 @@ export function keptDiagnostics(kept: readonly KeptFile[]): Diagnostic[] {
           severity: 'warning',
           file: path,
           message: `kept your ${path}, which openapi-to-mcp did not write; the generator's version would change it`,
-          hint: `Delete ${path} and regenerate to take the generator's version, or keep yours.`,
+          hint: `Delete ${path} and regenerate with --force to take the generator's version, or keep yours.`,
+        };
+      case 'deleted':
+        return {
+          code: 'SCAFFOLD_FILE_DELETED',
+          severity: 'info',
+          file: path,
+          message: `${path} stays deleted (or moved) as you left it; it does not make the project stale`,
+          hint: `Regenerate with --force to bring the generator's ${path} back.`,
         };
       case 'edited-obsolete':
         return {

@@ -1,6 +1,7 @@
 import type { EmittedFile } from '../emit/emit-project.js';
 import type { Lock, LockInputs } from './lock-file.js';
 import { LOCK_FILE, buildLock, renderLock, sha256 } from './lock-file.js';
+import { mergePackageJson } from './merge-package-json.js';
 
 /** What is at a project path now: nothing, a regular file (with its hash), or something else (folder, symlink). */
 export type DiskEntry = { readonly kind: 'absent' } | { readonly kind: 'file'; readonly sha256: string } | { readonly kind: 'other' };
@@ -16,12 +17,24 @@ export interface PendingWrite {
  * A file the generator would change or delete but leaves alone because it is the user's:
  * `edited`: a scaffold file whose bytes differ from the lock's hash;
  * `unlocked`: a scaffold file the lock does not list (the user's, or the project predates the lock);
- * `edited-obsolete`: a file the generator no longer produces and that was edited since.
+ * `edited-obsolete`: a file the generator no longer produces and that was edited since;
+ * `deleted`: a scaffold file the user deleted (or moved, like the CI workflow to the repository
+ * root): it stays deleted and is not drift, unless the run restores deleted files (`--force`).
  */
 export interface KeptFile {
   readonly path: string;
-  readonly reason: 'edited' | 'unlocked' | 'edited-obsolete';
+  readonly reason: 'edited' | 'unlocked' | 'edited-obsolete' | 'deleted';
 }
+
+export interface ReconcileOptions {
+  /** Recreate scaffold files the user deleted (`--force`). */
+  readonly restoreDeleted?: boolean;
+  /** The text at a project path (only asked for an edited `package.json`, to merge it). */
+  readonly read?: (path: string) => string | undefined;
+}
+
+/** Merged rather than kept when edited: see merge-package-json.ts. */
+const MERGED = 'package.json';
 
 export interface Reconciled {
   /** Files to create or replace, sorted by path, the lock file last. */
@@ -47,12 +60,17 @@ export function reconcile(
   previous: Lock | undefined,
   disk: (path: string) => DiskEntry,
   inputs: LockInputs,
+  options: ReconcileOptions = {},
 ): Reconciled {
   const writes: PendingWrite[] = [];
   const kept: KeptFile[] = [];
   for (const file of files) {
     const now = disk(file.path);
     if (now.kind === 'absent') {
+      if (file.owner === 'scaffold' && previous?.files[file.path] !== undefined && !options.restoreDeleted) {
+        kept.push({ path: file.path, reason: 'deleted' });
+        continue;
+      }
       writes.push({ path: file.path, content: file.content, replaces: false });
       continue;
     }
@@ -62,6 +80,12 @@ export function reconcile(
       const locked = previous?.files[file.path];
       const untouched = locked !== undefined && now.kind === 'file' && now.sha256 === locked.sha256;
       if (!untouched) {
+        const current = file.path === MERGED && now.kind === 'file' ? options.read?.(file.path) : undefined;
+        const merged = current === undefined ? undefined : mergePackageJson(current, file.content);
+        if (merged !== undefined) {
+          if (merged !== current) writes.push({ path: file.path, content: merged, replaces: true });
+          continue;
+        }
         kept.push({ path: file.path, reason: locked ? 'edited' : 'unlocked' });
         continue;
       }

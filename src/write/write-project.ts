@@ -36,11 +36,12 @@ export interface ProjectDiff {
 }
 
 /** What regenerating `outDir` from `files` would change, without changing anything (`--check`, `--dry-run`). */
-export function diffProject(outDir: string, files: readonly EmittedFile[], inputs: LockInputs): ProjectDiff {
+export function diffProject(outDir: string, files: readonly EmittedFile[], inputs: LockInputs, options: { restoreDeleted?: boolean } = {}): ProjectDiff {
   const out = resolve(outDir);
   const previous = readLock(out);
   const foreign = !previous && existsSync(out) && readdirSync(out).length > 0;
-  const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs);
+  const read = (path: string) => (diskEntry(out, path).kind === 'file' ? readFileSync(join(out, path), 'utf8') : undefined);
+  const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs, { ...options, read });
   return { previous, reconciled, changes: projectChanges(reconciled, previous), foreign };
 }
 
@@ -67,7 +68,24 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
       ],
     };
   }
-  const diff = diffProject(outDir, files, options);
+  const diff = diffProject(outDir, files, options, { restoreDeleted: options.force === true });
+  const otherSpec = diff.previous?.spec !== undefined && options.spec !== undefined && diff.previous.spec !== options.spec;
+  if (otherSpec && !options.force) {
+    const replaced = diff.changes.changed.length + diff.changes.removed.length;
+    return {
+      written: 0,
+      removed: [],
+      changes: diff.changes,
+      diagnostics: [
+        {
+          code: 'OUTPUT_OTHER_SPEC',
+          severity: 'error',
+          message: `${outDir} was generated from ${diff.previous!.spec}, not ${options.spec}; generating would replace ${replaced} of its files (${diff.changes.tools.removed.length} tools removed, ${diff.changes.tools.added.length} added).`,
+          hint: `Pass --force to replace it with a project for ${options.spec}, or choose another -o folder.`,
+        },
+      ],
+    };
+  }
   if (diff.foreign && !options.force) {
     return {
       written: 0,

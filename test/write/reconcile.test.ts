@@ -27,6 +27,9 @@ const rows: readonly [string, Row][] = [
   ['scaffold file, edited: kept', { owner: 'scaffold', next: 'b', locked: 'a', disk: 'x', want: { kept: 'edited' } }],
   ['scaffold file, edited to what the generator now makes: left alone', { owner: 'scaffold', next: 'b', locked: 'a', disk: 'b', want: {} }],
   ['scaffold file the lock does not list: kept', { owner: 'scaffold', next: 'b', disk: 'x', want: { kept: 'unlocked' } }],
+  // Issue 11: a Dockerfile the team does not want, or the workflow moved to the repository root.
+  ['scaffold file the user deleted: stays deleted, not drift', { owner: 'scaffold', next: 'b', locked: 'a', want: { kept: 'deleted' } }],
+  ['scaffold file new in this version: written', { owner: 'scaffold', next: 'b', want: { write: 'add' } }],
   ['user file, missing: created', { owner: 'user', next: 'p', locked: 'p', want: { write: 'add' } }],
   ['user file, edited: never overwritten', { owner: 'user', next: 'p', locked: 'p', disk: 'mine', want: {} }],
   ['gone from the plan, untouched: removed', { owner: 'generator', locked: 'a', disk: 'a', want: { remove: true } }],
@@ -34,6 +37,60 @@ const rows: readonly [string, Row][] = [
   ['gone from the plan, already deleted: nothing', { owner: 'scaffold', locked: 'a', want: {} }],
   ['user file gone from the plan: never removed', { owner: 'user', locked: 'p', disk: 'p', want: {} }],
 ];
+
+describe('reconcile: what the user deleted, --force and package.json', () => {
+  const lockOf = (files: Record<string, { owner: FileOwner; content: string }>): Lock => ({
+    generator: 'openapi-to-mcp',
+    version: '0',
+    specHash: 's0',
+    optionsHash: 'o',
+    files: Object.fromEntries(Object.entries(files).map(([p, f]) => [p, { owner: f.owner, sha256: sha256(f.content) }])),
+  });
+
+  it('--force (restoreDeleted) brings a deleted scaffold file back', () => {
+    const previous = lockOf({ Dockerfile: { owner: 'scaffold', content: 'a' } });
+    const got = reconcile([{ path: 'Dockerfile', owner: 'scaffold', content: 'b' }], previous, () => ({ kind: 'absent' }), INPUTS, { restoreDeleted: true });
+    expect(got.writes.map((w) => w.path)).toEqual(['Dockerfile', LOCK_FILE]);
+    expect(got.kept).toEqual([]);
+  });
+
+  it('merges an edited package.json: the generator\'s dependency pins and new scripts, the user\'s additions kept', () => {
+    const before = { name: 'x', scripts: { build: 'tsc' }, dependencies: { jose: '6.0.0' }, devDependencies: { vitest: '4.0.0' } };
+    const mine = { ...before, scripts: { build: 'tsc', lint: 'eslint .' }, dependencies: { dotenv: '^17.0.0', jose: '6.0.0' } };
+    const next = { name: 'x', scripts: { build: 'tsc', dev: 'node dist/dev.js' }, dependencies: { jose: '6.2.17' }, devDependencies: { vitest: '4.1.12' } };
+    const previous = lockOf({ 'package.json': { owner: 'scaffold', content: JSON.stringify(before) } });
+    const current = `${JSON.stringify(mine, null, 2)}\n`;
+    const disk = (p: string): DiskEntry => (p === 'package.json' ? { kind: 'file', sha256: sha256(current) } : { kind: 'absent' });
+    const got = reconcile([{ path: 'package.json', owner: 'scaffold', content: JSON.stringify(next) }], previous, disk, INPUTS, { read: () => current });
+    const written = got.writes.find((w) => w.path === 'package.json');
+    expect(written?.replaces).toBe(true);
+    expect(JSON.parse(written!.content)).toEqual({
+      name: 'x',
+      scripts: { build: 'tsc', lint: 'eslint .', dev: 'node dist/dev.js' },
+      dependencies: { dotenv: '^17.0.0', jose: '6.2.17' },
+      devDependencies: { vitest: '4.1.12' },
+    });
+    expect(got.kept).toEqual([]);
+
+    // Once merged, the next run finds nothing to change: not stale, no warning.
+    const again = reconcile(
+      [{ path: 'package.json', owner: 'scaffold', content: JSON.stringify(next) }],
+      previous,
+      (p) => (p === 'package.json' ? { kind: 'file', sha256: sha256(written!.content) } : { kind: 'absent' }),
+      INPUTS,
+      { read: () => written!.content },
+    );
+    expect(again.writes.map((w) => w.path)).not.toContain('package.json');
+    expect(again.kept).toEqual([]);
+  });
+
+  it('keeps a package.json that is not JSON as the user\'s', () => {
+    const previous = lockOf({ 'package.json': { owner: 'scaffold', content: '{}' } });
+    const disk = (): DiskEntry => ({ kind: 'file', sha256: sha256('not json') });
+    const got = reconcile([{ path: 'package.json', owner: 'scaffold', content: '{"a":1}' }], previous, disk, INPUTS, { read: () => 'not json' });
+    expect(got.kept).toEqual([{ path: 'package.json', reason: 'edited' }]);
+  });
+});
 
 describe('reconcile', () => {
   it.each(rows)('%s', (_name, row) => {

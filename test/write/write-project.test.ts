@@ -10,6 +10,36 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const file = (path: string, content: string) => ({ path, owner: 'generator' as const, content });
 
 describe('writeProject', () => {
+  it('refuses to replace a project generated from another spec without --force, saying what it would replace', () => {
+    const out = join(root, 'other-spec');
+    rmSync(out, { recursive: true, force: true });
+    const tool = (name: string) => file(`src/generated/tools/${name}.gen.ts`, name);
+    expect(writeProject(out, [tool('a'), tool('b')], { specHash: 'h1', optionsHash: 'o', spec: '../pets.yaml' }).diagnostics).toEqual([]);
+    const refused = writeProject(out, [tool('c')], { specHash: 'h2', optionsHash: 'o', spec: '../stores.yaml' });
+    expect(refused.written).toBe(0);
+    expect(refused.diagnostics).toEqual([
+      expect.objectContaining({ code: 'OUTPUT_OTHER_SPEC', severity: 'error', message: expect.stringContaining('generated from ../pets.yaml, not ../stores.yaml') }),
+    ]);
+    expect(refused.diagnostics[0]?.message).toContain('2 tools removed, 1 added');
+    expect(existsSync(join(out, 'src/generated/tools/a.gen.ts'))).toBe(true);
+    const forced = writeProject(out, [tool('c')], { specHash: 'h2', optionsHash: 'o', spec: '../stores.yaml', force: true });
+    expect(forced.diagnostics).toEqual([]);
+    expect(existsSync(join(out, 'src/generated/tools/a.gen.ts'))).toBe(false);
+  });
+
+  it('leaves a deleted scaffold file deleted, and brings it back with --force', () => {
+    const out = join(root, 'deleted-scaffold');
+    rmSync(out, { recursive: true, force: true });
+    const files = [{ path: 'Dockerfile', owner: 'scaffold' as const, content: 'FROM node:22\n' }];
+    writeProject(out, files, { specHash: 'h', optionsHash: 'o' });
+    rmSync(join(out, 'Dockerfile'));
+    const again = writeProject(out, files, { specHash: 'h', optionsHash: 'o' });
+    expect(existsSync(join(out, 'Dockerfile'))).toBe(false);
+    expect(again.diagnostics).toEqual([expect.objectContaining({ code: 'SCAFFOLD_FILE_DELETED', severity: 'info', file: 'Dockerfile' })]);
+    writeProject(out, files, { specHash: 'h', optionsHash: 'o', force: true });
+    expect(readFileSync(join(out, 'Dockerfile'), 'utf8')).toBe('FROM node:22\n');
+  });
+
   it('removes generated files of operations that are gone, and keeps files it never wrote', () => {
     const out = join(root, 'regenerate');
     rmSync(out, { recursive: true, force: true });
