@@ -1,4 +1,4 @@
-/** The library surface: `import { generate } from 'openapi-to-mcp'`. */
+/** The library surface: `import { generate } from '@openapi-to-mcp/cli'`. */
 export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
 export { DIAGNOSTIC_CODES, FatalDiagnosticsError } from './diagnostics.js';
 export type { EmittedFile } from './emit/emit-project.js';

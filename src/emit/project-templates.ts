@@ -3,6 +3,7 @@ import type { McpModel } from '../model/types.js';
 import type { ResolvedOptions } from '../options.js';
 import { readProjectTemplate } from './runtime-files.js';
 import { testCases } from './test-cases.js';
+import { PACKAGE_NAME } from '../package-root.js';
 import { GENERATOR_VERSION, dependencyVersions } from './versions.js';
 
 /** Handlebars for the files that are not TypeScript data (DESIGN.md §2): one isolated instance, strict, no prototype access. */
@@ -31,6 +32,7 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
     kubeName: kubernetesName(options.packageName),
     specLabel: options.specLabel,
     generatorVersion: GENERATOR_VERSION,
+    generatorPackage: PACKAGE_NAME,
     specPath: options.specPath,
     ciSpec: options.specPath === undefined ? undefined : shellWord(options.specPath),
     specOutside: options.specPath?.startsWith('../') === true,

@@ -110,9 +110,10 @@ describe('ownership on regeneration', () => {
     };
     const steps = workflow.jobs.check.steps;
     expect(steps[0]?.uses).toMatch(/^actions\/checkout@/);
-    expect(steps[1]).toMatchObject({ uses: expect.stringMatching(/^actions\/setup-node@/), with: { 'node-version': 20, cache: 'npm' } });
+    expect(steps[1]).toMatchObject({ uses: expect.stringMatching(/^actions\/setup-node@/), with: { 'node-version': 22, cache: 'npm' } });
     expect(steps.slice(2).map((s) => s.run?.trim())).toEqual([
-      `npx --yes openapi-to-mcp@${version} generate ../../apis/pets.yaml -o . --check`,
+      // Only the scoped name we own is run; the unscoped `openapi-to-mcp` is someone else's package.
+      `npx --yes --package=@openapi-to-mcp/cli@${version} openapi-to-mcp generate ../../apis/pets.yaml -o . --check`,
       'npm ci',
       'npm run build',
       'npm test',
