@@ -17,7 +17,7 @@ export const GENERATOR_VERSION = pkg.version;
  * Generated projects depend on exactly the versions this repository tests its
  * runtime with (pinned in our package.json), so output never drifts with the registry.
  */
-export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'oidcProvider', string> {
+export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'oidcProvider' | 'vite', string> {
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
   const get = (name: string) => {
     const version = all[name];
@@ -33,5 +33,8 @@ export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jos
     vitest: get('vitest'),
     typesNode: get('@types/node'),
     oidcProvider: get('oidc-provider'),
+    // vitest takes any vite 8; vite 8.4.0 names an optional dependency the registry does not have,
+    // and `npm ci` then finds the lock file out of sync. Generated projects pin what we test with.
+    vite: get('vite'),
   };
 }

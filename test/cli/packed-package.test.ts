@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { CACHE, REPO, SPECS } from '../support/generated-project.js';
 
 /**
@@ -60,4 +61,30 @@ describe('the published package', () => {
     expect(workflow).not.toMatch(/npx (--yes )?openapi-to-mcp/);
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it("runs the generated CI workflow's steps in order, with the generator from the tarball, and every step passes", () => {
+    const user = join(root, 'user');
+    const bin = join(user, 'node_modules', '.bin', 'openapi-to-mcp');
+    mkdirSync(join(user, 'repo'), { recursive: true });
+    writeFileSync(join(user, 'repo', 'openapi.yaml'), readFileSync(join(SPECS, 'oai-petstore-expanded.yaml')));
+    const project = join(user, 'repo', 'mcp');
+    execFileSync(bin, ['generate', 'repo/openapi.yaml', '-o', project], { cwd: user, stdio: 'pipe' });
+    // What the team does once before committing: `npm install` writes the package-lock.json that `npm ci` needs.
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, stdio: 'pipe' });
+    const workflow = parse(readFileSync(join(project, '.github/workflows/openapi-to-mcp.yml'), 'utf8')) as {
+      jobs: { check: { steps: { run?: string }[] } };
+    };
+    const runs = workflow.jobs.check.steps.flatMap((s) => (s.run ? [s.run.trim()] : []));
+    expect(runs).toHaveLength(4);
+    for (const run of runs) {
+      // The registry has no release yet: the scoped npx call runs the tarball's bin instead.
+      const command = run.replace(/^npx --yes --package=@openapi-to-mcp\/cli@\S+ openapi-to-mcp/, bin);
+      expect(command, run).not.toMatch(/^npx/);
+      execFileSync('sh', ['-c', command], {
+        cwd: project,
+        stdio: 'pipe',
+        env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      });
+    }
+  }, 300_000);
 });
