@@ -2,7 +2,7 @@ import type { SecuritySchemeDefinition, ToolDefinition } from '../mcp/types.js';
 import { encodeBody, type EncodedBody } from './encode-body.js';
 import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js';
 import { readCappedBody } from './read-capped-body.js';
-import { serializeParameters } from './serialize-parameters.js';
+import { serializeParameters, type ReservedNames } from './serialize-parameters.js';
 import { shapeResponse } from './shape-response.js';
 import { errorResult, type ToolResult } from './tool-result.js';
 import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
@@ -180,7 +180,7 @@ function prepareRequest(
   options: UpstreamOptions,
   credentials: CredentialResolution,
 ): { url: URL; init: RequestInit } {
-  const params = serializeParameters(tool.http, args);
+  const params = serializeParameters(tool.http, args, reservedNames(tool, options.schemes, credentials));
   const body: EncodedBody =
     tool.http.body === undefined
       ? { body: undefined }
@@ -206,6 +206,32 @@ function prepareRequest(
   if (cookie !== '') headers.set('Cookie', cookie);
   const url = resolveRequestUrl(options.baseUrl, params.path, query.filter((q) => q !== '').join('&'));
   return { url, init: { method: tool.http.method, headers, body: body.body } };
+}
+
+/**
+ * The names the server's credentials may occupy on this tool's requests:
+ * every apiKey scheme any alternative of its `security` names (whether or not
+ * its key is configured, so a caller can never fill the slot of a missing
+ * key), and whatever the chosen credentials actually add.
+ */
+function reservedNames(
+  tool: ToolDefinition,
+  schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
+  credentials: CredentialResolution,
+): ReservedNames {
+  const reserved = { query: new Set<string>(), cookie: new Set<string>(), header: new Set<string>() };
+  for (const alternative of tool.security) {
+    for (const { scheme } of alternative) {
+      const def = Object.hasOwn(schemes, scheme) ? schemes[scheme] : undefined;
+      if (def?.type === 'apiKey') reserved[def.in].add(def.name.toLowerCase());
+    }
+  }
+  if (credentials.satisfied) {
+    for (const name of Object.keys(credentials.headers)) reserved.header.add(name.toLowerCase());
+    for (const [name] of credentials.query) reserved.query.add(name.toLowerCase());
+    for (const [name] of credentials.cookies) reserved.cookie.add(name.toLowerCase());
+  }
+  return reserved;
 }
 
 /** The most specific reason a fetch failed (e.g. `ECONNREFUSED`), without URLs from undici. */
