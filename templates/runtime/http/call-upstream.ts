@@ -4,6 +4,7 @@ import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js
 import { readCappedBody } from './read-capped-body.js';
 import { serializeParameters, type ReservedNames } from './serialize-parameters.js';
 import { shapeResponse } from './shape-response.js';
+import { REDACTED, redactToolResult } from './secret-redactor.js';
 import { errorResult, type ToolResult } from './tool-result.js';
 import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
 import { resolveUpstreamCredentials, type CredentialEnv, type CredentialResolution } from './upstream-credentials.js';
@@ -102,14 +103,17 @@ export async function callUpstream(
 ): Promise<ToolResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const cannot = (reason: string, secrets: readonly string[] = []) => errorResult(redact(`Cannot call ${tool.name}: ${reason}`, secrets));
   let auth: UpstreamAuth;
   try {
     auth = options.auth ?? createUpstreamAuth(options.schemes, options.env, { baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   } catch (error) {
-    if (error instanceof UpstreamError) return cannot(error.message);
+    // Configuration messages name variables, never values.
+    if (error instanceof UpstreamError) return errorResult(`Cannot call ${tool.name}: ${error.message}`);
     throw error;
   }
+  const { redactor } = auth;
+  const callSecrets = context.subjectToken ? [context.subjectToken] : [];
+  const cannot = (reason: string) => errorResult(redactor.redact(`Cannot call ${tool.name}: ${reason}`, callSecrets));
 
   for (let attempt = 1; ; attempt++) {
     let url: URL;
@@ -123,9 +127,9 @@ export async function callUpstream(
       if (error instanceof UpstreamError) {
         if (error.code === 'token_request_failed' || error.code === 'invalid_token_url') {
           // The message names the scheme and the OAuth error code only, never a secret or token.
-          options.log?.(JSON.stringify({ level: 'warn', msg: 'upstream credentials', tool: tool.name, code: error.code, error: redact(error.message, auth.secrets) }));
+          options.log?.(redactor.redact(JSON.stringify({ level: 'warn', msg: 'upstream credentials', tool: tool.name, code: error.code, error: error.message }), callSecrets));
         }
-        return cannot(error.message, auth.secrets);
+        return cannot(error.message);
       }
       if (context.signal?.aborted) return cannot('the call was cancelled');
       throw error;
@@ -134,7 +138,8 @@ export async function callUpstream(
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = context.signal ? AbortSignal.any([timeout, context.signal]) : timeout;
     const where = `${init.method} ${url.origin}${url.pathname}`;
-    const secrets = [...auth.secrets, ...(credentials.satisfied ? credentials.secrets : []), url.search];
+    // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
+    const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
     try {
       const response = await (options.fetch ?? fetch)(url, { ...init, signal, redirect: 'manual' });
       if (response.status === 401 && credentials.satisfied && credentials.discard && attempt === 1) {
@@ -150,6 +155,7 @@ export async function callUpstream(
         location: response.headers.get('location'),
         body,
         maxBytes,
+        url: `${url.origin}${url.pathname}`,
       });
       if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
         result.content.push({
@@ -157,10 +163,12 @@ export async function callUpstream(
           text: `No upstream credentials are configured; set ${credentials.missing.join(' or ') || 'a supported security scheme'}.`,
         });
       }
-      return result;
+      return redactToolResult(result, redactor, secrets);
     } catch (error) {
       const reason = timeout.aborted ? `timed out after ${timeoutMs} ms` : signal.aborted ? 'cancelled' : describe(error);
-      return errorResult(redact(`Upstream request ${where} failed: ${reason}`, secrets));
+      const message = `Upstream request ${where} failed: ${reason}`;
+      // The query may hold a caller's or the server's values: never in a message.
+      return errorResult(redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets));
     }
   }
 }
@@ -240,8 +248,4 @@ function describe(error: unknown): string {
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;
   return error instanceof Error ? error.message : 'unknown error';
-}
-
-function redact(message: string, secrets: readonly string[]): string {
-  return secrets.filter((s) => s.length > 0).reduce((m, s) => m.replaceAll(s, '[redacted]'), message);
 }
