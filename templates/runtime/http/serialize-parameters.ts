@@ -81,8 +81,8 @@ const MAX_DEPTH = 32;
  * does not apply to a location falls back to that location's default.
  *
  * Path values are percent-encoded to RFC 3986 unreserved characters, and a
- * segment that would read as `.` or `..` (also `%2E%2E`, which WHATWG URL
- * parsing normalises just like `..`) or an empty value is rejected.
+ * segment that would read as `.` or `..` in any spelling (see `hasDotSegment`)
+ * or an empty value is rejected.
  *
  * An object value's keys must be among `properties` when the binding lists
  * them, and no name the caller controls may be one of `reserved` (the
@@ -143,12 +143,41 @@ function substitutePath(template: string, values: ReadonlyMap<string, string>): 
     return value;
   });
   for (const segment of path.split('/').slice(1)) {
-    const dots = segment.replace(/%2e/gi, '.');
-    if (dots === '.' || dots === '..') {
+    if (hasDotSegment(segment)) {
       throw new UpstreamError('invalid_path_parameter', 'a path parameter must not form a "." or ".." path segment');
     }
   }
   return path;
+}
+
+/**
+ * Whether a path segment reads as `.` or `..` (RFC 3986 §5.2.4) to a server or
+ * proxy that decodes before normalising, as nginx does: percent-decoded
+ * (`%2E%2E`, `..%2F`, `..%5C`), NFKC-folded (fullwidth `．．`, the two-dot
+ * leader `‥`), and split at `/`, `\` (Windows servers) and `;` (path
+ * parameters, `..;` on Tomcat). Rejected rather than encoded differently: no
+ * spelling of `..` is worth the risk of leaving the base path.
+ */
+function hasDotSegment(segment: string): boolean {
+  // Also decoded twice and three times: a literal "%2e%2e" argument is sent as
+  // "%252e%252e", which a server that decodes twice (IIS did) reads as "..".
+  let text = segment;
+  for (let round = 0; round < 3; round++) {
+    const decoded = decodeOnce(text);
+    if (decoded.normalize('NFKC').split(/[/\\;]/).some((part) => part === '.' || part === '..')) return true;
+    if (decoded === text) return false;
+    text = decoded;
+  }
+  return false;
+}
+
+function decodeOnce(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // Not UTF-8 once decoded (a template's own `%`s): decode what could spell a dot or a separator.
+    return segment.replace(/%2e/gi, '.').replace(/%2f/gi, '/').replace(/%5c/gi, '\\').replace(/%3b/gi, ';');
+  }
 }
 
 function toShape(raw: unknown, p: ParameterBinding): Shape {
