@@ -129,6 +129,8 @@ describe('serializeParameters: declared properties and reserved names', () => {
     ['cookie form* reserved name', { p: { ...filter({ properties: undefined }), in: 'cookie' }, value: { SID: 'x' }, want: 'reserved_name' }],
     ['header named Cookie', { p: { ...filter(), name: 'Cookie', in: 'header', style: 'simple' }, value: 'sid=x', want: 'reserved_name' }],
     ['header named Host', { p: { ...filter(), name: 'host', in: 'header', style: 'simple' }, value: 'evil.example', want: 'reserved_name' }],
+    ['header value outside Latin-1 (fetch would throw)', { p: { ...filter(), name: 'X-Trace', in: 'header', style: 'simple' }, value: 'a𝒳', want: 'invalid_header_value' }],
+    ['header value in Latin-1', { p: { ...filter(), name: 'X-Trace', in: 'header', style: 'simple' }, value: 'café', want: undefined }],
     ['header named Transfer-Encoding', { p: { ...filter(), name: 'Transfer-Encoding', in: 'header', style: 'simple' }, value: 'chunked', want: 'reserved_name' }],
   ];
   it.each(rows)('%s', (_, { p, value, want }) => {

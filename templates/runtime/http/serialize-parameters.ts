@@ -293,6 +293,11 @@ function deepObject(
 function serializeHeader(p: ParameterBinding, shape: Shape): string {
   const value = expand(shape, (s) => s, ',', p.explode);
   assertNoControlBreaks(value, `header parameter "${p.name}"`);
+  // RFC 9110 §5.5 field-value: visible ASCII, SP, HTAB and obs-text; anything
+  // else cannot be put on the wire (fetch would throw a TypeError).
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+    throw new UpstreamError('invalid_header_value', `header parameter "${p.name}" must be visible ASCII (RFC 9110 §5.5)`);
+  }
   return value;
 }
 
