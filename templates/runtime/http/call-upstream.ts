@@ -1,13 +1,13 @@
 import type { SecuritySchemeDefinition, ToolDefinition } from '../mcp/types.js';
 import { encodeBody, type EncodedBody } from './encode-body.js';
 import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js';
-import { readCappedBody } from './read-capped-body.js';
 import { serializeParameters, type ReservedNames } from './serialize-parameters.js';
 import { shapeResponse } from './shape-response.js';
 import { REDACTED, redactToolResult } from './secret-redactor.js';
 import { errorResult, type ToolResult } from './tool-result.js';
 import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
 import { resolveUpstreamCredentials, type CredentialEnv, type CredentialResolution } from './upstream-credentials.js';
+import { createKeepAliveClient, fetchClient, type KeepAliveClient, type UpstreamClient, type UpstreamRequest } from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -28,7 +28,12 @@ export interface UpstreamOptions {
    * settings afresh and caches no token.
    */
   readonly auth?: UpstreamAuth;
-  /** For tests. */
+  /**
+   * Sends the requests; default: one keep-alive `node:http` client shared by
+   * the process ({@link defaultUpstreamClient}), or `fetch` when given.
+   */
+  readonly client?: UpstreamClient;
+  /** For tests: send through this `fetch` instead (token endpoints use it too). */
   readonly fetch?: typeof fetch;
   readonly userAgent?: string;
   /**
@@ -117,7 +122,7 @@ export async function callUpstream(
 
   for (let attempt = 1; ; attempt++) {
     let url: URL;
-    let init: RequestInit;
+    let init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'>;
     let credentials: CredentialResolution;
     try {
       credentials = await resolveUpstreamCredentials(tool.security, options.schemes, options.env, { ...context, auth });
@@ -141,22 +146,13 @@ export async function callUpstream(
     // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
     const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
     try {
-      const response = await (options.fetch ?? fetch)(url, { ...init, signal, redirect: 'manual' });
+      const send = options.client ?? (options.fetch ? fetchClient(options.fetch) : defaultUpstreamClient());
+      const response = await send({ ...init, url, signal, maxBytes });
       if (response.status === 401 && credentials.satisfied && credentials.discard && attempt === 1) {
-        await response.body?.cancel().catch(() => undefined);
         credentials.discard();
         continue;
       }
-      const body = await readCappedBody(response, maxBytes);
-      const result = shapeResponse(tool, {
-        status: response.status,
-        statusText: response.statusText,
-        contentType: response.headers.get('content-type'),
-        location: response.headers.get('location'),
-        body,
-        maxBytes,
-        url: `${url.origin}${url.pathname}`,
-      });
+      const result = shapeResponse(tool, { ...response, maxBytes, url: `${url.origin}${url.pathname}` });
       if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
         result.content.push({
           type: 'text',
@@ -182,12 +178,24 @@ function blockedReason(blocked: readonly string[], options: UpstreamOptions): st
   return `upstream scheme ${names.join(', ')} exchanges the caller's OAuth access token for an upstream token, and this call has none (stdio or API-key authentication)`;
 }
 
+let shared: KeepAliveClient | undefined;
+
+/**
+ * The process-wide keep-alive client used when `UpstreamOptions.client` is
+ * not set: one connection pool per upstream origin, like fetch's global
+ * dispatcher. Idle sockets do not keep the process alive.
+ */
+export function defaultUpstreamClient(): UpstreamClient {
+  shared ??= createKeepAliveClient();
+  return shared.send;
+}
+
 function prepareRequest(
   tool: ToolDefinition,
   args: Record<string, unknown>,
   options: UpstreamOptions,
   credentials: CredentialResolution,
-): { url: URL; init: RequestInit } {
+): { url: URL; init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'> } {
   const params = serializeParameters(tool.http, args, reservedNames(tool, options.schemes, credentials));
   const body: EncodedBody =
     tool.http.body === undefined
@@ -242,8 +250,10 @@ function reservedNames(
   return reserved;
 }
 
-/** The most specific reason a fetch failed (e.g. `ECONNREFUSED`), without URLs from undici. */
+/** The most specific reason a request failed (e.g. `ECONNREFUSED`), without the URLs node and undici put in messages. */
 function describe(error: unknown): string {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;

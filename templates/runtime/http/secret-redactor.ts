@@ -95,20 +95,37 @@ export function createSecretRedactor(secrets: Iterable<string> = []): SecretReda
  * that holds a secret cannot be redacted without corrupting it: the result
  * becomes an error saying the content was withheld.
  */
-export function redactToolResult(result: ToolResult, redactor: SecretRedactor, extra: readonly string[] = []): ToolResult {
-  const withheld = result.content.some((c) => binaryOf(c) !== undefined && redactor.foundIn(Buffer.from(binaryOf(c)!, 'base64'), extra));
+export function redactToolResult(
+  result: ToolResult,
+  redactor: SecretRedactor,
+  extra: readonly string[] = [],
+): ToolResult {
+  const withheld = result.content.some(
+    (c) => binaryOf(c) !== undefined && redactor.foundIn(Buffer.from(binaryOf(c)!, 'base64'), extra),
+  );
   if (withheld) {
-    return { isError: true, content: [{ type: 'text', text: 'The upstream response contains a credential of this server; it was withheld.' }] };
+    return {
+      isError: true,
+      content: [{ type: 'text', text: 'The upstream response contains a credential of this server; it was withheld.' }],
+    };
   }
   const content = result.content.map((c): ToolContent => {
     if (c.type === 'text') return { ...c, text: redactor.redact(c.text, extra) };
-    if (c.type === 'resource' && 'text' in c.resource) return { ...c, resource: { ...c.resource, text: redactor.redact(c.resource.text, extra) } };
+    if (c.type === 'resource' && 'text' in c.resource)
+      return { ...c, resource: { ...c.resource, text: redactor.redact(c.resource.text, extra) } };
     return c;
   });
   return {
     ...result,
     content,
-    ...(result.structuredContent !== undefined ? { structuredContent: redactValue(result.structuredContent, (t) => redactor.redact(t, extra)) as Record<string, unknown> } : {}),
+    ...(result.structuredContent !== undefined
+      ? {
+          structuredContent: redactValue(result.structuredContent, (t) => redactor.redact(t, extra)) as Record<
+            string,
+            unknown
+          >,
+        }
+      : {}),
   };
 }
 

@@ -110,7 +110,8 @@ export function serializeParameters(
       continue;
     }
     const shape = toShape(raw, p);
-    const guard = (location: 'query' | 'cookie', name: string) => assertNotReserved(reserved[location], location, name, p);
+    const guard = (location: 'query' | 'cookie', name: string) =>
+      assertNotReserved(reserved[location], location, name, p);
     switch (p.in) {
       case 'path':
         pathValues.set(p.name, serializePath(p, shape));
@@ -122,7 +123,10 @@ export function serializeParameters(
         const lower = p.name.toLowerCase();
         if (IGNORED_HEADERS.has(lower)) break;
         if (FORBIDDEN_HEADERS.has(lower) || reserved.header.has(lower)) {
-          throw new UpstreamError('reserved_name', `header parameter "${p.name}" cannot be set by a caller: the server sets it itself`);
+          throw new UpstreamError(
+            'reserved_name',
+            `header parameter "${p.name}" cannot be set by a caller: the server sets it itself`,
+          );
         }
         headers[p.name] = serializeHeader(p, shape);
         break;
@@ -164,7 +168,13 @@ function hasDotSegment(segment: string): boolean {
   let text = segment;
   for (let round = 0; round < 3; round++) {
     const decoded = decodeOnce(text);
-    if (decoded.normalize('NFKC').split(/[/\\;]/).some((part) => part === '.' || part === '..')) return true;
+    if (
+      decoded
+        .normalize('NFKC')
+        .split(/[/\\;]/)
+        .some((part) => part === '.' || part === '..')
+    )
+      return true;
     if (decoded === text) return false;
     text = decoded;
   }
@@ -187,7 +197,11 @@ function toShape(raw: unknown, p: ParameterBinding): Shape {
     const entries = Object.entries(raw)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, leaf(v)] as const);
-    if (p.properties !== undefined) assertDeclared(entries.map(([k]) => k), p);
+    if (p.properties !== undefined)
+      assertDeclared(
+        entries.map(([k]) => k),
+        p,
+      );
     return entries.length === 0 ? { kind: 'empty' } : { kind: 'object', entries };
   }
   const value = leaf(raw);
@@ -296,7 +310,10 @@ function serializeHeader(p: ParameterBinding, shape: Shape): string {
   // RFC 9110 §5.5 field-value: visible ASCII, SP, HTAB and obs-text; anything
   // else cannot be put on the wire (fetch would throw a TypeError).
   if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
-    throw new UpstreamError('invalid_header_value', `header parameter "${p.name}" must be visible ASCII (RFC 9110 §5.5)`);
+    throw new UpstreamError(
+      'invalid_header_value',
+      `header parameter "${p.name}" must be visible ASCII (RFC 9110 §5.5)`,
+    );
   }
   return value;
 }
@@ -336,7 +353,12 @@ function assertDeclared(keys: readonly string[], p: ParameterBinding): void {
   );
 }
 
-function assertNotReserved(reserved: ReadonlySet<string>, location: 'query' | 'cookie', name: string, p: ParameterBinding): void {
+function assertNotReserved(
+  reserved: ReadonlySet<string>,
+  location: 'query' | 'cookie',
+  name: string,
+  p: ParameterBinding,
+): void {
   if (!reserved.has(name.toLowerCase())) return;
   throw new UpstreamError(
     'reserved_name',
