@@ -9,6 +9,7 @@ import {
   redactToolResult,
 } from '../../templates/runtime/http/secret-redactor.js';
 import { createUpstreamAuth } from '../../templates/runtime/http/upstream-auth.js';
+import { upstreamRedactor } from '../../templates/runtime/http/upstream-redactor.js';
 import type { SecuritySchemeDefinition, ToolDefinition } from '../../templates/runtime/mcp/types.js';
 import { reply, startRecordingServer, tool, upstreamOptions, type RecordingServer } from './support/recording-server.js';
 import { CLIENT_ID, CLIENT_SECRET, startTokenServer, type TokenServer } from './support/token-server.js';
@@ -101,6 +102,16 @@ describe('token endpoint errors never echo the client secret', () => {
     expect(serialized(result)).toContain('answered HTTP 400');
     expect(serialized([result, lines])).not.toContain(basic.slice('Basic '.length));
     expect(upstream.received).toHaveLength(0);
+  });
+});
+
+describe('upstreamRedactor', () => {
+  it('is one redactor per env, the one createUpstreamAuth adds its tokens to', () => {
+    const env = { QKEY };
+    const auth = createUpstreamAuth(schemes, env);
+    expect(auth.redactor).toBe(upstreamRedactor(schemes, env));
+    expect(upstreamRedactor(schemes, { QKEY })).not.toBe(auth.redactor);
+    expect(auth.redactor.redact(QKEY)).toBe('[redacted]');
   });
 });
 

@@ -50,3 +50,4 @@ export {
   type UpstreamCredentials,
 } from './upstream-credentials.js';
 export { UpstreamError, type UpstreamErrorCode } from './upstream-error.js';
+export { upstreamRedactor } from './upstream-redactor.js';

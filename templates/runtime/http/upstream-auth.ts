@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import type { SecuritySchemeDefinition } from '../mcp/types.js';
 import { discoverTokenEndpoint } from './openid-discovery.js';
 import { clientSecretBasic } from './client-secret-basic.js';
-import { createSecretRedactor, type SecretRedactor } from './secret-redactor.js';
+import type { SecretRedactor } from './secret-redactor.js';
 import { createTokenCache, refreshAt, type CachedToken } from './token-cache.js';
 import { parseTokenEndpointUrl } from './token-endpoint-url.js';
 import { requestToken, TOKEN_TYPE_ACCESS_TOKEN, type OAuthClient } from './token-request.js';
 import { credentialSecrets, type CredentialEnv } from './upstream-credentials.js';
+import { upstreamRedactor } from './upstream-redactor.js';
 import { UpstreamError } from './upstream-error.js';
 
 export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
@@ -25,10 +26,7 @@ export interface UpstreamAuthOptions {
   readonly fetch?: typeof fetch;
   /** Milliseconds since the epoch; for tests. */
   readonly now?: () => number;
-  /**
-   * The server's redactor, when the caller built one (e.g. to share it with
-   * its log); otherwise one is built here from the schemes' secrets in `env`.
-   */
+  /** The server's redactor; default: {@link upstreamRedactor} of `env`, which the operator log can share. */
   readonly redactor?: SecretRedactor;
 }
 
@@ -122,7 +120,7 @@ export function createUpstreamAuth(
     if (config) flows.set(name, config);
   }
   const cache = createTokenCache({ now, maxEntries: options.maxCachedTokens ?? DEFAULT_MAX_CACHED_TOKENS });
-  const redactor = options.redactor ?? createSecretRedactor();
+  const redactor = options.redactor ?? upstreamRedactor(schemes, env);
   for (const secret of credentialSecrets(schemes, env)) redactor.add(secret);
   for (const { client } of flows.values()) {
     redactor.add(client.secret);
