@@ -115,18 +115,14 @@ export function redactToolResult(
       return { ...c, resource: { ...c.resource, text: redactor.redact(c.resource.text, extra) } };
     return c;
   });
-  return {
-    ...result,
-    content,
-    ...(result.structuredContent !== undefined
-      ? {
-          structuredContent: redactValue(result.structuredContent, (t) => redactor.redact(t, extra)) as Record<
-            string,
-            unknown
-          >,
-        }
-      : {}),
-  };
+  const structured = result.structuredContent;
+  if (structured === undefined) return { ...result, content };
+  // Walking a large value costs far more than one scan of its JSON: walk only when the scan finds
+  // a secret (its JSON-escaped form is one of those matched, so keys and escaped strings count).
+  const json = JSON.stringify(structured);
+  if (redactor.redact(json, extra) === json) return { ...result, content };
+  const redact = (text: string) => redactor.redact(text, extra);
+  return { ...result, content, structuredContent: redactValue(structured, redact) as Record<string, unknown> };
 }
 
 /** `log` with every line redacted: for the operator log (`server/main.ts`), so no line carries a secret. */
