@@ -119,7 +119,8 @@ function describe(schema: JsonSchema | boolean, parameter: Record<string, unknow
  * and none of its parts opens them with `additionalProperties` (other than
  * `false`) or `patternProperties`. The runtime refuses other keys: exploded,
  * each would be a query parameter or cookie the spec never defined.
- * `undefined` when the keys are free or the schema is not an object.
+ * `[]` for `additionalProperties: false` without properties. `undefined` when
+ * the keys are free or the schema is not an object.
  */
 export function closedProperties(
   schema: JsonSchema | boolean,
@@ -127,6 +128,7 @@ export function closedProperties(
 ): string[] | undefined {
   const names = new Set<string>();
   let open = false;
+  let closed = false;
   const seen = new Set<string>();
   const visit = (node: unknown, depth: number): void => {
     if (!isObject(node) || depth > 16) return;
@@ -139,10 +141,26 @@ export function closedProperties(
     }
     if (isObject(node.properties)) for (const key of Object.keys(node.properties)) names.add(key);
     if ((node.additionalProperties !== undefined && node.additionalProperties !== false) || node.patternProperties !== undefined) open = true;
+    if (node.additionalProperties === false) closed = true;
     for (const list of [node.allOf, node.anyOf, node.oneOf]) {
       if (Array.isArray(list)) for (const part of list) visit(part, depth + 1);
     }
+    // An alternative that is a free-form object admits any key, whatever the others declare.
+    for (const list of [node.anyOf, node.oneOf]) {
+      if (Array.isArray(list) && list.some((part) => isFreeObject(resolveDef(part, defs)))) open = true;
+    }
   };
   visit(schema, 0);
-  return open || names.size === 0 ? undefined : [...names].sort();
+  // `additionalProperties: false` alone admits no key at all.
+  return open || (names.size === 0 && !closed) ? undefined : [...names].sort();
+}
+
+function resolveDef(node: unknown, defs: (name: string) => JsonSchema | boolean | undefined): unknown {
+  return isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/') ? defs(node.$ref.slice('#/$defs/'.length)) : node;
+}
+
+function isFreeObject(node: unknown): boolean {
+  if (!isObject(node)) return false;
+  const object = node.type === 'object' || (Array.isArray(node.type) && node.type.includes('object'));
+  return object && node.properties === undefined && node.additionalProperties !== false && node.allOf === undefined && node.anyOf === undefined && node.oneOf === undefined;
 }

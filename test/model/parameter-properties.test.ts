@@ -23,6 +23,9 @@ describe('parameter bindings: the keys an object value may carry', () => {
     ['additionalProperties as a schema opens them', { schema: { type: 'object', properties: { a: {} }, additionalProperties: { type: 'string' } }, want: undefined }],
     ['patternProperties opens them', { schema: { type: 'object', properties: { a: {} }, patternProperties: { '^x-': {} } }, want: undefined }],
     ['a free-form object', { schema: { type: 'object' }, want: undefined }],
+    ['oneOf with a free-form object alternative', { schema: { oneOf: [{ $ref: '#/components/schemas/F' }, { type: 'object' }] }, schemas: { F: { properties: { color: {} } } }, want: undefined }],
+    ['anyOf of two declared objects', { schema: { anyOf: [{ properties: { a: {} } }, { properties: { b: {} } }] }, want: ['a', 'b'] }],
+    ['an object that admits no key', { schema: { type: 'object', additionalProperties: false }, want: [] }],
     ['a string', { schema: { type: 'string' }, want: undefined }],
   ];
   it.each(rows)('%s', (_, { schema, schemas, want }) => {
