@@ -91,6 +91,26 @@ describe('callUpstream: caller arguments never shadow a credential', () => {
     expect(upstream.received).toHaveLength(0);
   });
 
+  it.each(['form', 'multipart'] as const)('refuses a %s body field named like the query credential (merged by PHP, Rails)', async (encoding) => {
+    const t = tool(
+      { method: 'POST', body: { argument: 'body', mediaType: encoding === 'form' ? 'application/x-www-form-urlencoded' : 'multipart/form-data', encoding, required: true } },
+      { security: [[{ scheme: 'queryKey', scopes: [] }]] },
+    );
+    const result = await callUpstream(t, { body: { name: 'x', Api_Key: 'ATTACKER' } }, upstreamOptions(upstream.origin, { env }));
+    expect(result.content[0]).toEqual({ type: 'text', text: 'Cannot call op: the body field "Api_Key" would shadow the server\'s own credential' });
+    expect(upstream.received).toHaveLength(0);
+  });
+
+  it('sends a JSON body with such a property: its names are the API data', async () => {
+    const t = tool(
+      { method: 'POST', body: { argument: 'body', mediaType: 'application/json', encoding: 'json', required: true } },
+      { security: [[{ scheme: 'queryKey', scopes: [] }]] },
+    );
+    const result = await callUpstream(t, { body: { api_key: 'x' } }, upstreamOptions(upstream.origin, { env }));
+    expect(result.isError).toBeUndefined();
+    expect(upstream.received).toHaveLength(1);
+  });
+
   it('refuses the credential name even when its key is not configured', async () => {
     const result = await callUpstream(
       secured('queryKey', [filter({ properties: undefined })]),

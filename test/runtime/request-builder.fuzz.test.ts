@@ -136,13 +136,14 @@ const scenario = binding.chain((http) =>
 interface Sent {
   readonly url: URL;
   readonly headers: Headers;
+  readonly body: unknown;
 }
 
 /** Runs one call with a fetch that records the request instead of sending it. */
 async function run(http: HttpBinding, names: readonly (keyof typeof CREDENTIAL)[], args: Record<string, unknown>) {
   const sent: Sent[] = [];
   const fetch = (async (input: URL, init: RequestInit) => {
-    sent.push({ url: new URL(input), headers: new Headers(init.headers) });
+    sent.push({ url: new URL(input), headers: new Headers(init.headers), body: init.body });
     return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof globalThis.fetch;
   const tool: ToolDefinition = {
@@ -200,7 +201,7 @@ describe('request builder under fuzzing (fast-check, fixed seed)', () => {
           return;
         }
         expect(sent).toHaveLength(1);
-        const { url, headers } = sent[0]!;
+        const { url, headers, body: sentBody } = sent[0]!;
 
         // Origin and path prefix, also for a server that decodes before normalising.
         expect(url.origin).toBe(ORIGIN);
@@ -224,6 +225,15 @@ describe('request builder under fuzzing (fast-check, fixed seed)', () => {
             const base = n.replace(/\[[\s\S]*$/, '');
             const credential = Object.values(CREDENTIAL).some((c) => c.in === location && c.name === n.toLowerCase());
             if (!credential && !free) expect(allowed.has(n) || allowed.has(base), `${location} ${n}`).toBe(true);
+          }
+        }
+
+        // Form and multipart fields (merged with the query by some frameworks) never take a query or cookie credential's name.
+        if (sentBody instanceof URLSearchParams || sentBody instanceof FormData) {
+          const fields = [...sentBody.keys()].map((k) => k.replace(/\[[\s\S]*$/, '').toLowerCase());
+          for (const scheme of names) {
+            const c = CREDENTIAL[scheme];
+            if (c.in !== 'header') expect(fields, `body field ${c.name}`).not.toContain(c.name);
           }
         }
 

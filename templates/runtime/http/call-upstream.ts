@@ -196,14 +196,11 @@ function prepareRequest(
   options: UpstreamOptions,
   credentials: CredentialResolution,
 ): { url: URL; init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'> } {
-  const params = serializeParameters(tool.http, args, reservedNames(tool, options.schemes, credentials));
-  const body: EncodedBody =
-    tool.http.body === undefined
-      ? { body: undefined }
-      : encodeBody(
-          tool.http.body,
-          Object.hasOwn(args, tool.http.body.argument) ? args[tool.http.body.argument] : undefined,
-        );
+  const reserved = reservedNames(tool, options.schemes, credentials);
+  const params = serializeParameters(tool.http, args, reserved);
+  const bodyValue = tool.http.body && Object.hasOwn(args, tool.http.body.argument) ? args[tool.http.body.argument] : undefined;
+  if (tool.http.body?.encoding === 'form' || tool.http.body?.encoding === 'multipart') assertNoCredentialField(bodyValue, reserved);
+  const body: EncodedBody = tool.http.body === undefined ? { body: undefined } : encodeBody(tool.http.body, bodyValue);
   const query = [params.query];
   const cookies = [params.cookies];
   const headers = new Headers(params.headers);
@@ -248,6 +245,22 @@ function reservedNames(
     for (const [name] of credentials.cookies) reserved.cookie.add(name.toLowerCase());
   }
   return reserved;
+}
+
+/**
+ * Form and multipart fields are request parameters too for frameworks that
+ * merge them with the query (PHP's `$_REQUEST`, Rails' `params`), where the
+ * body wins: a field named like a query or cookie credential would shadow it.
+ * Not checked: JSON bodies, whose property names are the API's own data.
+ */
+function assertNoCredentialField(value: unknown, reserved: ReservedNames): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    const name = key.toLowerCase();
+    if (reserved.query.has(name) || reserved.cookie.has(name)) {
+      throw new UpstreamError('reserved_name', `the body field ${JSON.stringify(key)} would shadow the server's own credential`);
+    }
+  }
 }
 
 /** The most specific reason a request failed (e.g. `ECONNREFUSED`), without the URLs node and undici put in messages. */
