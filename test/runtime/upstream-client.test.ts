@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeepAliveClient, fetchClient, type UpstreamClient, type UpstreamRequest } from '../../templates/runtime/http/upstream-client.js';
+import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './support/self-signed.js';
 
 // Issue 8 ("fixed cost"): the default upstream client is node:http with keep-alive agents. It must keep
 // every guarantee fetch gave: no redirects, the response cap, the abort signal.
@@ -132,6 +134,27 @@ describe('createKeepAliveClient', () => {
       expect(seen[3]?.body).toContain('Rex');
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('createKeepAliveClient over https', () => {
+  it('verifies the upstream certificate: a self-signed one is refused before any request is sent', async () => {
+    let requests = 0;
+    const tls = createHttpsServer({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT }, (_, res) => {
+      requests++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const client = createKeepAliveClient();
+    try {
+      const url = new URL(`https://127.0.0.1:${(tls.address() as AddressInfo).port}/x`);
+      await expect(client.send(request('/x', { url }))).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      expect(requests).toBe(0);
+    } finally {
+      client.close();
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
     }
   });
 });
