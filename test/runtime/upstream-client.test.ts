@@ -61,6 +61,31 @@ describe('createKeepAliveClient', () => {
     }
   });
 
+  it.each([
+    ['GET', 2],
+    ['POST', 1],
+  ])('%s on a pooled connection the server dropped: sent again on a new one only when idempotent', async (method, sends) => {
+    // The server answers the first request of each connection and drops the connection at the second,
+    // as a server whose keep-alive timeout ran out just as the request arrived.
+    const perSocket = new WeakMap<object, number>();
+    respond = (_, res) => {
+      const n = (perSocket.get(res.socket!) ?? 0) + 1;
+      perSocket.set(res.socket!, n);
+      if (n === 2) res.socket!.destroy();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    };
+    const client = createKeepAliveClient();
+    try {
+      expect((await client.send(request('/first'))).status).toBe(200);
+      const second = client.send(request('/second', { method }));
+      if (sends === 2) expect((await second).status).toBe(200);
+      else await expect(second).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(seen.filter((s) => s.url === '/second')).toHaveLength(sends);
+    } finally {
+      client.close();
+    }
+  });
+
   it('answers a redirect as it is, without following it', async () => {
     respond = (url, res) => (url === '/from' ? res.writeHead(302, { location: `${origin}/to` }).end() : res.end('followed'));
     const client = createKeepAliveClient();

@@ -62,6 +62,8 @@ export interface KeepAliveClient {
 }
 
 const DEFAULT_USER_AGENT = 'node';
+/** RFC 9110 §9.2.2. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /**
  * The default upstream client: `node:http`/`node:https` with keep-alive
@@ -72,7 +74,9 @@ const DEFAULT_USER_AGENT = 'node';
  * redirect is followed (node:http never does), `signal` destroys the request
  * and its response, the body is cut at `maxBytes` (decoded bytes, when a
  * server compresses although none was asked for: a zip bomb stops at the cap).
- * TLS certificates are verified (the https defaults).
+ * TLS certificates are verified (the https defaults). An idempotent request
+ * whose pooled connection turns out closed by the server is sent once more
+ * on a new one (RFC 9112 §9.3.1).
  *
  * Not done: HTTP/2, proxies (`HTTPS_PROXY` is ignored, as with global fetch).
  */
@@ -95,27 +99,44 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     if (bytes !== undefined) headers['content-length'] = String(bytes.byteLength);
     headers['user-agent'] ??= DEFAULT_USER_AGENT;
     const isHttps = request.url.protocol === 'https:';
-    return new Promise<UpstreamReply>((resolve, reject) => {
-      const req = (isHttps ? https : http).request(
-        request.url,
-        { method: request.method, headers, agent: isHttps ? agents.https : agents.http, signal: request.signal },
-        (res) => {
-          readCapped(decoded(res), request.maxBytes, () => res.destroy()).then(
-            (body) =>
-              resolve({
-                status: res.statusCode ?? 0,
-                statusText: res.statusMessage ?? '',
-                contentType: single(res.headers['content-type']),
-                location: single(res.headers['location']),
-                body,
-              }),
-            reject,
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(bytes);
-    });
+    const once = () =>
+      new Promise<UpstreamReply>((resolve, reject) => {
+        const req = (isHttps ? https : http).request(
+          request.url,
+          { method: request.method, headers, agent: isHttps ? agents.https : agents.http, signal: request.signal },
+          (res) => {
+            answered = true;
+            readCapped(decoded(res), request.maxBytes, () => res.destroy()).then(
+              (body) =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  statusText: res.statusMessage ?? '',
+                  contentType: single(res.headers['content-type']),
+                  location: single(res.headers['location']),
+                  body,
+                }),
+              reject,
+            );
+          },
+        );
+        req.on('error', (error: Error & { code?: string }) => {
+          // A pooled connection the server closed while idle fails before any answer:
+          // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection.
+          stale = !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+          reject(error);
+        });
+        req.end(bytes);
+      });
+    let answered = false;
+    let stale = false;
+    try {
+      return await once();
+    } catch (error) {
+      if (!stale || !IDEMPOTENT.has(request.method.toUpperCase()) || request.signal.aborted) throw error;
+      answered = false;
+      stale = false;
+      return await once();
+    }
   };
   return {
     send,
