@@ -44,7 +44,8 @@ const TEXT_TYPES = new Set([
  *   is a JSON object; unparsable JSON is returned as text.
  * - 2xx text: the text. 2xx binary, as MCP content (bounded by the response
  *   cap): `image/*` an image, `audio/*` audio (base64 `data` and `mimeType`),
- *   anything else an embedded resource with a base64 `blob`.
+ *   anything else an embedded resource with a base64 `blob`. SVG and other
+ *   `+xml`/`+json` types are text, which a model can read.
  * - non-2xx (redirects are not followed): `isError` with `HTTP <status> <text>`
  *   and the body trimmed to {@link MAX_ERROR_BODY_CHARS} characters.
  * - a truncated 2xx body: `isError`, since partial data must not pass for a result.
