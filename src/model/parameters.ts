@@ -99,7 +99,8 @@ function toInput(
     ...(location === 'query' && value.allowReserved === true ? { allowReserved: true } : {}),
     ...(contentType ? { contentType } : {}),
   };
-  return { binding, schema: described, refs };
+  const properties = contentType === undefined ? closedProperties(schema, (name) => registry.def(name).schema) : undefined;
+  return { binding: properties ? { ...binding, properties } : binding, schema: described, refs };
 }
 
 /** Carries the parameter's own description and deprecation onto its argument schema. */
@@ -110,4 +111,56 @@ function describe(schema: JsonSchema | boolean, parameter: Record<string, unknow
   if (description !== undefined) extra.description = description;
   if (parameter.deprecated === true) extra.deprecated = true;
   return Object.keys(extra).length === 0 ? schema : { ...schema, ...extra };
+}
+
+/**
+ * The property names an object value of `schema` may carry, sorted, when the
+ * schema declares `properties` (through `$ref`, `allOf`, `anyOf`, `oneOf`)
+ * and none of its parts opens them with `additionalProperties` (other than
+ * `false`) or `patternProperties`. The runtime refuses other keys: exploded,
+ * each would be a query parameter or cookie the spec never defined.
+ * `[]` for `additionalProperties: false` without properties. `undefined` when
+ * the keys are free or the schema is not an object.
+ */
+export function closedProperties(
+  schema: JsonSchema | boolean,
+  defs: (name: string) => JsonSchema | boolean | undefined,
+): string[] | undefined {
+  const names = new Set<string>();
+  let open = false;
+  let closed = false;
+  const seen = new Set<string>();
+  const visit = (node: unknown, depth: number): void => {
+    if (!isObject(node) || depth > 16) return;
+    if (typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/')) {
+      const name = node.$ref.slice('#/$defs/'.length);
+      if (!seen.has(name)) {
+        seen.add(name);
+        visit(defs(name), depth + 1);
+      }
+    }
+    if (isObject(node.properties)) for (const key of Object.keys(node.properties)) names.add(key);
+    if ((node.additionalProperties !== undefined && node.additionalProperties !== false) || node.patternProperties !== undefined) open = true;
+    if (node.additionalProperties === false) closed = true;
+    for (const list of [node.allOf, node.anyOf, node.oneOf]) {
+      if (Array.isArray(list)) for (const part of list) visit(part, depth + 1);
+    }
+    // An alternative that is a free-form object admits any key, whatever the others declare.
+    for (const list of [node.anyOf, node.oneOf]) {
+      if (Array.isArray(list) && list.some((part) => isFreeObject(resolveDef(part, defs)))) open = true;
+    }
+  };
+  visit(schema, 0);
+  // `additionalProperties: false` alone admits no key at all.
+  return open || (names.size === 0 && !closed) ? undefined : [...names].sort();
+}
+
+function resolveDef(node: unknown, defs: (name: string) => JsonSchema | boolean | undefined): unknown {
+  return isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/') ? defs(node.$ref.slice('#/$defs/'.length)) : node;
+}
+
+function isFreeObject(node: unknown): boolean {
+  if (!isObject(node)) return false;
+  const object = node.type === 'object' || (Array.isArray(node.type) && node.type.includes('object'));
+  return object && node.properties === undefined && node.additionalProperties !== false && node.allOf === undefined && node.anyOf === undefined && node.oneOf === undefined;
 }

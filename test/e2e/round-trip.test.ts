@@ -39,10 +39,11 @@ const CASES: readonly { name: string; spec: string; calls: Expectation[]; env?: 
     calls: [
       {
         tool: 'listOwnerPets',
-        // A hostile path argument: it must stay one encoded segment.
-        args: { ownerId: '../admin/x y', species: ['cat', 'dog'], 'X-Request-Id': 'r-1', session: 's 1' },
+        // A hostile path argument: it must stay one encoded segment ('..' in any spelling is refused,
+        // see test/runtime/call-upstream-base-url.test.ts).
+        args: { ownerId: 'admin/x y?#', species: ['cat', 'dog'], 'X-Request-Id': 'r-1', session: 's 1' },
         method: 'GET',
-        url: '/owners/..%2Fadmin%2Fx%20y/pets?species=cat,dog',
+        url: '/owners/admin%2Fx%20y%3F%23/pets?species=cat,dog',
         headers: { 'x-request-id': 'r-1', cookie: 'session=s%201', 'x-clinic-key': 'key-123' },
         response: { items: [{ id: 1, name: 'Tom', species: 'cat' }], next: null },
       },

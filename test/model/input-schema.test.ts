@@ -232,7 +232,7 @@ describe('fixtures/parameters-styles.yaml through the loader', () => {
       bind({ name: 'id', argument: 'query_id', in: 'query', style: 'form', explode: true, required: false }),
       bind({ name: 'tags', in: 'query', style: 'pipeDelimited', explode: false, required: false }),
       bind({ name: 'color', in: 'query', style: 'form', explode: false, required: false }),
-      bind({ name: 'filter', in: 'query', style: 'deepObject', explode: true, required: false }),
+      bind({ name: 'filter', in: 'query', style: 'deepObject', explode: true, required: false, properties: ['kind'] }),
       bind({ name: 'q', in: 'query', style: 'form', explode: true, required: true, allowReserved: true }),
       bind({ name: 'X-Request-Id', in: 'header', style: 'simple', explode: false, required: false }),
       bind({ name: 'session', in: 'cookie', style: 'form', explode: true, required: false }),

@@ -16,10 +16,7 @@ describe('callUpstream: the base URL cannot be escaped', () => {
       parameters: [{ name: 'id', argument: 'id', in: 'path', style: 'simple', explode: false, required: true }],
     });
   const sent: Array<[string, { given: { path: string; id: string }; want: string }]> = [
-    [
-      '"../admin" stays one segment',
-      { given: { path: '/files/{id}', id: '../admin' }, want: '/api/v1/files/..%2Fadmin' },
-    ],
+    ['"a..b/c" stays one segment', { given: { path: '/files/{id}', id: 'a..b/c' }, want: '/api/v1/files/a..b%2Fc' }],
     ['"a?b#c" stays in the path', { given: { path: '/files/{id}', id: 'a?b#c' }, want: '/api/v1/files/a%3Fb%23c' }],
     ['"%2F" is not decoded', { given: { path: '/files/{id}', id: '%2F' }, want: '/api/v1/files/%252F' }],
     [
@@ -55,9 +52,16 @@ describe('callUpstream: the base URL cannot be escaped', () => {
       'a template that climbs out with backslashes',
       {
         given: { path: '/x\\..\\..\\..\\admin/{id}', id: 'x' },
-        want: 'Cannot call op: the request path leaves the configured upstream base URL',
+        want: 'Cannot call op: a path parameter must not form a "." or ".." path segment',
       },
     ],
+    // A proxy that decodes once before normalising (nginx) would climb out of the base path.
+    ...['../admin', '..%2Fadmin', '..\\admin', '．．', '‥', '..;', '%2e%2e'].map(
+      (id): [string, { given: { path: string; id: string }; want: string }] => [
+        `${JSON.stringify(id)}, a dot segment once decoded (once or more)`,
+        { given: { path: '/files/{id}', id }, want: 'Cannot call op: a path parameter must not form a "." or ".." path segment' },
+      ],
+    ),
   ];
   it.each(refused)('%s', async (_, { given, want }) => {
     expect(await callUpstream(idTool(given.path), { id: given.id }, upstreamOptions(upstream.origin))).toEqual({

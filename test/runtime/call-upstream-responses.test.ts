@@ -61,17 +61,31 @@ describe('callUpstream: responses', () => {
       },
     ],
     [
-      'small binary',
+      'an image: MCP image content',
       {
         given: { respond: reply(200, 'image/png', Buffer.from([0x89, 0x50])) },
-        want: { content: [{ type: 'text', text: 'Binary response: image/png, 2 bytes.\nbase64: iVA=' }] },
+        want: { content: [{ type: 'image', data: 'iVA=', mimeType: 'image/png' }] },
       },
     ],
     [
-      'large binary',
+      'audio: MCP audio content, parameters dropped from the type',
       {
-        given: { respond: reply(200, 'application/pdf', Buffer.alloc(70_000)) },
-        want: { content: [{ type: 'text', text: 'Binary response: application/pdf, 70000 bytes.' }] },
+        given: { respond: reply(200, 'audio/wav; rate=8000', Buffer.from('RIFF')) },
+        want: { content: [{ type: 'audio', data: 'UklGRg==', mimeType: 'audio/wav' }] },
+      },
+    ],
+    [
+      'other binary, past the former 64 KiB inline limit: an embedded resource named by the request URL without its query',
+      {
+        given: { respond: reply(200, 'application/pdf', Buffer.alloc(70_000, 1)) },
+        want: {
+          content: [
+            {
+              type: 'resource',
+              resource: { uri: 'URL/api/v1/pets', mimeType: 'application/pdf', blob: Buffer.alloc(70_000, 1).toString('base64') },
+            },
+          ],
+        },
       },
     ],
     [
@@ -111,8 +125,18 @@ describe('callUpstream: responses', () => {
   ];
   it.each(cases)('%s', async (_, { given, want }) => {
     upstream.respond = given.respond;
-    expect(await callUpstream(tool({}, given.tool), {}, upstreamOptions(upstream.origin))).toEqual(want);
+    const got = await callUpstream(tool({}, given.tool), {}, upstreamOptions(upstream.origin, { env: { SID: 'a-secret' } }));
+    expect(JSON.parse(JSON.stringify(got).replaceAll(upstream.origin, 'URL'))).toEqual(want);
     expect(upstream.received).toHaveLength(1);
+  });
+
+  it('refuses a binary body cut at the response cap, as any other', async () => {
+    upstream.respond = reply(200, 'image/png', Buffer.alloc(2000));
+    const got = await callUpstream(tool({}), {}, upstreamOptions(upstream.origin, { maxResponseBytes: 1000 }));
+    expect(got).toEqual({
+      isError: true,
+      content: [{ type: 'text', text: 'The upstream response (HTTP 200 OK, image/png) exceeds the 1000-byte limit and was truncated.' }],
+    });
   });
 
   it('reports missing credentials when the upstream answers 401', async () => {

@@ -4,7 +4,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDefinition } from '../../templates/runtime/mcp/types.js';
-import { startHttp } from '../../templates/runtime/server/main.js';
+import { upstreamRedactor } from '../../templates/runtime/http/upstream-redactor.js';
+import { createRuntime, startHttp } from '../../templates/runtime/server/main.js';
 import { SPECS } from '../support/generated-project.js';
 import { appFromSpec } from '../support/in-process-app.js';
 import { startRecordingUpstream } from '../support/recording-upstream.js';
@@ -38,13 +39,13 @@ beforeAll(async () => {
 });
 afterAll(async () => upstream?.close());
 
-async function callThrough(app: AppDefinition, toolPath: string, credentials: Record<string, string>) {
+async function callThrough(app: AppDefinition, toolPath: string, credentials: Record<string, string>, log: (line: string) => void = () => {}) {
   const tool = app.tools.find((t) => t.http.method === 'GET' && t.http.path === toolPath);
   if (!tool) throw new Error(`no GET ${toolPath}`);
   const server = await startHttp(
     app,
     { MCP_AUTH: 'oauth', HOST: '127.0.0.1', PORT: '0', MCP_PUBLIC_URL: RESOURCE, OAUTH_ISSUER: ISSUER, OAUTH_PUBLIC_KEY: jwk, UPSTREAM_BASE_URL: upstream.baseUrl, ...credentials },
-    { log: () => {} },
+    { log },
   );
   const token = await sign();
   const client = new Client({ name: 'creds', version: '1' });
@@ -76,6 +77,30 @@ describe('upstream credentials from real specs, never the caller token', () => {
     const { request } = await callThrough(app, '/application', { UPSTREAM_CLIENT_TOKEN_HEADER: 'Ckey' });
     expect(request.headers['x-gotify-key']).toBe('Ckey');
     expect(request.url).toBe('/api/v1/application');
+  });
+
+  it('gotify-server: an upstream that echoes its request does not hand the query key to the caller or the log', async () => {
+    const app = await appFromSpec(join(SPECS, 'gotify-server.json'));
+    upstream.respond((req) => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `bad request ${req.url}` }) }));
+    const lines: string[] = [];
+    try {
+      const { result, request } = await callThrough(app, '/application', { UPSTREAM_CLIENT_TOKEN_QUERY: 'gotify key/1' }, (line) => lines.push(line));
+      expect(request.url).toBe('/api/v1/application?token=gotify%20key%2F1');
+      expect(JSON.stringify(result)).toContain('bad request /api/v1/application?token=[redacted]');
+      expect(JSON.stringify([result, lines])).not.toMatch(/gotify(%20| )key/);
+    } finally {
+      upstream.respond(() => ({ headers: { 'content-type': 'application/json' }, body: '[]' }));
+    }
+  });
+
+  it('gotify-server: the operator log of the runtime redacts the upstream key, and shares tokens with the upstream caller', async () => {
+    const app = await appFromSpec(join(SPECS, 'gotify-server.json'));
+    const env = { MCP_TRANSPORT: 'stdio', UPSTREAM_BASE_URL: upstream.baseUrl, UPSTREAM_CLIENT_TOKEN_QUERY: 'gotify key/1' };
+    const lines: string[] = [];
+    const runtime = await createRuntime(app, env, { log: (line) => lines.push(line) });
+    upstreamRedactor(app.schemes, env).addToken('token-obtained-later');
+    runtime.log('{"msg":"gotify key/1 gotify%20key%2F1 token-obtained-later"}');
+    expect(lines).toEqual(['{"msg":"[redacted] [redacted] [redacted]"}']);
   });
 
   it('overseerr-api: the session cookie connect.sid', async () => {

@@ -32,7 +32,7 @@ function server(env: Record<string, string>, extra: { now?: () => number; tokenU
 }
 
 const bearerSeen = () => upstream.received.map((r) => r.headers.authorization);
-const text = (result: { content: { text: string }[] }) => result.content.map((c) => c.text).join('\n');
+const text = (result: { content: { type: string; text?: string }[] }) => result.content.map((c) => c.text ?? '').join('\n');
 
 describe('OAuth 2.0 client credentials for the upstream (RFC 6749 §4.4)', () => {
   it('gets a token with client_secret_basic and sends it, and only it, upstream', async () => {

@@ -1,12 +1,13 @@
 import type { SecuritySchemeDefinition, ToolDefinition } from '../mcp/types.js';
 import { encodeBody, type EncodedBody } from './encode-body.js';
 import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js';
-import { readCappedBody } from './read-capped-body.js';
-import { serializeParameters } from './serialize-parameters.js';
+import { serializeParameters, type ReservedNames } from './serialize-parameters.js';
 import { shapeResponse } from './shape-response.js';
+import { REDACTED, redactToolResult } from './secret-redactor.js';
 import { errorResult, type ToolResult } from './tool-result.js';
 import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
 import { resolveUpstreamCredentials, type CredentialEnv, type CredentialResolution } from './upstream-credentials.js';
+import { createKeepAliveClient, fetchClient, type KeepAliveClient, type UpstreamClient, type UpstreamRequest } from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -27,7 +28,12 @@ export interface UpstreamOptions {
    * settings afresh and caches no token.
    */
   readonly auth?: UpstreamAuth;
-  /** For tests. */
+  /**
+   * Sends the requests; default: one keep-alive `node:http` client shared by
+   * the process ({@link defaultUpstreamClient}), or `fetch` when given.
+   */
+  readonly client?: UpstreamClient;
+  /** For tests: send through this `fetch` instead (token endpoints use it too). */
   readonly fetch?: typeof fetch;
   readonly userAgent?: string;
   /**
@@ -102,18 +108,21 @@ export async function callUpstream(
 ): Promise<ToolResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const cannot = (reason: string, secrets: readonly string[] = []) => errorResult(redact(`Cannot call ${tool.name}: ${reason}`, secrets));
   let auth: UpstreamAuth;
   try {
     auth = options.auth ?? createUpstreamAuth(options.schemes, options.env, { baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   } catch (error) {
-    if (error instanceof UpstreamError) return cannot(error.message);
+    // Configuration messages name variables, never values.
+    if (error instanceof UpstreamError) return errorResult(`Cannot call ${tool.name}: ${error.message}`);
     throw error;
   }
+  const { redactor } = auth;
+  const callSecrets = context.subjectToken ? [context.subjectToken] : [];
+  const cannot = (reason: string) => errorResult(redactor.redact(`Cannot call ${tool.name}: ${reason}`, callSecrets));
 
   for (let attempt = 1; ; attempt++) {
     let url: URL;
-    let init: RequestInit;
+    let init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'>;
     let credentials: CredentialResolution;
     try {
       credentials = await resolveUpstreamCredentials(tool.security, options.schemes, options.env, { ...context, auth });
@@ -123,9 +132,9 @@ export async function callUpstream(
       if (error instanceof UpstreamError) {
         if (error.code === 'token_request_failed' || error.code === 'invalid_token_url') {
           // The message names the scheme and the OAuth error code only, never a secret or token.
-          options.log?.(JSON.stringify({ level: 'warn', msg: 'upstream credentials', tool: tool.name, code: error.code, error: redact(error.message, auth.secrets) }));
+          options.log?.(redactor.redact(JSON.stringify({ level: 'warn', msg: 'upstream credentials', tool: tool.name, code: error.code, error: error.message }), callSecrets));
         }
-        return cannot(error.message, auth.secrets);
+        return cannot(error.message);
       }
       if (context.signal?.aborted) return cannot('the call was cancelled');
       throw error;
@@ -134,33 +143,28 @@ export async function callUpstream(
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = context.signal ? AbortSignal.any([timeout, context.signal]) : timeout;
     const where = `${init.method} ${url.origin}${url.pathname}`;
-    const secrets = [...auth.secrets, ...(credentials.satisfied ? credentials.secrets : []), url.search];
+    // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
+    const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
     try {
-      const response = await (options.fetch ?? fetch)(url, { ...init, signal, redirect: 'manual' });
+      const send = options.client ?? (options.fetch ? fetchClient(options.fetch) : defaultUpstreamClient());
+      const response = await send({ ...init, url, signal, maxBytes });
       if (response.status === 401 && credentials.satisfied && credentials.discard && attempt === 1) {
-        await response.body?.cancel().catch(() => undefined);
         credentials.discard();
         continue;
       }
-      const body = await readCappedBody(response, maxBytes);
-      const result = shapeResponse(tool, {
-        status: response.status,
-        statusText: response.statusText,
-        contentType: response.headers.get('content-type'),
-        location: response.headers.get('location'),
-        body,
-        maxBytes,
-      });
+      const result = shapeResponse(tool, { ...response, maxBytes, url: `${url.origin}${url.pathname}` });
       if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
         result.content.push({
           type: 'text',
           text: `No upstream credentials are configured; set ${credentials.missing.join(' or ') || 'a supported security scheme'}.`,
         });
       }
-      return result;
+      return redactToolResult(result, redactor, secrets);
     } catch (error) {
       const reason = timeout.aborted ? `timed out after ${timeoutMs} ms` : signal.aborted ? 'cancelled' : describe(error);
-      return errorResult(redact(`Upstream request ${where} failed: ${reason}`, secrets));
+      const message = `Upstream request ${where} failed: ${reason}`;
+      // The query may hold a caller's or the server's values: never in a message.
+      return errorResult(redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets));
     }
   }
 }
@@ -174,20 +178,29 @@ function blockedReason(blocked: readonly string[], options: UpstreamOptions): st
   return `upstream scheme ${names.join(', ')} exchanges the caller's OAuth access token for an upstream token, and this call has none (stdio or API-key authentication)`;
 }
 
+let shared: KeepAliveClient | undefined;
+
+/**
+ * The process-wide keep-alive client used when `UpstreamOptions.client` is
+ * not set: one connection pool per upstream origin, like fetch's global
+ * dispatcher. Idle sockets do not keep the process alive.
+ */
+export function defaultUpstreamClient(): UpstreamClient {
+  shared ??= createKeepAliveClient();
+  return shared.send;
+}
+
 function prepareRequest(
   tool: ToolDefinition,
   args: Record<string, unknown>,
   options: UpstreamOptions,
   credentials: CredentialResolution,
-): { url: URL; init: RequestInit } {
-  const params = serializeParameters(tool.http, args);
-  const body: EncodedBody =
-    tool.http.body === undefined
-      ? { body: undefined }
-      : encodeBody(
-          tool.http.body,
-          Object.hasOwn(args, tool.http.body.argument) ? args[tool.http.body.argument] : undefined,
-        );
+): { url: URL; init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'> } {
+  const reserved = reservedNames(tool, options.schemes, credentials);
+  const params = serializeParameters(tool.http, args, reserved);
+  const bodyValue = tool.http.body && Object.hasOwn(args, tool.http.body.argument) ? args[tool.http.body.argument] : undefined;
+  if (tool.http.body?.encoding === 'form' || tool.http.body?.encoding === 'multipart') assertNoCredentialField(bodyValue, reserved);
+  const body: EncodedBody = tool.http.body === undefined ? { body: undefined } : encodeBody(tool.http.body, bodyValue);
   const query = [params.query];
   const cookies = [params.cookies];
   const headers = new Headers(params.headers);
@@ -208,14 +221,54 @@ function prepareRequest(
   return { url, init: { method: tool.http.method, headers, body: body.body } };
 }
 
-/** The most specific reason a fetch failed (e.g. `ECONNREFUSED`), without URLs from undici. */
+/**
+ * The names the server's credentials may occupy on this tool's requests:
+ * every apiKey scheme any alternative of its `security` names (whether or not
+ * its key is configured, so a caller can never fill the slot of a missing
+ * key), and whatever the chosen credentials actually add.
+ */
+function reservedNames(
+  tool: ToolDefinition,
+  schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
+  credentials: CredentialResolution,
+): ReservedNames {
+  const reserved = { query: new Set<string>(), cookie: new Set<string>(), header: new Set<string>() };
+  for (const alternative of tool.security) {
+    for (const { scheme } of alternative) {
+      const def = Object.hasOwn(schemes, scheme) ? schemes[scheme] : undefined;
+      if (def?.type === 'apiKey') reserved[def.in].add(def.name.toLowerCase());
+    }
+  }
+  if (credentials.satisfied) {
+    for (const name of Object.keys(credentials.headers)) reserved.header.add(name.toLowerCase());
+    for (const [name] of credentials.query) reserved.query.add(name.toLowerCase());
+    for (const [name] of credentials.cookies) reserved.cookie.add(name.toLowerCase());
+  }
+  return reserved;
+}
+
+/**
+ * Form and multipart fields are request parameters too for frameworks that
+ * merge them with the query (PHP's `$_REQUEST`, Rails' `params`), where the
+ * body wins: a field named like a query or cookie credential would shadow it.
+ * Not checked: JSON bodies, whose property names are the API's own data.
+ */
+function assertNoCredentialField(value: unknown, reserved: ReservedNames): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    const name = key.toLowerCase();
+    if (reserved.query.has(name) || reserved.cookie.has(name)) {
+      throw new UpstreamError('reserved_name', `the body field ${JSON.stringify(key)} would shadow the server's own credential`);
+    }
+  }
+}
+
+/** The most specific reason a request failed (e.g. `ECONNREFUSED`), without the URLs node and undici put in messages. */
 function describe(error: unknown): string {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;
   return error instanceof Error ? error.message : 'unknown error';
-}
-
-function redact(message: string, secrets: readonly string[]): string {
-  return secrets.filter((s) => s.length > 0).reduce((m, s) => m.replaceAll(s, '[redacted]'), message);
 }

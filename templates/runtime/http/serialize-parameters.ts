@@ -18,6 +18,22 @@ export interface SerializedParameters {
   readonly cookies: string;
 }
 
+/**
+ * Names the server itself sets on the request (its credentials), lower-cased.
+ * A caller-supplied name equal to one of them, in the same location, would
+ * shadow or duplicate the credential (`?api_key=ATTACKER&api_key=<key>`), and
+ * which of two the upstream reads is up to its framework: such a call is
+ * refused. Query and cookie names compare case-insensitively too, since some
+ * frameworks (ASP.NET) read query keys that way.
+ */
+export interface ReservedNames {
+  readonly query: ReadonlySet<string>;
+  readonly cookie: ReadonlySet<string>;
+  readonly header: ReadonlySet<string>;
+}
+
+const NOTHING_RESERVED: ReservedNames = { query: new Set(), cookie: new Set(), header: new Set() };
+
 /** A value reduced to the three shapes the OpenAPI style table knows. */
 type Shape =
   | { readonly kind: 'empty' }
@@ -31,6 +47,26 @@ type Shape =
  * @see https://spec.openapis.org/oas/v3.1.0#fixed-fields-9
  */
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
+/**
+ * Header parameters that would change how the request is framed or routed
+ * (RFC 9110 §7.2 `Host`, §7.6.1 connection-specific fields, RFC 9112 §6
+ * framing), or that would bypass the cookie-name check (`Cookie`): refused
+ * when given a value, whatever the spec declares.
+ */
+const FORBIDDEN_HEADERS = new Set([
+  'host',
+  'cookie',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'transfer-encoding',
+  'content-length',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+]);
 const MAX_DEPTH = 32;
 
 /**
@@ -45,15 +81,23 @@ const MAX_DEPTH = 32;
  * does not apply to a location falls back to that location's default.
  *
  * Path values are percent-encoded to RFC 3986 unreserved characters, and a
- * segment that would read as `.` or `..` (also `%2E%2E`, which WHATWG URL
- * parsing normalises just like `..`) or an empty value is rejected.
+ * segment that would read as `.` or `..` in any spelling (see `hasDotSegment`)
+ * or an empty value is rejected.
+ *
+ * An object value's keys must be among `properties` when the binding lists
+ * them, and no name the caller controls may be one of `reserved` (the
+ * server's credentials) or a header that frames or routes the request.
  *
  * @throws {UpstreamError} `missing_path_parameter`, `invalid_path_parameter`,
- *   `invalid_header_value`, `invalid_argument`.
+ *   `invalid_header_value`, `invalid_argument`, `reserved_name`.
  * @see https://spec.openapis.org/oas/v3.1.0#style-values
  * @see https://spec.openapis.org/oas/v3.1.0#style-examples
  */
-export function serializeParameters(http: HttpBinding, args: Record<string, unknown>): SerializedParameters {
+export function serializeParameters(
+  http: HttpBinding,
+  args: Record<string, unknown>,
+  reserved: ReservedNames = NOTHING_RESERVED,
+): SerializedParameters {
   const pathValues = new Map<string, string>();
   const query: string[] = [];
   const headers: Record<string, string> = {};
@@ -66,18 +110,29 @@ export function serializeParameters(http: HttpBinding, args: Record<string, unkn
       continue;
     }
     const shape = toShape(raw, p);
+    const guard = (location: 'query' | 'cookie', name: string) =>
+      assertNotReserved(reserved[location], location, name, p);
     switch (p.in) {
       case 'path':
         pathValues.set(p.name, serializePath(p, shape));
         break;
       case 'query':
-        query.push(...serializeQuery(p, shape, raw));
+        query.push(...serializeQuery(p, shape, raw, (name) => guard('query', name)));
         break;
-      case 'header':
-        if (!IGNORED_HEADERS.has(p.name.toLowerCase())) headers[p.name] = serializeHeader(p, shape);
+      case 'header': {
+        const lower = p.name.toLowerCase();
+        if (IGNORED_HEADERS.has(lower)) break;
+        if (FORBIDDEN_HEADERS.has(lower) || reserved.header.has(lower)) {
+          throw new UpstreamError(
+            'reserved_name',
+            `header parameter "${p.name}" cannot be set by a caller: the server sets it itself`,
+          );
+        }
+        headers[p.name] = serializeHeader(p, shape);
         break;
+      }
       case 'cookie':
-        cookies.push(...serializeCookie(p, shape));
+        cookies.push(...serializeCookie(p, shape, (name) => guard('cookie', name)));
         break;
     }
   }
@@ -92,12 +147,47 @@ function substitutePath(template: string, values: ReadonlyMap<string, string>): 
     return value;
   });
   for (const segment of path.split('/').slice(1)) {
-    const dots = segment.replace(/%2e/gi, '.');
-    if (dots === '.' || dots === '..') {
+    if (hasDotSegment(segment)) {
       throw new UpstreamError('invalid_path_parameter', 'a path parameter must not form a "." or ".." path segment');
     }
   }
   return path;
+}
+
+/**
+ * Whether a path segment reads as `.` or `..` (RFC 3986 §5.2.4) to a server or
+ * proxy that decodes before normalising, as nginx does: percent-decoded
+ * (`%2E%2E`, `..%2F`, `..%5C`), NFKC-folded (fullwidth `．．`, the two-dot
+ * leader `‥`), and split at `/`, `\` (Windows servers) and `;` (path
+ * parameters, `..;` on Tomcat). Rejected rather than encoded differently: no
+ * spelling of `..` is worth the risk of leaving the base path.
+ */
+function hasDotSegment(segment: string): boolean {
+  // Also decoded twice and three times: a literal "%2e%2e" argument is sent as
+  // "%252e%252e", which a server that decodes twice (IIS did) reads as "..".
+  let text = segment;
+  for (let round = 0; round < 3; round++) {
+    const decoded = decodeOnce(text);
+    if (
+      decoded
+        .normalize('NFKC')
+        .split(/[/\\;]/)
+        .some((part) => part === '.' || part === '..')
+    )
+      return true;
+    if (decoded === text) return false;
+    text = decoded;
+  }
+  return false;
+}
+
+function decodeOnce(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // Not UTF-8 once decoded (a template's own `%`s): decode what could spell a dot or a separator.
+    return segment.replace(/%2e/gi, '.').replace(/%2f/gi, '/').replace(/%5c/gi, '\\').replace(/%3b/gi, ';');
+  }
 }
 
 function toShape(raw: unknown, p: ParameterBinding): Shape {
@@ -107,6 +197,11 @@ function toShape(raw: unknown, p: ParameterBinding): Shape {
     const entries = Object.entries(raw)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, leaf(v)] as const);
+    if (p.properties !== undefined)
+      assertDeclared(
+        entries.map(([k]) => k),
+        p,
+      );
     return entries.length === 0 ? { kind: 'empty' } : { kind: 'object', entries };
   }
   const value = leaf(raw);
@@ -162,8 +257,9 @@ function serializePath(p: ParameterBinding, shape: Shape): string {
   return value;
 }
 
-function serializeQuery(p: ParameterBinding, shape: Shape, raw: unknown): string[] {
+function serializeQuery(p: ParameterBinding, shape: Shape, raw: unknown, guard: (name: string) => void): string[] {
   const enc = (s: string) => encodeQueryComponent(s, p.allowReserved === true);
+  guard(p.name);
   const name = encodeQueryComponent(p.name);
   const style = styleFor(p, ['form', 'spaceDelimited', 'pipeDelimited', 'deepObject']);
   if (style === 'deepObject' && shape.kind === 'object' && p.contentType === undefined) {
@@ -179,8 +275,13 @@ function serializeQuery(p: ParameterBinding, shape: Shape, raw: unknown): string
   }
   // form, and the cases the other styles leave undefined.
   if (p.explode && shape.kind === 'array') return shape.items.map((i) => `${name}=${enc(i)}`);
-  if (p.explode && shape.kind === 'object')
-    return shape.entries.map(([k, v]) => `${encodeQueryComponent(k)}=${enc(v)}`);
+  if (p.explode && shape.kind === 'object') {
+    // Each key becomes a query name of its own: it must not be a credential's.
+    return shape.entries.map(([k, v]) => {
+      guard(k);
+      return `${encodeQueryComponent(k)}=${enc(v)}`;
+    });
+  }
   return [`${name}=${expand(shape, enc, ',', false)}`];
 }
 
@@ -206,6 +307,14 @@ function deepObject(
 function serializeHeader(p: ParameterBinding, shape: Shape): string {
   const value = expand(shape, (s) => s, ',', p.explode);
   assertNoControlBreaks(value, `header parameter "${p.name}"`);
+  // RFC 9110 §5.5 field-value: visible ASCII, SP, HTAB and obs-text; anything
+  // else cannot be put on the wire (fetch would throw a TypeError).
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+    throw new UpstreamError(
+      'invalid_header_value',
+      `header parameter "${p.name}" must be visible ASCII (RFC 9110 §5.5)`,
+    );
+  }
   return value;
 }
 
@@ -214,11 +323,45 @@ function serializeHeader(p: ParameterBinding, shape: Shape): string {
  * cookie-string (`; `) instead of `&`; the `,` of non-exploded values is the
  * OpenAPI delimiter and is kept literal.
  */
-function serializeCookie(p: ParameterBinding, shape: Shape): string[] {
+function serializeCookie(p: ParameterBinding, shape: Shape, guard: (name: string) => void): string[] {
   const what = `cookie parameter "${p.name}"`;
   const enc = (s: string) => encodeCookieComponent(s, what);
+  guard(p.name);
   const name = enc(p.name);
   if (p.explode && shape.kind === 'array') return shape.items.map((i) => `${name}=${enc(i)}`);
-  if (p.explode && shape.kind === 'object') return shape.entries.map(([k, v]) => `${enc(k)}=${enc(v)}`);
+  if (p.explode && shape.kind === 'object') {
+    return shape.entries.map(([k, v]) => {
+      guard(k);
+      return `${enc(k)}=${enc(v)}`;
+    });
+  }
   return [`${name}=${expand(shape, enc, ',', false)}`];
+}
+
+/**
+ * An object value may carry only the properties its schema declares: an
+ * exploded object turns each key into a query name or cookie of its own, so
+ * an undeclared key would be a parameter the spec never defined.
+ */
+function assertDeclared(keys: readonly string[], p: ParameterBinding): void {
+  const declared = p.properties ?? [];
+  const unknown = keys.filter((k) => !declared.includes(k));
+  if (unknown.length === 0) return;
+  throw new UpstreamError(
+    'invalid_argument',
+    `parameter "${p.name}" has no propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; it declares ${declared.length === 0 ? 'none' : declared.map((k) => JSON.stringify(k)).join(', ')}`,
+  );
+}
+
+function assertNotReserved(
+  reserved: ReadonlySet<string>,
+  location: 'query' | 'cookie',
+  name: string,
+  p: ParameterBinding,
+): void {
+  if (!reserved.has(name.toLowerCase())) return;
+  throw new UpstreamError(
+    'reserved_name',
+    `parameter "${p.name}" would send the ${location} ${location === 'query' ? 'parameter' : 'cookie'} ${JSON.stringify(name)}, which carries the server's own credential`,
+  );
 }

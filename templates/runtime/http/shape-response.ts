@@ -1,6 +1,6 @@
 import type { ToolDefinition } from '../mcp/types.js';
 import type { CappedBody } from './read-capped-body.js';
-import { errorResult, textResult, type ToolResult } from './tool-result.js';
+import { errorResult, textResult, type ToolContent, type ToolResult } from './tool-result.js';
 
 /** The parts of an upstream response that shaping needs. */
 export interface UpstreamResponse {
@@ -11,9 +11,18 @@ export interface UpstreamResponse {
   readonly body: CappedBody;
   /** The byte limit that truncated the body, for the message. */
   readonly maxBytes: number;
+  /**
+   * The request URL without its query (which may hold secrets): the `uri` of
+   * an embedded binary resource. `upstream:response` when absent.
+   */
+  readonly url?: string;
 }
 
-/** Binary bodies up to this size are also returned as base64. */
+/**
+ * Binary bodies up to this size were returned as base64 text; kept for
+ * compatibility: binary content is now bounded by the response cap alone.
+ * @deprecated
+ */
 export const MAX_INLINE_BINARY_BYTES = 64 * 1024;
 /** Error bodies are trimmed to this many characters. */
 export const MAX_ERROR_BODY_CHARS = 2048;
@@ -33,12 +42,14 @@ const TEXT_TYPES = new Set([
  * - 2xx JSON (`application/json`, `+json`, RFC 6839 §3.1): compact JSON text,
  *   plus `structuredContent` when the tool has an `outputSchema` and the value
  *   is a JSON object; unparsable JSON is returned as text.
- * - 2xx text: the text; 2xx binary: a note with type and size, with base64
- *   when at most {@link MAX_INLINE_BINARY_BYTES}.
+ * - 2xx text: the text. 2xx binary, as MCP content (bounded by the response
+ *   cap): `image/*` an image, `audio/*` audio (base64 `data` and `mimeType`),
+ *   anything else an embedded resource with a base64 `blob`. SVG and other
+ *   `+xml`/`+json` types are text, which a model can read.
  * - non-2xx (redirects are not followed): `isError` with `HTTP <status> <text>`
  *   and the body trimmed to {@link MAX_ERROR_BODY_CHARS} characters.
  * - a truncated 2xx body: `isError`, since partial data must not pass for a result.
- * Not done: MCP embedded resources for binary content.
+ * @see https://modelcontextprotocol.io/specification/2025-06-18/server/tools#tool-result
  */
 export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): ToolResult {
   const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
@@ -51,7 +62,7 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
       res.location !== null && res.status >= 300 && res.status < 400
         ? ` (redirect to ${res.location} not followed)`
         : '';
-    const detail = decoded === undefined ? binaryNote(mediaType, bytes.byteLength, false) : trimBody(decoded);
+    const detail = decoded === undefined ? binaryNote(mediaType, bytes.byteLength) : trimBody(decoded);
     return errorResult(detail === '' ? `${status}${redirect}` : `${status}${redirect}\n${detail}`);
   }
   if (truncated) {
@@ -59,7 +70,7 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
     return decoded === undefined ? errorResult(note) : errorResult(note, decoded);
   }
   if (bytes.byteLength === 0) return textResult(status);
-  if (decoded === undefined) return textResult(binaryNote(mediaType, bytes.byteLength, true, bytes));
+  if (decoded === undefined) return { content: [binaryContent(bytes, mediaType, res.url)] };
   if (isJson(mediaType)) {
     let parsed: unknown;
     try {
@@ -97,10 +108,17 @@ function decodeText(bytes: Uint8Array, mediaType: string, contentType: string | 
   }
 }
 
-function binaryNote(mediaType: string, size: number, inline: boolean, bytes?: Uint8Array): string {
-  const note = `Binary response: ${mediaType || 'unknown content type'}, ${size} bytes.`;
-  if (!inline || bytes === undefined || size > MAX_INLINE_BINARY_BYTES) return note;
-  return `${note}\nbase64: ${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
+function binaryNote(mediaType: string, size: number): string {
+  return `Binary response: ${mediaType || 'unknown content type'}, ${size} bytes.`;
+}
+
+/** MCP image, audio or embedded-resource content for a binary body. */
+function binaryContent(bytes: Uint8Array, mediaType: string, url: string | undefined): ToolContent {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  const mimeType = mediaType || 'application/octet-stream';
+  if (/^image\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(mediaType)) return { type: 'image', data, mimeType };
+  if (/^audio\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(mediaType)) return { type: 'audio', data, mimeType };
+  return { type: 'resource', resource: { uri: url ?? 'upstream:response', mimeType, blob: data } };
 }
 
 function trimBody(text: string): string {

@@ -1,4 +1,5 @@
 import { clientSecretBasic } from './client-secret-basic.js';
+import { createSecretRedactor } from './secret-redactor.js';
 import { fetchJson, FetchJsonError, type FetchJsonOptions } from './fetch-json.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -75,7 +76,9 @@ export async function requestToken(
   const body = isRecord(answer.json) ? answer.json : undefined;
   if (answer.status !== 200) {
     const code = body && typeof body.error === 'string' && ERROR_CODE.test(body.error) ? body.error : undefined;
-    const secretInCode = code !== undefined && [client.id, client.secret, params.get('subject_token') ?? ''].some((s) => s.length > 0 && code.includes(s));
+    // The code is the server's free choice: it may echo the request (the Basic header, the secret, the subject token).
+    const echoes = createSecretRedactor([client.secret, clientSecretBasic(client.id, client.secret).slice('Basic '.length), params.get('subject_token') ?? '']);
+    const secretInCode = code !== undefined && ([client.id, client.secret].some((s) => s.length > 0 && code.includes(s)) || echoes.redact(code) !== code);
     return fail(code && !secretInCode ? `refused the request: ${code} (HTTP ${answer.status})` : `answered HTTP ${answer.status}`);
   }
   if (!body) return fail('did not answer with a JSON object');

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { SecuritySchemeDefinition } from '../mcp/types.js';
 import { discoverTokenEndpoint } from './openid-discovery.js';
+import { clientSecretBasic } from './client-secret-basic.js';
+import type { SecretRedactor } from './secret-redactor.js';
 import { createTokenCache, refreshAt, type CachedToken } from './token-cache.js';
 import { parseTokenEndpointUrl } from './token-endpoint-url.js';
 import { requestToken, TOKEN_TYPE_ACCESS_TOKEN, type OAuthClient } from './token-request.js';
-import type { CredentialEnv } from './upstream-credentials.js';
+import { credentialSecrets, type CredentialEnv } from './upstream-credentials.js';
+import { upstreamRedactor } from './upstream-redactor.js';
 import { UpstreamError } from './upstream-error.js';
 
 export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
@@ -23,6 +26,8 @@ export interface UpstreamAuthOptions {
   readonly fetch?: typeof fetch;
   /** Milliseconds since the epoch; for tests. */
   readonly now?: () => number;
+  /** The server's redactor; default: {@link upstreamRedactor} of `env`, which the operator log can share. */
+  readonly redactor?: SecretRedactor;
 }
 
 /** How a scheme obtains tokens at run time; a static `<env>_ACCESS_TOKEN` is not a flow. */
@@ -59,6 +64,12 @@ export interface UpstreamAuth {
   token(scheme: string, scopes: readonly string[], context?: UpstreamCallContext): Promise<AcquiredToken>;
   /** Client secrets in use, so that callers can redact them from messages. */
   readonly secrets: readonly string[];
+  /**
+   * Redacts every upstream secret of this server: the credentials in `env`
+   * (all schemes), client secrets with their Basic header, and each token as
+   * it is obtained.
+   */
+  readonly redactor: SecretRedactor;
 }
 
 interface FlowConfig {
@@ -109,10 +120,17 @@ export function createUpstreamAuth(
     if (config) flows.set(name, config);
   }
   const cache = createTokenCache({ now, maxEntries: options.maxCachedTokens ?? DEFAULT_MAX_CACHED_TOKENS });
+  const redactor = options.redactor ?? upstreamRedactor(schemes, env);
+  for (const secret of credentialSecrets(schemes, env)) redactor.add(secret);
+  for (const { client } of flows.values()) {
+    redactor.add(client.secret);
+    redactor.add(clientSecretBasic(client.id, client.secret).slice('Basic '.length));
+  }
 
   return {
     flowOf: (scheme) => flows.get(scheme)?.flow,
     secrets: [...flows.values()].map((f) => f.client.secret),
+    redactor,
     async token(scheme, requested, context = {}) {
       const config = flows.get(scheme);
       if (!config) throw new UpstreamError('invalid_credential', `upstream scheme "${scheme}" has no OAuth client configured`);
@@ -147,6 +165,7 @@ export function createUpstreamAuth(
           scheme,
           tokenExchange: config.flow === 'token_exchange',
         });
+        redactor.addToken(issued.accessToken);
         const until = refreshAt(now(), issued.expiresIn);
         // An exchanged token must not outlive the token it was exchanged for.
         const cap = config.flow === 'token_exchange' && context.subjectExpiresAt !== undefined ? context.subjectExpiresAt * 1000 : Infinity;

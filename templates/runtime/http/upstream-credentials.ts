@@ -208,3 +208,24 @@ function read(env: CredentialEnv, variable: string, allowEmpty = false): string 
   assertNoControlBreaks(value, `environment variable ${variable}`);
   return value;
 }
+
+/**
+ * Every secret the schemes read from `env`, as the server may send it: API
+ * keys, static tokens, Basic passwords with their `user:password` Base64
+ * (RFC 7617 §2), OAuth client secrets. For the secret redactor built at
+ * start-up; values are only collected, never validated or logged here.
+ */
+export function credentialSecrets(schemes: Readonly<Record<string, SecuritySchemeDefinition>>, env: CredentialEnv): string[] {
+  const value = (variable: string) => (Object.hasOwn(env, variable) ? env[variable] : undefined) ?? '';
+  const out: string[] = [];
+  for (const def of Object.values(schemes)) {
+    if (def.type === 'apiKey') out.push(value(def.env));
+    else if (def.type === 'http' && def.scheme.toLowerCase() === 'basic') {
+      const user = value(`${def.env}_USERNAME`);
+      const pass = value(`${def.env}_PASSWORD`);
+      out.push(pass, Buffer.from(`${user}:${pass}`, 'utf8').toString('base64'));
+    } else if (def.type === 'http') out.push(value(def.env));
+    else out.push(value(`${def.env}_ACCESS_TOKEN`), value(`${def.env}_CLIENT_SECRET`));
+  }
+  return [...new Set(out.flatMap((s) => [s, s.trim()]))].filter((s) => s !== '');
+}

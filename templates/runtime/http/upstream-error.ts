@@ -11,6 +11,11 @@ export type UpstreamErrorCode =
   | 'invalid_header_value'
   /** An argument has a shape the binding cannot serialize. */
   | 'invalid_argument'
+  /**
+   * An argument would set a header, query parameter or cookie that the server
+   * sets itself (its credentials), or a header that frames or routes the request.
+   */
+  | 'reserved_name'
   /** A required request body is missing. */
   | 'missing_body'
   /** The body argument cannot be encoded with the binding's encoding. */

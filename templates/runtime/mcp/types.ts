@@ -41,6 +41,12 @@ export interface ParameterBinding {
   readonly allowReserved?: boolean;
   /** The parameter uses `content` instead of `schema`: the value is serialized as this media type (JSON). */
   readonly contentType?: string;
+  /**
+   * The only keys an object value may carry (sorted), when the parameter's
+   * schema declares `properties` and does not open them (`additionalProperties`
+   * or `patternProperties`). Absent: keys are free (still never a credential's name).
+   */
+  readonly properties?: readonly string[];
 }
 
 /** How a request body is encoded on the wire. */

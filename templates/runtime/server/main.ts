@@ -11,6 +11,8 @@ import type { Caller } from '../rbac/guard.js';
 import { callerOf } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
 import { protectedResourceMetadata } from '../auth/protected-resource-metadata.js';
+import { redactingLog } from '../http/secret-redactor.js';
+import { upstreamRedactor } from '../http/upstream-redactor.js';
 import type { AppDefinition, ToolMode } from '../mcp/types.js';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -34,7 +36,8 @@ const stderr = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Configuration, authorization and the server factory, from the environment. Throws `ConfigError` on a bad setup. */
 export async function createRuntime(app: AppDefinition, env: Env, options: MainOptions = {}) {
-  const log = options.log ?? stderr;
+  // Upstream secrets (keys, client secrets, tokens as obtained) never reach a log line.
+  const log = redactingLog(options.log ?? stderr, upstreamRedactor(app.schemes, env));
   const config = loadConfig(app, env);
   const audit = createAuditLog(log);
   const rolesClaim = config.rolesClaim ?? app.authorization.rolesClaim;

@@ -1,0 +1,172 @@
+import { encodeQueryComponent } from './percent-encode.js';
+import type { ToolContent, ToolResult } from './tool-result.js';
+
+/** What replaces a secret in any text the runtime hands out. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Secrets shorter than this are not redacted: replacing every `ab` of a
+ * response would garble it, and such a value protects nothing anyway.
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Removes the server's own upstream secrets from text it hands to a caller or
+ * writes to a log. Built once per server with the secrets known at start
+ * (credentials from the environment); tokens are added as they are obtained.
+ */
+export interface SecretRedactor {
+  /** Adds a secret for the server's lifetime (credentials from the environment, client secrets). */
+  add(secret: string): void;
+  /**
+   * Adds a token just obtained. Only the most recent {@link MAX_RECENT_TOKENS}
+   * are kept (token exchange yields one per caller): redacting a call's own
+   * token is the job of `redact`'s `extra`.
+   */
+  addToken(token: string): void;
+  /** `text` without any known secret, nor any of `extra` (the secrets of this one call). */
+  redact(text: string, extra?: readonly string[]): string;
+  /** True when the bytes hold a secret as sent (raw or percent-encoded), e.g. in a binary body. */
+  foundIn(bytes: Uint8Array, extra?: readonly string[]): boolean;
+}
+
+/** How many obtained tokens a redactor remembers besides its permanent secrets. */
+export const MAX_RECENT_TOKENS = 32;
+
+/**
+ * A redactor for `secrets` (empty and short ones are ignored). Each secret is
+ * matched in the forms the runtime itself produces or an upstream echoes:
+ * raw, percent-encoded as sent in a query or cookie (either hex case),
+ * `encodeURIComponent`, form-urlencoded (space as `+`) and JSON-escaped.
+ * Base64 forms (HTTP Basic `id:secret`, RFC 7617 §2) are secrets of their own:
+ * whoever builds them adds them too.
+ *
+ * Not done: a secret split across two text items, or re-encoded by the
+ * upstream in a way the runtime never used (e.g. base64 of a query key).
+ */
+export function createSecretRedactor(secrets: Iterable<string> = []): SecretRedactor {
+  const permanent = new Set<string>();
+  const recent = new Map<string, readonly string[]>();
+  let pattern: RegExp | undefined;
+  let needles: Buffer[] = [];
+
+  const rebuild = (): void => {
+    const all = new Set([...permanent, ...[...recent.values()].flat()]);
+    // Longest first, so a secret that contains another is replaced whole.
+    const sorted = [...all].sort((a, b) => b.length - a.length);
+    pattern = sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+    needles = sorted.map((f) => Buffer.from(f, 'utf8'));
+  };
+  const known = (secret: string) => permanent.has(secret) || recent.has(secret);
+  const add = (secret: string): void => {
+    if (secret.length < MIN_SECRET_LENGTH || permanent.has(secret)) return;
+    for (const form of encodings(secret)) permanent.add(form);
+    rebuild();
+  };
+  for (const secret of secrets) add(secret);
+
+  return {
+    add,
+    addToken(token) {
+      if (token.length < MIN_SECRET_LENGTH || known(token)) return;
+      recent.set(token, encodings(token));
+      if (recent.size > MAX_RECENT_TOKENS) recent.delete(recent.keys().next().value!);
+      rebuild();
+    },
+    redact(text, extra = []) {
+      let out = pattern === undefined ? text : text.replace(pattern, REDACTED);
+      for (const secret of extra) {
+        if (secret.length < MIN_SECRET_LENGTH || known(secret)) continue;
+        for (const form of encodings(secret).sort((a, b) => b.length - a.length)) out = out.replaceAll(form, REDACTED);
+      }
+      return out;
+    },
+    foundIn(bytes, extra = []) {
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const unknown = extra.filter((s) => s.length >= MIN_SECRET_LENGTH && !known(s)).flatMap(encodings);
+      return [...needles, ...unknown.map((f) => Buffer.from(f, 'utf8'))].some((n) => buffer.includes(n));
+    },
+  };
+}
+
+/**
+ * A tool result with every secret redacted: text items, embedded text
+ * resources and `structuredContent` (keys and string values). Binary content
+ * that holds a secret cannot be redacted without corrupting it: the result
+ * becomes an error saying the content was withheld.
+ */
+export function redactToolResult(
+  result: ToolResult,
+  redactor: SecretRedactor,
+  extra: readonly string[] = [],
+): ToolResult {
+  const withheld = result.content.some(
+    (c) => binaryOf(c) !== undefined && redactor.foundIn(Buffer.from(binaryOf(c)!, 'base64'), extra),
+  );
+  if (withheld) {
+    return {
+      isError: true,
+      content: [{ type: 'text', text: 'The upstream response contains a credential of this server; it was withheld.' }],
+    };
+  }
+  const content = result.content.map((c): ToolContent => {
+    if (c.type === 'text') return { ...c, text: redactor.redact(c.text, extra) };
+    if (c.type === 'resource' && 'text' in c.resource)
+      return { ...c, resource: { ...c.resource, text: redactor.redact(c.resource.text, extra) } };
+    return c;
+  });
+  const structured = result.structuredContent;
+  if (structured === undefined) return { ...result, content };
+  // Walking a large value costs far more than one scan of its JSON: walk only when the scan finds
+  // a secret (its JSON-escaped form is one of those matched, so keys and escaped strings count).
+  const json = JSON.stringify(structured);
+  if (redactor.redact(json, extra) === json) return { ...result, content };
+  const redact = (text: string) => redactor.redact(text, extra);
+  return { ...result, content, structuredContent: redactValue(structured, redact) as Record<string, unknown> };
+}
+
+/** `log` with every line redacted: for the operator log (`server/main.ts`), so no line carries a secret. */
+export function redactingLog(log: (line: string) => void, redactor: SecretRedactor): (line: string) => void {
+  return (line) => log(redactor.redact(line));
+}
+
+function binaryOf(c: ToolContent): string | undefined {
+  if (c.type === 'image' || c.type === 'audio') return c.data;
+  if (c.type === 'resource' && 'blob' in c.resource) return c.resource.blob;
+  return undefined;
+}
+
+function redactValue(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, redact));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactValue(v, redact)]));
+  }
+  return value;
+}
+
+function encodings(secret: string): string[] {
+  const query = encodeQueryComponent(secret);
+  const form = new URLSearchParams([['', secret]]).toString().slice(1);
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [secret, query, lowerHex(query), safe(() => encodeURIComponent(secret)), form, lowerHex(form), json].filter(
+    (f): f is string => f !== undefined,
+  );
+}
+
+function lowerHex(encoded: string): string {
+  return encoded.replace(/%[0-9A-F]{2}/g, (triple) => triple.toLowerCase());
+}
+
+/** `encodeURIComponent` throws on lone surrogates. */
+function safe(encode: () => string): string | undefined {
+  try {
+    return encode();
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

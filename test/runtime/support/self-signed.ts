@@ -1,0 +1,20 @@
+// A self-signed certificate for 127.0.0.1 (EC P-256, valid until 2126), for tests only: an upstream
+// whose certificate no CA vouches for. Generated with:
+//   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500 \
+//     -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1
+export const SELF_SIGNED_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgnfAVJHU529pbhsaN
+brgEMRXd0rwfGuAjjk9g60vuI4WhRANCAAS6Q8wSnYTZXgnyUhGjk4BR+DsQwGQ9
+WZjL/eN0amokfEvyuEBxMy6RqgXHnhJIjVlCpDibsSKfXISQQGFNNtRZ
+-----END PRIVATE KEY-----`;
+export const SELF_SIGNED_CERT = `-----BEGIN CERTIFICATE-----
+MIIBjzCCATagAwIBAgIUZjB45WPx1AZLlZggFIXfZBzRxwkwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyOTE3MjY0M1oYDzIxMjYxMTA1
+MTcyNjQzWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAS6Q8wSnYTZXgnyUhGjk4BR+DsQwGQ9WZjL/eN0amokfEvyuEBxMy6R
+qgXHnhJIjVlCpDibsSKfXISQQGFNNtRZo2QwYjAdBgNVHQ4EFgQUY2MY6f6c0Vts
+CLV2EYbImOFW9wkwHwYDVR0jBBgwFoAUY2MY6f6c0VtsCLV2EYbImOFW9wkwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0cAMEQC
+IAJBhlo8xwf7dDNqgLI7zAFVkbpW4uz9R4U6DP71AK1qAiBN5XGM2KnuNuBORzuq
+Bj0G8SAt/MRMCseF1/v/PpH9Ng==
+-----END CERTIFICATE-----`;

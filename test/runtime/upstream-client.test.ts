@@ -1,0 +1,195 @@
+import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createKeepAliveClient, fetchClient, type UpstreamClient, type UpstreamRequest } from '../../templates/runtime/http/upstream-client.js';
+import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './support/self-signed.js';
+
+// Issue 8 ("fixed cost"): the default upstream client is node:http with keep-alive agents. It must keep
+// every guarantee fetch gave: no redirects, the response cap, the abort signal.
+
+let server: Server;
+let origin: string;
+let connections = 0;
+const seen: { url: string; headers: Record<string, unknown>; body: string }[] = [];
+let respond: (url: string, res: import('node:http').ServerResponse) => void;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      respond(req.url ?? '', res);
+    });
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+  connections = 0;
+  seen.length = 0;
+  respond = (_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+});
+
+const request = (path: string, extra: Partial<UpstreamRequest> = {}): UpstreamRequest => ({
+  method: 'GET',
+  url: new URL(path, origin),
+  headers: new Headers({ accept: 'application/json' }),
+  body: undefined,
+  signal: AbortSignal.timeout(5000),
+  maxBytes: 1 << 20,
+  ...extra,
+});
+
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
+
+describe('createKeepAliveClient', () => {
+  it('reuses one connection for consecutive calls', async () => {
+    const client = createKeepAliveClient();
+    try {
+      for (let i = 0; i < 3; i++) expect((await client.send(request('/a'))).status).toBe(200);
+      expect(connections).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it.each([
+    ['GET', 2],
+    ['POST', 1],
+  ])('%s on a pooled connection the server dropped: sent again on a new one only when idempotent', async (method, sends) => {
+    // The server answers the first request of each connection and drops the connection at the second,
+    // as a server whose keep-alive timeout ran out just as the request arrived.
+    const perSocket = new WeakMap<object, number>();
+    respond = (_, res) => {
+      const n = (perSocket.get(res.socket!) ?? 0) + 1;
+      perSocket.set(res.socket!, n);
+      if (n === 2) res.socket!.destroy();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    };
+    const client = createKeepAliveClient();
+    try {
+      expect((await client.send(request('/first'))).status).toBe(200);
+      const second = client.send(request('/second', { method }));
+      if (sends === 2) expect((await second).status).toBe(200);
+      else await expect(second).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(seen.filter((s) => s.url === '/second')).toHaveLength(sends);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('answers a redirect as it is, without following it', async () => {
+    respond = (url, res) => (url === '/from' ? res.writeHead(302, { location: `${origin}/to` }).end() : res.end('followed'));
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/from'));
+      expect({ status: reply.status, location: reply.location }).toEqual({ status: 302, location: `${origin}/to` });
+      expect(seen.map((s) => s.url)).toEqual(['/from']);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('stops at the cap on decoded bytes when a server compresses unasked (a zip bomb stays small)', async () => {
+    const bomb = gzipSync(Buffer.alloc(10 << 20));
+    respond = (_, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(bomb);
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/bomb', { maxBytes: 1000 }));
+      expect({ truncated: reply.body.truncated, size: reply.body.bytes.byteLength }).toEqual({ truncated: true, size: 1000 });
+      expect(seen[0]?.headers['accept-encoding']).toBeUndefined();
+    } finally {
+      client.close();
+    }
+  });
+
+  it('decodes a gzip body within the cap', async () => {
+    respond = (_, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync('hello'));
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/gz'));
+      expect({ text: text(reply.body.bytes), truncated: reply.body.truncated }).toEqual({ text: 'hello', truncated: false });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('rejects when the signal aborts while the body is still arriving', async () => {
+    respond = (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('partial');
+    };
+    const client = createKeepAliveClient();
+    const abort = new AbortController();
+    try {
+      const pending = client.send(request('/drip', { signal: abort.signal }));
+      await new Promise((resolve) => setImmediate(resolve));
+      while (seen.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      abort.abort();
+      await expect(pending).rejects.toThrow();
+    } finally {
+      client.close();
+    }
+  });
+
+  it('sends string, bytes, URLSearchParams and FormData bodies with their length and type, and a default User-Agent', async () => {
+    const client = createKeepAliveClient();
+    const form = new FormData();
+    form.append('name', 'Rex');
+    try {
+      for (const body of ['{"a":1}', new Uint8Array([104, 105]), new URLSearchParams({ q: 'a b' }), form]) {
+        await client.send(request('/post', { method: 'POST', body }));
+      }
+      expect(seen.map((s) => [s.body.length > 0, s.headers['content-length'] === String(Buffer.byteLength(s.body)), s.headers['user-agent']])).toEqual([
+        [true, true, 'node'],
+        [true, true, 'node'],
+        [true, true, 'node'],
+        [true, true, 'node'],
+      ]);
+      expect(seen[2]?.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+      expect(String(seen[3]?.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
+      expect(seen[3]?.body).toContain('Rex');
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('createKeepAliveClient over https', () => {
+  it('verifies the upstream certificate: a self-signed one is refused before any request is sent', async () => {
+    let requests = 0;
+    const tls = createHttpsServer({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT }, (_, res) => {
+      requests++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const client = createKeepAliveClient();
+    try {
+      const url = new URL(`https://127.0.0.1:${(tls.address() as AddressInfo).port}/x`);
+      await expect(client.send(request('/x', { url }))).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      expect(requests).toBe(0);
+    } finally {
+      client.close();
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+    }
+  });
+});
+
+describe('fetchClient', () => {
+  it('reads the same reply shape through fetch, without following redirects', async () => {
+    respond = (url, res) => (url === '/from' ? res.writeHead(301, { location: '/to' }).end() : res.end('followed'));
+    const client: UpstreamClient = fetchClient();
+    const reply = await client(request('/from'));
+    expect({ status: reply.status, location: reply.location }).toEqual({ status: 301, location: '/to' });
+    expect(seen.map((s) => s.url)).toEqual(['/from']);
+  });
+});
