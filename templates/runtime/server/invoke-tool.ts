@@ -54,10 +54,12 @@ export async function validateArguments(tool: PreparedTool, args: unknown): Prom
  * Over stdio this is the only guard: roles (MCP_ROLES) and the policy. Over
  * HTTP the gate has already decided before the SDK saw the request; scopes
  * and roles are checked again here so that a gap in the gate fails closed.
+ * Either way the decision is audited here, where the call executes: a call
+ * the SDK refuses (invalid arguments, a refused batch) is never logged as allowed.
  */
 async function deniedHere(tool: ToolDefinition, caller: Caller, args: Record<string, unknown>, ctx: InvokeContext): Promise<CallToolResult | undefined> {
   const decision = caller.transport === 'stdio' ? await authorizeCall(tool, caller, ctx.policy, args) : mayCall(tool, caller);
-  if (caller.transport === 'stdio' && ctx.audit) recordDecision(ctx.audit, caller, { tool: tool.name, outcome: decision.allow ? 'allow' : 'deny', reason: decision.reason });
+  if (ctx.audit) recordDecision(ctx.audit, caller, { tool: tool.name, outcome: decision.allow ? 'allow' : 'deny', reason: decision.reason });
   if (decision.allow) return undefined;
   return { isError: true, content: [note(`Not allowed to call ${tool.name}: ${decision.reason}.`)] };
 }
