@@ -24,11 +24,17 @@ export interface ToolListPage {
   readonly nextCursor?: string;
 }
 
-/** The pages of one visibility class: the tools a caller sees depend only on its scopes and roles. */
+/**
+ * The pages of one visibility class: the tools a caller sees depend only on
+ * its scopes and roles. Pages are cut on demand, in order: a client reading
+ * the first page pays for describing one page of tools, not the whole API.
+ */
 interface ClassPages {
-  /** Page by the offset of its first tool in the class's list: the only offsets a cursor may name. */
-  readonly byOffset: ReadonlyMap<number, ToolListPage>;
-  readonly first: ToolListPage;
+  readonly tools: readonly PreparedTool[];
+  /** Page by the offset of its first tool in `tools`: the only offsets a cursor may name. */
+  readonly byOffset: Map<number, ToolListPage>;
+  /** Offset where the next page not yet cut starts; `tools.length` when all are cut. */
+  frontier: number;
 }
 
 /** Default page budget: every page stays well under the 1 MiB some clients cap one SSE event at. */
@@ -76,27 +82,26 @@ export function createToolLister(tools: readonly PreparedTool[], options: ToolLi
     return found;
   };
 
-  const build = (visible: (tool: PreparedTool) => boolean): ClassPages => {
-    const entries = tools.filter(visible).map(entry);
-    const starts: number[] = [];
-    for (let i = 0, bytes = 0, count = 0; i < entries.length; i++) {
-      const size = (entries[i] as { bytes: number }).bytes;
-      if (i === 0 || count >= options.pageSize || bytes + size > options.maxPageBytes) {
-        starts.push(i);
-        bytes = 0;
-        count = 0;
-      }
-      bytes += size;
-      count++;
+  /** Cuts the page starting at `pages.frontier`: at most `pageSize` tools and `maxPageBytes`, never empty. */
+  const cutNext = (pages: ClassPages): void => {
+    const start = pages.frontier;
+    const json: Readonly<Record<string, unknown>>[] = [];
+    let bytes = 0;
+    let end = start;
+    while (end < pages.tools.length && json.length < options.pageSize) {
+      const next = entry(pages.tools[end] as PreparedTool);
+      if (json.length > 0 && bytes + next.bytes > options.maxPageBytes) break;
+      json.push(next.json);
+      bytes += next.bytes;
+      end++;
     }
-    if (starts.length === 0) starts.push(0);
-    const byOffset = new Map<number, ToolListPage>();
-    starts.forEach((start, n) => {
-      const end = starts[n + 1];
-      const page = entries.slice(start, end).map((e) => e.json);
-      byOffset.set(start, end === undefined ? { tools: page } : { tools: page, nextCursor: encodeCursor(end) });
-    });
-    return { byOffset, first: byOffset.get(0) as ToolListPage };
+    pages.byOffset.set(start, end < pages.tools.length ? { tools: json, nextCursor: encodeCursor(end) } : { tools: json });
+    pages.frontier = end;
+  };
+
+  const pageAt = (pages: ClassPages, offset: number): ToolListPage | undefined => {
+    while (pages.frontier <= offset && pages.frontier < pages.tools.length) cutNext(pages);
+    return pages.byOffset.get(offset);
   };
 
   return {
@@ -106,13 +111,15 @@ export function createToolLister(tools: readonly PreparedTool[], options: ToolLi
       if (pages) {
         classes.delete(classKey);
       } else {
-        pages = build(visible);
+        const visibleTools = tools.filter(visible);
+        // A caller who may see nothing gets one empty page.
+        pages = { tools: visibleTools, byOffset: new Map(visibleTools.length === 0 ? [[0, { tools: [] }]] : []), frontier: 0 };
         if (classes.size >= options.maxClasses) classes.delete(classes.keys().next().value as string);
       }
       classes.set(classKey, pages);
-      if (cursor === undefined) return pages.first;
-      const page = pages.byOffset.get(decodeCursor(cursor));
-      if (!page || cursor !== encodeCursor(decodeCursor(cursor))) throw new InvalidCursorError();
+      const offset = cursor === undefined ? 0 : decodeCursor(cursor);
+      const page = offset < 0 || (cursor !== undefined && cursor !== encodeCursor(offset)) ? undefined : pageAt(pages, offset);
+      if (!page) throw new InvalidCursorError();
       return page;
     },
   };

@@ -48,6 +48,16 @@ describe('createToolLister', () => {
     expect(described).toEqual(['t0', 't1', 't2', 't3']);
   });
 
+  it('cuts pages on demand: the first page describes only its own tools', () => {
+    const described: string[] = [];
+    const lister = createToolLister(tools([1, 1, 1, 1, 1, 1, 1]), options({ describe: (t) => (described.push(t.definition.name), describeTool(t)) }));
+    lister.page('*', all, undefined);
+    expect(described).toEqual(['t0', 't1', 't2']);
+    // A cursor to a later page first cuts the pages before it, so only real page starts are accepted.
+    expect(() => lister.page('*', all, Buffer.from('tools:4').toString('base64url'))).toThrow(InvalidCursorError);
+    expect(lister.page('*', all, Buffer.from('tools:6').toString('base64url')).tools.map((t) => t.name)).toEqual(['t6']);
+  });
+
   it('builds a class once and keeps at most maxClasses, least recently used evicted', () => {
     let asked = 0;
     const lister = createToolLister(tools([1, 1]), options({ maxClasses: 2 }));
@@ -69,7 +79,7 @@ describe('createToolLister', () => {
     const lister = createToolLister(tools([1, 1, 1, 1, 1]), options());
     const next = lister.page('*', all, undefined).nextCursor as string;
     expect(lister.page('*', all, next).tools.map((t) => t.name)).toEqual(['t3', 't4']);
-    const forged = [Buffer.from('tools:1').toString('base64url'), Buffer.from('tools:03').toString('base64url'), `${next}=`, 'x'.repeat(100), '', 'tools:3'];
+    const forged = [Buffer.from('tools:1').toString('base64url'), Buffer.from('tools:03').toString('base64url'), Buffer.from('tools:5').toString('base64url'), `${next}=`, 'x'.repeat(100), '', 'tools:3'];
     for (const cursor of forged) expect(() => lister.page('*', all, cursor), cursor).toThrow(InvalidCursorError);
   });
 });
