@@ -77,6 +77,7 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
     maxPageBytes: MAX_PAGE_BYTES,
     maxClasses: MAX_VISIBILITY_CLASSES,
   });
+  const relevant = accessVocabulary(options.app.tools);
   return (ctx?: McpRequestContext) => {
     // Over HTTP the gate put the verified caller into authInfo; over stdio it is the local caller.
     const fromHttp = ctx?.authInfo?.extra?.[CALLER_KEY] as Caller | undefined;
@@ -88,6 +89,7 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
       ...(caller ? { caller } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.audit ? { audit: options.audit } : {}),
+      // Per factory call: one HTTP request, or one stdio connection.
       limit: createCallLimiter(maxConcurrent),
     };
     if (catalogue) {
@@ -97,14 +99,21 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
       registerDynamicTools(server, catalogue, visible, invoke);
       return server;
     }
-    return staticServer(options.app, lister, byName, filterFor, invoke);
+    return staticServer(options.app, lister, byName, filterFor, invoke, relevant);
   };
 }
 
 /** The low-level server of static mode: `tools/list` and `tools/call` over the prebuilt registry. */
-function staticServer(app: AppDefinition, lister: ToolLister, byName: ReadonlyMap<string, PreparedTool>, filterFor: Caller | undefined, invoke: InvokeContext): Server {
+function staticServer(
+  app: AppDefinition,
+  lister: ToolLister,
+  byName: ReadonlyMap<string, PreparedTool>,
+  filterFor: Caller | undefined,
+  invoke: InvokeContext,
+  relevant: AccessVocabulary,
+): Server {
   const visible = (tool: PreparedTool) => filterFor === undefined || mayCall(tool.definition, filterFor).allow;
-  const classKey = filterFor === undefined ? '*' : visibilityClass(filterFor);
+  const classKey = filterFor === undefined ? '*' : visibilityClass(filterFor, relevant);
   const target: CallTarget = {
     // A tool this caller cannot list is not found, exactly as when it was not registered for it.
     find: (name) => {
@@ -129,14 +138,31 @@ function staticServer(app: AppDefinition, lister: ToolLister, byName: ReadonlyMa
   return server;
 }
 
+/** The scopes and roles any tool names: the only ones that can change what a caller sees. */
+interface AccessVocabulary {
+  readonly scopes: ReadonlySet<string>;
+  readonly roles: ReadonlySet<string>;
+}
+
+function accessVocabulary(tools: readonly ToolDefinition[]): AccessVocabulary {
+  const scopes = new Set<string>();
+  const roles = new Set<string>();
+  for (const tool of tools) {
+    for (const alternative of tool.access.scopes) for (const scope of alternative) scopes.add(scope);
+    for (const role of tool.access.roles ?? []) roles.add(role);
+  }
+  return { scopes, roles };
+}
+
 /**
  * What decides which tools a caller sees (`mayCall`: scopes with the
  * hierarchy applied, and roles), as a key: callers with equal keys share
- * their `tools/list` pages.
+ * their `tools/list` pages. Scopes and roles no tool names (`openid`,
+ * `email`...) are left out, so they do not multiply the classes.
  */
-function visibilityClass(caller: Caller): string {
-  const scopes = caller.scopes === 'all' ? '*' : [...caller.scopes].sort().join(' ');
-  return JSON.stringify([scopes, [...caller.roles].sort()]);
+function visibilityClass(caller: Caller, relevant: AccessVocabulary): string {
+  const scopes = caller.scopes === 'all' ? ['*'] : [...caller.scopes].filter((s) => relevant.scopes.has(s)).sort();
+  return JSON.stringify([scopes, caller.roles.filter((r) => relevant.roles.has(r)).sort()]);
 }
 
 function serverInfo(app: AppDefinition) {
