@@ -111,7 +111,8 @@ describe('dynamic mode respects the caller\'s scopes (MCP_AUTH=oauth)', () => {
     expect(challenge).toMatch(/^Bearer /);
     expect(challenge).toContain('error="insufficient_scope"');
     expect(challenge).toContain('scope="library:admin"');
-    expect(await response.json()).toMatchObject({ error: 'insufficient_scope', error_description: 'expelMember needs scope library:admin' });
+    // The body is a JSON-RPC error answering the request; the OAuth error rides in `error.data`.
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: 7, error: { data: { error: 'insufficient_scope', error_description: 'expelMember needs scope library:admin' } } });
     expect(upstream.requests).toHaveLength(0);
     expect(logs.some((l) => l.includes('"tool":"expelMember"') && l.includes('"outcome":"deny"'))).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { createHash, createHmac, createPublicKey, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,6 +180,47 @@ describe('authentication: every bad credential is refused with 401 and a challen
     }
   });
 
+  it('answers on the MCP endpoint in JSON-RPC: the 401 body is a JSON-RPC error carrying the OAuth error', async () => {
+    const response = await post(list, { authorization: 'Bearer not a token' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32001, data: { error: 'invalid_token' } } });
+  });
+
+  it('refuses two Authorization headers with 400 invalid_request, even when both carry good tokens (RFC 6750 §3.1)', async () => {
+    const token = await sign({ scope: 'pets:read' });
+    logs.length = 0;
+    const { port } = new URL(server.url);
+    const body = JSON.stringify(list);
+    // fetch joins repeated headers into one; a raw request sends them as two fields, as an attacker would.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connectTcp(Number(port), '127.0.0.1', () => {
+        socket.end(
+          [
+            'POST /mcp HTTP/1.1',
+            `Host: 127.0.0.1:${port}`,
+            'Content-Type: application/json',
+            'Accept: application/json, text/event-stream',
+            `Authorization: Bearer ${token}`,
+            `Authorization: Bearer ${token}`,
+            `Content-Length: ${Buffer.byteLength(body)}`,
+            'Connection: close',
+            '',
+            body,
+          ].join('\r\n'),
+        );
+      });
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toMatch(/www-authenticate: Bearer error="invalid_request"/i);
+    expect(raw).not.toContain(token);
+    const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
+    expect(audit).toEqual([expect.objectContaining({ subject: 'anonymous', outcome: 'deny', reason: 'invalid request: more than one Authorization header' })]);
+  });
+
   it('accepts a good token and lists only what it may call', async () => {
     const client = await connect(await sign({ scope: 'pets:read' }));
     const { tools } = await client.listTools();
@@ -257,6 +299,27 @@ describe('per-tool authorization', () => {
     expect(response.status).toBe(403);
     const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
     expect(audit).toEqual([expect.objectContaining({ tool: 'createPet', outcome: 'deny' })]);
+  });
+
+  it('audits an allowed call once, where it executes', async () => {
+    const client = await connect(await sign({ scope: 'pets:read' }));
+    logs.length = 0;
+    await client.callTool({ name: 'listPets', arguments: {} });
+    await client.close();
+    const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
+    expect(audit).toEqual([expect.objectContaining({ subject: 'alice', client: 'test-client', tool: 'listPets', outcome: 'allow', reason: 'scopes granted', transport: 'http', remote: '127.0.0.1' })]);
+  });
+
+  it('refuses a batch of more than 100 messages whole: one audit line, no allow, nothing upstream', async () => {
+    logs.length = 0;
+    upstream.requests.length = 0;
+    const batch = Array.from({ length: 101 }, (_, i) => ({ ...call('listPets', {}), id: i + 1 }));
+    const response = await post(batch, bearer(await sign({ scope: 'pets:read' })));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
+    expect(audit).toEqual([expect.objectContaining({ subject: 'alice', outcome: 'deny', reason: 'batch of 101 messages exceeds the limit of 100' })]);
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it('refuses a foreign Origin even with a valid token', async () => {

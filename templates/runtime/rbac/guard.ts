@@ -1,6 +1,7 @@
 import type { AuthorizationDefinition, ToolDefinition } from '../mcp/types.js';
 import type { Policy } from './policy-types.js';
 import type { Principal } from '../auth/principal.js';
+import { AuthError } from '../auth/auth-error.js';
 import { rolesFromClaims } from './roles.js';
 import { checkScopes, expandScopes } from './scopes.js';
 
@@ -91,4 +92,40 @@ export async function authorizeCall(
   if (verdict !== null && typeof verdict === 'object' && (verdict as { allow?: unknown }).allow === true) return granted;
   const reason = (verdict as { reason?: unknown } | null)?.reason;
   return { allow: false, kind: 'policy', reason: typeof reason === 'string' && reason !== '' ? `policy: ${reason}` : 'policy denied' };
+}
+
+/** One `tools/call` of a request, with the tool it runs. */
+export interface ToolCall {
+  readonly tool: ToolDefinition;
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
+export type CallsDecision =
+  | { readonly allow: true }
+  /** `error` is what the client is answered; `tool` and `reason` are what is audited. */
+  | { readonly allow: false; readonly tool: string; readonly reason: string; readonly error: AuthError };
+
+/**
+ * Decides every call of one request (a 2025-03-26 batch may hold several)
+ * before any runs: one denial refuses the whole request. Audits nothing:
+ * denials are audited by the caller, allowed calls where they execute.
+ */
+export async function authorizeCalls(calls: readonly ToolCall[], caller: Caller, policy: Policy | undefined): Promise<CallsDecision> {
+  for (const { tool, args } of calls) {
+    const decision = await authorizeCall(tool, caller, policy, args);
+    if (!decision.allow) return { allow: false, tool: tool.name, reason: decision.reason, error: denialError(tool, decision) };
+  }
+  return { allow: true };
+}
+
+/**
+ * A denial as the one `AuthError`: a scope denial can be stepped up
+ * (RFC 6750 §3.1 `insufficient_scope`, MCP authorization 2025-11-25 "Scope
+ * Challenge Handling"), a role or policy denial cannot (`access_denied`).
+ */
+export function denialError(tool: ToolDefinition, decision: Exclude<Decision, { allow: true }>): AuthError {
+  if (decision.kind === 'scope') {
+    return new AuthError('insufficient_scope', `${tool.name} needs scope ${decision.scopes.join(' ')}`, { scopes: decision.scopes });
+  }
+  return new AuthError('access_denied', `${tool.name}: ${decision.reason}`);
 }

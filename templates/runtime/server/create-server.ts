@@ -1,5 +1,5 @@
-import { McpServer } from '@modelcontextprotocol/server';
-import type { CallToolResult, McpRequestContext, McpServerFactory } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
+import type { McpRequestContext, McpServerFactory } from '@modelcontextprotocol/server';
 import type { AuditLog } from '../rbac/audit.js';
 import type { Caller } from '../rbac/guard.js';
 import { mayCall } from '../rbac/guard.js';
@@ -10,14 +10,21 @@ import { createUpstreamAuth } from '../http/upstream-auth.js';
 import { UpstreamError } from '../http/upstream-error.js';
 import type { AppDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
 import { ConfigError } from './config.js';
+import { createCallLimiter } from './call-limiter.js';
+import { callTool } from './call-tool.js';
+import type { CallTarget } from './call-tool.js';
+import { defaultListedTool } from './default-listed-tool.js';
 import type { DynamicCatalogue } from './dynamic-tools.js';
 import { registerDynamicTools } from './dynamic-tools.js';
 import { CALLER_KEY } from './http-gate.js';
 import type { InvokeContext } from './invoke-tool.js';
-import { invokeTool } from './invoke-tool.js';
 import type { PreparedTool } from './tool-registry.js';
 import { prepareTools } from './tool-registry.js';
+import type { DescribeTool, ToolLister } from './tool-list-pages.js';
+import { DEFAULT_TOOLS_PAGE_SIZE, InvalidCursorError, MAX_PAGE_BYTES, createToolLister } from './tool-list-pages.js';
 import { buildSearchIndex } from './tool-search.js';
+
+export { META_ROLES, META_SCOPES } from './default-listed-tool.js';
 
 export interface ServerFactoryOptions {
   readonly app: AppDefinition;
@@ -30,31 +37,47 @@ export interface ServerFactoryOptions {
   readonly toolsList?: 'filter' | 'all';
   /** MCP_TOOL_MODE; default from the generated data, else `static`. */
   readonly toolMode?: ToolMode;
+  /** Tools per `tools/list` page (MCP_TOOLS_PAGE_SIZE); default 100. */
+  readonly pageSize?: number;
+  /** Upstream calls one MCP request may run at once (MCP_MAX_CONCURRENT_CALLS); default 10. */
+  readonly maxConcurrentCalls?: number;
+  /** How a tool is listed; the one seam for the listed shape (default: as `McpServer` listed it). */
+  readonly describe?: DescribeTool;
 }
 
-/** `_meta` keys on each listed tool: what a caller needs, so a client can ask for it up front. */
-export const META_SCOPES = 'openapi-to-mcp/scopes';
-export const META_ROLES = 'openapi-to-mcp/roles';
+export const DEFAULT_MAX_CONCURRENT_CALLS = 10;
+/** Visibility classes whose `tools/list` pages are kept: distinct scope+role sets, least recently used evicted. */
+const MAX_VISIBILITY_CLASSES = 256;
 
 /**
  * One factory serves every transport and protocol era: stdio calls it once
- * per connection, the HTTP handler once per request (stateless). The
- * upstream OAuth settings are read and the token cache created here, once;
- * so is the search index of dynamic mode.
+ * per connection, the HTTP handler once per request (stateless). Everything
+ * that depends on the tool set is built here, once: the registry, the
+ * `tools/list` pages (per visibility class, on first use), the upstream
+ * credentials and token cache, the search index of dynamic mode. Per
+ * request the factory only makes a low-level SDK `Server` with two handlers
+ * over that data, so a request costs the same with 4 tools or 1,200.
  * @throws {ConfigError} when the upstream OAuth settings are unusable.
  */
 export function createServerFactory(options: ServerFactoryOptions): McpServerFactory {
   const prepared = prepareTools(options.app);
+  const byName = new Map(prepared.map((t) => [t.definition.name, t]));
   const upstream: UpstreamOptions = {
     ...options.upstream,
     schemes: options.app.schemes,
     auth: options.upstream.auth ?? upstreamAuth(options),
   };
   const toolsList = options.toolsList ?? options.app.authorization.toolsList;
+  const maxConcurrent = options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
   const catalogue: DynamicCatalogue | undefined =
-    (options.toolMode ?? options.app.toolMode ?? 'static') === 'dynamic'
-      ? { byName: new Map(prepared.map((t) => [t.definition.name, t])), index: buildSearchIndex(options.app.tools) }
-      : undefined;
+    (options.toolMode ?? options.app.toolMode ?? 'static') === 'dynamic' ? { byName, index: buildSearchIndex(options.app.tools) } : undefined;
+  const lister = createToolLister(prepared, {
+    describe: options.describe ?? defaultListedTool,
+    pageSize: options.pageSize ?? DEFAULT_TOOLS_PAGE_SIZE,
+    maxPageBytes: MAX_PAGE_BYTES,
+    maxClasses: MAX_VISIBILITY_CLASSES,
+  });
+  const relevant = accessVocabulary(options.app.tools);
   return (ctx?: McpRequestContext) => {
     // Over HTTP the gate put the verified caller into authInfo; over stdio it is the local caller.
     const fromHttp = ctx?.authInfo?.extra?.[CALLER_KEY] as Caller | undefined;
@@ -66,16 +89,84 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
       ...(caller ? { caller } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.audit ? { audit: options.audit } : {}),
+      // Per factory call: one HTTP request, or one stdio connection.
+      limit: createCallLimiter(maxConcurrent),
     };
-    const server = newServer(options.app);
     if (catalogue) {
+      // Three meta-tools: registering them per request costs the same whatever the catalogue's size.
+      const server = new McpServer(serverInfo(options.app), { capabilities: { tools: { listChanged: false } } });
       const visible = (tool: ToolDefinition) => filterFor === undefined || mayCall(tool, filterFor).allow;
       registerDynamicTools(server, catalogue, visible, invoke);
-    } else {
-      registerStaticTools(server, filterFor ? prepared.filter((t) => mayCall(t.definition, filterFor).allow) : prepared, invoke);
+      return server;
     }
-    return server;
+    return staticServer(options.app, lister, byName, filterFor, invoke, relevant);
   };
+}
+
+/** The low-level server of static mode: `tools/list` and `tools/call` over the prebuilt registry. */
+function staticServer(
+  app: AppDefinition,
+  lister: ToolLister,
+  byName: ReadonlyMap<string, PreparedTool>,
+  filterFor: Caller | undefined,
+  invoke: InvokeContext,
+  relevant: AccessVocabulary,
+): Server {
+  const visible = (tool: PreparedTool) => filterFor === undefined || mayCall(tool.definition, filterFor).allow;
+  const classKey = filterFor === undefined ? '*' : visibilityClass(filterFor, relevant);
+  const target: CallTarget = {
+    // A tool this caller cannot list is not found, exactly as when it was not registered for it.
+    find: (name) => {
+      const tool = byName.get(name);
+      return tool && visible(tool) ? tool : undefined;
+    },
+    advertisedOutputSchema: (tool) => lister.listed(tool).outputSchema as Readonly<Record<string, unknown>> | undefined,
+  };
+  const server = new Server(serverInfo(app), { capabilities: { tools: { listChanged: false } } });
+  server.setRequestHandler('tools/list', (request) => {
+    try {
+      return lister.page(classKey, visible, request.params?.cursor) as never;
+    } catch (error) {
+      // MCP 2025-11-25 "Pagination": an invalid cursor SHOULD be answered with -32602 (Invalid params).
+      if (error instanceof InvalidCursorError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid cursor');
+      throw error;
+    }
+  });
+  server.setRequestHandler('tools/call', (request, ctx) =>
+    callTool(target, request.params, invoke, (result, schema) => server.projectCallToolResult(result, schema), ctx.mcpReq.signal),
+  );
+  return server;
+}
+
+/** The scopes and roles any tool names: the only ones that can change what a caller sees. */
+interface AccessVocabulary {
+  readonly scopes: ReadonlySet<string>;
+  readonly roles: ReadonlySet<string>;
+}
+
+function accessVocabulary(tools: readonly ToolDefinition[]): AccessVocabulary {
+  const scopes = new Set<string>();
+  const roles = new Set<string>();
+  for (const tool of tools) {
+    for (const alternative of tool.access.scopes) for (const scope of alternative) scopes.add(scope);
+    for (const role of tool.access.roles ?? []) roles.add(role);
+  }
+  return { scopes, roles };
+}
+
+/**
+ * What decides which tools a caller sees (`mayCall`: scopes with the
+ * hierarchy applied, and roles), as a key: callers with equal keys share
+ * their `tools/list` pages. Scopes and roles no tool names (`openid`,
+ * `email`...) are left out, so they do not multiply the classes.
+ */
+function visibilityClass(caller: Caller, relevant: AccessVocabulary): string {
+  const scopes = caller.scopes === 'all' ? ['*'] : [...caller.scopes].filter((s) => relevant.scopes.has(s)).sort();
+  return JSON.stringify([scopes, caller.roles.filter((r) => relevant.roles.has(r)).sort()]);
+}
+
+function serverInfo(app: AppDefinition) {
+  return { name: app.server.name, version: app.server.version, ...(app.server.title ? { title: app.server.title } : {}) };
 }
 
 function upstreamAuth(options: ServerFactoryOptions) {
@@ -99,34 +190,4 @@ function subjectOf(ctx: McpRequestContext | undefined, caller: Caller | undefine
   if (!token || caller?.transport !== 'http' || (via !== 'jwt' && via !== 'introspection')) return {};
   const expiresAt = caller.principal.expiresAt;
   return { subjectToken: token, ...(expiresAt !== undefined ? { subjectExpiresAt: expiresAt } : {}) };
-}
-
-function newServer(app: AppDefinition): McpServer {
-  return new McpServer(
-    { name: app.server.name, version: app.server.version, ...(app.server.title ? { title: app.server.title } : {}) },
-    { capabilities: { tools: { listChanged: false } } },
-  );
-}
-
-function registerStaticTools(server: McpServer, tools: readonly PreparedTool[], invoke: InvokeContext): void {
-  for (const tool of tools) {
-    const { definition } = tool;
-    server.registerTool(
-      definition.name,
-      {
-        ...(definition.title ? { title: definition.title } : {}),
-        description: definition.description,
-        inputSchema: tool.inputSchema,
-        ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
-        annotations: { ...definition.annotations },
-        _meta: {
-          [META_SCOPES]: definition.access.scopes,
-          ...(definition.access.roles ? { [META_ROLES]: definition.access.roles } : {}),
-        },
-      },
-      // The SDK has validated the arguments against the input schema.
-      (args: Record<string, unknown>, extra?: { mcpReq?: { signal?: AbortSignal } }): Promise<CallToolResult> =>
-        invokeTool(tool, args ?? {}, invoke, extra?.mcpReq?.signal),
-    );
-  }
 }

@@ -1,14 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import type { AuditLog } from '../rbac/audit.js';
-import { bearerChallenge } from '../auth/www-authenticate.js';
-import type { Caller } from '../rbac/guard.js';
-import { authorizeCall, callerOf } from '../rbac/guard.js';
-import type { Policy } from '../rbac/policy-types.js';
+import { AuthError } from '../auth/auth-error.js';
+import { authenticate } from '../auth/authenticate.js';
+import type { Authenticated } from '../auth/authenticate.js';
+import type { CredentialHeaders } from '../auth/bearer-token.js';
 import type { TokenVerifier } from '../auth/principal.js';
-import { AuthUnavailableError, InvalidTokenError } from '../auth/principal.js';
+import type { AuditedParty, AuditLog } from '../rbac/audit.js';
+import { recordDecision } from '../rbac/audit.js';
+import type { Caller, ToolCall } from '../rbac/guard.js';
+import { authorizeCalls, callerOf } from '../rbac/guard.js';
+import type { Policy } from '../rbac/policy-types.js';
 import type { AuthorizationDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
-import { extractBearer } from './bearer-token.js';
+import { authErrorResponse } from './auth-response.js';
+import type { HttpAnswer } from './auth-response.js';
 import { toolCallTarget } from './dynamic-tools.js';
 import { readJsonBody, toolCallsIn } from './read-json-body.js';
 
@@ -26,6 +30,8 @@ export interface HttpAuth {
   readonly policy?: Policy;
   readonly audit: AuditLog;
   readonly maxTokenBytes: number;
+  /** Messages one 2025-03-26 JSON-RPC batch may hold (MCP_MAX_BATCH); default and ceiling 100, the SDK's own limit. */
+  readonly maxBatch?: number;
   readonly log: (line: string) => void;
 }
 
@@ -34,93 +40,53 @@ export type GateResult = { readonly pass: true; readonly authInfo: AuthInfo; rea
 /** Key under `AuthInfo.extra` carrying the `Caller` to the per-request server factory. */
 export const CALLER_KEY = 'openapi-to-mcp/caller';
 
+/** The SDK refuses a larger batch whole; the gate refuses it first, so nothing in it is authorized or audited as allowed. */
+export const MAX_BATCH = 100;
+
 /**
- * Authenticates a request to the MCP endpoint and authorizes any
- * `tools/call` in it before the SDK sees it. Answers the request itself
- * (401, 403, 413, 503...) and returns `pass: false` when it must not go on.
+ * The HTTP adapter of the authorization core: authenticates a request to
+ * the MCP endpoint (`auth/authenticate`) and decides every `tools/call` in
+ * it (`rbac/guard`) before the SDK sees it. A refusal is one `AuthError`,
+ * answered by `authErrorResponse` and audited once; allowed calls are
+ * audited where they execute (`invoke-tool`), so a call the SDK refuses is
+ * never logged as allowed. Returns `pass: false` when it answered itself.
  */
 export async function gateRequest(req: IncomingMessage, res: ServerResponse, auth: HttpAuth, maxBodyBytes: number): Promise<GateResult> {
   const remoteAddress = req.socket.remoteAddress;
-  const deny = (reason: string, subject = 'anonymous', client?: string, tool?: string) =>
-    auth.audit({ subject, ...(client ? { client } : {}), ...(tool ? { tool } : {}), outcome: 'deny', reason, transport: 'http', ...(remoteAddress ? { remoteAddress } : {}) });
+  const party = (principal?: Caller['principal']): AuditedParty => ({ ...(principal ? { principal } : {}), transport: 'http', ...(remoteAddress ? { remoteAddress } : {}) });
 
-  const extracted = extractBearer(req, { maxBytes: auth.maxTokenBytes, apiKeyHeader: auth.mode === 'api-key' });
-  if (extracted.kind === 'none') {
-    deny('no credential');
-    // RFC 6750 §3.1: no error code when the request carried no authentication information.
-    challenge(res, 401, auth, {});
-    return { pass: false };
-  }
-  if (extracted.kind === 'malformed') {
-    deny(`invalid token: ${extracted.description}`);
-    challenge(res, 401, auth, { error: 'invalid_token', errorDescription: extracted.description });
-    return { pass: false };
-  }
-
-  let caller: Caller;
+  let authenticated: Authenticated;
   try {
-    const principal = await auth.verifier.verify(extracted.token);
-    caller = callerOf(principal, auth.authorization, {
-      ...(auth.rolesClaim ? { rolesClaim: auth.rolesClaim } : {}),
-      transport: 'http',
-      ...(remoteAddress ? { remoteAddress } : {}),
-    });
+    authenticated = await authenticate(credentialHeaders(req), { verifier: auth.verifier, maxTokenBytes: auth.maxTokenBytes, apiKeyHeader: auth.mode === 'api-key' });
   } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      deny(`invalid token: ${error.description}`);
-      challenge(res, 401, auth, { error: 'invalid_token', errorDescription: error.description });
-      return { pass: false };
-    }
-    // Fail closed (DESIGN.md §5): no keys, no metadata or no introspection means no access.
-    const message = error instanceof AuthUnavailableError ? error.message : 'token verification failed';
-    auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: message }));
-    deny('authorization unavailable');
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5', 'cache-control': 'no-store' });
-    res.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'the server cannot verify tokens right now' }));
+    const refusal = error instanceof AuthError ? error : new AuthError('unavailable', 'token verification failed', { cause: error });
+    if (refusal.code === 'unavailable') auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: refusal.description }));
+    recordDecision(auth.audit, party(), { outcome: 'deny', reason: authenticationReason(refusal) });
+    send(res, authErrorResponse(refusal, challengeSettings(auth)));
     return { pass: false };
   }
+  const { principal, token } = authenticated;
+  const caller = callerOf(principal, auth.authorization, {
+    ...(auth.rolesClaim ? { rolesClaim: auth.rolesClaim } : {}),
+    transport: 'http',
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
 
-  const body = req.method === 'POST' ? await readJsonBody(req, maxBodyBytes) : ({ ok: true, value: undefined } as const);
-  if (!body.ok) {
-    res.writeHead(body.status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: body.status === 400 ? -32700 : -32600, message: body.message } }));
-    return { pass: false };
-  }
+  const body = await readMcpBody(req, res, maxBodyBytes, auth.maxBatch, (size, max) =>
+    // Refused whole, before any call in it is decided: one audit line for the request.
+    recordDecision(auth.audit, party(principal), { outcome: 'deny', reason: `batch of ${size} messages exceeds the limit of ${max}` }),
+  );
+  if (!body.ok) return { pass: false };
 
-  const { principal } = caller;
-  const byName = toolIndex(auth.tools);
-  // Decide every call of the message first (a 2025-03-26 batch may hold several): one denial
-  // refuses the whole request, so nothing is audited as allowed that does not run.
-  const allowed: { tool: string; reason: string }[] = [];
-  for (const outer of toolCallsIn(body.value)) {
-    // Dynamic mode: `call_tool` is authorized against the tool it runs, exactly as a direct call of it.
-    const call = toolCallTarget(outer, auth.toolMode ?? 'static');
-    const tool = call && typeof call.name === 'string' ? byName.get(call.name) : undefined;
-    // Unknown tools are the SDK's (or call_tool's) to answer with an error; nothing to authorize.
-    if (!call || !tool) continue;
-    const args = call.arguments !== null && typeof call.arguments === 'object' && !Array.isArray(call.arguments) ? (call.arguments as Record<string, unknown>) : {};
-    const decision = await authorizeCall(tool, caller, auth.policy, args);
-    if (decision.allow) {
-      allowed.push({ tool: tool.name, reason: decision.reason });
-      continue;
-    }
-    deny(decision.reason, principal.subject, principal.clientId, tool.name);
-    if (decision.kind === 'scope') {
-      // RFC 6750 §3.1 insufficient_scope; MCP authorization 2025-11-25 "Scope Challenge Handling": step-up.
-      challenge(res, 403, auth, { error: 'insufficient_scope', scope: decision.scopes.join(' '), errorDescription: `${tool.name} needs scope ${decision.scopes.join(' ')}` });
-    } else {
-      // A role or policy denial: no scope would help, so no challenge a client could step up on.
-      res.writeHead(403, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ error: 'access_denied', error_description: `${tool.name}: ${decision.reason}` }));
-    }
+  const decision = await authorizeCalls(callsIn(body.value, auth), caller, auth.policy);
+  if (!decision.allow) {
+    recordDecision(auth.audit, party(principal), { tool: decision.tool, outcome: 'deny', reason: decision.reason });
+    send(res, authErrorResponse(decision.error, challengeSettings(auth), idOf(body.value)));
     return { pass: false };
-  }
-  for (const { tool, reason } of allowed) {
-    auth.audit({ subject: principal.subject, ...(principal.clientId ? { client: principal.clientId } : {}), tool, outcome: 'allow', reason, transport: 'http', ...(remoteAddress ? { remoteAddress } : {}) });
   }
 
   const authInfo: AuthInfo = {
-    token: extracted.token,
+    token,
     clientId: principal.clientId ?? '',
     scopes: [...principal.scopes],
     ...(principal.expiresAt !== undefined ? { expiresAt: principal.expiresAt } : {}),
@@ -128,6 +94,54 @@ export async function gateRequest(req: IncomingMessage, res: ServerResponse, aut
     extra: { [CALLER_KEY]: caller },
   };
   return { pass: true, authInfo, body: body.value };
+}
+
+/**
+ * Reads the JSON-RPC body of a request to the MCP endpoint (POST; other
+ * methods have none) and refuses a batch of more than `maxBatch` messages
+ * with one JSON-RPC error, before anything in it runs. Answers the request
+ * itself when it returns `ok: false`.
+ */
+export async function readMcpBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  maxBatch: number = MAX_BATCH,
+  onBatchRefused?: (size: number, max: number) => void,
+): Promise<{ readonly ok: true; readonly value: unknown } | { readonly ok: false }> {
+  if (req.method !== 'POST') return { ok: true, value: undefined };
+  const body = await readJsonBody(req, maxBodyBytes);
+  if (!body.ok) {
+    send(res, rpcError(body.status, body.status === 400 ? -32700 : -32600, body.message));
+    return { ok: false };
+  }
+  const max = Math.min(maxBatch, MAX_BATCH);
+  if (Array.isArray(body.value) && body.value.length > max) {
+    onBatchRefused?.(body.value.length, max);
+    send(res, rpcError(400, -32600, `Invalid Request: a batch holds at most ${max} messages`));
+    return { ok: false };
+  }
+  return body;
+}
+
+/** Every occurrence of the credential headers: Node keeps only the first `Authorization` in `req.headers`. */
+function credentialHeaders(req: IncomingMessage): CredentialHeaders {
+  return { authorization: req.headersDistinct.authorization ?? [], apiKey: req.headersDistinct['x-api-key'] ?? [] };
+}
+
+/** The tool calls of a message, each with the tool it runs. Unknown tools are the SDK's (or `call_tool`'s) to answer: nothing to authorize. */
+function callsIn(body: unknown, auth: HttpAuth): ToolCall[] {
+  const byName = toolIndex(auth.tools);
+  const calls: ToolCall[] = [];
+  for (const outer of toolCallsIn(body)) {
+    // Dynamic mode: `call_tool` is authorized against the tool it runs, exactly as a direct call of it.
+    const call = toolCallTarget(outer, auth.toolMode ?? 'static');
+    const tool = call && typeof call.name === 'string' ? byName.get(call.name) : undefined;
+    if (!call || !tool) continue;
+    const args = call.arguments !== null && typeof call.arguments === 'object' && !Array.isArray(call.arguments) ? (call.arguments as Record<string, unknown>) : {};
+    calls.push({ tool, args });
+  }
+  return calls;
 }
 
 const indexes = new WeakMap<readonly ToolDefinition[], ReadonlyMap<string, ToolDefinition>>();
@@ -142,20 +156,35 @@ function toolIndex(tools: readonly ToolDefinition[]): ReadonlyMap<string, ToolDe
   return index;
 }
 
-function challenge(
-  res: ServerResponse,
-  status: 401 | 403,
-  auth: HttpAuth,
-  options: { error?: 'invalid_token' | 'invalid_request' | 'insufficient_scope'; errorDescription?: string; scope?: string },
-): void {
-  // RFC 9728 §5.1: point the client at the metadata; the initial challenge names the scopes the tools need.
-  const scope = options.scope ?? (auth.authorization.scopesSupported.length > 0 ? auth.authorization.scopesSupported.join(' ') : undefined);
-  const header = bearerChallenge({
-    ...(auth.resourceMetadata ? { resourceMetadata: auth.resourceMetadata.url } : {}),
-    ...(scope ? { scope } : {}),
-    ...(options.error ? { error: options.error } : {}),
-    ...(options.errorDescription ? { errorDescription: options.errorDescription } : {}),
-  });
-  res.writeHead(status, { 'content-type': 'application/json', 'www-authenticate': header, 'cache-control': 'no-store' });
-  res.end(JSON.stringify({ error: options.error ?? 'unauthorized', ...(options.errorDescription ? { error_description: options.errorDescription } : {}) }));
+function challengeSettings(auth: HttpAuth) {
+  return { ...(auth.resourceMetadata ? { resourceMetadataUrl: auth.resourceMetadata.url } : {}), scopesSupported: auth.authorization.scopesSupported };
+}
+
+/** The audit reason of a refused authentication (names and descriptions only: never the credential). */
+function authenticationReason(error: AuthError): string {
+  switch (error.code) {
+    case 'credential_missing':
+      return 'no credential';
+    case 'unavailable':
+      return 'authorization unavailable';
+    case 'invalid_request':
+      return `invalid request: ${error.description}`;
+    default:
+      return `invalid token: ${error.description}`;
+  }
+}
+
+/** The id of a single JSON-RPC request, for the error answering it; a batch or a notification has none. */
+function idOf(body: unknown): string | number | null {
+  const id = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { id?: unknown }).id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+function rpcError(status: number, code: number, message: string): HttpAnswer {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } }) };
+}
+
+function send(res: ServerResponse, answer: HttpAnswer): void {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
 }

@@ -6,7 +6,7 @@ import type { McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, isLoopback } from './config.js';
 import type { HttpAuth } from './http-gate.js';
-import { gateRequest } from './http-gate.js';
+import { gateRequest, readMcpBody } from './http-gate.js';
 
 export interface RunningHttpServer {
   readonly server: Server;
@@ -24,6 +24,8 @@ export async function startHttpServer(
   factory: McpServerFactory,
   log: (line: string) => void,
   auth?: HttpAuth,
+  /** MCP_MAX_BATCH when authorization is off (with it, `auth.maxBatch`). */
+  maxBatch?: number,
 ): Promise<RunningHttpServer> {
   assertAuthorization(config, log, auth);
   const handler = createMcpHandler(factory, {
@@ -74,14 +76,13 @@ export async function startHttpServer(
         return;
       }
     }
-    if (!auth) {
-      void mcp(req, res);
-      return;
-    }
-    void gateRequest(req, res, auth, config.maxRequestBodyBytes)
+    const gate = auth
+      ? gateRequest(req, res, auth, config.maxRequestBodyBytes)
+      : readMcpBody(req, res, config.maxRequestBodyBytes, maxBatch).then((body) => (body.ok ? { pass: true as const, body: body.value } : { pass: false as const }));
+    void gate
       .then((gate) => {
         if (!gate.pass) return;
-        return mcp(Object.assign(req, { auth: gate.authInfo }), res, gate.body);
+        return 'authInfo' in gate ? mcp(Object.assign(req, { auth: gate.authInfo }), res, gate.body) : mcp(req, res, gate.body);
       })
       .catch((error: unknown) => {
         log(JSON.stringify({ level: 'error', msg: 'request failed', error: error instanceof Error ? error.message : String(error) }));

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { AuditLog } from '../rbac/audit.js';
+import { recordDecision } from '../rbac/audit.js';
 import type { Caller } from '../rbac/guard.js';
 import { authorizeCall, mayCall } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
@@ -8,6 +9,7 @@ import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { ToolResult } from '../http/tool-result.js';
 import type { UpstreamCallContext } from '../http/upstream-auth.js';
 import type { ToolDefinition } from '../mcp/types.js';
+import type { CallLimiter } from './call-limiter.js';
 import type { PreparedTool } from './tool-registry.js';
 
 /** What one call needs besides the tool and its arguments. */
@@ -19,6 +21,8 @@ export interface InvokeContext {
   readonly audit?: AuditLog;
   /** The caller's verified OAuth token, for RFC 8693 token exchange only (create-server.ts `subjectOf`). */
   readonly subject?: Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'>;
+  /** Bounds the upstream calls of one MCP request (a batch) running at once. */
+  readonly limit?: CallLimiter;
 }
 
 /**
@@ -29,7 +33,8 @@ export interface InvokeContext {
 export async function invokeTool(tool: PreparedTool, args: Record<string, unknown>, ctx: InvokeContext, signal?: AbortSignal): Promise<CallToolResult> {
   const denied = ctx.caller ? await deniedHere(tool.definition, ctx.caller, args, ctx) : undefined;
   if (denied) return denied;
-  const result = await callUpstream(tool.definition, args, ctx.upstream, { ...ctx.subject, ...(signal ? { signal } : {}) });
+  const call = () => callUpstream(tool.definition, args, ctx.upstream, { ...ctx.subject, ...(signal ? { signal } : {}) });
+  const result = await (ctx.limit ? ctx.limit(call) : call());
   return conformOutput(tool, toCallToolResult(result));
 }
 
@@ -49,12 +54,12 @@ export async function validateArguments(tool: PreparedTool, args: unknown): Prom
  * Over stdio this is the only guard: roles (MCP_ROLES) and the policy. Over
  * HTTP the gate has already decided before the SDK saw the request; scopes
  * and roles are checked again here so that a gap in the gate fails closed.
+ * Either way the decision is audited here, where the call executes: a call
+ * the SDK refuses (invalid arguments, a refused batch) is never logged as allowed.
  */
 async function deniedHere(tool: ToolDefinition, caller: Caller, args: Record<string, unknown>, ctx: InvokeContext): Promise<CallToolResult | undefined> {
   const decision = caller.transport === 'stdio' ? await authorizeCall(tool, caller, ctx.policy, args) : mayCall(tool, caller);
-  if (caller.transport === 'stdio') {
-    ctx.audit?.({ subject: caller.principal.subject, tool: tool.name, outcome: decision.allow ? 'allow' : 'deny', reason: decision.reason, transport: 'stdio' });
-  }
+  if (ctx.audit) recordDecision(ctx.audit, caller, { tool: tool.name, outcome: decision.allow ? 'allow' : 'deny', reason: decision.reason });
   if (decision.allow) return undefined;
   return { isError: true, content: [note(`Not allowed to call ${tool.name}: ${decision.reason}.`)] };
 }

@@ -17,6 +17,8 @@ import type { AppDefinition, ToolMode } from '../mcp/types.js';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServerFactory } from './create-server.js';
+import { loadDispatchConfig } from './dispatch-config.js';
+import type { DispatchConfig } from './dispatch-config.js';
 import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
 import type { RunningHttpServer } from './http-server.js';
@@ -39,10 +41,11 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
   // Upstream secrets (keys, client secrets, tokens as obtained) never reach a log line.
   const log = redactingLog(options.log ?? stderr, upstreamRedactor(app.schemes, env));
   const config = loadConfig(app, env);
+  const dispatch = loadDispatchConfig(env);
   const audit = createAuditLog(log);
   const rolesClaim = config.rolesClaim ?? app.authorization.rolesClaim;
   const toolMode = config.toolMode ?? app.toolMode ?? 'static';
-  const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, env, audit, log, options, rolesClaim, toolMode) : undefined;
+  const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, dispatch, env, audit, log, options, rolesClaim, toolMode) : undefined;
   const factory = createServerFactory({
     app,
     upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.upstreamMaxResponseBytes, env, log },
@@ -51,14 +54,16 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
     audit,
     ...(config.toolsList ? { toolsList: config.toolsList } : {}),
     toolMode,
+    pageSize: dispatch.pageSize,
+    maxConcurrentCalls: dispatch.maxConcurrentCalls,
   });
-  return { config, factory, httpAuth, log };
+  return { config, dispatch, factory, httpAuth, log };
 }
 
 /** Starts the HTTP server as `main` would (used by tests, which pass PORT=0 and read `url`). */
 export async function startHttp(app: AppDefinition, env: Env, options: MainOptions = {}): Promise<RunningHttpServer> {
   const runtime = await createRuntime(app, { ...env, MCP_TRANSPORT: 'http' }, options);
-  return startHttpServer(runtime.config, runtime.factory, runtime.log, runtime.httpAuth);
+  return startHttpServer(runtime.config, runtime.factory, runtime.log, runtime.httpAuth, runtime.dispatch.maxBatch);
 }
 
 /** The entry of a generated server: configuration from the environment, then stdio or HTTP. */
@@ -71,7 +76,7 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
       serveStdio(runtime.factory, { onerror: (error) => log(JSON.stringify({ level: 'error', msg: error.message })) });
       return;
     }
-    const running = await startHttpServer(runtime.config, runtime.factory, log, runtime.httpAuth);
+    const running = await startHttpServer(runtime.config, runtime.factory, log, runtime.httpAuth, runtime.dispatch.maxBatch);
     log(JSON.stringify({ level: 'info', msg: `${app.server.name} listening`, url: running.url, auth: runtime.config.auth, tools: app.tools.length }));
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
@@ -89,6 +94,7 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
 async function createHttpAuth(
   app: AppDefinition,
   config: RuntimeConfig,
+  dispatch: DispatchConfig,
   env: Env,
   audit: AuditLog,
   log: (line: string) => void,
@@ -110,6 +116,7 @@ async function createHttpAuth(
     audit,
     log,
     maxTokenBytes: settings.maxTokenBytes,
+    maxBatch: dispatch.maxBatch,
   };
   if (settings.mode === 'api-key') {
     return { mode: 'api-key', verifier: createApiKeyVerifier(settings), ...common };

@@ -11,30 +11,31 @@ export interface PreparedTool {
 }
 
 /**
- * Prepares every tool once. The HTTP entry builds a fresh `McpServer` per
- * request, so schemas must not be rebuilt (or recompiled) per request; and
- * compiling a validator is deferred to a tool's first call, so a server with
- * a thousand tools starts at once.
+ * Prepares every tool once per process. Nothing is computed per tool at
+ * start-up: a tool's self-contained schemas are assembled on first use and
+ * its validator compiled on its first call, so a server with a thousand
+ * tools starts at once and pays only for the tools it serves.
  */
 export function prepareTools(app: AppDefinition): PreparedTool[] {
-  return app.tools.map((definition) => {
-    const schemas = toolSchemas(definition, app.defs);
-    return {
-      definition,
-      inputSchema: lazySchema(schemas.inputSchema),
-      ...(schemas.outputSchema ? { outputSchema: lazySchema(schemas.outputSchema) } : {}),
-    };
-  });
+  return app.tools.map((definition) => prepareTool(definition, app.defs));
 }
 
-function lazySchema(schema: JsonSchema): StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> {
+export function prepareTool(definition: ToolDefinition, defs: AppDefinition['defs']): PreparedTool {
+  let schemas: ReturnType<typeof toolSchemas> | undefined;
+  const get = () => (schemas ??= toolSchemas(definition, defs));
+  const inputSchema = lazySchema(() => get().inputSchema);
+  if (!definition.outputSchema) return { definition, inputSchema };
+  return { definition, inputSchema, outputSchema: lazySchema(() => get().outputSchema as JsonSchema) };
+}
+
+function lazySchema(schemaOf: () => JsonSchema): StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> {
   let compiled: StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> | undefined;
-  const get = () => (compiled ??= compileOrAccept(schema));
+  const get = () => (compiled ??= compileOrAccept(schemaOf()));
   return {
     '~standard': {
       version: 1,
       vendor: 'openapi-to-mcp',
-      jsonSchema: { input: () => schema as Record<string, unknown>, output: () => schema as Record<string, unknown> },
+      jsonSchema: { input: () => schemaOf() as Record<string, unknown>, output: () => schemaOf() as Record<string, unknown> },
       validate: (data: unknown) => get()['~standard'].validate(data),
     },
   } as StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;

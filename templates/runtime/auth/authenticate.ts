@@ -1,0 +1,33 @@
+import { AuthError } from './auth-error.js';
+import { extractBearer } from './bearer-token.js';
+import type { CredentialHeaders } from './bearer-token.js';
+import type { Principal, TokenVerifier } from './principal.js';
+
+export interface AuthenticateOptions {
+  readonly verifier: TokenVerifier;
+  readonly maxTokenBytes: number;
+  /** API-key mode: `X-API-Key` is accepted besides `Authorization: Bearer`. */
+  readonly apiKeyHeader?: boolean;
+}
+
+/** A verified credential: who is calling, and the token itself (only for RFC 8693 exchange, never logged). */
+export interface Authenticated {
+  readonly principal: Principal;
+  readonly token: string;
+}
+
+/**
+ * Authentication, free of any HTTP framework: extract the credential, verify
+ * it. Does not authorize (scopes, roles and policy are `rbac/`'s).
+ * @throws {AuthError} every refusal, with its code; an unexpected verifier
+ *   failure becomes `unavailable` (fail closed), with the failure as `cause`.
+ */
+export async function authenticate(headers: CredentialHeaders, options: AuthenticateOptions): Promise<Authenticated> {
+  const token = extractBearer(headers, { maxBytes: options.maxTokenBytes, ...(options.apiKeyHeader ? { apiKeyHeader: true } : {}) });
+  try {
+    return { principal: await options.verifier.verify(token), token };
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    throw new AuthError('unavailable', 'token verification failed', { cause: error });
+  }
+}

@@ -1,0 +1,51 @@
+import { AuthError } from './auth-error.js';
+import { B64TOKEN } from './b64token.js';
+
+/** The credential-bearing headers of one request, every occurrence kept (Node keeps only the first `Authorization`). */
+export interface CredentialHeaders {
+  readonly authorization: readonly string[];
+  /** `X-API-Key` values; read only in API-key mode. */
+  readonly apiKey: readonly string[];
+}
+
+/**
+ * The bearer credential of a request, from the `Authorization` header only.
+ * RFC 6750 §2.2/§2.3 also allow form bodies and URI query parameters; the
+ * MCP authorization spec (2025-11-25 "Token Requirements") forbids tokens in
+ * the query string, so `?access_token=` is never read: such a request is
+ * simply unauthenticated. API keys may also come as `X-API-Key`.
+ * Does not verify the credential (that is the `TokenVerifier`'s job).
+ * @throws {AuthError} `credential_missing` (no credential, or another auth
+ *   scheme), `invalid_request` (the header repeated: RFC 6750 §3.1, "uses
+ *   more than one method"), `invalid_token` (malformed or oversized).
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ */
+export function extractBearer(
+  headers: CredentialHeaders,
+  options: { readonly maxBytes: number; readonly apiKeyHeader?: boolean },
+): string {
+  const values = headers.authorization.filter((v) => v !== '');
+  if (values.length > 1) throw new AuthError('invalid_request', 'more than one Authorization header');
+  const header = values[0];
+  if (header === undefined) {
+    const keys = options.apiKeyHeader ? headers.apiKey.filter((v) => v !== '') : [];
+    if (keys.length > 1) throw new AuthError('invalid_request', 'more than one X-API-Key header');
+    if (keys[0] !== undefined) return checked(keys[0], options.maxBytes);
+    throw new AuthError('credential_missing', 'no credential');
+  }
+  const match = /^([A-Za-z]+) +(.*)$/.exec(header) ?? /^([A-Za-z]+)$/.exec(header);
+  if (!match) throw new AuthError('invalid_token', 'malformed Authorization header');
+  // The auth-scheme is case-insensitive (RFC 9110 §11.1); another scheme is no bearer credential.
+  if ((match[1] as string).toLowerCase() !== 'bearer')
+    throw new AuthError('credential_missing', 'no bearer credential');
+  const token = (match[2] ?? '').trim();
+  if (token === '') throw new AuthError('invalid_token', 'empty bearer token');
+  return checked(token, options.maxBytes);
+}
+
+function checked(token: string, maxBytes: number): string {
+  // Length first: never run a regular expression or a parser over an unbounded attacker string.
+  if (Buffer.byteLength(token) > maxBytes) throw new AuthError('invalid_token', 'token too large');
+  if (!B64TOKEN.test(token)) throw new AuthError('invalid_token', 'token has characters a bearer token cannot have');
+  return token;
+}

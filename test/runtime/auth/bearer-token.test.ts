@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { AuthError } from '../../../templates/runtime/auth/auth-error.js';
+import type { AuthErrorCode } from '../../../templates/runtime/auth/auth-error.js';
+import { extractBearer } from '../../../templates/runtime/auth/bearer-token.js';
+
+const headers = (authorization: string[] = [], apiKey: string[] = []) => ({ authorization, apiKey });
+
+describe('extractBearer', () => {
+  it.each<[string, ReturnType<typeof headers>, boolean, string]>([
+    ['a bearer token', headers(['Bearer abc.def-_~+/=']), false, 'abc.def-_~+/='],
+    ['the scheme in any case', headers(['bEaReR tok']), false, 'tok'],
+    ['an API key as X-API-Key in api-key mode', headers([], ['k1']), true, 'k1'],
+    ['Authorization before X-API-Key', headers(['Bearer tok'], ['k1']), true, 'tok'],
+  ])('returns %s', (_name, given, apiKeyHeader, want) => {
+    expect(extractBearer(given, { maxBytes: 100, apiKeyHeader })).toBe(want);
+  });
+
+  it.each<[string, ReturnType<typeof headers>, boolean, AuthErrorCode, string]>([
+    ['no header', headers(), false, 'credential_missing', 'no credential'],
+    ['an empty header', headers(['']), false, 'credential_missing', 'no credential'],
+    ['X-API-Key outside api-key mode', headers([], ['k1']), false, 'credential_missing', 'no credential'],
+    ['another scheme', headers(['Basic YWxpY2U6cHc=']), false, 'credential_missing', 'no bearer credential'],
+    ['two Authorization headers (RFC 6750 §3.1)', headers(['Bearer a', 'Bearer b']), false, 'invalid_request', 'more than one Authorization header'],
+    ['two Authorization headers of which one is not bearer', headers(['Basic x', 'Bearer b']), false, 'invalid_request', 'more than one Authorization header'],
+    ['two X-API-Key headers', headers([], ['k1', 'k2']), true, 'invalid_request', 'more than one X-API-Key header'],
+    ['an empty bearer token', headers(['Bearer ']), false, 'invalid_token', 'empty bearer token'],
+    ['a token with spaces', headers(['Bearer not a token']), false, 'invalid_token', 'token has characters a bearer token cannot have'],
+    ['a malformed header', headers(['!!']), false, 'invalid_token', 'malformed Authorization header'],
+    ['an oversized token', headers([`Bearer ${'a'.repeat(101)}`]), false, 'invalid_token', 'token too large'],
+  ])('refuses %s', (_name, given, apiKeyHeader, code, description) => {
+    let thrown: unknown;
+    try {
+      extractBearer(given, { maxBytes: 100, apiKeyHeader });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AuthError);
+    expect(thrown).toMatchObject({ code, description });
+  });
+});
