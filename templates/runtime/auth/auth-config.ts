@@ -56,6 +56,17 @@ export interface OAuthSettings {
    * solely for tokens issued for this resource.
    */
   readonly introspectionAcceptsMissingAudience: boolean;
+  /**
+   * The claim holding the granted scopes instead of `scope`/`scp` (OAUTH_SCOPES_CLAIM), e.g. `permissions`
+   * for Auth0 RBAC. Absent: `scope`, else `scp`.
+   */
+  readonly scopesClaim?: string;
+  /**
+   * Client ids whose access tokens without any `aud` are accepted as bound to this server
+   * (OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE), for Amazon Cognito, whose access tokens carry
+   * `client_id` and `token_use` but no `aud`. Weaker than RFC 8707: see audience-binding.ts.
+   */
+  readonly clientIdAudiences?: readonly string[];
 }
 
 export interface ApiKeySettings {
@@ -132,7 +143,32 @@ export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
     allowInsecureHttp,
     acceptPlainJwt: flag(env, 'OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT'),
     introspectionAcceptsMissingAudience: flag(env, 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD'),
+    ...scopesClaim(env),
+    ...clientIdAudiences(env),
   });
+}
+
+/** A top-level claim name; nested paths are not read (`scope` and `scp` are top-level too). */
+function scopesClaim(env: Env): { scopesClaim?: string } {
+  const claim = value(env, 'OAUTH_SCOPES_CLAIM');
+  if (claim === undefined) return {};
+  if (!/^[\x21-\x7e]{1,128}$/.test(claim)) {
+    throw new ConfigError(
+      `OAUTH_SCOPES_CLAIM must be one claim name of printable characters without spaces, e.g. permissions (got "${claim}").`,
+    );
+  }
+  return { scopesClaim: claim };
+}
+
+function clientIdAudiences(env: Env): { clientIdAudiences?: readonly string[] } {
+  const ids = list(env, 'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE');
+  if (ids === undefined) return {};
+  if (ids.some((id) => /^(\*|true|1)$/i.test(id))) {
+    throw new ConfigError(
+      'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE takes the client ids allowed to call this server (comma-separated), not a flag or a wildcard.',
+    );
+  }
+  return { clientIdAudiences: Object.freeze([...new Set(ids)]) };
 }
 
 /**
