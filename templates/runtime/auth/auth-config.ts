@@ -67,6 +67,11 @@ export interface OAuthSettings {
    * `client_id` and `token_use` but no `aud`. Weaker than RFC 8707: see audience-binding.ts.
    */
   readonly clientIdAudiences?: readonly string[];
+  /**
+   * Put before each granted scope that lacks it (OAUTH_GRANTED_SCOPE_PREFIX), for Microsoft Entra ID,
+   * whose `scp` holds `pets.read` for a scope requested as `api://<app>/pets.read`.
+   */
+  readonly grantedScopePrefix?: string;
 }
 
 export interface ApiKeySettings {
@@ -145,6 +150,7 @@ export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
     introspectionAcceptsMissingAudience: flag(env, 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD'),
     ...scopesClaim(env),
     ...clientIdAudiences(env),
+    ...grantedScopePrefix(env),
   });
 }
 
@@ -158,6 +164,18 @@ function scopesClaim(env: Env): { scopesClaim?: string } {
     );
   }
   return { scopesClaim: claim };
+}
+
+function grantedScopePrefix(env: Env): { grantedScopePrefix?: string } {
+  const prefix = value(env, 'OAUTH_GRANTED_SCOPE_PREFIX');
+  if (prefix === undefined) return {};
+  // RFC 6749 §3.3: scope tokens are %x21 / %x23-5B / %x5D-7E, so a prefix of them keeps the scope valid.
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(prefix)) {
+    throw new ConfigError(
+      `OAUTH_GRANTED_SCOPE_PREFIX must consist of scope characters (RFC 6749 §3.3), e.g. api://<application id>/ (got "${prefix}").`,
+    );
+  }
+  return { grantedScopePrefix: prefix };
 }
 
 function clientIdAudiences(env: Env): { clientIdAudiences?: readonly string[] } {

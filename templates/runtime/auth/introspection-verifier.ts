@@ -201,5 +201,5 @@ function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAut
       throw new InvalidTokenError('token claims invalid');
     if (claims.nbf > now + tolerance) throw new InvalidTokenError('token not yet valid');
   }
-  return principalFromClaims(claims, 'introspection', settings.scopesClaim);
+  return principalFromClaims(claims, 'introspection', settings);
 }

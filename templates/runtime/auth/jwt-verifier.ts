@@ -92,7 +92,7 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
       // RFC 8705 §3 / RFC 9449 §6: a sender-constrained token needs a proof this server does not check.
       if (payload.cnf !== undefined) throw new InvalidTokenError('sender-constrained tokens are not accepted');
       checkIssuedAt(payload, settings.clockToleranceS);
-      return principalFromClaims(Object.freeze({ ...payload }), 'jwt', settings.scopesClaim);
+      return principalFromClaims(Object.freeze({ ...payload }), 'jwt', settings);
     },
   };
 }

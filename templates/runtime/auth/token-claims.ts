@@ -28,7 +28,9 @@ export function scopesFromClaims(claims: Readonly<Record<string, unknown>>, scop
 function stringOrStrings(value: unknown, name: string): string[] {
   if (typeof value === 'string') return split(value);
   if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return [...new Set(value.flatMap(split))];
-  throw new InvalidTokenError(`token ${JSON.stringify(name).replace(/[^\x20-\x7e]/g, '?')} claim is neither a string nor an array of strings`);
+  throw new InvalidTokenError(
+    `token ${JSON.stringify(name).replace(/[^\x20-\x7e]/g, '?')} claim is neither a string nor an array of strings`,
+  );
 }
 
 /** `client_id` (RFC 9068 §2.2, RFC 7662 §2.2), else `azp` (OpenID Connect Core §2). */
@@ -56,17 +58,33 @@ function split(value: string): string[] {
   return [...new Set(value.split(' ').filter(Boolean))];
 }
 
+/** Where the granted scopes are read (OAUTH_SCOPES_CLAIM) and how they are qualified (OAUTH_GRANTED_SCOPE_PREFIX). */
+export interface ScopeReading {
+  readonly scopesClaim?: string;
+  readonly grantedScopePrefix?: string;
+}
+
+/**
+ * Microsoft Entra ID: a client asks for `api://<app>/pets.read` (or `<Application ID URI>/pets.read`)
+ * but the token's `scp` says `pets.read`. With a prefix configured, each granted scope that does not
+ * already start with it gets it, so that it matches the qualified tool scope the metadata advertised.
+ */
+export function qualifyScopes(scopes: readonly string[], prefix: string | undefined): readonly string[] {
+  if (!prefix) return scopes;
+  return [...new Set(scopes.map((scope) => (scope.startsWith(prefix) ? scope : `${prefix}${scope}`)))];
+}
+
 /** The principal a verified token describes (JWT payload or RFC 7662 introspection response). */
 export function principalFromClaims(
   claims: Readonly<Record<string, unknown>>,
   via: 'jwt' | 'introspection',
-  scopesClaim?: string,
+  reading: ScopeReading = {},
 ): Principal {
   const clientId = clientIdFromClaims(claims);
   return Object.freeze({
     subject: subjectFromClaims(claims),
     ...(clientId === undefined ? {} : { clientId }),
-    scopes: Object.freeze(scopesFromClaims(claims, scopesClaim)),
+    scopes: Object.freeze(qualifyScopes(scopesFromClaims(claims, reading.scopesClaim), reading.grantedScopePrefix)),
     claims,
     ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}),
     via,
