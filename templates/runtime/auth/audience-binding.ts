@@ -13,7 +13,9 @@ export const CLIENT_ID_AS_AUDIENCE_ENV = 'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_
  * three of them; the accepted audiences are not echoed to the caller.
  */
 export function audienceRefusal(aud: unknown): string {
-  if (aud === undefined) return 'token has no audience ("aud"); it must name this resource (OAUTH_AUDIENCE)';
+  if (aud === undefined || (Array.isArray(aud) && aud.length === 0)) {
+    return 'token has no audience ("aud"); it must name this resource (OAUTH_AUDIENCE)';
+  }
   const values = Array.isArray(aud) ? aud : [aud];
   const named = values
     .slice(0, 3)

@@ -590,6 +590,60 @@ describe('Amazon Cognito', () => {
   });
 });
 
+describe('the scope settings apply to introspected (opaque) tokens too', () => {
+  it('reads OAUTH_SCOPES_CLAIM and applies OAUTH_GRANTED_SCOPE_PREFIX to an RFC 7662 answer', async () => {
+    server.routes.set(
+      '/introspect',
+      json({
+        active: true,
+        iss: server.origin,
+        aud: RESOURCE,
+        sub: 'alice',
+        scope: 'openid',
+        permissions: ['pets.write'],
+      }),
+    );
+    const principal = await verify(
+      {
+        OAUTH_ISSUER: server.origin,
+        OAUTH_INTROSPECTION_URL: `${server.origin}/introspect`,
+        OAUTH_INTROSPECTION_CLIENT_ID: 'mcp',
+        OAUTH_INTROSPECTION_CLIENT_SECRET: 'secret',
+        OAUTH_SCOPES_CLAIM: 'permissions',
+        OAUTH_GRANTED_SCOPE_PREFIX: 'api://pets/',
+      },
+      'opaque-token-1',
+    );
+    expect(principal).toMatchObject({ via: 'introspection', scopes: ['api://pets/pets.write'] });
+  });
+});
+
+describe('audience refusals', () => {
+  it('treats an empty aud array as no audience', async () => {
+    const key = keys.keycloak!;
+    server.routes.set('/jwks', json({ keys: [key.jwk] }));
+    const token = await sign(key, { iss: server.origin, aud: [], sub: 'alice', ...times() });
+    await rejects(
+      verify({ OAUTH_ISSUER: server.origin, OAUTH_JWKS_URI: `${server.origin}/jwks` }, token),
+      InvalidTokenError,
+      'token has no audience ("aud"); it must name this resource (OAUTH_AUDIENCE)',
+      token,
+    );
+  });
+
+  it('names at most three audiences', async () => {
+    const key = keys.keycloak!;
+    server.routes.set('/jwks', json({ keys: [key.jwk] }));
+    const token = await sign(key, { iss: server.origin, aud: ['a', 'b', 'c', 'd'], sub: 'alice', ...times() });
+    await rejects(
+      verify({ OAUTH_ISSUER: server.origin, OAUTH_JWKS_URI: `${server.origin}/jwks` }, token),
+      InvalidTokenError,
+      'token audience "a", "b", "c", ... is not this resource (OAUTH_AUDIENCE)',
+      token,
+    );
+  });
+});
+
 describe('OAUTH_SCOPES_CLAIM', () => {
   it.each([
     ['an array', { permissions: ['a', 'b', 'a'] }, ['a', 'b']],
