@@ -44,7 +44,8 @@ export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * tolerance, `typ` `at+jwt` (RFC 9068 §4; plain JWTs only with
  * OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT), no Cognito `token_use` other than
  * `access`, no `cnf` (sender-constrained tokens need a proof this server
- * does not check). Scopes come from OAUTH_SCOPES_CLAIM when set. A key set the server
+ * does not check). Scopes are read as OAUTH_SCOPES_CLAIM and
+ * OAUTH_GRANTED_SCOPE_PREFIX say (token-claims.ts). A key set the server
  * cannot use (duplicate kid, unusable key) is a 503, not the token's fault.
  * Does not check scopes or roles (the guard does) and does not check
  * revocation (use introspection).
@@ -83,7 +84,7 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
         typ = verified.protectedHeader.typ;
       } catch (error) {
         if (error instanceof AuthUnavailableError) throw error;
-        // jose's errors carry the payload: only a fixed description leaves this function.
+        // jose's errors carry the payload: only a fixed description (and a refused audience) leaves this function.
         throw new InvalidTokenError(describe(error), { cause: error });
       }
       if (bindsClientIds) checkAudienceOrClientId(payload, typ, settings);
