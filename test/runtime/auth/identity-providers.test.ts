@@ -5,6 +5,8 @@
  * environment the recipe prescribes, and then judged by the guard against a tool that needs a
  * scope and a role. Each block also shows the failure the recipe warns about.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadAuthConfig, type OAuthSettings } from '../../../templates/runtime/auth/auth-config.js';
 import { createTokenVerifier } from '../../../templates/runtime/auth/create-verifier.js';
@@ -13,6 +15,7 @@ import { scopesFromClaims } from '../../../templates/runtime/auth/token-claims.j
 import { callerOf, mayCall } from '../../../templates/runtime/rbac/guard.js';
 import type { AuthorizationDefinition, ToolDefinition } from '../../../templates/runtime/mcp/types.js';
 import { ConfigError } from '../../../templates/runtime/server/config.js';
+import { REPO } from '../../support/generated-project.js';
 import {
   json,
   now,
@@ -698,5 +701,36 @@ describe('settings for identity providers', () => {
   ])('refuses %s=%j', (name, value, message) => {
     expect(() => settings({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => settings({ ...base, [name]: value })).toThrow(message);
+  });
+});
+
+describe('docs/identity-providers.md', () => {
+  const doc = readFileSync(join(REPO, 'docs', 'identity-providers.md'), 'utf8');
+  const generatedReadme = readFileSync(join(REPO, 'templates', 'project', 'README.md.hbs'), 'utf8');
+
+  /** Each recipe's `sh` block as an environment: `NAME=value` lines, comments dropped. */
+  const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) =>
+    Object.fromEntries(
+      match[1]!
+        .split('\n')
+        .map((line) => line.replace(/\s+#.*$/, '').trim())
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    ),
+  );
+
+  it('has one server block per provider', () => {
+    expect(blocks).toHaveLength(5);
+  });
+
+  it.each(blocks.map((env) => [env.OAUTH_ISSUER, env] as const))('the settings for %s load', (_, env) => {
+    const publicUrl = new URL(env.MCP_PUBLIC_URL ?? RESOURCE);
+    expect(() => loadAuthConfig(env, publicUrl)).not.toThrow();
+  });
+
+  it('names only variables the generated README documents', () => {
+    const named = new Set(doc.match(/\bOAUTH_[A-Z_]+[A-Z]\b/g));
+    expect(named.size).toBeGreaterThan(5);
+    for (const name of named) expect(generatedReadme, name).toContain(`\`${name}\``);
   });
 });
