@@ -56,6 +56,22 @@ export interface OAuthSettings {
    * solely for tokens issued for this resource.
    */
   readonly introspectionAcceptsMissingAudience: boolean;
+  /**
+   * The claim holding the granted scopes instead of `scope`/`scp` (OAUTH_SCOPES_CLAIM), e.g. `permissions`
+   * for Auth0 RBAC. Absent: `scope`, else `scp`.
+   */
+  readonly scopesClaim?: string;
+  /**
+   * Client ids whose access tokens without any `aud` are accepted as bound to this server
+   * (OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE), for Amazon Cognito, whose access tokens carry
+   * `client_id` and `token_use` but no `aud`. Weaker than RFC 8707: see audience-binding.ts.
+   */
+  readonly clientIdAudiences?: readonly string[];
+  /**
+   * Put before each granted scope that lacks it (OAUTH_GRANTED_SCOPE_PREFIX), for Microsoft Entra ID,
+   * whose `scp` holds `pets.read` for a scope requested as `api://<app>/pets.read`.
+   */
+  readonly grantedScopePrefix?: string;
 }
 
 export interface ApiKeySettings {
@@ -132,7 +148,45 @@ export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
     allowInsecureHttp,
     acceptPlainJwt: flag(env, 'OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT'),
     introspectionAcceptsMissingAudience: flag(env, 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD'),
+    ...scopesClaim(env),
+    ...clientIdAudiences(env),
+    ...grantedScopePrefix(env),
   });
+}
+
+/** A top-level claim name; nested paths are not read (`scope` and `scp` are top-level too). */
+function scopesClaim(env: Env): { scopesClaim?: string } {
+  const claim = value(env, 'OAUTH_SCOPES_CLAIM');
+  if (claim === undefined) return {};
+  if (!/^[\x21-\x7e]{1,128}$/.test(claim)) {
+    throw new ConfigError(
+      `OAUTH_SCOPES_CLAIM must be one claim name of printable characters without spaces, e.g. permissions (got "${claim}").`,
+    );
+  }
+  return { scopesClaim: claim };
+}
+
+function grantedScopePrefix(env: Env): { grantedScopePrefix?: string } {
+  const prefix = value(env, 'OAUTH_GRANTED_SCOPE_PREFIX');
+  if (prefix === undefined) return {};
+  // RFC 6749 §3.3: scope tokens are %x21 / %x23-5B / %x5D-7E, so a prefix of them keeps the scope valid.
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(prefix)) {
+    throw new ConfigError(
+      `OAUTH_GRANTED_SCOPE_PREFIX must consist of scope characters (RFC 6749 §3.3), e.g. api://<application id>/ (got "${prefix}").`,
+    );
+  }
+  return { grantedScopePrefix: prefix };
+}
+
+function clientIdAudiences(env: Env): { clientIdAudiences?: readonly string[] } {
+  const ids = list(env, 'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE');
+  if (ids === undefined) return {};
+  if (ids.some((id) => /^(\*|true|1)$/i.test(id))) {
+    throw new ConfigError(
+      'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE takes the client ids allowed to call this server (comma-separated), not a flag or a wildcard.',
+    );
+  }
+  return { clientIdAudiences: Object.freeze([...new Set(ids)]) };
 }
 
 /**

@@ -5,6 +5,7 @@ import { fetchBounded, jsonObject } from './fetch-bounded.js';
 import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-metadata.js';
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
 import { principalFromClaims } from './token-claims.js';
+import { audienceRefusal } from './audience-binding.js';
 
 export interface IntrospectionVerifierOptions {
   /** Shared with the JWT verifier so that discovery runs once. */
@@ -185,7 +186,7 @@ function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAut
   } else {
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.some((aud) => typeof aud === 'string' && settings.audiences.includes(aud))) {
-      throw new InvalidTokenError('token audience is not this resource');
+      throw new InvalidTokenError(audienceRefusal(claims.aud));
     }
   }
   const now = nowMs / 1000;
@@ -200,5 +201,5 @@ function principalFrom(claims: Readonly<Record<string, unknown>>, settings: OAut
       throw new InvalidTokenError('token claims invalid');
     if (claims.nbf > now + tolerance) throw new InvalidTokenError('token not yet valid');
   }
-  return principalFromClaims(claims, 'introspection');
+  return principalFromClaims(claims, 'introspection', settings);
 }

@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { checkAccessTokenType } from './access-token-type.js';
+import { audienceRefusal, checkAudienceOrClientId, checkTokenUse } from './audience-binding.js';
 import type { OAuthSettings } from './auth-config.js';
 import { fetchBounded, jsonObject } from './fetch-bounded.js';
 import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-metadata.js';
@@ -37,10 +38,14 @@ export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * Verifies JWT access tokens (RFC 9068 profile, RFC 8725 practices):
  * signature with a key from the JWKS (or the static key), `alg` from the
  * asymmetric allow-list, `iss` equal to OAUTH_ISSUER, `aud` bound to this
- * server (RFC 8707), `exp` required, `nbf` honoured and `iat` not in the
- * future, with clock tolerance, `typ` `at+jwt` (RFC 9068 §4; plain JWTs only
- * with OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT), no `cnf` (sender-constrained
- * tokens need a proof this server does not check). A key set the server
+ * server (RFC 8707; with OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE an
+ * audience-less access token of a listed client, checked right after jose),
+ * `exp` required, `nbf` honoured and `iat` not in the future, with clock
+ * tolerance, `typ` `at+jwt` (RFC 9068 §4; plain JWTs only with
+ * OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT), no Cognito `token_use` other than
+ * `access`, no `cnf` (sender-constrained tokens need a proof this server
+ * does not check). Scopes are read as OAUTH_SCOPES_CLAIM and
+ * OAUTH_GRANTED_SCOPE_PREFIX say (token-claims.ts). A key set the server
  * cannot use (duplicate kid, unusable key) is a 503, not the token's fault.
  * Does not check scopes or roles (the guard does) and does not check
  * revocation (use introspection).
@@ -58,9 +63,11 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
   } else {
     getKey = guardKeySelection(createLocalJWKSet(key.jwks), selection);
   }
+  // With a client-id binding configured, jose cannot express "aud, or else client_id": the audience is checked after it.
+  const bindsClientIds = settings.clientIdAudiences !== undefined && settings.clientIdAudiences.length > 0;
   const verifyOptions: JWTVerifyOptions = {
     issuer: settings.issuer,
-    audience: [...settings.audiences],
+    ...(bindsClientIds ? {} : { audience: [...settings.audiences] }),
     algorithms: [...settings.algorithms],
     clockTolerance: settings.clockToleranceS,
     requiredClaims: ['exp'],
@@ -81,14 +88,16 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
         typ = verified.protectedHeader.typ;
       } catch (error) {
         if (error instanceof AuthUnavailableError) throw error;
-        // jose's errors carry the payload: only a fixed description leaves this function.
+        // jose's errors carry the payload: only a fixed description (and a refused audience) leaves this function.
         throw new InvalidTokenError(describe(error), { cause: error });
       }
+      if (bindsClientIds) checkAudienceOrClientId(payload, typ, settings);
       checkAccessTokenType(typ, settings.acceptPlainJwt);
+      checkTokenUse(payload);
       // RFC 8705 §3 / RFC 9449 §6: a sender-constrained token needs a proof this server does not check.
       if (payload.cnf !== undefined) throw new InvalidTokenError('sender-constrained tokens are not accepted');
       checkIssuedAt(payload, settings.clockToleranceS);
-      return principalFromClaims(Object.freeze({ ...payload }), 'jwt');
+      return principalFromClaims(Object.freeze({ ...payload }), 'jwt', settings);
     },
   };
 }
@@ -196,13 +205,17 @@ function remoteKeys(
   return { getKey, forget };
 }
 
-/** A short, fixed description per failure: never the token, its claims or jose's message. */
+/**
+ * A short, fixed description per failure: never the token, its other claims or jose's message.
+ * The one exception is the audience a signature-verified token carried, shown through `shown`,
+ * because "which audience did it have?" is the first question every misconfiguration raises.
+ */
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'token expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return 'token issuer not accepted';
     // RFC 8707 / MCP "Token Audience Binding": a token for another resource is refused.
-    if (error.claim === 'aud') return 'token audience is not this resource';
+    if (error.claim === 'aud') return audienceRefusal(error.payload.aud);
     if (error.claim === 'nbf') return 'token not yet valid';
     if (error.claim === 'exp') return 'token has no valid expiry';
     if (error.claim === 'iat') return 'token issued-at time invalid';

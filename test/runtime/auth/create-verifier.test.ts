@@ -75,7 +75,7 @@ describe('createTokenVerifier (oauth)', () => {
     await rejects(
       createTokenVerifier(withIntrospection()).verify(token),
       InvalidTokenError,
-      'token audience is not this resource',
+      'token audience "https://other.example.com" is not this resource (OAUTH_AUDIENCE)',
       token,
     );
     expect(server.hits('/introspect')).toBe(0);

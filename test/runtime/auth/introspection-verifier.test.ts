@@ -86,7 +86,7 @@ describe('RFC 7662 introspection', () => {
   });
 
   it.each([
-    ['another audience (RFC 8707)', { aud: 'https://other.example.com/mcp' }, 'token audience is not this resource'],
+    ['another audience (RFC 8707)', { aud: 'https://other.example.com/mcp' }, 'token audience "https://other.example.com/mcp" is not this resource (OAUTH_AUDIENCE)'],
     ['another issuer', { iss: 'https://evil.example.com' }, 'token issuer not accepted'],
     ['an expiry in the past', { exp: now() - 120 }, 'token expired'],
     ['an nbf in the future', { nbf: now() + 120 }, 'token not yet valid'],
@@ -120,7 +120,12 @@ describe('RFC 7662 introspection', () => {
   it('still refuses another audience with the opt-in', async () => {
     answers.set('opaque-other', active({ aud: 'https://other.example.com/mcp' }));
     const v = verifier({ OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD: 'true' });
-    await rejects(v.verify('opaque-other'), InvalidTokenError, 'token audience is not this resource', 'opaque-other');
+    await rejects(
+      v.verify('opaque-other'),
+      InvalidTokenError,
+      'token audience "https://other.example.com/mcp" is not this resource (OAUTH_AUDIENCE)',
+      'opaque-other',
+    );
   });
 
   it('caches an active answer: one request for repeated use', async () => {

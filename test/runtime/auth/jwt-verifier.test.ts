@@ -153,7 +153,7 @@ describe('issuer and audience', () => {
 
   it('refuses a genuine token of the same issuer minted for another resource (RFC 8707)', async () => {
     const token = await sign(rsa, claims({ aud: 'https://other.example.com/mcp' }));
-    await rejects(verifier().verify(token), InvalidTokenError, 'token audience is not this resource', token);
+    await rejects(verifier().verify(token), InvalidTokenError, 'token audience "https://other.example.com/mcp" is not this resource (OAUTH_AUDIENCE)', token);
   });
 
   it('accepts a token whose aud array names this resource', async () => {
@@ -165,7 +165,7 @@ describe('issuer and audience', () => {
     const v = verifier({ OAUTH_AUDIENCE: 'api://pets, https://pets.example.com' });
     await expect(v.verify(await sign(rsa, claims({ aud: 'api://pets' })))).resolves.toMatchObject({ subject: 'alice' });
     const token = await sign(rsa, claims());
-    await rejects(v.verify(token), InvalidTokenError, 'token audience is not this resource', token);
+    await rejects(v.verify(token), InvalidTokenError, 'token audience "https://mcp.example.com/mcp" is not this resource (OAUTH_AUDIENCE)', token);
   });
 
   it('refuses a sender-constrained token (cnf) it cannot check', async () => {

@@ -97,7 +97,7 @@ describe('against oidc-provider', () => {
     await rejects(
       createTokenVerifier(settings()).verify(other),
       InvalidTokenError,
-      'token audience is not this resource',
+      'token audience "https://other.example.com/mcp" is not this resource (OAUTH_AUDIENCE)',
       other,
     );
   });
@@ -120,7 +120,7 @@ describe('against oidc-provider', () => {
     await rejects(
       introspecting(RESOURCE).verify(opaque),
       InvalidTokenError,
-      'token audience is not this resource',
+      'token audience "https://opaque.example.com/mcp" is not this resource (OAUTH_AUDIENCE)',
       opaque,
     );
   });
