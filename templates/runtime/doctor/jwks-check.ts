@@ -47,7 +47,7 @@ export async function checkJwks(settings: OAuthSettings, jwksUri: URL, timeoutMs
     const name = isObject(jwk) && typeof jwk.kid === 'string' ? `kid "${jwk.kid}"` : `#${index}`;
     const outcome = await probe(jwk, getKey, settings.algorithms);
     if (outcome === 'usable') usable.push(name);
-    else if (outcome !== 'skipped') problems.push(`key ${name} ${outcome}`);
+    else if (outcome !== 'skipped') problems.push(`key ${name}: ${outcome}`);
   }
   if (problems.length > 0) {
     return { check: fail(ID, `${at}: ${[...new Set(problems)].join('; ')}; tokens signed with such a key are answered 503: fix the key set at the authorization server`), getKey };
@@ -60,9 +60,9 @@ export async function checkJwks(settings: OAuthSettings, jwksUri: URL, timeoutMs
 
 /** `usable`, `skipped` (the verifier never selects it) or what is wrong with the key. */
 async function probe(jwk: unknown, getKey: JWTVerifyGetKey, algorithms: readonly string[]): Promise<string> {
-  if (!isObject(jwk) || typeof jwk.kty !== 'string') return 'is not a JWK';
+  if (!isObject(jwk) || typeof jwk.kty !== 'string') return 'not a JWK';
   // A private key in a public set is a leak, whatever else it is.
-  if ('d' in jwk) return 'is a private key published in the key set: remove it and rotate that key';
+  if ('d' in jwk) return 'a private key, published in the key set: remove it and rotate that key';
   if (jwk.use !== undefined && jwk.use !== 'sig') return 'skipped';
   const alg = typeof jwk.alg === 'string' ? jwk.alg : defaultAlgorithm(jwk as JWK);
   if (alg === undefined || !algorithms.includes(alg)) return 'skipped';
@@ -72,9 +72,9 @@ async function probe(jwk: unknown, getKey: JWTVerifyGetKey, algorithms: readonly
     return 'usable';
   } catch (error) {
     if (error instanceof AuthError) return error.message.replace(/^JWKS of issuer "[^"]*": /, '');
-    if (error instanceof errors.JWKSMultipleMatchingKeys) return `has no kid while other keys fit ${alg}: give every key a distinct kid`;
+    if (error instanceof errors.JWKSMultipleMatchingKeys) return `no kid while other keys fit ${alg}: give every key a distinct kid`;
     if (error instanceof errors.JWKSNoMatchingKey) return 'skipped';
-    return `cannot be used (${(error as Error).name})`;
+    return `unusable (${(error as Error).name})`;
   }
 }
 
