@@ -68,7 +68,7 @@ async function authorizationChecks(
   let settings: AuthSettings;
   try {
     // Without a usable public URL the audience default is unknown; a placeholder keeps the other checks going.
-    settings = loadAuthConfig(env, publicUrl ?? new URL('https://mcp.invalid/mcp'));
+    settings = loadAuthConfig(env, publicUrl ?? new URL(NO_PUBLIC_URL));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return { checks: [fail('authorization', error.message)] };
@@ -125,7 +125,19 @@ async function authorizationChecks(
       getKey = guardKeySelection(createLocalJWKSet(settings.publicKey.jwks), { issuer: settings.issuer, retryAfterSeconds: 5 });
     }
   }
-  if (sample === undefined) return { checks };
-  const inspected = await checkToken(sample, app, settings, { ...(getKey ? { getKey } : {}), ...(rolesClaim ? { rolesClaim } : {}), timeoutMs, now });
-  return { checks: [...checks, ...inspected.checks], ...(inspected.summary ? { token: inspected.summary } : {}) };
+  if (sample !== undefined) {
+    const inspected = await checkToken(sample, app, settings, { ...(getKey ? { getKey } : {}), ...(rolesClaim ? { rolesClaim } : {}), timeoutMs, now });
+    checks.push(...inspected.checks);
+    if (inspected.summary) return { checks: checks.map(withoutPlaceholder), token: inspected.summary };
+  }
+  return { checks: checks.map(withoutPlaceholder) };
+}
+
+/** Stands in for an unusable MCP_PUBLIC_URL so that the other checks still run; never shown. */
+const NO_PUBLIC_URL = 'https://mcp-public-url.invalid/mcp';
+
+function withoutPlaceholder(check: DoctorCheck): DoctorCheck {
+  return check.message.includes(NO_PUBLIC_URL)
+    ? { ...check, message: check.message.replaceAll(`"${NO_PUBLIC_URL}"`, NO_PUBLIC_URL).replaceAll(NO_PUBLIC_URL, '<MCP_PUBLIC_URL, which is not usable>') }
+    : check;
 }

@@ -70,15 +70,15 @@ async function credentialChecks(app: AppDefinition, env: CredentialEnv, real: Up
   const missing = new Set<string>();
   for (const tool of app.tools) {
     const result = await resolve(tool.security, app, env, context);
-    if (typeof result === 'string' || result.satisfied) continue;
+    if (typeof result !== 'string' && result.satisfied) continue;
     stranded.push(tool.name);
-    for (const name of result.missing) missing.add(name);
+    if (typeof result !== 'string') for (const name of result.missing) missing.add(name);
   }
   if (stranded.length > 0) {
     checks.push(
       fail(
         'upstream-credentials',
-        `${stranded.length} of ${app.tools.length} tool(s) have no upstream credentials (${stranded.slice(0, 5).join(', ')}${stranded.length > 5 ? ', ...' : ''}) and would call the API without them: set ${[...missing].join(' or ')}`,
+        `${stranded.length} of ${app.tools.length} tool(s) have no upstream credentials (${stranded.slice(0, 5).join(', ')}${stranded.length > 5 ? ', ...' : ''}) and would call the API without them: ${missing.size > 0 ? `set ${[...missing].join(' or ')}` : 'fix the variables named above'}`,
       ),
     );
   } else if (used.length > 0) {

@@ -77,9 +77,14 @@ describe('upstream credentials', () => {
   });
 
   it('fails on a value that would break a header, naming only the variable', async () => {
-    const [check] = await checkUpstreamCredentials(app, { PETS_API_KEY: 'abc\r\nX-Evil: 1' }, undefined);
-    expect(check?.status).toBe('fail');
-    expect(check?.message).toMatch(/PETS_API_KEY/);
-    expect(check?.message).not.toMatch(/abc|Evil/);
+    const checks = await checkUpstreamCredentials(app, { PETS_API_KEY: 'abc\r\nX-Evil: 1' }, undefined);
+    expect(checks).toEqual([
+      { id: 'upstream-credentials:apiKey', status: 'fail', message: 'environment variable PETS_API_KEY must not contain CR, LF or NUL' },
+      {
+        id: 'upstream-credentials',
+        status: 'fail',
+        message: '2 of 2 tool(s) have no upstream credentials (listPets, deletePet) and would call the API without them: fix the variables named above',
+      },
+    ]);
   });
 });
