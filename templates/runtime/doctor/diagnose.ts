@@ -43,8 +43,14 @@ export async function diagnose(app: AppDefinition, env: Env, options: DiagnoseOp
   const transport = env.MCP_TRANSPORT?.trim() || app.server.defaultTransport || 'http';
   let token: TokenSummary | undefined;
   if (transport === 'stdio') {
-    checks.push(ok('authorization', 'stdio: the local user is trusted, OAuth does not apply (MCP authorization §1.2); MCP_ROLES sets its roles'));
-    if (options.token !== undefined) checks.push(warn('token', 'a sample token is only checked for MCP_TRANSPORT=http'));
+    checks.push(
+      ok(
+        'authorization',
+        'stdio: the local user is trusted, OAuth does not apply (MCP authorization §1.2); MCP_ROLES sets its roles',
+      ),
+    );
+    if (options.token !== undefined)
+      checks.push(warn('token', 'a sample token is only checked for MCP_TRANSPORT=http'));
   } else {
     const auth = await authorizationChecks(app, env, publicUrl, options.token, timeoutMs, now());
     checks.push(...auth.checks);
@@ -73,23 +79,42 @@ async function authorizationChecks(
     if (!(error instanceof ConfigError)) throw error;
     return { checks: [fail('authorization', error.message)] };
   }
-  const noToken = sample === undefined ? [] : [warn('token', `a sample token is only checked with MCP_AUTH=oauth (it is ${settings.mode})`)];
+  const noToken =
+    sample === undefined
+      ? []
+      : [warn('token', `a sample token is only checked with MCP_AUTH=oauth (it is ${settings.mode})`)];
   if (settings.mode === 'none') {
     const host = env.HOST?.trim() || '127.0.0.1';
     return {
       checks: [
         isLoopback(host.replace(/^\[|\]$/g, ''))
-          ? warn('authorization', 'MCP_AUTH=none: every tool is open to anyone who can connect (loopback, local development only); set MCP_AUTH=oauth and OAUTH_ISSUER to deploy')
-          : fail('authorization', `MCP_AUTH=none with HOST=${host}: the server refuses to start off loopback without authorization; set MCP_AUTH=oauth and OAUTH_ISSUER`),
+          ? warn(
+              'authorization',
+              'MCP_AUTH=none: every tool is open to anyone who can connect (loopback, local development only); set MCP_AUTH=oauth and OAUTH_ISSUER to deploy',
+            )
+          : fail(
+              'authorization',
+              `MCP_AUTH=none with HOST=${host}: the server refuses to start off loopback without authorization; set MCP_AUTH=oauth and OAUTH_ISSUER`,
+            ),
         ...noToken,
       ],
     };
   }
   if (settings.mode === 'api-key') {
-    return { checks: [ok('authorization', `MCP_AUTH=api-key: ${settings.keys.length} key(s) from ${settings.keysFile}`), ...noToken] };
+    return {
+      checks: [
+        ok('authorization', `MCP_AUTH=api-key: ${settings.keys.length} key(s) from ${settings.keysFile}`),
+        ...noToken,
+      ],
+    };
   }
   const rolesClaim = env.OAUTH_ROLES_CLAIM?.trim() || app.authorization.rolesClaim;
-  const checks: DoctorCheck[] = [ok('authorization', `OAuth: issuer "${settings.issuer}", tokens must carry aud ${settings.audiences.map((a) => `"${a}"`).join(' or ')}`)];
+  const checks: DoctorCheck[] = [
+    ok(
+      'authorization',
+      `OAuth: issuer "${settings.issuer}", tokens must carry aud ${settings.audiences.map((a) => `"${a}"`).join(' or ')}`,
+    ),
+  ];
   if (publicUrl && !settings.audiences.includes(publicUrl.href)) {
     checks.push(
       warn(
@@ -103,7 +128,12 @@ async function authorizationChecks(
     checks.push(
       warn(
         'roles-claim',
-        `${guarded.length} tool(s) need a role (${guarded.slice(0, 5).map((t) => t.name).join(', ')}${guarded.length > 5 ? ', ...' : ''}) but no roles claim is configured, so no caller can use them: set OAUTH_ROLES_CLAIM (keycloak, entra, okta, cognito, auth0:<namespace> or a claim path)`,
+        `${guarded.length} tool(s) need a role (${guarded
+          .slice(0, 5)
+          .map((t) => t.name)
+          .join(
+            ', ',
+          )}${guarded.length > 5 ? ', ...' : ''}) but no roles claim is configured, so no caller can use them: set OAUTH_ROLES_CLAIM (keycloak, entra, okta, cognito, auth0:<namespace> or a claim path)`,
       ),
     );
   }
@@ -122,11 +152,19 @@ async function authorizationChecks(
   } else {
     checks.push(ok('jwks', 'OAUTH_PUBLIC_KEY: tokens are verified with the static key'));
     if (settings.publicKey.kind === 'jwks') {
-      getKey = guardKeySelection(createLocalJWKSet(settings.publicKey.jwks), { issuer: settings.issuer, retryAfterSeconds: 5 });
+      getKey = guardKeySelection(createLocalJWKSet(settings.publicKey.jwks), {
+        issuer: settings.issuer,
+        retryAfterSeconds: 5,
+      });
     }
   }
   if (sample !== undefined) {
-    const inspected = await checkToken(sample, app, settings, { ...(getKey ? { getKey } : {}), ...(rolesClaim ? { rolesClaim } : {}), timeoutMs, now });
+    const inspected = await checkToken(sample, app, settings, {
+      ...(getKey ? { getKey } : {}),
+      ...(rolesClaim ? { rolesClaim } : {}),
+      timeoutMs,
+      now,
+    });
     checks.push(...inspected.checks);
     if (inspected.summary) return { checks: checks.map(withoutPlaceholder), token: inspected.summary };
   }
@@ -138,6 +176,11 @@ const NO_PUBLIC_URL = 'https://mcp-public-url.invalid/mcp';
 
 function withoutPlaceholder(check: DoctorCheck): DoctorCheck {
   return check.message.includes(NO_PUBLIC_URL)
-    ? { ...check, message: check.message.replaceAll(`"${NO_PUBLIC_URL}"`, NO_PUBLIC_URL).replaceAll(NO_PUBLIC_URL, '<MCP_PUBLIC_URL, which is not usable>') }
+    ? {
+        ...check,
+        message: check.message
+          .replaceAll(`"${NO_PUBLIC_URL}"`, NO_PUBLIC_URL)
+          .replaceAll(NO_PUBLIC_URL, '<MCP_PUBLIC_URL, which is not usable>'),
+      }
     : check;
 }

@@ -1,4 +1,11 @@
-import { createLocalJWKSet, errors, type FlattenedJWSInput, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  errors,
+  type FlattenedJWSInput,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { OAuthSettings } from '../auth/auth-config.js';
 import { AuthError } from '../auth/auth-error.js';
 import { fetchBounded, jsonObject } from '../auth/fetch-bounded.js';
@@ -26,13 +33,27 @@ export async function checkJwks(settings: OAuthSettings, jwksUri: URL, timeoutMs
   const at = `JWKS at ${jwksUri.href}`;
   let document: Record<string, unknown> | undefined;
   try {
-    const response = await fetchBounded('JWKS', jwksUri, { headers: { accept: 'application/json' } }, { timeoutMs, maxBytes: 256 * 1024 });
-    if (response.status !== 200) return { check: fail(ID, `${at}: HTTP ${response.status}; JWT requests are answered 503 until it serves the key set`) };
+    const response = await fetchBounded(
+      'JWKS',
+      jwksUri,
+      { headers: { accept: 'application/json' } },
+      { timeoutMs, maxBytes: 256 * 1024 },
+    );
+    if (response.status !== 200)
+      return {
+        check: fail(ID, `${at}: HTTP ${response.status}; JWT requests are answered 503 until it serves the key set`),
+      };
     document = jsonObject(response.body);
   } catch (error) {
-    return { check: fail(ID, `${error instanceof AuthError ? error.message : `${at}: fetch failed`}; JWT requests are answered 503 until this works`) };
+    return {
+      check: fail(
+        ID,
+        `${error instanceof AuthError ? error.message : `${at}: fetch failed`}; JWT requests are answered 503 until this works`,
+      ),
+    };
   }
-  if (!document || !Array.isArray(document.keys)) return { check: fail(ID, `${at}: not a JSON Web Key Set ({"keys": [...]})`) };
+  if (!document || !Array.isArray(document.keys))
+    return { check: fail(ID, `${at}: not a JSON Web Key Set ({"keys": [...]})`) };
   const jwks = document as unknown as JSONWebKeySet;
   let local: JWTVerifyGetKey;
   try {
@@ -50,10 +71,21 @@ export async function checkJwks(settings: OAuthSettings, jwksUri: URL, timeoutMs
     else if (outcome !== 'skipped') problems.push(`key ${name}: ${outcome}`);
   }
   if (problems.length > 0) {
-    return { check: fail(ID, `${at}: ${[...new Set(problems)].join('; ')}; tokens signed with such a key are answered 503: fix the key set at the authorization server`), getKey };
+    return {
+      check: fail(
+        ID,
+        `${at}: ${[...new Set(problems)].join('; ')}; tokens signed with such a key are answered 503: fix the key set at the authorization server`,
+      ),
+      getKey,
+    };
   }
   if (usable.length === 0) {
-    return { check: fail(ID, `${at}: no usable signing key (RSA, EC or OKP with use "sig" and an algorithm in OAUTH_ALGORITHMS: ${settings.algorithms.join(', ')})`) };
+    return {
+      check: fail(
+        ID,
+        `${at}: no usable signing key (RSA, EC or OKP with use "sig" and an algorithm in OAUTH_ALGORITHMS: ${settings.algorithms.join(', ')})`,
+      ),
+    };
   }
   return { check: ok(ID, `${at}: ${usable.length} usable signing key(s) (${usable.join(', ')})`), getKey };
 }
@@ -72,7 +104,8 @@ async function probe(jwk: unknown, getKey: JWTVerifyGetKey, algorithms: readonly
     return 'usable';
   } catch (error) {
     if (error instanceof AuthError) return error.message.replace(/^JWKS of issuer "[^"]*": /, '');
-    if (error instanceof errors.JWKSMultipleMatchingKeys) return `no kid while other keys fit ${alg}: give every key a distinct kid`;
+    if (error instanceof errors.JWKSMultipleMatchingKeys)
+      return `no kid while other keys fit ${alg}: give every key a distinct kid`;
     if (error instanceof errors.JWKSNoMatchingKey) return 'skipped';
     return `unusable (${(error as Error).name})`;
   }

@@ -49,7 +49,12 @@ export function checkPublicUrl(app: AppDefinition, env: Env): PublicUrlResult {
   try {
     url = new URL(raw);
   } catch {
-    return { check: fail(ID, `MCP_PUBLIC_URL "${raw}" is not an absolute URL: set it to the https URL of the MCP endpoint (${EXAMPLE})`) };
+    return {
+      check: fail(
+        ID,
+        `MCP_PUBLIC_URL "${raw}" is not an absolute URL: set it to the https URL of the MCP endpoint (${EXAMPLE})`,
+      ),
+    };
   }
   const problem = urlProblem(url, raw, hostIsLoopback, host);
   if (problem) return { check: problem, publicUrl: url };
@@ -67,7 +72,8 @@ export function checkPublicUrl(app: AppDefinition, env: Env): PublicUrlResult {
 
 function urlProblem(url: URL, raw: string, hostIsLoopback: boolean, host: string): DoctorCheck | undefined {
   const shown = `MCP_PUBLIC_URL "${raw}"`;
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail(ID, `${shown} is not an http(s) URL: use https (${EXAMPLE})`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return fail(ID, `${shown} is not an http(s) URL: use https (${EXAMPLE})`);
   if (url.username || url.password) return fail(ID, `${shown} carries credentials: remove them`);
   const hostname = bare(url.hostname);
   if (hostname === '0.0.0.0' || hostname === '::') {
@@ -78,12 +84,17 @@ function urlProblem(url: URL, raw: string, hostIsLoopback: boolean, host: string
   }
   const urlIsLoopback = isLoopback(hostname);
   // MCP authorization (2025-11-25) "Communication Security" and OAuth 2.1 §1.5: HTTPS except on loopback.
-  if (url.protocol === 'http:' && !urlIsLoopback) return fail(ID, `${shown} uses plain http off loopback: use https (put TLS in front of the server)`);
+  if (url.protocol === 'http:' && !urlIsLoopback)
+    return fail(ID, `${shown} uses plain http off loopback: use https (put TLS in front of the server)`);
   // RFC 8707 §2: a resource indicator "MUST NOT include a fragment component" and "SHOULD NOT include a query component".
   if (url.hash || raw.includes('#')) return fail(ID, `${shown} has a fragment: remove it (RFC 8707 §2)`);
-  if (url.search || raw.includes('?')) return fail(ID, `${shown} has a query: remove it; the resource identifier is the plain endpoint URL (RFC 8707 §2)`);
+  if (url.search || raw.includes('?'))
+    return fail(ID, `${shown} has a query: remove it; the resource identifier is the plain endpoint URL (RFC 8707 §2)`);
   if (url.pathname === '/healthz' || url.pathname.startsWith('/.well-known/')) {
-    return fail(ID, `${shown} uses the path ${url.pathname}, which the server keeps for itself: use the MCP endpoint's path, e.g. /mcp`);
+    return fail(
+      ID,
+      `${shown} uses the path ${url.pathname}, which the server keeps for itself: use the MCP endpoint's path, e.g. /mcp`,
+    );
   }
   if (urlIsLoopback && !hostIsLoopback) {
     return warn(

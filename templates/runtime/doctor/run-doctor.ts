@@ -29,7 +29,8 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
     if (flag === '--token') token = value;
     else {
       timeoutMs = Number(value);
-      if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) throw new Error(`--timeout is milliseconds from 100 to 60000\n${DOCTOR_USAGE}`);
+      if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000)
+        throw new Error(`--timeout is milliseconds from 100 to 60000\n${DOCTOR_USAGE}`);
     }
   }
   return { ...(token === undefined ? {} : { token }), json, timeoutMs };
@@ -62,8 +63,14 @@ export async function runDoctor(app: AppDefinition, argv: readonly string[], io:
     io.err(`no token given\n${DOCTOR_USAGE}\n`);
     return 2;
   }
-  const diagnosis = await diagnose(app, io.env, { ...(token ? { token } : {}), timeoutMs: args.timeoutMs, ...(io.now ? { now: io.now } : {}) });
-  io.out(args.json ? formatChecksJson(diagnosis.checks, diagnosis.token ? { token: diagnosis.token } : {}) : text(diagnosis));
+  const diagnosis = await diagnose(app, io.env, {
+    ...(token ? { token } : {}),
+    timeoutMs: args.timeoutMs,
+    ...(io.now ? { now: io.now } : {}),
+  });
+  io.out(
+    args.json ? formatChecksJson(diagnosis.checks, diagnosis.token ? { token: diagnosis.token } : {}) : text(diagnosis),
+  );
   return exitCodeOf(diagnosis.checks);
 }
 
@@ -81,7 +88,12 @@ function tokenLines(token: TokenSummary): string {
     ['roles', token.roles.join(', ') || '(none)'],
     ['typ', token.typ ?? '(none)'],
     ['expires', token.expiresAt ?? '(never)'],
-    ['tools', token.tools.length > 0 ? `${token.tools.length}: ${token.tools.slice(0, 20).join(', ')}${token.tools.length > 20 ? ', ...' : ''}` : 'none'],
+    [
+      'tools',
+      token.tools.length > 0
+        ? `${token.tools.length}: ${token.tools.slice(0, 20).join(', ')}${token.tools.length > 20 ? ', ...' : ''}`
+        : 'none',
+    ],
   ];
   return `sample token\n${rows.map(([name, value]) => `  ${name.padEnd(9)}${value}`).join('\n')}\n`;
 }

@@ -14,18 +14,31 @@ type Env = Readonly<Record<string, string | undefined>>;
  * start-up check; the upstream is not probed (`npm run doctor` does that).
  * Changes nothing and never rejects.
  */
-export async function logDeploymentChecksAtStartup(app: AppDefinition, env: Env, log: (line: string) => void): Promise<readonly DoctorCheck[]> {
+export async function logDeploymentChecksAtStartup(
+  app: AppDefinition,
+  env: Env,
+  log: (line: string) => void,
+): Promise<readonly DoctorCheck[]> {
   let checks: DoctorCheck[];
   try {
     const base = upstreamBaseUrl(app, env);
-    checks = [checkPublicUrl(app, env).check, ...(await checkUpstreamCredentials(app, env, base instanceof URL ? base : undefined))];
+    checks = [
+      checkPublicUrl(app, env).check,
+      ...(await checkUpstreamCredentials(app, env, base instanceof URL ? base : undefined)),
+    ];
   } catch {
     return [];
   }
   const problems = checks.filter((check) => check.status !== 'ok');
   for (const check of problems) {
     try {
-      log(JSON.stringify({ level: check.status === 'fail' ? 'error' : 'warn', msg: `${check.message} (npm run doctor checks the whole deployment)`, check: `doctor:${check.id}` }));
+      log(
+        JSON.stringify({
+          level: check.status === 'fail' ? 'error' : 'warn',
+          msg: `${check.message} (npm run doctor checks the whole deployment)`,
+          check: `doctor:${check.id}`,
+        }),
+      );
     } catch {
       // A broken log must not turn a check into a crash.
     }

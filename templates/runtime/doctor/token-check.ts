@@ -48,9 +48,26 @@ export async function checkToken(
   options: TokenCheckOptions,
 ): Promise<{ readonly checks: readonly DoctorCheck[]; readonly summary?: TokenSummary }> {
   if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) {
-    return { checks: [fail('token', `the sample token is larger than OAUTH_MAX_TOKEN_BYTES (${settings.maxTokenBytes}): the server refuses it; raise OAUTH_MAX_TOKEN_BYTES or trim the token's claims`)] };
+    return {
+      checks: [
+        fail(
+          'token',
+          `the sample token is larger than OAUTH_MAX_TOKEN_BYTES (${settings.maxTokenBytes}): the server refuses it; raise OAUTH_MAX_TOKEN_BYTES or trim the token's claims`,
+        ),
+      ],
+    };
   }
-  if (!COMPACT_JWS.test(token)) return { checks: [await verdict(token, settings, options, 'the sample token is not a JWT (opaque tokens need OAUTH_INTROSPECTION_*)')] };
+  if (!COMPACT_JWS.test(token))
+    return {
+      checks: [
+        await verdict(
+          token,
+          settings,
+          options,
+          'the sample token is not a JWT (opaque tokens need OAUTH_INTROSPECTION_*)',
+        ),
+      ],
+    };
   let header: ReturnType<typeof decodeProtectedHeader>;
   let claims: JWTPayload;
   try {
@@ -59,15 +76,26 @@ export async function checkToken(
   } catch {
     return { checks: [fail('token', 'the sample token is not a well-formed JWT')] };
   }
-  const audience = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud.filter((a) => typeof a === 'string') : [];
+  const audience =
+    typeof claims.aud === 'string'
+      ? [claims.aud]
+      : Array.isArray(claims.aud)
+        ? claims.aud.filter((a) => typeof a === 'string')
+        : [];
   const checks: DoctorCheck[] = [
     await signature(token, settings, options.getKey),
     claims.iss === settings.issuer
       ? ok('token-issuer', `iss "${settings.issuer}" is OAUTH_ISSUER`)
-      : fail('token-issuer', `iss ${typeof claims.iss === 'string' ? shown(claims.iss) : '(none)'} is not OAUTH_ISSUER "${settings.issuer}": they must be identical; check OAUTH_ISSUER or where the token comes from`),
+      : fail(
+          'token-issuer',
+          `iss ${typeof claims.iss === 'string' ? shown(claims.iss) : '(none)'} is not OAUTH_ISSUER "${settings.issuer}": they must be identical; check OAUTH_ISSUER or where the token comes from`,
+        ),
     audience.some((aud) => settings.audiences.includes(aud))
       ? ok('token-audience', `aud ${list(audience)} includes an accepted audience`)
-      : fail('token-audience', `aud ${audience.length > 0 ? list(audience) : '(none)'} is not for this server, which accepts ${list(settings.audiences)} (RFC 8707). ${audienceHint(audience, settings.audiences)}`),
+      : fail(
+          'token-audience',
+          `aud ${audience.length > 0 ? list(audience) : '(none)'} is not for this server, which accepts ${list(settings.audiences)} (RFC 8707). ${audienceHint(audience, settings.audiences)}`,
+        ),
     typeCheck(header.typ, settings.acceptPlainJwt),
     expiry(claims, settings.clockToleranceS, options.now),
   ];
@@ -90,7 +118,11 @@ export async function checkToken(
   };
 }
 
-async function signature(token: string, settings: OAuthSettings, getKey: JWTVerifyGetKey | undefined): Promise<DoctorCheck> {
+async function signature(
+  token: string,
+  settings: OAuthSettings,
+  getKey: JWTVerifyGetKey | undefined,
+): Promise<DoctorCheck> {
   const key = settings.publicKey;
   const algorithms = { algorithms: [...settings.algorithms] };
   try {
@@ -100,9 +132,18 @@ async function signature(token: string, settings: OAuthSettings, getKey: JWTVeri
     return ok('token-signature', 'the signature verifies with a key of the issuer');
   } catch (error) {
     if (error instanceof AuthError) return fail('token-signature', error.message);
-    if (error instanceof errors.JWKSNoMatchingKey) return fail('token-signature', "no key of the issuer's key set has the token's kid and alg: the token comes from another issuer, or the keys rotated");
-    if (error instanceof errors.JOSEAlgNotAllowed) return fail('token-signature', `the token's algorithm is not in OAUTH_ALGORITHMS (${settings.algorithms.join(', ')})`);
-    if (error instanceof errors.JWSSignatureVerificationFailed) return fail('token-signature', 'the signature does not verify: the token was altered or signed by another key');
+    if (error instanceof errors.JWKSNoMatchingKey)
+      return fail(
+        'token-signature',
+        "no key of the issuer's key set has the token's kid and alg: the token comes from another issuer, or the keys rotated",
+      );
+    if (error instanceof errors.JOSEAlgNotAllowed)
+      return fail(
+        'token-signature',
+        `the token's algorithm is not in OAUTH_ALGORITHMS (${settings.algorithms.join(', ')})`,
+      );
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      return fail('token-signature', 'the signature does not verify: the token was altered or signed by another key');
     return fail('token-signature', `the signature cannot be checked (${(error as Error).name})`);
   }
 }
@@ -112,15 +153,24 @@ function typeCheck(typ: unknown, acceptPlainJwt: boolean): DoctorCheck {
     checkAccessTokenType(typ, acceptPlainJwt);
     return ok('token-type', `typ ${typeof typ === 'string' ? shown(typ) : '(none)'} is accepted`);
   } catch (error) {
-    return fail('token-type', `${(error as AuthError).description}${/set OAUTH/.test((error as AuthError).description) ? '' : '; it is not an access token'}`);
+    return fail(
+      'token-type',
+      `${(error as AuthError).description}${/set OAUTH/.test((error as AuthError).description) ? '' : '; it is not an access token'}`,
+    );
   }
 }
 
 function expiry(claims: JWTPayload, toleranceS: number, nowMs: number): DoctorCheck {
   const now = Math.floor(nowMs / 1000);
-  if (typeof claims.exp !== 'number') return fail('token-expiry', 'the token has no exp: the server refuses tokens without an expiry');
-  if (claims.exp + toleranceS <= now) return fail('token-expiry', `the token expired at ${isoTime(claims.exp)} (${minutes(now - claims.exp)} ago): get a fresh token`);
-  if (typeof claims.nbf === 'number' && claims.nbf - toleranceS > now) return fail('token-expiry', `the token is not valid before ${isoTime(claims.nbf)}: check the clocks`);
+  if (typeof claims.exp !== 'number')
+    return fail('token-expiry', 'the token has no exp: the server refuses tokens without an expiry');
+  if (claims.exp + toleranceS <= now)
+    return fail(
+      'token-expiry',
+      `the token expired at ${isoTime(claims.exp)} (${minutes(now - claims.exp)} ago): get a fresh token`,
+    );
+  if (typeof claims.nbf === 'number' && claims.nbf - toleranceS > now)
+    return fail('token-expiry', `the token is not valid before ${isoTime(claims.nbf)}: check the clocks`);
   return ok('token-expiry', `expires at ${isoTime(claims.exp)} (in ${minutes(claims.exp - now)})`);
 }
 
@@ -131,14 +181,26 @@ function accessOf(app: AppDefinition, claims: JWTPayload, rolesClaim: string | u
   try {
     principal = principalFromClaims(Object.freeze({ ...claims }), 'jwt');
   } catch (error) {
-    return { checks: [fail('token-claims', (error as AuthError).description)], scopes: [], roles: [], tools: [] as string[] };
+    return {
+      checks: [fail('token-claims', (error as AuthError).description)],
+      scopes: [],
+      roles: [],
+      tools: [] as string[],
+    };
   }
   const caller = callerOf(principal, app.authorization, { transport: 'http', ...(rolesClaim ? { rolesClaim } : {}) });
   const guarded = app.tools.filter((tool) => (tool.access.roles?.length ?? 0) > 0);
   if (guarded.length > 0 && rolesClaim && readClaim(claims, roleClaimPath(rolesClaim)) === undefined) {
-    checks.push(warn('token-roles', `${guarded.length} tool(s) need a role but the token has no claim "${roleClaimPath(rolesClaim)}" (OAUTH_ROLES_CLAIM=${rolesClaim}). ${roleClaimHint(claims)}`));
+    checks.push(
+      warn(
+        'token-roles',
+        `${guarded.length} tool(s) need a role but the token has no claim "${roleClaimPath(rolesClaim)}" (OAUTH_ROLES_CLAIM=${rolesClaim}). ${roleClaimHint(claims)}`,
+      ),
+    );
   } else if (guarded.length > 0 && rolesClaim) {
-    checks.push(ok('token-roles', `roles ${list(rolesFromClaims(claims, rolesClaim))} from claim "${roleClaimPath(rolesClaim)}"`));
+    checks.push(
+      ok('token-roles', `roles ${list(rolesFromClaims(claims, rolesClaim))} from claim "${roleClaimPath(rolesClaim)}"`),
+    );
   }
   const decisions = app.tools.map((tool) => ({ tool, decision: mayCall(tool, caller) }));
   const allowed = decisions.filter((d) => d.decision.allow).map((d) => d.tool.name);
@@ -146,8 +208,14 @@ function accessOf(app: AppDefinition, claims: JWTPayload, rolesClaim: string | u
   const reasons = [...new Set(denied.map((d) => d.decision.reason))].slice(0, 3).join('; ');
   checks.push(
     allowed.length > 0
-      ? ok('token-tools', `may call ${allowed.length} of ${app.tools.length} tool(s): ${names(allowed)}${denied.length > 0 ? `; not ${denied.length} (${reasons})` : ''}`)
-      : warn('token-tools', `may call none of the ${app.tools.length} tool(s) (${reasons || 'no tools'}): request the scopes the tools need, or grant the roles`),
+      ? ok(
+          'token-tools',
+          `may call ${allowed.length} of ${app.tools.length} tool(s): ${names(allowed)}${denied.length > 0 ? `; not ${denied.length} (${reasons})` : ''}`,
+        )
+      : warn(
+          'token-tools',
+          `may call none of the ${app.tools.length} tool(s) (${reasons || 'no tools'}): request the scopes the tools need, or grant the roles`,
+        ),
   );
   return {
     checks,
@@ -159,7 +227,12 @@ function accessOf(app: AppDefinition, claims: JWTPayload, rolesClaim: string | u
 }
 
 /** The real verifier's answer; its descriptions never hold the token. */
-async function verdict(token: string, settings: OAuthSettings, options: TokenCheckOptions, prefix?: string): Promise<DoctorCheck> {
+async function verdict(
+  token: string,
+  settings: OAuthSettings,
+  options: TokenCheckOptions,
+  prefix?: string,
+): Promise<DoctorCheck> {
   try {
     const principal = await createTokenVerifier(settings, { timeoutMs: options.timeoutMs }).verify(token);
     return ok('token-accepted', `this server accepts the token (subject ${shown(principal.subject)})`);
@@ -171,8 +244,10 @@ async function verdict(token: string, settings: OAuthSettings, options: TokenChe
 
 const cut = (value: string): string => shown(value).slice(1, -1);
 const list = (values: readonly string[]): string => `[${values.map((v) => shown(v)).join(', ')}]`;
-const names = (values: readonly string[]): string => `${values.slice(0, 8).join(', ')}${values.length > 8 ? ', ...' : ''}`;
-const isoTime = (seconds: number): string => (Number.isFinite(seconds) && Math.abs(seconds) < 8.64e12 ? new Date(seconds * 1000).toISOString() : String(seconds));
+const names = (values: readonly string[]): string =>
+  `${values.slice(0, 8).join(', ')}${values.length > 8 ? ', ...' : ''}`;
+const isoTime = (seconds: number): string =>
+  Number.isFinite(seconds) && Math.abs(seconds) < 8.64e12 ? new Date(seconds * 1000).toISOString() : String(seconds);
 
 function minutes(seconds: number): string {
   if (seconds < 120) return `${Math.max(0, Math.round(seconds))} s`;

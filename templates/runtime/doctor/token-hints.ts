@@ -29,19 +29,27 @@ export function audienceHint(audience: readonly string[], accepted: readonly str
 export function roleClaimHint(claims: Readonly<Record<string, unknown>>): string {
   const presets = Object.entries(ROLE_CLAIM_PRESETS).filter(([, path]) => isNames(readClaim(claims, path)));
   const auth0 = Object.keys(claims).find((key) => /^https?:\/\/.+\/roles$/.test(key) && isNames(claims[key]));
-  const keycloakClient = Object.entries(isRecord(claims.resource_access) ? claims.resource_access : {}).find(([, v]) => isRecord(v) && isNames(v.roles));
+  const keycloakClient = Object.entries(isRecord(claims.resource_access) ? claims.resource_access : {}).find(
+    ([, v]) => isRecord(v) && isNames(v.roles),
+  );
   const found = [
     ...presets.map(([name, path]) => `"${path}" (OAUTH_ROLES_CLAIM=${name})`),
     ...(auth0 ? [`"${auth0}" (OAUTH_ROLES_CLAIM=auth0:${auth0.slice(0, -'/roles'.length)})`] : []),
-    ...(keycloakClient ? [`"resource_access.${keycloakClient[0]}.roles" (OAUTH_ROLES_CLAIM=keycloak-client:${keycloakClient[0]})`] : []),
+    ...(keycloakClient
+      ? [`"resource_access.${keycloakClient[0]}.roles" (OAUTH_ROLES_CLAIM=keycloak-client:${keycloakClient[0]})`]
+      : []),
   ];
   if (found.length > 0) return `The token has roles at ${found.join(', ')}: set OAUTH_ROLES_CLAIM accordingly`;
-  if (isNames(claims.permissions)) return 'The token has a "permissions" claim (Auth0 RBAC): roles are a separate claim; add them to the access token with an Action, or use scopes';
-  return "Either this user has no roles, or the authorization server does not put roles in access tokens: add a roles (or groups) claim to the access token, or point OAUTH_ROLES_CLAIM at the claim that has them";
+  if (isNames(claims.permissions))
+    return 'The token has a "permissions" claim (Auth0 RBAC): roles are a separate claim; add them to the access token with an Action, or use scopes';
+  return 'Either this user has no roles, or the authorization server does not put roles in access tokens: add a roles (or groups) claim to the access token, or point OAUTH_ROLES_CLAIM at the claim that has them';
 }
 
 function isNames(value: unknown): boolean {
-  return (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) || (typeof value === 'string' && value !== '');
+  return (
+    (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) ||
+    (typeof value === 'string' && value !== '')
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,7 +7,11 @@ import { fail, ok, warn, type DoctorCheck } from './check.js';
 /** The upstream base URL as the server resolves it (UPSTREAM_BASE_URL, else the spec's first server), or a failed check. */
 export function upstreamBaseUrl(app: AppDefinition, env: CredentialEnv): URL | DoctorCheck {
   const raw = env.UPSTREAM_BASE_URL?.trim() || app.server.defaultBaseUrl;
-  if (!raw) return fail('upstream-url', 'UPSTREAM_BASE_URL is not set and the OpenAPI document names no absolute server URL: set UPSTREAM_BASE_URL to the API base URL, e.g. https://api.example.com/v1');
+  if (!raw)
+    return fail(
+      'upstream-url',
+      'UPSTREAM_BASE_URL is not set and the OpenAPI document names no absolute server URL: set UPSTREAM_BASE_URL to the API base URL, e.g. https://api.example.com/v1',
+    );
   try {
     const url = new URL(raw);
     if (url.protocol === 'http:' || url.protocol === 'https:') return url;
@@ -31,8 +35,13 @@ export async function checkUpstreamReachable(url: URL, timeoutMs: number): Promi
     return ok('upstream-reachable', `${url.href} answered HTTP ${response.status}`);
   } catch (error) {
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : `unreachable${typeof code === 'string' ? ` (${code})` : ''}`;
-    return fail('upstream-reachable', `${url.href}: ${reason}: check UPSTREAM_BASE_URL and that this host can reach the API (DNS, firewall, proxy)`);
+    const reason = signal.aborted
+      ? `no answer within ${timeoutMs} ms`
+      : `unreachable${typeof code === 'string' ? ` (${code})` : ''}`;
+    return fail(
+      'upstream-reachable',
+      `${url.href}: ${reason}: check UPSTREAM_BASE_URL and that this host can reach the API (DNS, firewall, proxy)`,
+    );
   }
 }
 
@@ -43,28 +52,50 @@ export async function checkUpstreamReachable(url: URL, timeoutMs: number): Promi
  * which fails. No token is fetched: the client credentials and token
  * exchange flows count as configured when their variables are set.
  */
-export function checkUpstreamCredentials(app: AppDefinition, env: CredentialEnv, baseUrl: URL | undefined): Promise<DoctorCheck[]> {
+export function checkUpstreamCredentials(
+  app: AppDefinition,
+  env: CredentialEnv,
+  baseUrl: URL | undefined,
+): Promise<DoctorCheck[]> {
   let auth: UpstreamAuth;
   try {
     auth = createUpstreamAuth(app.schemes, env, baseUrl ? { baseUrl: baseUrl.href } : {});
   } catch (error) {
-    return Promise.resolve([fail('upstream-credentials', error instanceof UpstreamError ? error.message : 'the upstream OAuth settings cannot be read')]);
+    return Promise.resolve([
+      fail(
+        'upstream-credentials',
+        error instanceof UpstreamError ? error.message : 'the upstream OAuth settings cannot be read',
+      ),
+    ]);
   }
   return credentialChecks(app, env, auth);
 }
 
 async function credentialChecks(app: AppDefinition, env: CredentialEnv, real: UpstreamAuth): Promise<DoctorCheck[]> {
   // Satisfiability only: a placeholder stands in for tokens the flows would fetch at call time.
-  const auth: UpstreamAuth = { flowOf: real.flowOf, secrets: [], token: async () => ({ token: 'doctor', discard() {} }) };
+  const auth: UpstreamAuth = {
+    flowOf: real.flowOf,
+    secrets: [],
+    token: async () => ({ token: 'doctor', discard() {} }),
+  };
   const context = { auth, subjectToken: 'doctor' };
-  const used = [...new Set(app.tools.flatMap((tool) => tool.security.flatMap((alt) => alt.map((req) => req.scheme))))].sort();
+  const used = [
+    ...new Set(app.tools.flatMap((tool) => tool.security.flatMap((alt) => alt.map((req) => req.scheme)))),
+  ].sort();
   const checks: DoctorCheck[] = [];
   for (const scheme of used) {
     const requirement: SecurityRequirement[] = [[{ scheme, scopes: [] }]];
     const result = await resolve(requirement, app, env, context);
     if (typeof result === 'string') checks.push(fail(`upstream-credentials:${scheme}`, result));
-    else if (result.satisfied) checks.push(ok(`upstream-credentials:${scheme}`, `set (${describe(scheme, app, real)})`));
-    else checks.push(warn(`upstream-credentials:${scheme}`, `not set: set ${result.missing.join(' or ') || 'nothing this server supports'}`));
+    else if (result.satisfied)
+      checks.push(ok(`upstream-credentials:${scheme}`, `set (${describe(scheme, app, real)})`));
+    else
+      checks.push(
+        warn(
+          `upstream-credentials:${scheme}`,
+          `not set: set ${result.missing.join(' or ') || 'nothing this server supports'}`,
+        ),
+      );
   }
   const stranded: string[] = [];
   const missing = new Set<string>();
@@ -82,12 +113,19 @@ async function credentialChecks(app: AppDefinition, env: CredentialEnv, real: Up
       ),
     );
   } else if (used.length > 0) {
-    checks.push(ok('upstream-credentials', `every tool has the upstream credentials one of its security alternatives needs`));
+    checks.push(
+      ok('upstream-credentials', `every tool has the upstream credentials one of its security alternatives needs`),
+    );
   }
   return checks;
 }
 
-async function resolve(security: readonly SecurityRequirement[], app: AppDefinition, env: CredentialEnv, context: Parameters<typeof resolveUpstreamCredentials>[3]) {
+async function resolve(
+  security: readonly SecurityRequirement[],
+  app: AppDefinition,
+  env: CredentialEnv,
+  context: Parameters<typeof resolveUpstreamCredentials>[3],
+) {
   try {
     return await resolveUpstreamCredentials(security, app.schemes, env, context);
   } catch (error) {
@@ -102,6 +140,7 @@ function describe(scheme: string, app: AppDefinition, auth: UpstreamAuth): strin
   const flow = auth.flowOf(scheme);
   if (flow) return `${def.type}, ${flow.replace('_', ' ')} with ${def.env}_CLIENT_ID`;
   if (def.type === 'apiKey') return `apiKey in ${def.in} "${def.name}" from ${def.env}`;
-  if (def.type === 'http') return def.scheme.toLowerCase() === 'basic' ? `basic from ${def.env}_USERNAME/_PASSWORD` : `bearer from ${def.env}`;
+  if (def.type === 'http')
+    return def.scheme.toLowerCase() === 'basic' ? `basic from ${def.env}_USERNAME/_PASSWORD` : `bearer from ${def.env}`;
   return `static token from ${def.env}_ACCESS_TOKEN`;
 }

@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProject, REPO, runInProject } from '../../support/generated-project.js';
-import { expectNoToken, now, sign, startAuthServer, testKey, type AuthServer, type TestKey } from '../auth/support/auth-server.js';
+import {
+  expectNoToken,
+  now,
+  sign,
+  startAuthServer,
+  testKey,
+  type AuthServer,
+  type TestKey,
+} from '../auth/support/auth-server.js';
 import { PUBLIC_URL, serveIssuer, startUpstream } from './support/doctor-fixtures.js';
 
 // `npm run doctor` as a team runs it in a generated project: built with tsc, the script from package.json.
@@ -51,7 +59,15 @@ describe('npm run doctor in a generated project', () => {
   });
 
   it('passes a correct set-up and inspects a token read from stdin, exit 0', async () => {
-    const token = await sign(key, { iss: auth.origin, aud: PUBLIC_URL, sub: 'vet-1', scope: 'pets:read', roles: ['vet'], iat: now(), exp: now() + 600 });
+    const token = await sign(key, {
+      iss: auth.origin,
+      aud: PUBLIC_URL,
+      sub: 'vet-1',
+      scope: 'pets:read',
+      roles: ['vet'],
+      iat: now(),
+      exp: now() + 600,
+    });
     const result = await npmRunDoctor(['--token', '-'], env(), token);
     expect(result.stderr).toBe('');
     expect(result.stdout).not.toMatch(/^(FAIL|warn) /m);
@@ -63,13 +79,22 @@ describe('npm run doctor in a generated project', () => {
   });
 
   it('exits 1 and names the fix for a trailing-slash issuer and a missing upstream credential', async () => {
-    const result = await npmRunDoctor(['--json'], { ...env(), OAUTH_ISSUER: `${auth.origin}/`, UPSTREAM_REGISTRY_AUTH_ACCESS_TOKEN: '' }, '');
+    const result = await npmRunDoctor(
+      ['--json'],
+      { ...env(), OAUTH_ISSUER: `${auth.origin}/`, UPSTREAM_REGISTRY_AUTH_ACCESS_TOKEN: '' },
+      '',
+    );
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { ok: boolean; checks: { id: string; status: string; message: string }[] };
+    const report = JSON.parse(result.stdout) as {
+      ok: boolean;
+      checks: { id: string; status: string; message: string }[];
+    };
     expect(report.ok).toBe(false);
     const failed = report.checks.filter((c) => c.status === 'fail');
     expect(failed.map((c) => c.id)).toEqual(['issuer-metadata', 'upstream-credentials']);
     expect(failed[0]?.message).toContain(`set OAUTH_ISSUER to "${auth.origin}"`);
-    expect(failed[1]?.message).toMatch(/set UPSTREAM_REGISTRY_AUTH_ACCESS_TOKEN or UPSTREAM_REGISTRY_AUTH_CLIENT_ID and UPSTREAM_REGISTRY_AUTH_CLIENT_SECRET$/);
+    expect(failed[1]?.message).toMatch(
+      /set UPSTREAM_REGISTRY_AUTH_ACCESS_TOKEN or UPSTREAM_REGISTRY_AUTH_CLIENT_ID and UPSTREAM_REGISTRY_AUTH_CLIENT_SECRET$/,
+    );
   });
 });

@@ -45,7 +45,10 @@ describe('issuer discovery', () => {
 
   it('finds OpenID metadata when there is no RFC 8414 document', async () => {
     auth.routes.delete(METADATA);
-    auth.routes.set('/.well-known/openid-configuration', json({ issuer: auth.origin, jwks_uri: `${auth.origin}/jwks` }));
+    auth.routes.set(
+      '/.well-known/openid-configuration',
+      json({ issuer: auth.origin, jwks_uri: `${auth.origin}/jwks` }),
+    );
     const result = await checkIssuer(settings(), 1000);
     expect(result.checks[0]).toEqual({
       id: 'issuer-metadata',
@@ -56,7 +59,9 @@ describe('issuer discovery', () => {
       ['authorization-server-pkce', 'warn'],
       ['authorization-server-registration', 'warn'],
     ]);
-    expect(result.checks[1]?.message).toMatch(/does not list S256 in code_challenge_methods_supported: MCP clients refuse/);
+    expect(result.checks[1]?.message).toMatch(
+      /does not list S256 in code_challenge_methods_supported: MCP clients refuse/,
+    );
   });
 
   it('fails when no metadata document exists, naming every URL tried', async () => {
@@ -73,7 +78,9 @@ describe('issuer discovery', () => {
     await down.stop();
     const [check] = (await checkIssuer(settings({ OAUTH_ISSUER: down.origin }), 1000)).checks;
     expect(check?.status).toBe('fail');
-    expect(check?.message).toMatch(new RegExp(`^authorization server metadata at ${down.origin}${METADATA}: unreachable`));
+    expect(check?.message).toMatch(
+      new RegExp(`^authorization server metadata at ${down.origin}${METADATA}: unreachable`),
+    );
   });
 
   it('only warns when OAUTH_JWKS_URI makes the verifier independent of discovery', async () => {
@@ -87,7 +94,11 @@ describe('issuer discovery', () => {
 describe('JWKS', () => {
   it('counts the usable signing keys', async () => {
     const result = await checkJwks(settings(), jwks(), 1000);
-    expect(result.check).toEqual({ id: 'jwks', status: 'ok', message: `JWKS at ${jwks().href}: 2 usable signing key(s) (kid "rsa-1", kid "ec-1")` });
+    expect(result.check).toEqual({
+      id: 'jwks',
+      status: 'ok',
+      message: `JWKS at ${jwks().href}: 2 usable signing key(s) (kid "rsa-1", kid "ec-1")`,
+    });
     expect(result.getKey).toBeTypeOf('function');
   });
 
@@ -120,7 +131,9 @@ describe('JWKS', () => {
     serveIssuer(auth, [{ ...small, kid: 'small', alg: 'RS256', use: 'sig' }, ec.jwk]);
     const { check } = await checkJwks(settings(), jwks(), 1000);
     expect(check.status).toBe('fail');
-    expect(check.message).toMatch(/key kid "small": the key with kid "small" is RSA with 1024 bits; at least 2048 are needed \(RFC 7518 §3\.3\)/);
+    expect(check.message).toMatch(
+      /key kid "small": the key with kid "small" is RSA with 1024 bits; at least 2048 are needed \(RFC 7518 §3\.3\)/,
+    );
   });
 
   it('fails on a private key published in the set', async () => {
@@ -128,13 +141,19 @@ describe('JWKS', () => {
     serveIssuer(auth, [{ ...priv, kid: 'leak', alg: 'ES256' }, rsa.jwk]);
     const { check } = await checkJwks(settings(), jwks(), 1000);
     expect(check.status).toBe('fail');
-    expect(check.message).toMatch(/key kid "leak": a private key, published in the key set: remove it and rotate that key/);
+    expect(check.message).toMatch(
+      /key kid "leak": a private key, published in the key set: remove it and rotate that key/,
+    );
   });
 
   it('fails when the JWKS is not served', async () => {
     auth.routes.delete('/jwks');
     const { check } = await checkJwks(settings(), jwks(), 1000);
-    expect(check).toEqual({ id: 'jwks', status: 'fail', message: `JWKS at ${jwks().href}: HTTP 404; JWT requests are answered 503 until it serves the key set` });
+    expect(check).toEqual({
+      id: 'jwks',
+      status: 'fail',
+      message: `JWKS at ${jwks().href}: HTTP 404; JWT requests are answered 503 until it serves the key set`,
+    });
   });
 
   it('fails when the document is not a key set', async () => {

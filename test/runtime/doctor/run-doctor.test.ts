@@ -3,7 +3,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../../templates/runtime/doctor/run-doctor.js';
 import { logDeploymentChecksAtStartup } from '../../../templates/runtime/doctor/startup-checks.js';
 import type { AppDefinition } from '../../../templates/runtime/mcp/types.js';
-import { expectNoToken, now, sign, startAuthServer, testKey, type AuthServer, type TestKey } from '../auth/support/auth-server.js';
+import {
+  expectNoToken,
+  now,
+  sign,
+  startAuthServer,
+  testKey,
+  type AuthServer,
+  type TestKey,
+} from '../auth/support/auth-server.js';
 import { closedOrigin, PUBLIC_URL, petsApp, serveIssuer, startUpstream } from './support/doctor-fixtures.js';
 
 let auth: AuthServer;
@@ -30,7 +38,15 @@ async function doctor(argv: string[], env: Record<string, string>, stdin = '') {
   return { code, out, err };
 }
 const goodToken = () =>
-  sign(key, { iss: auth.origin, aud: PUBLIC_URL, sub: 'alice', scope: 'pets:read', roles: ['admin'], iat: now(), exp: now() + 600 });
+  sign(key, {
+    iss: auth.origin,
+    aud: PUBLIC_URL,
+    sub: 'alice',
+    scope: 'pets:read',
+    roles: ['admin'],
+    iat: now(),
+    exp: now() + 600,
+  });
 const statusLines = (out: string) => out.split('\n').filter((line) => /^(ok  |warn|FAIL) /.test(line));
 
 beforeAll(async () => {
@@ -82,8 +98,12 @@ describe('npm run doctor', () => {
     const { code, out } = await doctor([], { ...goodEnv(), MCP_PUBLIC_URL: '', PETS_API_KEY: '' });
     expect(code).toBe(1);
     expect(out).toMatch(/^FAIL public-url: MCP_PUBLIC_URL is not set while HOST=0\.0\.0\.0 listens off loopback/m);
-    expect(out).toMatch(/^FAIL upstream-credentials: 2 of 2 tool\(s\) have no upstream credentials .*: set PETS_API_KEY$/m);
-    expect(out).toMatch(/^ok   authorization: OAuth: issuer "[^"]+", tokens must carry aud <MCP_PUBLIC_URL, which is not usable>$/m);
+    expect(out).toMatch(
+      /^FAIL upstream-credentials: 2 of 2 tool\(s\) have no upstream credentials .*: set PETS_API_KEY$/m,
+    );
+    expect(out).toMatch(
+      /^ok   authorization: OAuth: issuer "[^"]+", tokens must carry aud <MCP_PUBLIC_URL, which is not usable>$/m,
+    );
     expect(out).toMatch(/\n2 blocking problem\(s\), 1 warning\(s\), \d+ ok: not ready\n$/);
   });
 
@@ -103,10 +123,17 @@ describe('npm run doctor', () => {
     const token = await sign(key, { iss: auth.origin, aud: 'account', sub: 'alice', iat: now(), exp: now() + 600 });
     const { code, out } = await doctor(['--json', '--token', token], goodEnv());
     expect(code).toBe(1);
-    const report = JSON.parse(out) as { ok: boolean; checks: { id: string; status: string }[]; token: { audience: string[] } };
+    const report = JSON.parse(out) as {
+      ok: boolean;
+      checks: { id: string; status: string }[];
+      token: { audience: string[] };
+    };
     expect(report.ok).toBe(false);
     expect(report.token.audience).toEqual(['account']);
-    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['token-audience', 'token-accepted']);
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([
+      'token-audience',
+      'token-accepted',
+    ]);
     expectNoToken(out, token);
   });
 
@@ -117,12 +144,15 @@ describe('npm run doctor', () => {
     expect(out).toMatch(/^warn token: a sample token is only checked for MCP_TRANSPORT=http$/m);
   });
 
-  it.each([[['--token']], [['--verbose']], [['--timeout', '5']]])('answers a usage error %j with exit 2', async (argv) => {
-    const { code, out, err } = await doctor(argv, goodEnv());
-    expect(code).toBe(2);
-    expect(out).toBe('');
-    expect(err).toMatch(/usage: npm run doctor -- \[--token <jwt> \| --token -\] \[--json\] \[--timeout <ms>\]/);
-  });
+  it.each([[['--token']], [['--verbose']], [['--timeout', '5']]])(
+    'answers a usage error %j with exit 2',
+    async (argv) => {
+      const { code, out, err } = await doctor(argv, goodEnv());
+      expect(code).toBe(2);
+      expect(out).toBe('');
+      expect(err).toMatch(/usage: npm run doctor -- \[--token <jwt> \| --token -\] \[--json\] \[--timeout <ms>\]/);
+    },
+  );
 
   it('refuses an empty token on stdin', async () => {
     const { code, err } = await doctor(['--token', '-'], goodEnv(), '  \n');
@@ -138,9 +168,21 @@ describe('the checks logged at start-up', () => {
     const problems = await logDeploymentChecksAtStartup(app, { HOST: '0.0.0.0' }, (line) => lines.push(line));
     expect(problems.map((p) => p.id)).toEqual(['public-url', 'upstream-credentials:apiKey', 'upstream-credentials']);
     expect(lines.map((line) => JSON.parse(line) as Record<string, string>)).toEqual([
-      { level: 'error', check: 'doctor:public-url', msg: expect.stringMatching(/^MCP_PUBLIC_URL is not set .*\(npm run doctor checks the whole deployment\)$/) },
-      { level: 'warn', check: 'doctor:upstream-credentials:apiKey', msg: expect.stringMatching(/^not set: set PETS_API_KEY/) },
-      { level: 'error', check: 'doctor:upstream-credentials', msg: expect.stringMatching(/would call the API without them: set PETS_API_KEY/) },
+      {
+        level: 'error',
+        check: 'doctor:public-url',
+        msg: expect.stringMatching(/^MCP_PUBLIC_URL is not set .*\(npm run doctor checks the whole deployment\)$/),
+      },
+      {
+        level: 'warn',
+        check: 'doctor:upstream-credentials:apiKey',
+        msg: expect.stringMatching(/^not set: set PETS_API_KEY/),
+      },
+      {
+        level: 'error',
+        check: 'doctor:upstream-credentials',
+        msg: expect.stringMatching(/would call the API without them: set PETS_API_KEY/),
+      },
     ]);
     expect(upstream.seen.length).toBe(seen);
   });

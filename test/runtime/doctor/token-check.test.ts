@@ -4,7 +4,15 @@ import { loadAuthConfig, type OAuthSettings } from '../../../templates/runtime/a
 import type { DoctorCheck } from '../../../templates/runtime/doctor/check.js';
 import { checkJwks } from '../../../templates/runtime/doctor/jwks-check.js';
 import { checkToken } from '../../../templates/runtime/doctor/token-check.js';
-import { expectNoToken, now, sign, startAuthServer, testKey, type AuthServer, type TestKey } from '../auth/support/auth-server.js';
+import {
+  expectNoToken,
+  now,
+  sign,
+  startAuthServer,
+  testKey,
+  type AuthServer,
+  type TestKey,
+} from '../auth/support/auth-server.js';
 import { PUBLIC_URL, petsApp, serveIssuer } from './support/doctor-fixtures.js';
 
 let auth: AuthServer;
@@ -81,13 +89,17 @@ describe('a sample token', () => {
     expect(byId(checks, 'token-audience')?.message).toBe(
       `aud ["account"] is not for this server, which accepts ["${PUBLIC_URL}"] (RFC 8707). "account" is Keycloak's default audience, not this server: add an Audience mapper (included client audience or custom audience "${PUBLIC_URL}") to the client scope the MCP client gets, and do not accept "account"`,
     );
-    expect(byId(checks, 'token-accepted')?.message).toBe('this server refuses the token: token audience is not this resource');
+    expect(byId(checks, 'token-accepted')?.message).toBe(
+      'this server refuses the token: token audience is not this resource',
+    );
   });
 
-  it("names OAUTH_AUDIENCE for an Entra api:// audience", async () => {
+  it('names OAUTH_AUDIENCE for an Entra api:// audience', async () => {
     const token = await sign(key, claims({ aud: 'api://pets-mcp' }));
     const { checks } = await inspect(token);
-    expect(byId(checks, 'token-audience')?.message).toMatch(/"api:\/\/pets-mcp" looks like a Microsoft Entra ID application .*set OAUTH_AUDIENCE=api:\/\/pets-mcp/);
+    expect(byId(checks, 'token-audience')?.message).toMatch(
+      /"api:\/\/pets-mcp" looks like a Microsoft Entra ID application .*set OAUTH_AUDIENCE=api:\/\/pets-mcp/,
+    );
   });
 
   it('fails an expired token and says when it expired', async () => {
@@ -95,7 +107,9 @@ describe('a sample token', () => {
     const token = await sign(key, claims({ iat: exp - 600, exp }));
     const { checks } = await inspect(token);
     expect(failed(checks)).toEqual(['token-expiry', 'token-accepted']);
-    expect(byId(checks, 'token-expiry')?.message).toBe(`the token expired at ${new Date(exp * 1000).toISOString()} (60 min ago): get a fresh token`);
+    expect(byId(checks, 'token-expiry')?.message).toBe(
+      `the token expired at ${new Date(exp * 1000).toISOString()} (60 min ago): get a fresh token`,
+    );
     expect(byId(checks, 'token-accepted')?.message).toBe('this server refuses the token: token expired');
   });
 
@@ -111,7 +125,9 @@ describe('a sample token', () => {
   it('fails a token of another type (an ID token or logout token is not an access token)', async () => {
     const token = await sign(key, claims(), { typ: 'logout+jwt' });
     const { checks } = await inspect(token, { env: { OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT: 'true' } });
-    expect(byId(checks, 'token-type')?.message).toBe('token typ "logout+jwt" is not at+jwt (RFC 9068); it is not an access token');
+    expect(byId(checks, 'token-type')?.message).toBe(
+      'token typ "logout+jwt" is not at+jwt (RFC 9068); it is not an access token',
+    );
   });
 
   it('warns when tools need roles and the token lacks the roles claim, pointing at the claim it has', async () => {
@@ -120,16 +136,24 @@ describe('a sample token', () => {
     expect(byId(checks, 'token-roles')).toEqual({
       id: 'token-roles',
       status: 'warn',
-      message: '1 tool(s) need a role but the token has no claim "roles" (OAUTH_ROLES_CLAIM=roles). The token has roles at "realm_access.roles" (OAUTH_ROLES_CLAIM=keycloak): set OAUTH_ROLES_CLAIM accordingly',
+      message:
+        '1 tool(s) need a role but the token has no claim "roles" (OAUTH_ROLES_CLAIM=roles). The token has roles at "realm_access.roles" (OAUTH_ROLES_CLAIM=keycloak): set OAUTH_ROLES_CLAIM accordingly',
     });
     expect(summary?.tools).toEqual(['listPets']);
-    expect(byId(checks, 'token-tools')?.message).toBe('may call 1 of 2 tool(s): listPets; not 1 (requires one of the roles admin)');
+    expect(byId(checks, 'token-tools')?.message).toBe(
+      'may call 1 of 2 tool(s): listPets; not 1 (requires one of the roles admin)',
+    );
   });
 
   it("points at Auth0's namespaced roles claim", async () => {
-    const token = await sign(key, claims({ roles: undefined, 'https://pets.example.com/roles': ['admin'], permissions: ['pets:read'] }));
+    const token = await sign(
+      key,
+      claims({ roles: undefined, 'https://pets.example.com/roles': ['admin'], permissions: ['pets:read'] }),
+    );
     const { checks } = await inspect(token);
-    expect(byId(checks, 'token-roles')?.message).toMatch(/"https:\/\/pets\.example\.com\/roles" \(OAUTH_ROLES_CLAIM=auth0:https:\/\/pets\.example\.com\)/);
+    expect(byId(checks, 'token-roles')?.message).toMatch(
+      /"https:\/\/pets\.example\.com\/roles" \(OAUTH_ROLES_CLAIM=auth0:https:\/\/pets\.example\.com\)/,
+    );
   });
 
   it('fails a token signed by a key the issuer does not publish', async () => {
@@ -137,7 +161,9 @@ describe('a sample token', () => {
     const token = await sign(stranger, claims());
     const { checks } = await inspect(token);
     expect(failed(checks)).toEqual(['token-signature', 'token-accepted']);
-    expect(byId(checks, 'token-signature')?.message).toBe('the signature does not verify: the token was altered or signed by another key');
+    expect(byId(checks, 'token-signature')?.message).toBe(
+      'the signature does not verify: the token was altered or signed by another key',
+    );
     expect(byId(checks, 'token-accepted')?.message).toBe('this server refuses the token: token signature invalid');
   });
 
@@ -155,7 +181,8 @@ describe('a sample token', () => {
     expect(byId(checks, 'token-tools')).toEqual({
       id: 'token-tools',
       status: 'warn',
-      message: 'may call none of the 2 tool(s) (missing scope pets:read; missing scope pets:write): request the scopes the tools need, or grant the roles',
+      message:
+        'may call none of the 2 tool(s) (missing scope pets:read; missing scope pets:write): request the scopes the tools need, or grant the roles',
     });
   });
 
@@ -163,7 +190,12 @@ describe('a sample token', () => {
     const token = 'opaque-token-value-0123456789';
     const { checks } = await inspect(token);
     expect(checks).toEqual([
-      { id: 'token-accepted', status: 'fail', message: 'the sample token is not a JWT (opaque tokens need OAUTH_INTROSPECTION_*); this server refuses the token: malformed token' },
+      {
+        id: 'token-accepted',
+        status: 'fail',
+        message:
+          'the sample token is not a JWT (opaque tokens need OAUTH_INTROSPECTION_*); this server refuses the token: malformed token',
+      },
     ]);
   });
 });

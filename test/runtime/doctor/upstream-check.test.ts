@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkUpstreamCredentials, checkUpstreamReachable, upstreamBaseUrl } from '../../../templates/runtime/doctor/upstream-check.js';
+import {
+  checkUpstreamCredentials,
+  checkUpstreamReachable,
+  upstreamBaseUrl,
+} from '../../../templates/runtime/doctor/upstream-check.js';
 import type { AppDefinition } from '../../../templates/runtime/mcp/types.js';
 import { closedOrigin, petsApp, startUpstream } from './support/doctor-fixtures.js';
 
@@ -12,7 +16,11 @@ afterAll(() => upstream.stop());
 describe('upstream reachability', () => {
   it('counts any HTTP answer as reachable and sends no credentials', async () => {
     const check = await checkUpstreamReachable(new URL(`${upstream.origin}/v1`), 1000);
-    expect(check).toEqual({ id: 'upstream-reachable', status: 'ok', message: `${upstream.origin}/v1 answered HTTP 404` });
+    expect(check).toEqual({
+      id: 'upstream-reachable',
+      status: 'ok',
+      message: `${upstream.origin}/v1 answered HTTP 404`,
+    });
     expect(upstream.seen.at(-1)).toMatchObject({ method: 'HEAD' });
     expect(upstream.seen.at(-1)?.headers['x-api-key']).toBeUndefined();
   });
@@ -29,9 +37,18 @@ describe('upstream reachability', () => {
 
   it('fails without any base URL, and on one that is not a URL', () => {
     const app = { ...petsApp('x'), server: { name: 'pets', version: '1' } };
-    expect(upstreamBaseUrl(app, {})).toMatchObject({ id: 'upstream-url', status: 'fail', message: expect.stringMatching(/^UPSTREAM_BASE_URL is not set/) });
-    expect(upstreamBaseUrl(app, { UPSTREAM_BASE_URL: 'api.example.com' })).toMatchObject({ status: 'fail', message: 'UPSTREAM_BASE_URL "api.example.com" is not an absolute http(s) URL' });
-    expect(upstreamBaseUrl(app, { UPSTREAM_BASE_URL: 'https://api.example.com/v2' })).toEqual(new URL('https://api.example.com/v2'));
+    expect(upstreamBaseUrl(app, {})).toMatchObject({
+      id: 'upstream-url',
+      status: 'fail',
+      message: expect.stringMatching(/^UPSTREAM_BASE_URL is not set/),
+    });
+    expect(upstreamBaseUrl(app, { UPSTREAM_BASE_URL: 'api.example.com' })).toMatchObject({
+      status: 'fail',
+      message: 'UPSTREAM_BASE_URL "api.example.com" is not an absolute http(s) URL',
+    });
+    expect(upstreamBaseUrl(app, { UPSTREAM_BASE_URL: 'https://api.example.com/v2' })).toEqual(
+      new URL('https://api.example.com/v2'),
+    );
   });
 });
 
@@ -45,7 +62,8 @@ describe('upstream credentials', () => {
       {
         id: 'upstream-credentials',
         status: 'fail',
-        message: '2 of 2 tool(s) have no upstream credentials (listPets, deletePet) and would call the API without them: set PETS_API_KEY',
+        message:
+          '2 of 2 tool(s) have no upstream credentials (listPets, deletePet) and would call the API without them: set PETS_API_KEY',
       },
     ]);
   });
@@ -53,8 +71,16 @@ describe('upstream credentials', () => {
   it('passes when the key is set, without showing it', async () => {
     const checks = await checkUpstreamCredentials(app, { PETS_API_KEY: 'k-secret-value' }, undefined);
     expect(checks).toEqual([
-      { id: 'upstream-credentials:apiKey', status: 'ok', message: 'set (apiKey in header "X-API-Key" from PETS_API_KEY)' },
-      { id: 'upstream-credentials', status: 'ok', message: 'every tool has the upstream credentials one of its security alternatives needs' },
+      {
+        id: 'upstream-credentials:apiKey',
+        status: 'ok',
+        message: 'set (apiKey in header "X-API-Key" from PETS_API_KEY)',
+      },
+      {
+        id: 'upstream-credentials',
+        status: 'ok',
+        message: 'every tool has the upstream credentials one of its security alternatives needs',
+      },
     ]);
   });
 
@@ -65,9 +91,16 @@ describe('upstream credentials', () => {
         ...app.schemes,
         oauth: { type: 'oauth2', scopes: [], tokenUrl: 'https://auth.example.com/token', env: 'PETS_OAUTH' },
       },
-      tools: app.tools.map((tool) => ({ ...tool, security: [[{ scheme: 'oauth', scopes: ['read'] }], ...tool.security] })),
+      tools: app.tools.map((tool) => ({
+        ...tool,
+        security: [[{ scheme: 'oauth', scopes: ['read'] }], ...tool.security],
+      })),
     };
-    const checks = await checkUpstreamCredentials(either, { PETS_OAUTH_CLIENT_ID: 'id', PETS_OAUTH_CLIENT_SECRET: 's' }, undefined);
+    const checks = await checkUpstreamCredentials(
+      either,
+      { PETS_OAUTH_CLIENT_ID: 'id', PETS_OAUTH_CLIENT_SECRET: 's' },
+      undefined,
+    );
     expect(checks.map((c) => [c.id, c.status])).toEqual([
       ['upstream-credentials:apiKey', 'warn'],
       ['upstream-credentials:oauth', 'ok'],
@@ -79,11 +112,16 @@ describe('upstream credentials', () => {
   it('fails on a value that would break a header, naming only the variable', async () => {
     const checks = await checkUpstreamCredentials(app, { PETS_API_KEY: 'abc\r\nX-Evil: 1' }, undefined);
     expect(checks).toEqual([
-      { id: 'upstream-credentials:apiKey', status: 'fail', message: 'environment variable PETS_API_KEY must not contain CR, LF or NUL' },
+      {
+        id: 'upstream-credentials:apiKey',
+        status: 'fail',
+        message: 'environment variable PETS_API_KEY must not contain CR, LF or NUL',
+      },
       {
         id: 'upstream-credentials',
         status: 'fail',
-        message: '2 of 2 tool(s) have no upstream credentials (listPets, deletePet) and would call the API without them: fix the variables named above',
+        message:
+          '2 of 2 tool(s) have no upstream credentials (listPets, deletePet) and would call the API without them: fix the variables named above',
       },
     ]);
   });

@@ -55,7 +55,11 @@ export function serveIssuer(auth: AuthServer, keys: readonly unknown[], metadata
 }
 
 /** A stand-in upstream API on 127.0.0.1 that answers 404 to everything and records what it was sent. */
-export async function startUpstream(): Promise<{ origin: string; seen: { method: string; headers: Record<string, unknown> }[]; stop(): Promise<void> }> {
+export async function startUpstream(): Promise<{
+  origin: string;
+  seen: { method: string; headers: Record<string, unknown> }[];
+  stop(): Promise<void>;
+}> {
   const seen: { method: string; headers: Record<string, unknown> }[] = [];
   const server: Server = createServer((req, res) => {
     seen.push({ method: req.method ?? '', headers: { ...req.headers } });
