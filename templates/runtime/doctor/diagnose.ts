@@ -3,6 +3,7 @@ import { loadAuthConfig, type AuthSettings } from '../auth/auth-config.js';
 import { guardKeySelection } from '../auth/key-selection.js';
 import { ConfigError } from '../config/config-error.js';
 import { isLoopback } from '../config/loopback.js';
+import { loadConfig } from '../server/config.js';
 import type { AppDefinition } from '../mcp/types.js';
 import { fail, ok, warn, type DoctorCheck } from './check.js';
 import { checkIssuer } from './issuer-check.js';
@@ -39,7 +40,7 @@ export async function diagnose(app: AppDefinition, env: Env, options: DiagnoseOp
   const timeoutMs = options.timeoutMs ?? 5000;
   const now = options.now ?? Date.now;
   const { check: publicUrlCheck, publicUrl } = checkPublicUrl(app, env);
-  const checks: DoctorCheck[] = [publicUrlCheck];
+  const checks: DoctorCheck[] = [publicUrlCheck, ...serverConfig(app, env)];
   const transport = env.MCP_TRANSPORT?.trim() || app.server.defaultTransport || 'http';
   let token: TokenSummary | undefined;
   if (transport === 'stdio') {
@@ -183,4 +184,19 @@ function withoutPlaceholder(check: DoctorCheck): DoctorCheck {
           .replaceAll(NO_PUBLIC_URL, '<MCP_PUBLIC_URL, which is not usable>'),
       }
     : check;
+}
+
+/**
+ * Whatever else would stop the server at start-up (`loadConfig`: MCP_TRANSPORT,
+ * PORT, limits...); MCP_PUBLIC_URL and UPSTREAM_BASE_URL have their own checks.
+ */
+function serverConfig(app: AppDefinition, env: Env): DoctorCheck[] {
+  try {
+    loadConfig(app, env);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    if (/^(MCP_PUBLIC_URL|UPSTREAM_BASE_URL)\b/.test(error.message)) return [];
+    return [fail('server-config', `${error.message} The server refuses to start.`)];
+  }
 }

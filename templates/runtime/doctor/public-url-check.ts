@@ -37,6 +37,11 @@ export function checkPublicUrl(app: AppDefinition, env: Env): PublicUrlResult {
         ),
       };
     }
+    if (!URL.canParse(fallback)) {
+      return {
+        check: fail(ID, `MCP_PUBLIC_URL is not set and the default ${fallback} is not a URL: fix HOST and PORT`),
+      };
+    }
     return {
       check: ok(
         ID,

@@ -28,9 +28,12 @@ export function audienceHint(audience: readonly string[], accepted: readonly str
 /** Where a token seems to keep roles when it lacks the configured claim: a ready OAUTH_ROLES_CLAIM value, or a generic hint. */
 export function roleClaimHint(claims: Readonly<Record<string, unknown>>): string {
   const presets = Object.entries(ROLE_CLAIM_PRESETS).filter(([, path]) => isNames(readClaim(claims, path)));
-  const auth0 = Object.keys(claims).find((key) => /^https?:\/\/.+\/roles$/.test(key) && isNames(claims[key]));
+  // Claim names come from the token: only plain ones are quoted back.
+  const auth0 = Object.keys(claims).find(
+    (key) => /^https?:\/\/[\w.:/-]{1,200}\/roles$/.test(key) && isNames(claims[key]),
+  );
   const keycloakClient = Object.entries(isRecord(claims.resource_access) ? claims.resource_access : {}).find(
-    ([, v]) => isRecord(v) && isNames(v.roles),
+    ([id, v]) => /^[\w.:-]{1,100}$/.test(id) && isRecord(v) && isNames(v.roles),
   );
   const found = [
     ...presets.map(([name, path]) => `"${path}" (OAUTH_ROLES_CLAIM=${name})`),

@@ -119,6 +119,14 @@ describe('npm run doctor', () => {
     expect(out).toMatch(/^FAIL authorization: MCP_AUTH=oauth needs OAUTH_ISSUER/m);
   });
 
+  it('reports any other setting the server would refuse to start with', async () => {
+    const { code, out } = await doctor([], { ...goodEnv(), PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /^FAIL server-config: PORT must be a whole number from 0 to 65535 \(got "eighty"\)\. The server refuses to start\.$/m,
+    );
+  });
+
   it('prints JSON with --json, with the token summary and no token', async () => {
     const token = await sign(key, { iss: auth.origin, aud: 'account', sub: 'alice', iat: now(), exp: now() + 600 });
     const { code, out } = await doctor(['--json', '--token', token], goodEnv());
