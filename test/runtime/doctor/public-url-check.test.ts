@@ -54,6 +54,12 @@ describe('checkPublicUrl', () => {
     ],
     ['the root path', { MCP_PUBLIC_URL: 'https://mcp.example.com/' }, 'warn', /puts the MCP endpoint at the root path/],
     [
+      'unset with a PORT that makes no URL',
+      { PORT: 'eighty' },
+      'fail',
+      /^MCP_PUBLIC_URL is not set and the default http:\/\/127\.0\.0\.1:eighty\/mcp is not a URL: fix HOST and PORT$/,
+    ],
+    [
       'unset on loopback',
       {},
       'ok',
