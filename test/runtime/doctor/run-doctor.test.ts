@@ -127,6 +127,42 @@ describe('npm run doctor', () => {
     );
   });
 
+  it('warns when OAUTH_AUDIENCE leaves out MCP_PUBLIC_URL, the resource MCP clients ask tokens for', async () => {
+    const { code, out } = await doctor([], { ...goodEnv(), OAUTH_AUDIENCE: 'api://pets-mcp' });
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /^warn audience: OAUTH_AUDIENCE does not include MCP_PUBLIC_URL https:\/\/mcp\.example\.com\/mcp: MCP clients ask for tokens with resource=https:\/\/mcp\.example\.com\/mcp \(RFC 8707\), so the authorization server must map that resource to api:\/\/pets-mcp; otherwise unset OAUTH_AUDIENCE$/m,
+    );
+  });
+
+  it('warns when tools need roles and no roles claim is configured', async () => {
+    const saved = app;
+    app = petsApp(upstream.origin, '');
+    try {
+      const { out } = await doctor([], goodEnv());
+      expect(out).toMatch(
+        /^warn roles-claim: 1 tool\(s\) need a role \(deletePet\) but no roles claim is configured, so no caller can use them: set OAUTH_ROLES_CLAIM/m,
+      );
+    } finally {
+      app = saved;
+    }
+  });
+
+  it.each([
+    [
+      { MCP_AUTH: 'none', HOST: '0.0.0.0' },
+      /^FAIL authorization: MCP_AUTH=none with HOST=0\.0\.0\.0: the server refuses to start off loopback/m,
+    ],
+    [
+      { MCP_AUTH: 'none', HOST: '127.0.0.1', MCP_PUBLIC_URL: '' },
+      /^warn authorization: MCP_AUTH=none: every tool is open to anyone who can connect/m,
+    ],
+    [{ MCP_AUTH: 'api-key' }, /^FAIL authorization: MCP_AUTH=api-key needs MCP_API_KEYS_FILE/m],
+  ])('checks the other authorization modes: %j', async (env, line) => {
+    const { out } = await doctor([], { ...goodEnv(), ...env });
+    expect(out).toMatch(line);
+  });
+
   it('prints JSON with --json, with the token summary and no token', async () => {
     const token = await sign(key, { iss: auth.origin, aud: 'account', sub: 'alice', iat: now(), exp: now() + 600 });
     const { code, out } = await doctor(['--json', '--token', token], goodEnv());

@@ -32,13 +32,12 @@ const claims = (extra: JWTPayload = {}): JWTPayload => ({
   ...extra,
 });
 
-async function inspect(token: string, options: { env?: Record<string, string>; rolesClaim?: string | undefined } = {}) {
+async function inspect(token: string, options: { env?: Record<string, string> } = {}) {
   const oauth = settings(options.env);
   const { getKey } = await checkJwks(oauth, new URL(`${auth.origin}/jwks`), 1000);
-  const rolesClaim = 'rolesClaim' in options ? options.rolesClaim : 'roles';
-  const result = await checkToken(token, petsApp('https://api.example.com', rolesClaim), oauth, {
+  const result = await checkToken(token, petsApp('https://api.example.com'), oauth, {
     ...(getKey ? { getKey } : {}),
-    ...(rolesClaim ? { rolesClaim } : {}),
+    rolesClaim: 'roles',
     timeoutMs: 1000,
     now: Date.now(),
   });

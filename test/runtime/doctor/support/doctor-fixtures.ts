@@ -19,8 +19,11 @@ const tool = (name: string, method: 'GET' | 'DELETE', access: ToolDefinition['ac
   source: `#/paths/~1pets/${method.toLowerCase()}`,
 });
 
-/** Two tools: one needs `pets:read`, the other `pets:write` and the role `admin`; the API takes an API key. */
-export function petsApp(baseUrl: string, rolesClaim: string | undefined = 'roles'): AppDefinition {
+/**
+ * Two tools: one needs `pets:read`, the other `pets:write` and the role `admin`; the API takes an API key.
+ * `rolesClaim` is the generated default roles claim; `''` for none.
+ */
+export function petsApp(baseUrl: string, rolesClaim = 'roles'): AppDefinition {
   return {
     server: { name: 'pets', version: '1.0.0', defaultBaseUrl: baseUrl },
     tools: [
