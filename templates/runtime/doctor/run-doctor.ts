@@ -1,5 +1,5 @@
 import type { AppDefinition } from '../mcp/types.js';
-import { exitCodeOf, formatChecks, formatChecksJson } from './check.js';
+import { exitCodeOf, formatChecks, formatChecksJson, warn } from './check.js';
 import { diagnose, type DiagnoseOptions, type Diagnosis } from './diagnose.js';
 import type { TokenSummary } from './token-check.js';
 
@@ -63,11 +63,25 @@ export async function runDoctor(app: AppDefinition, argv: readonly string[], io:
     io.err(`no token given\n${DOCTOR_USAGE}\n`);
     return 2;
   }
-  const diagnosis = await diagnose(app, io.env, {
+  const diagnosed = await diagnose(app, io.env, {
     ...(token ? { token } : {}),
     timeoutMs: args.timeoutMs,
     ...(io.now ? { now: io.now } : {}),
   });
+  // A token on the command line shows in `ps` and the shell history, as hash-key avoids for keys.
+  const diagnosis: Diagnosis =
+    token && args.token !== '-'
+      ? {
+          ...diagnosed,
+          checks: [
+            ...diagnosed.checks,
+            warn(
+              'token-input',
+              'the token was given on the command line, where ps and the shell history see it: pipe it to --token - instead',
+            ),
+          ],
+        }
+      : diagnosed;
   io.out(
     args.json ? formatChecksJson(diagnosis.checks, diagnosis.token ? { token: diagnosis.token } : {}) : text(diagnosis),
   );

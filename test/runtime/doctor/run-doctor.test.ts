@@ -178,6 +178,12 @@ describe('npm run doctor', () => {
       'token-audience',
       'token-accepted',
     ]);
+    expect(report.checks.at(-1)).toEqual({
+      id: 'token-input',
+      status: 'warn',
+      message:
+        'the token was given on the command line, where ps and the shell history see it: pipe it to --token - instead',
+    });
     expectNoToken(out, token);
   });
 
