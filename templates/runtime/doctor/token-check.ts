@@ -57,17 +57,13 @@ export async function checkToken(
       ],
     };
   }
-  if (!COMPACT_JWS.test(token))
-    return {
-      checks: [
-        await verdict(
-          token,
-          settings,
-          options,
-          'the sample token is not a JWT (opaque tokens need OAUTH_INTROSPECTION_*)',
-        ),
-      ],
-    };
+  if (!COMPACT_JWS.test(token)) {
+    // An opaque token: only introspection (RFC 7662) can say more, and it is the verifier's verdict.
+    const why = settings.introspection
+      ? undefined
+      : 'the sample token is not a JWT (opaque tokens need OAUTH_INTROSPECTION_*)';
+    return { checks: [await verdict(token, settings, options, why)] };
+  }
   let header: ReturnType<typeof decodeProtectedHeader>;
   let claims: JWTPayload;
   try {

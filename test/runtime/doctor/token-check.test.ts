@@ -185,6 +185,45 @@ describe('a sample token', () => {
     });
   });
 
+  it('checks the signature with a static OAUTH_PUBLIC_KEY', async () => {
+    const token = await sign(key, claims());
+    const { checks } = await inspect(token, { env: { OAUTH_PUBLIC_KEY: key.pem } });
+    expect(byId(checks, 'token-signature')?.status).toBe('ok');
+    const stranger = await testKey('ES256', 'k1');
+    const forged = await inspect(await sign(stranger, claims()), { env: { OAUTH_PUBLIC_KEY: key.pem } });
+    expect(failed(forged.checks)).toEqual(['token-signature', 'token-accepted']);
+  });
+
+  it('asks the introspection endpoint about an opaque token', async () => {
+    auth.routes.set('/introspect', (_req, res, body) => {
+      const active = new URLSearchParams(body).get('token') === 'opaque-token-value-0123456789';
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify(
+            active
+              ? { active: true, iss: auth.origin, aud: PUBLIC_URL, sub: 'svc', scope: 'pets:read' }
+              : { active: false },
+          ),
+        );
+    });
+    const env = {
+      OAUTH_INTROSPECTION_URL: `${auth.origin}/introspect`,
+      OAUTH_INTROSPECTION_CLIENT_ID: 'rs',
+      OAUTH_INTROSPECTION_CLIENT_SECRET: 'rs-secret',
+    };
+    expect((await inspect('opaque-token-value-0123456789', { env })).checks).toEqual([
+      { id: 'token-accepted', status: 'ok', message: 'this server accepts the token (subject "svc")' },
+    ]);
+    expect((await inspect('revoked-token-value-0123456789', { env })).checks).toEqual([
+      {
+        id: 'token-accepted',
+        status: 'fail',
+        message: 'this server refuses the token: token is not active',
+      },
+    ]);
+  });
+
   it('refuses something that is not a JWT without echoing it', async () => {
     const token = 'opaque-token-value-0123456789';
     const { checks } = await inspect(token);
