@@ -239,7 +239,12 @@ async function verdict(
 }
 
 const cut = (value: string): string => shown(value).slice(1, -1);
-const list = (values: readonly string[]): string => `[${values.map((v) => shown(v)).join(', ')}]`;
+/** At most five values, each cut short by `shown`: a token's claims are the sender's to choose. */
+const list = (values: readonly string[]): string =>
+  `[${values
+    .slice(0, 5)
+    .map((v) => shown(v))
+    .join(', ')}${values.length > 5 ? `, ... (${values.length})` : ''}]`;
 const names = (values: readonly string[]): string =>
   `${values.slice(0, 8).join(', ')}${values.length > 8 ? ', ...' : ''}`;
 const isoTime = (seconds: number): string =>

@@ -101,6 +101,14 @@ describe('a sample token', () => {
     );
   });
 
+  it('shows at most five audiences, each cut short', async () => {
+    const many = Array.from({ length: 7 }, (_, i) => `https://other-${i}.example.com/${'x'.repeat(50)}`);
+    const { checks } = await inspect(await sign(key, claims({ aud: many })));
+    expect(byId(checks, 'token-audience')?.message).toMatch(
+      /^aud \["https:\/\/other-0\.example\.com\/x{12}\.\.\.", (".{43}", ){3}".{43}", \.\.\. \(7\)\] is not for this server/,
+    );
+  });
+
   it('fails an expired token and says when it expired', async () => {
     const exp = now() - 3600;
     const token = await sign(key, claims({ iat: exp - 600, exp }));
