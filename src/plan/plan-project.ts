@@ -44,6 +44,7 @@ const SCAFFOLD: readonly [string, string][] = [
   ['src/index.ts', 'index.ts.hbs'],
   ['src/hash-key.ts', 'hash-key.ts.hbs'],
   ['src/dev.ts', 'dev.ts.hbs'],
+  ['src/doctor.ts', 'doctor.ts.hbs'],
   ['src/token.ts', 'token.ts.hbs'],
   ['src/server.ts', 'server.ts.hbs'],
   ['test/server.test.ts', 'server.test.ts.hbs'],

@@ -6,6 +6,7 @@ import { loadAuthConfig } from '../auth/auth-config.js';
 import { protectedResourceMetadataUrl } from '../auth/www-authenticate.js';
 import { createTokenVerifier } from '../auth/create-verifier.js';
 import { checkAuthorizationAtStartup } from '../auth/startup-check.js';
+import { logDeploymentChecksAtStartup } from '../doctor/startup-checks.js';
 import type { VerifierOptions } from '../auth/create-verifier.js';
 import type { Caller } from '../rbac/guard.js';
 import { callerOf } from '../rbac/guard.js';
@@ -71,6 +72,7 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
   const log = options.log ?? stderr;
   try {
     const runtime = await createRuntime(app, env, { ...options, log });
+    void logDeploymentChecksAtStartup(app, env, log);
     if (runtime.config.transport === 'stdio') {
       // MCP authorization 2025-11-25 §1.2: stdio servers take credentials from the environment, not OAuth.
       serveStdio(runtime.factory, { onerror: (error) => log(JSON.stringify({ level: 'error', msg: error.message })) });
