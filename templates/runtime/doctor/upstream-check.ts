@@ -76,6 +76,7 @@ async function credentialChecks(app: AppDefinition, env: CredentialEnv, real: Up
   const auth: UpstreamAuth = {
     flowOf: real.flowOf,
     secrets: [],
+    redactor: real.redactor,
     token: async () => ({ token: 'doctor', discard() {} }),
   };
   const context = { auth, subjectToken: 'doctor' };

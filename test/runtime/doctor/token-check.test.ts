@@ -89,7 +89,7 @@ describe('a sample token', () => {
       `aud ["account"] is not for this server, which accepts ["${PUBLIC_URL}"] (RFC 8707). "account" is Keycloak's default audience, not this server: add an Audience mapper (included client audience or custom audience "${PUBLIC_URL}") to the client scope the MCP client gets, and do not accept "account"`,
     );
     expect(byId(checks, 'token-accepted')?.message).toBe(
-      'this server refuses the token: token audience is not this resource',
+      'this server refuses the token: token audience "account" is not this resource (OAUTH_AUDIENCE)',
     );
   });
 
