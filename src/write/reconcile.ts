@@ -4,7 +4,8 @@ import { LOCK_FILE, buildLock, renderLock, sha256 } from './lock-file.js';
 import { mergePackageJson } from './merge-package-json.js';
 
 /** What is at a project path now: nothing, a regular file (with its hash), or something else (folder, symlink). */
-export type DiskEntry = { readonly kind: 'absent' } | { readonly kind: 'file'; readonly sha256: string } | { readonly kind: 'other' };
+export type DiskEntry =
+  { readonly kind: 'absent' } | { readonly kind: 'file'; readonly sha256: string } | { readonly kind: 'other' };
 
 export interface PendingWrite {
   readonly path: string;
@@ -80,7 +81,9 @@ export function reconcile(
       const locked = previous?.files[file.path];
       const untouched = locked !== undefined && now.kind === 'file' && now.sha256 === locked.sha256;
       if (!untouched) {
-        const current = file.path === MERGED && now.kind === 'file' ? options.read?.(file.path) : undefined;
+        // Only a package.json we wrote is merged; one in a folder we did not create stays the user's.
+        const current =
+          file.path === MERGED && locked !== undefined && now.kind === 'file' ? options.read?.(file.path) : undefined;
         const merged = current === undefined ? undefined : mergePackageJson(current, file.content);
         if (merged !== undefined) {
           if (merged !== current) writes.push({ path: file.path, content: merged, replaces: true });
