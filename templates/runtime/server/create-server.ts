@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/server';
-import type { CallToolResult, McpRequestContext, McpServerFactory } from '@modelcontextprotocol/server';
+import type { CallToolResult, McpRequestContext, McpServerFactory, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import type { AuditLog } from '../rbac/audit.js';
 import type { Caller } from '../rbac/guard.js';
 import { mayCall } from '../rbac/guard.js';
@@ -8,7 +8,9 @@ import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { UpstreamCallContext } from '../http/upstream-auth.js';
 import { createUpstreamAuth } from '../http/upstream-auth.js';
 import { UpstreamError } from '../http/upstream-error.js';
-import type { AppDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
+import type { ListedTool } from '../mcp/listed-tool.js';
+import { listedTool } from '../mcp/listed-tool.js';
+import type { AppDefinition, JsonSchema, ToolDefinition, ToolMode } from '../mcp/types.js';
 import { ConfigError } from './config.js';
 import type { DynamicCatalogue } from './dynamic-tools.js';
 import { registerDynamicTools } from './dynamic-tools.js';
@@ -32,9 +34,7 @@ export interface ServerFactoryOptions {
   readonly toolMode?: ToolMode;
 }
 
-/** `_meta` keys on each listed tool: what a caller needs, so a client can ask for it up front. */
-export const META_SCOPES = 'openapi-to-mcp/scopes';
-export const META_ROLES = 'openapi-to-mcp/roles';
+export { META_ROLES, META_SCOPES } from '../mcp/listed-tool.js';
 
 /**
  * One factory serves every transport and protocol era: stdio calls it once
@@ -45,6 +45,8 @@ export const META_ROLES = 'openapi-to-mcp/roles';
  */
 export function createServerFactory(options: ServerFactoryOptions): McpServerFactory {
   const prepared = prepareTools(options.app);
+  const outputSchemas = options.app.server.outputSchemas ?? 'shallow';
+  const listed = new Map(options.app.tools.map((t) => [t.name, listedTool(t, options.app.defs, { outputSchemas })]));
   const upstream: UpstreamOptions = {
     ...options.upstream,
     schemes: options.app.schemes,
@@ -72,7 +74,7 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
       const visible = (tool: ToolDefinition) => filterFor === undefined || mayCall(tool, filterFor).allow;
       registerDynamicTools(server, catalogue, visible, invoke);
     } else {
-      registerStaticTools(server, filterFor ? prepared.filter((t) => mayCall(t.definition, filterFor).allow) : prepared, invoke);
+      registerStaticTools(server, filterFor ? prepared.filter((t) => mayCall(t.definition, filterFor).allow) : prepared, listed, invoke);
     }
     return server;
   };
@@ -108,21 +110,20 @@ function newServer(app: AppDefinition): McpServer {
   );
 }
 
-function registerStaticTools(server: McpServer, tools: readonly PreparedTool[], invoke: InvokeContext): void {
+function registerStaticTools(server: McpServer, tools: readonly PreparedTool[], listed: ReadonlyMap<string, ListedTool>, invoke: InvokeContext): void {
   for (const tool of tools) {
     const { definition } = tool;
+    // What tools/list carries is listedTool's object (listed-tool.ts); the SDK copies these fields.
+    const entry = listed.get(definition.name) as ListedTool;
     server.registerTool(
       definition.name,
       {
-        ...(definition.title ? { title: definition.title } : {}),
-        description: definition.description,
+        ...(entry.title ? { title: entry.title } : {}),
+        description: entry.description,
         inputSchema: tool.inputSchema,
-        ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
-        annotations: { ...definition.annotations },
-        _meta: {
-          [META_SCOPES]: definition.access.scopes,
-          ...(definition.access.roles ? { [META_ROLES]: definition.access.roles } : {}),
-        },
+        ...(entry.outputSchema && tool.outputSchema ? { outputSchema: advertised(entry.outputSchema, tool.outputSchema) } : {}),
+        ...(entry.annotations ? { annotations: entry.annotations } : {}),
+        ...(entry._meta ? { _meta: entry._meta } : {}),
       },
       // The SDK has validated the arguments against the input schema.
       (args: Record<string, unknown>, extra?: { mcpReq?: { signal?: AbortSignal } }): Promise<CallToolResult> =>
@@ -130,3 +131,16 @@ function registerStaticTools(server: McpServer, tools: readonly PreparedTool[], 
     );
   }
 }
+
+/**
+ * The output schema clients receive, checked with the whole schema's
+ * validator: whatever passes the whole schema passes the listed one
+ * (output-shape.ts), so the SDK's own check of `structuredContent` after
+ * invokeTool's agrees with what the client was told.
+ */
+function advertised(schema: JsonSchema, whole: PreparedSchema): PreparedSchema {
+  const json = () => schema as Record<string, unknown>;
+  return { '~standard': { ...whole['~standard'], jsonSchema: { input: json, output: json } } } as PreparedSchema;
+}
+
+type PreparedSchema = StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
