@@ -22,8 +22,9 @@ function withDefs(schema: JsonSchema, defs: Defs): JsonSchema {
   // A missing definition would make the schema unresolvable; `true` accepts any value instead of failing every call.
   const picked = new Map(names.map((name) => [name, defs[name] ?? true] as const));
   const uses = new Map<string, number>();
-  for (const node of [schema, ...picked.values()]) countRefs(node, uses);
-  const inline = new Set(names.filter((name) => uses.get(name) === 1 && movable(picked.get(name) as Schema)));
+  const replaceable = new Set<string>();
+  for (const node of [schema, ...picked.values()]) countRefs(node, uses, replaceable);
+  const inline = new Set(names.filter((name) => uses.get(name) === 1 && replaceable.has(name) && movable(picked.get(name) as Schema)));
   const expand = (node: Schema): Schema => replaceRefs(node, (name) => (inline.has(name) ? expand(picked.get(name) as Schema) : undefined));
   const root = expand(schema) as JsonSchema;
   const kept = names.filter((name) => !inline.has(name));
@@ -69,11 +70,18 @@ function localRef(node: JsonSchema): string | undefined {
   return typeof ref === 'string' && ref.startsWith('#/$defs/') ? decodeJsonPointerToken(ref.slice('#/$defs/'.length)) : undefined;
 }
 
-function countRefs(node: unknown, uses: Map<string, number>): void {
+/** How often each definition is referred to, and which are referred to where the reference may be replaced (`replaceRefs`). */
+function countRefs(node: unknown, uses: Map<string, number>, replaceable: Set<string>): void {
   walkSchemas(node, (schema) => {
     const name = localRef(schema);
-    if (name !== undefined) uses.set(name, (uses.get(name) ?? 0) + 1);
+    if (name === undefined) return;
+    uses.set(name, (uses.get(name) ?? 0) + 1);
+    if (onlyAnnotationsBeside(schema)) replaceable.add(name);
   });
+}
+
+function onlyAnnotationsBeside(schema: JsonSchema): boolean {
+  return Object.keys(schema).every((key) => key === '$ref' || ANNOTATIONS.has(key));
 }
 
 function walkSchemas(node: unknown, visit: (schema: JsonSchema) => void): void {
@@ -103,8 +111,8 @@ function replaceRefs(node: Schema, replacement: (name: string) => Schema | undef
     if (typeof value !== 'object' || value === null) return value;
     const schema = value as JsonSchema;
     const name = localRef(schema);
-    const { $ref: _ref, ...siblings } = schema;
-    if (name !== undefined && Object.keys(siblings).every((k) => ANNOTATIONS.has(k))) {
+    if (name !== undefined && onlyAnnotationsBeside(schema)) {
+      const { $ref: _ref, ...siblings } = schema;
       const target = replacement(name);
       if (target !== undefined) return typeof target === 'boolean' || Object.keys(siblings).length === 0 ? target : { ...target, ...siblings };
     }
