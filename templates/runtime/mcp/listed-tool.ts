@@ -13,7 +13,10 @@ export interface ListedTool {
   readonly description: string;
   readonly inputSchema: JsonSchema;
   readonly annotations?: ToolAnnotations;
-  readonly _meta?: { readonly [META_SCOPES]?: readonly (readonly string[])[]; readonly [META_ROLES]?: readonly string[] };
+  readonly _meta?: {
+    readonly [META_SCOPES]?: readonly (readonly string[])[];
+    readonly [META_ROLES]?: readonly string[];
+  };
   readonly outputSchema?: JsonSchema;
 }
 
@@ -47,7 +50,10 @@ export function listedTool(tool: ToolDefinition, defs: AppDefinition['defs'], op
   const { inputSchema, outputSchema } = toolSchemas(tool, defs);
   const meta = metaOf(tool);
   const annotations = annotationsOf(tool.annotations);
-  const output = tool.outputSchema === undefined ? undefined : outputFor(options.outputSchemas, tool.outputSchema, outputSchema, defs);
+  const output =
+    tool.outputSchema === undefined
+      ? undefined
+      : outputFor(options.outputSchemas, tool.outputSchema, outputSchema, defs);
   return {
     name: tool.name,
     ...(tool.title ? { title: tool.title } : {}),
@@ -59,7 +65,12 @@ export function listedTool(tool: ToolDefinition, defs: AppDefinition['defs'], op
   };
 }
 
-function outputFor(mode: OutputSchemaMode, own: JsonSchema, full: JsonSchema | undefined, defs: AppDefinition['defs']): JsonSchema | undefined {
+function outputFor(
+  mode: OutputSchemaMode,
+  own: JsonSchema,
+  full: JsonSchema | undefined,
+  defs: AppDefinition['defs'],
+): JsonSchema | undefined {
   if (mode === 'none') return undefined;
   if (mode === 'full') return full;
   return shallowOutputSchema(own, defs);
@@ -67,7 +78,9 @@ function outputFor(mode: OutputSchemaMode, own: JsonSchema, full: JsonSchema | u
 
 function descriptionOf(tool: ToolDefinition): string {
   const head = tool.title ? `${tool.title}\n\n` : undefined;
-  return head !== undefined && tool.description.startsWith(head) && tool.description.length > head.length ? tool.description.slice(head.length) : tool.description;
+  return head !== undefined && tool.description.startsWith(head) && tool.description.length > head.length
+    ? tool.description.slice(head.length)
+    : tool.description;
 }
 
 function annotationsOf(annotations: ToolAnnotations): ToolAnnotations | undefined {

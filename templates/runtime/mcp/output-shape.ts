@@ -23,7 +23,8 @@ type Schema = JsonSchema | boolean;
 export function shallowOutputSchema(schema: JsonSchema, defs: Defs): JsonSchema {
   const required = new Set<string>();
   for (const part of conjuncts(schema, defs, new Set())) {
-    if (Array.isArray(part.required)) for (const name of part.required) if (typeof name === 'string') required.add(name);
+    if (Array.isArray(part.required))
+      for (const name of part.required) if (typeof name === 'string') required.add(name);
   }
   return { type: 'object', ...(required.size > 0 ? { required: [...required] } : {}) };
 }
@@ -35,7 +36,8 @@ function conjuncts(schema: Schema, defs: Defs, seen: Set<Schema>): JsonSchema[] 
   const out = [schema];
   const target = refTarget(schema, defs);
   if (target !== undefined) out.push(...conjuncts(target, defs, seen));
-  if (Array.isArray(schema.allOf)) for (const member of schema.allOf) out.push(...conjuncts(member as Schema, defs, seen));
+  if (Array.isArray(schema.allOf))
+    for (const member of schema.allOf) out.push(...conjuncts(member as Schema, defs, seen));
   return out;
 }
 

@@ -24,8 +24,11 @@ function withDefs(schema: JsonSchema, defs: Defs): JsonSchema {
   const uses = new Map<string, number>();
   const replaceable = new Set<string>();
   for (const node of [schema, ...picked.values()]) countRefs(node, uses, replaceable);
-  const inline = new Set(names.filter((name) => uses.get(name) === 1 && replaceable.has(name) && movable(picked.get(name) as Schema)));
-  const expand = (node: Schema): Schema => replaceRefs(node, (name) => (inline.has(name) ? expand(picked.get(name) as Schema) : undefined));
+  const inline = new Set(
+    names.filter((name) => uses.get(name) === 1 && replaceable.has(name) && movable(picked.get(name) as Schema)),
+  );
+  const expand = (node: Schema): Schema =>
+    replaceRefs(node, (name) => (inline.has(name) ? expand(picked.get(name) as Schema) : undefined));
   const root = expand(schema) as JsonSchema;
   const kept = names.filter((name) => !inline.has(name));
   if (kept.length === 0) return root;
@@ -67,7 +70,9 @@ function movable(def: Schema): boolean {
 
 function localRef(node: JsonSchema): string | undefined {
   const ref = node.$ref;
-  return typeof ref === 'string' && ref.startsWith('#/$defs/') ? decodeJsonPointerToken(ref.slice('#/$defs/'.length)) : undefined;
+  return typeof ref === 'string' && ref.startsWith('#/$defs/')
+    ? decodeJsonPointerToken(ref.slice('#/$defs/'.length))
+    : undefined;
 }
 
 /** How often each definition is referred to, and which are referred to where the reference may be replaced (`replaceRefs`). */
@@ -94,7 +99,8 @@ function walkSchemas(node: unknown, visit: (schema: JsonSchema) => void): void {
   visit(schema);
   for (const [key, value] of Object.entries(schema)) {
     if (DATA_KEYWORDS.has(key)) continue;
-    if (SCHEMA_MAPS.has(key) && typeof value === 'object' && value !== null) for (const sub of Object.values(value)) walkSchemas(sub, visit);
+    if (SCHEMA_MAPS.has(key) && typeof value === 'object' && value !== null)
+      for (const sub of Object.values(value)) walkSchemas(sub, visit);
     else walkSchemas(value, visit);
   }
 }
@@ -114,12 +120,14 @@ function replaceRefs(node: Schema, replacement: (name: string) => Schema | undef
     if (name !== undefined && onlyAnnotationsBeside(schema)) {
       const { $ref: _ref, ...siblings } = schema;
       const target = replacement(name);
-      if (target !== undefined) return typeof target === 'boolean' || Object.keys(siblings).length === 0 ? target : { ...target, ...siblings };
+      if (target !== undefined)
+        return typeof target === 'boolean' || Object.keys(siblings).length === 0 ? target : { ...target, ...siblings };
     }
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(schema)) {
       if (DATA_KEYWORDS.has(key)) out[key] = v;
-      else if (SCHEMA_MAPS.has(key) && typeof v === 'object' && v !== null && !Array.isArray(v)) out[key] = Object.fromEntries(Object.entries(v).map(([k, s]) => [k, visit(s)]));
+      else if (SCHEMA_MAPS.has(key) && typeof v === 'object' && v !== null && !Array.isArray(v))
+        out[key] = Object.fromEntries(Object.entries(v).map(([k, s]) => [k, visit(s)]));
       else out[key] = visit(v);
     }
     return out;
@@ -128,7 +136,16 @@ function replaceRefs(node: Schema, replacement: (name: string) => Schema | undef
 }
 
 /** Meta-Data vocabulary (2020-12 Validation §9) and `$comment`: beside a `$ref` they describe the use, they assert nothing. */
-const ANNOTATIONS = new Set(['description', 'title', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'examples', 'default']);
+const ANNOTATIONS = new Set([
+  'description',
+  'title',
+  '$comment',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'examples',
+  'default',
+]);
 
 function decodeJsonPointerToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
