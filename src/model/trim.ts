@@ -33,7 +33,11 @@ export function trimOutputSchema<T extends JsonSchema | boolean>(schema: T): T {
  * (doc-links.ts). Every word a model needs to fill an argument stays.
  */
 export function trimSchemaText<T extends JsonSchema | boolean>(schema: T): T {
-  return mapSchema(schema, (key, value) => (key === 'description' && typeof value === 'string' ? withoutDocLinks(value) : value));
+  return mapSchema(schema, (key, value) => {
+    if (key !== 'description' || typeof value !== 'string') return value;
+    // A description that was only a pointer to documentation is gone, key and all.
+    return withoutDocLinks(value) || undefined;
+  });
 }
 
 /**

@@ -159,7 +159,7 @@ describe('through buildModel', () => {
 });
 
 describe('descriptions without link targets or documentation pointers (doc-links.ts)', () => {
-  it('trimSchemaText: every description keyword, at every depth; property names and data untouched', () => {
+  it('trimSchemaText: every description keyword, at every depth (one that was only a pointer goes); property names and data untouched', () => {
     const given: JsonSchema = {
       type: 'object',
       description: 'A [pet](https://x.test/pet).',
@@ -167,14 +167,14 @@ describe('descriptions without link targets or documentation pointers (doc-links
         description: { type: 'string', description: 'Text. For more information, see "[Markdown](https://x.test/md)."' },
         tags: { type: 'array', items: { type: 'string', description: 'See [tags](/tags).' } },
       },
-      anyOf: [{ description: '[one](https://x.test/1)' }],
+      anyOf: [{ description: '[one](https://x.test/1)' }, { type: 'null', description: 'For more information, see [Nulls](https://x.test/n).' }],
       default: { description: '[kept](https://x.test/data)' },
     };
     expect(trimSchemaText(given)).toEqual({
       type: 'object',
       description: 'A pet.',
       properties: { description: { type: 'string', description: 'Text.' }, tags: { type: 'array', items: { type: 'string', description: 'See tags.' } } },
-      anyOf: [{ description: 'one' }],
+      anyOf: [{ description: 'one' }, { type: 'null' }],
       default: { description: '[kept](https://x.test/data)' },
     });
   });
@@ -190,7 +190,7 @@ describe('descriptions without link targets or documentation pointers (doc-links
           '/issues': {
             get: operation({
               operationId: 'listIssues',
-              summary: 'List issues',
+              summary: 'List [issues](https://docs.x.test/issues)',
               description: 'Lists [issues](https://docs.x.test/issues).',
               parameters: [{ name: 'per_page', in: 'query', description: 'Page size (max 100). For more information, see "[Pagination](https://docs.x.test/p)."', schema: { type: 'integer' } }],
             }),
@@ -205,6 +205,7 @@ describe('descriptions without link targets or documentation pointers (doc-links
       { tools: { addIssue: { description: 'Adds one. See [the guide](https://x.test/guide).' } } },
     );
     const list = toolNamed(built, 'listIssues');
+    expect(list.title).toBe('List issues');
     expect(list.description).toBe('List issues\n\nLists issues.');
     expect(list.inputSchema.properties).toEqual({ per_page: { type: 'integer', description: 'Page size (max 100).' } });
     expect(built.defs.NewIssue).toEqual({ type: 'object', description: 'An issue to add', properties: { title: { type: 'string', description: 'Its title' } } });
