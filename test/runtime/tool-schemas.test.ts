@@ -52,11 +52,11 @@ describe('toolSchemas: a definition used once is written in place, the others st
       { schema: { type: 'object', properties: { f: { $ref: '#/$defs/F' } } }, defs: { F: { $dynamicAnchor: 'node', type: 'object' } }, want: { type: 'object', properties: { f: { $ref: '#/$defs/F' } }, $defs: { F: { $dynamicAnchor: 'node', type: 'object' } } } },
     ],
     [
-      'a $ref inside a default or an enum is data, left alone',
+      'a $ref inside a default is data: left alone (and counted as a use, so the definition stays)',
       {
         schema: { type: 'object', properties: { d: { type: 'object', default: { $ref: '#/$defs/A' } }, a: { $ref: '#/$defs/A' } } },
         defs: { A: { type: 'string' } },
-        want: { type: 'object', properties: { d: { type: 'object', default: { $ref: '#/$defs/A' } }, a: { type: 'string' } } },
+        want: { type: 'object', properties: { d: { type: 'object', default: { $ref: '#/$defs/A' } }, a: { $ref: '#/$defs/A' } }, $defs: { A: { type: 'string' } } },
       },
     ],
     [
