@@ -19,25 +19,30 @@
 export function withoutDocLinks(text: string): string {
   if (!text.includes('](')) return text;
   let pointers = 0;
-  const out = text
-    .split(CODE_SPAN)
-    .map((part, i) => {
-      if (i % 2 === 1) return part;
-      const unpointed = part.replace(POINTER, () => {
-        pointers++;
-        return '';
-      });
-      // An empty label would leave nothing: the target is then the only text there is.
-      return unpointed.replace(LINK, (_m, label: string, target: string) => (label.trim() === '' ? target : label));
-    })
-    .join('');
+  const unpointed = text.replace(POINTER, () => {
+    pointers++;
+    return '';
+  });
+  // A code span is matched first where it starts, and given back as it is.
+  const out = unpointed.replace(LINK_OR_CODE, (match, ticks: string | undefined, label: string, target: string) => {
+    if (ticks !== undefined) return match;
+    // An empty label would leave nothing: the target is then the only text there is.
+    return label.trim() === '' ? target : label;
+  });
   return pointers === 0 ? out : tidy(out);
 }
 
-/** `[label](target "title")` and `![alt](src)`; a target may hold one level of balanced parentheses (Wikipedia URLs). */
-const LINK_SOURCE = String.raw`!?\[([^\[\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+"[^"\n]*")?\s*\)`;
-const LINK = new RegExp(LINK_SOURCE, 'g');
-const QUOTED_LINK = String.raw`"?\[[^\[\]\n]*\]\(\s*<?(?:[^()\s<>]|\([^()\s]*\))*>?(?:\s+"[^"\n]*")?\s*\)"?`;
+/** A link's label: text, or code spans that may hold brackets (`[\`GET /x\` operation](...)`). */
+const LABEL = String.raw`(?:[^[\]\n\`]|\`[^\`\n]*\`)*`;
+/** `(target "title")`; a target may hold one level of balanced parentheses (Wikipedia URLs). */
+const TARGET = String.raw`\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+"[^"\n]*")?\s*\)`;
+/**
+ * A code span (CommonMark §6.1: a backtick run, up to the next run of the
+ * same length; runs are whole, so a failed span never retries shorter), or
+ * `[label](target)` / `![alt](src)`.
+ */
+const LINK_OR_CODE = new RegExp(String.raw`(?<!\`)(\`+)(?!\`)[\s\S]*?(?<!\`)\1(?!\`)|!?\[(${LABEL})\]${TARGET}`, 'g');
+const QUOTED_LINK = String.raw`"?\[${LABEL}\]${TARGET}"?`;
 /**
  * "For more information[ about X], see "[A](u)" [and "[B](v)"]." at the start
  * of a sentence (after start of text, a newline, or `. `), ending with the
@@ -47,8 +52,6 @@ const POINTER = new RegExp(
   String.raw`(?<=^|\n|[.!?]"? )For more (?:information|details)(?: [^,.\n"\[\]]{1,80})?,? see (?:the )?${QUOTED_LINK}(?:,?\s(?:and|or)\s${QUOTED_LINK})*(?:\."?|(?=\n|$))(?=\s|$)`,
   'g',
 );
-/** Backtick runs delimit code spans (CommonMark §6.1); `split` with a capture keeps them at odd indices. */
-const CODE_SPAN = /(`+[^`]*`+)/;
 
 /** What removing a sentence leaves behind: spaces before a line end, a run of blank lines, an empty first or last line. */
 function tidy(text: string): string {

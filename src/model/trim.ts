@@ -102,8 +102,9 @@ export function toolDescription(rawSummary: string, rawDescription: string): str
  * default in a way every reader agrees on: `title` repeats `Tool.title`;
  * `readOnlyHint: false` and `idempotentHint: false` are the defaults and
  * read the same when absent. `destructiveHint` (default true) and
- * `openWorldHint` (default true) stay explicit: a client that reads an
- * absent hint as false would take a DELETE for harmless.
+ * `openWorldHint` (default true) stay explicit here: a client that reads an
+ * absent hint as false would take a DELETE for harmless. (`tools/list`
+ * leaves out `openWorldHint: true`, which every tool has: listed-tool.ts.)
  */
 export function trimAnnotations(annotations: ToolAnnotations): ToolAnnotations {
   const { title: _title, readOnlyHint, idempotentHint, ...rest } = annotations;

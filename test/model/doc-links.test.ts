@@ -34,3 +34,14 @@ describe('withoutDocLinks: a sentence that only points at documentation goes who
     expect(withoutDocLinks(given)).toBe(want);
   });
 });
+
+describe('withoutDocLinks: code spans', () => {
+  it.each([
+    ['a code span inside a link label is part of the words', 'Triggers the [`check_run` webhook](https://docs.x.test/hooks#check_run).', 'Triggers the `check_run` webhook.'],
+    ['brackets inside a code span in a label', 'With the [`GET /a[0]` operation](https://x.test/a).', 'With the `GET /a[0]` operation.'],
+    ['a double-backtick span holding a link is left alone', 'Write ``[a](`b`)`` literally.', 'Write ``[a](`b`)`` literally.'],
+    ['a pointer whose link label holds code', 'Lists runs. For more information, see "[`gh run`](https://x.test/gh)."', 'Lists runs.'],
+  ])('%s', (_name, given, want) => {
+    expect(withoutDocLinks(given)).toBe(want);
+  });
+});
