@@ -46,7 +46,7 @@ export { META_ROLES, META_SCOPES } from '../mcp/listed-tool.js';
 export function createServerFactory(options: ServerFactoryOptions): McpServerFactory {
   const prepared = prepareTools(options.app);
   const outputSchemas = options.app.server.outputSchemas ?? 'shallow';
-  const listed = new Map(options.app.tools.map((t) => [t.name, listedTool(t, options.app.defs, { outputSchemas })]));
+  const listed = new Map(prepared.map((t) => [t.definition.name, toolConfig(t, listedTool(t.definition, options.app.defs, { outputSchemas }))]));
   const upstream: UpstreamOptions = {
     ...options.upstream,
     schemes: options.app.schemes,
@@ -110,21 +110,11 @@ function newServer(app: AppDefinition): McpServer {
   );
 }
 
-function registerStaticTools(server: McpServer, tools: readonly PreparedTool[], listed: ReadonlyMap<string, ListedTool>, invoke: InvokeContext): void {
+function registerStaticTools(server: McpServer, tools: readonly PreparedTool[], configs: ReadonlyMap<string, ToolConfig>, invoke: InvokeContext): void {
   for (const tool of tools) {
-    const { definition } = tool;
-    // What tools/list carries is listedTool's object (listed-tool.ts); the SDK copies these fields.
-    const entry = listed.get(definition.name) as ListedTool;
     server.registerTool(
-      definition.name,
-      {
-        ...(entry.title ? { title: entry.title } : {}),
-        description: entry.description,
-        inputSchema: tool.inputSchema,
-        ...(entry.outputSchema && tool.outputSchema ? { outputSchema: advertised(entry.outputSchema, tool.outputSchema) } : {}),
-        ...(entry.annotations ? { annotations: entry.annotations } : {}),
-        ...(entry._meta ? { _meta: entry._meta } : {}),
-      },
+      tool.definition.name,
+      configs.get(tool.definition.name) as ToolConfig,
       // The SDK has validated the arguments against the input schema.
       (args: Record<string, unknown>, extra?: { mcpReq?: { signal?: AbortSignal } }): Promise<CallToolResult> =>
         invokeTool(tool, args ?? {}, invoke, extra?.mcpReq?.signal),
@@ -132,15 +122,35 @@ function registerStaticTools(server: McpServer, tools: readonly PreparedTool[], 
   }
 }
 
-/**
- * The output schema clients receive, checked with the whole schema's
- * validator: whatever passes the whole schema passes the listed one
- * (output-shape.ts), so the SDK's own check of `structuredContent` after
- * invokeTool's agrees with what the client was told.
- */
-function advertised(schema: JsonSchema, whole: PreparedSchema): PreparedSchema {
-  const json = () => schema as Record<string, unknown>;
-  return { '~standard': { ...whole['~standard'], jsonSchema: { input: json, output: json } } } as PreparedSchema;
+type PreparedSchema = StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+
+interface ToolConfig {
+  readonly title?: string;
+  readonly description: string;
+  readonly inputSchema: PreparedSchema;
+  readonly outputSchema?: PreparedSchema;
+  readonly annotations?: ListedTool['annotations'];
+  readonly _meta?: Record<string, unknown>;
 }
 
-type PreparedSchema = StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+/**
+ * What `registerTool` is given, built once per tool: the SDK lists exactly
+ * listedTool's object (listed-tool.ts). The listed output schema is checked
+ * with the whole schema's validator: whatever passes the whole schema passes
+ * the listed one (output-shape.ts), so the SDK's own check of
+ * `structuredContent` after invokeTool's agrees with what the client was told.
+ */
+function toolConfig(tool: PreparedTool, entry: ListedTool): ToolConfig {
+  const advertised = (schema: JsonSchema, whole: PreparedSchema): PreparedSchema => {
+    const json = () => schema as Record<string, unknown>;
+    return { '~standard': { ...whole['~standard'], jsonSchema: { input: json, output: json } } } as PreparedSchema;
+  };
+  return {
+    ...(entry.title ? { title: entry.title } : {}),
+    description: entry.description,
+    inputSchema: tool.inputSchema,
+    ...(entry.outputSchema && tool.outputSchema ? { outputSchema: advertised(entry.outputSchema, tool.outputSchema) } : {}),
+    ...(entry.annotations ? { annotations: entry.annotations } : {}),
+    ...(entry._meta ? { _meta: entry._meta } : {}),
+  };
+}
