@@ -65,6 +65,8 @@ export interface GeneratorConfig {
   readonly transport?: { readonly default?: 'http' | 'stdio'; readonly port?: number };
   /** `static` (default) or `dynamic` (meta-tools for large APIs); `--tool-mode` wins. */
   readonly toolMode?: 'static' | 'dynamic';
+  /** What `tools/list` carries of output schemas: `shallow` (default), `full` or `none` (templates/runtime/mcp/types.ts `OutputSchemaMode`). */
+  readonly outputSchemas?: 'shallow' | 'full' | 'none';
   /** The JSON Schema of the file, for editors; ignored by the generator. */
   readonly $schema?: string;
 }

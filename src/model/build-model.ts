@@ -12,7 +12,7 @@ import { collectSchemes } from './security.js';
 import { defaultBaseUrl } from './servers.js';
 import { selectOperations } from './tool-selection.js';
 import type { OperationEntry } from './tool-selection.js';
-import { trimAnnotations, trimOutputOnlyDefs, trimOutputSchema } from './trim.js';
+import { trimAnnotations, trimOutputOnlyDefs, trimOutputSchema, trimSchemaText } from './trim.js';
 import type { McpModel, ToolModel } from './types.js';
 
 export interface BuildOptions {
@@ -60,6 +60,7 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
       ...(operationId !== undefined ? { operationId } : {}),
       ...(title !== undefined ? { title } : {}),
       ...rest,
+      inputSchema: trimSchemaText(rest.inputSchema),
       ...(rest.outputSchema ? { outputSchema: trimOutputSchema(rest.outputSchema) } : {}),
       description: s.description ?? draft.description,
       // No `title` here: it would repeat Tool.title (trim.ts).
@@ -71,7 +72,7 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
 
   const used: Record<string, JsonSchema | boolean> = {};
   for (const name of [...new Set(tools.flatMap((t) => t.defs))].sort()) used[name] = registry.def(name).schema;
-  const defs = trimOutputOnlyDefs(used, tools.map((t) => t.inputSchema));
+  const defs = mapValues(trimOutputOnlyDefs(used, tools.map((t) => t.inputSchema)), trimSchemaText);
 
   return {
     server: {
@@ -79,6 +80,7 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
       ...config.server,
       ...(config.transport?.default ? { defaultTransport: config.transport.default } : {}),
       ...(config.transport?.port !== undefined ? { defaultPort: config.transport.port } : {}),
+      ...(config.outputSchemas ? { outputSchemas: config.outputSchemas } : {}),
     },
     tools,
     defs,
@@ -87,6 +89,10 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
     // Every other model diagnostic points into the document the user gave.
     diagnostics: diagnostics.map((d) => (d.file ? d : { ...d, file: loaded.source })),
   };
+}
+
+function mapValues<V>(record: Readonly<Record<string, V>>, f: (value: V) => V): Record<string, V> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 }
 
 /** Every operation under `paths`, in document order (path items and operations may be `$ref`s). */

@@ -1,5 +1,6 @@
 import type { HttpMethod, JsonSchema, ParameterBinding, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { withoutDocLinks } from './doc-links.js';
 import type { ParameterInput } from './parameters.js';
 import { collectParameters } from './parameters.js';
 import { collectRequestBody } from './request-body.js';
@@ -71,7 +72,8 @@ export function operationToTool(
   };
   const directRefs = new Set<string>([...parameters.flatMap((p) => [...p.refs]), ...(body?.refs ?? []), ...response.refs]);
   const { security, source } = securityOf(operation, operationPointer, document, ctx.schemes, diagnostics);
-  const summary = text(operation.summary);
+  // The title is the summary as a model reads it, like the description (doc-links.ts).
+  const summary = withoutDocLinks(text(operation.summary));
   const description = toolDescription(summary, text(operation.description));
   const httpMethod = method.toUpperCase() as HttpMethod;
   return {

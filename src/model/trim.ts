@@ -1,4 +1,5 @@
 import type { JsonSchema, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
+import { withoutDocLinks } from './doc-links.js';
 import { isObject, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from './json-schema.js';
 
 /**
@@ -23,16 +24,40 @@ const OUTPUT_ANNOTATIONS = new Set(['description', 'title', '$comment', 'depreca
 
 /** An output schema without annotation keywords, at every depth. Property names are kept, whatever they are called. */
 export function trimOutputSchema<T extends JsonSchema | boolean>(schema: T): T {
+  return mapSchema(schema, (key, value) => (OUTPUT_ANNOTATIONS.has(key) ? undefined : value));
+}
+
+/**
+ * An input schema (or a definition) whose descriptions read as a model reads
+ * them: Markdown link targets and documentation-pointer sentences out
+ * (doc-links.ts). Every word a model needs to fill an argument stays.
+ */
+export function trimSchemaText<T extends JsonSchema | boolean>(schema: T): T {
+  return mapSchema(schema, (key, value) => {
+    if (key !== 'description' || typeof value !== 'string') return value;
+    // A description that was only a pointer to documentation is gone, key and all.
+    return withoutDocLinks(value) || undefined;
+  });
+}
+
+/**
+ * A copy of a schema with `visit` applied to every keyword of every schema
+ * object in it (a keyword `visit` maps to `undefined` is dropped); subschemas
+ * are found by keyword, so a property called "description" is data.
+ */
+function mapSchema<T extends JsonSchema | boolean>(schema: T, visit: (key: string, value: unknown) => unknown): T {
   if (typeof schema === 'boolean' || !isObject(schema)) return schema;
+  const sub = (v: unknown) => mapSchema(v as JsonSchema | boolean, visit);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (OUTPUT_ANNOTATIONS.has(key)) continue;
+  for (const [key, raw] of Object.entries(schema)) {
+    const value = visit(key, raw);
+    if (value === undefined) continue;
     if (SCHEMA_MAPS.includes(key) && isObject(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trimOutputSchema(v as JsonSchema | boolean)]));
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sub(v)]));
     } else if (SCHEMA_VALUES.includes(key)) {
-      out[key] = Array.isArray(value) ? value.map((v) => trimOutputSchema(v as JsonSchema | boolean)) : trimOutputSchema(value as JsonSchema | boolean);
+      out[key] = Array.isArray(value) ? value.map(sub) : sub(value);
     } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
-      out[key] = value.map((v) => trimOutputSchema(v as JsonSchema | boolean));
+      out[key] = value.map(sub);
     } else {
       out[key] = value;
     }
@@ -59,8 +84,11 @@ export function trimOutputOnlyDefs(
  * The tool's description as a model reads it. Hosts show a model the
  * description, not always the title, so the one-line summary leads it; a
  * description that already opens with the summary does not get it twice.
+ * Link targets and documentation pointers go (doc-links.ts).
  */
-export function toolDescription(summary: string, description: string): string {
+export function toolDescription(rawSummary: string, rawDescription: string): string {
+  const summary = withoutDocLinks(rawSummary);
+  const description = withoutDocLinks(rawDescription);
   if (description === '') return summary;
   if (summary === '') return description;
   const normalize = (s: string) => s.toLowerCase().replace(/[\s.:!]+$/u, '').trim();
@@ -74,8 +102,9 @@ export function toolDescription(summary: string, description: string): string {
  * default in a way every reader agrees on: `title` repeats `Tool.title`;
  * `readOnlyHint: false` and `idempotentHint: false` are the defaults and
  * read the same when absent. `destructiveHint` (default true) and
- * `openWorldHint` (default true) stay explicit: a client that reads an
- * absent hint as false would take a DELETE for harmless.
+ * `openWorldHint` (default true) stay explicit here: a client that reads an
+ * absent hint as false would take a DELETE for harmless. (`tools/list`
+ * leaves out `openWorldHint: true`, which every tool has: listed-tool.ts.)
  */
 export function trimAnnotations(annotations: ToolAnnotations): ToolAnnotations {
   const { title: _title, readOnlyHint, idempotentHint, ...rest } = annotations;

@@ -125,6 +125,7 @@ describe('schema errors: CONFIG_INVALID with the pointer of the bad key', () => 
     ['a tool name outside the MCP alphabet', 'tools: { listPets: { name: "list pets" } }', '/tools/listPets/name', /"list pets", which is not allowed/],
     ['a scope with a space (RFC 6749 §3.3)', 'scopes: { default: "read write" }', '/scopes/default', /"read write"/],
     ['a toolsList value not in the enum', 'authorization: { toolsList: some }', '/authorization/toolsList', /must be one of: filter, all/],
+    ['an outputSchemas value not in the enum', 'outputSchemas: deep', '/outputSchemas', /must be one of: shallow, full, none/],
     ['an empty selector', 'include: {}', '/include', /must not be empty/],
     ['a method that is not one', 'exclude: { methods: [FETCH] }', '/exclude/methods/0', /must be one of: get, put/],
     ['a path glob without a leading slash', 'exclude: { paths: [admin/**] }', '/exclude/paths/0', /"admin\/\*\*"/],
@@ -140,6 +141,11 @@ describe('schema errors: CONFIG_INVALID with the pointer of the bad key', () => 
 
   it('reports every problem at once', () => {
     expect(invalid('includ: {}\nexclude: { tgas: [a] }\nserver: { name: 42 }\n').map((d) => d.pointer)).toEqual(['/includ', '/exclude/tgas', '/server/name']);
+  });
+
+  it.each(['shallow', 'full', 'none'])('allows outputSchemas: %s', (mode) => {
+    const dir = folder({ 'openapi-to-mcp.config.yaml': `outputSchemas: ${mode}\n` });
+    expect(loadConfig({ spec: 'openapi.yaml', cwd: dir })).toMatchObject({ config: { outputSchemas: mode }, diagnostics: [] });
   });
 
   it('allows $schema', () => {

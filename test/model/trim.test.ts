@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parameterDescription, toolDescription, trimAnnotations, trimOutputOnlyDefs, trimOutputSchema } from '../../src/model/trim.js';
+import { buildModel } from '../../src/model/build-model.js';
+import { parameterDescription, toolDescription, trimAnnotations, trimOutputOnlyDefs, trimOutputSchema, trimSchemaText } from '../../src/model/trim.js';
 import type { JsonSchema, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
-import { model, operation, toolNamed } from './literal-document.js';
+import { loaded, model, operation, toolNamed } from './literal-document.js';
 
 describe('trimOutputSchema: annotations out, every assertion kept', () => {
   const rows: [string, { given: JsonSchema | boolean; want: JsonSchema | boolean }][] = [
@@ -154,5 +155,60 @@ describe('through buildModel', () => {
 
   it('is deterministic: the same document gives the same bytes', () => {
     expect(JSON.stringify(model(structuredClone(document)))).toBe(JSON.stringify(built));
+  });
+});
+
+describe('descriptions without link targets or documentation pointers (doc-links.ts)', () => {
+  it('trimSchemaText: every description keyword, at every depth (one that was only a pointer goes); property names and data untouched', () => {
+    const given: JsonSchema = {
+      type: 'object',
+      description: 'A [pet](https://x.test/pet).',
+      properties: {
+        description: { type: 'string', description: 'Text. For more information, see "[Markdown](https://x.test/md)."' },
+        tags: { type: 'array', items: { type: 'string', description: 'See [tags](/tags).' } },
+      },
+      anyOf: [{ description: '[one](https://x.test/1)' }, { type: 'null', description: 'For more information, see [Nulls](https://x.test/n).' }],
+      default: { description: '[kept](https://x.test/data)' },
+    };
+    expect(trimSchemaText(given)).toEqual({
+      type: 'object',
+      description: 'A pet.',
+      properties: { description: { type: 'string', description: 'Text.' }, tags: { type: 'array', items: { type: 'string', description: 'See tags.' } } },
+      anyOf: [{ description: 'one' }, { type: 'null' }],
+      default: { description: '[kept](https://x.test/data)' },
+    });
+  });
+
+  it('toolDescription: links in the summary and the description, and a pointer sentence', () => {
+    expect(toolDescription('Get an [issue](https://x.test/i)', 'Returns it. For more information, see "[Issues](https://x.test/docs)."')).toBe('Get an issue\n\nReturns it.');
+  });
+
+  it('through buildModel: tool descriptions, parameters, bodies and definitions; user overrides as written', () => {
+    const built = buildModel(
+      loaded({
+        paths: {
+          '/issues': {
+            get: operation({
+              operationId: 'listIssues',
+              summary: 'List [issues](https://docs.x.test/issues)',
+              description: 'Lists [issues](https://docs.x.test/issues).',
+              parameters: [{ name: 'per_page', in: 'query', description: 'Page size (max 100). For more information, see "[Pagination](https://docs.x.test/p)."', schema: { type: 'integer' } }],
+            }),
+            post: operation({
+              operationId: 'addIssue',
+              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/NewIssue' } } } },
+            }),
+          },
+        },
+        components: { schemas: { NewIssue: { type: 'object', description: 'An [issue](/issues) to add', properties: { title: { type: 'string', description: 'Its [title](#title)' } } } } },
+      }),
+      { tools: { addIssue: { description: 'Adds one. See [the guide](https://x.test/guide).' } } },
+    );
+    const list = toolNamed(built, 'listIssues');
+    expect(list.title).toBe('List issues');
+    expect(list.description).toBe('List issues\n\nLists issues.');
+    expect(list.inputSchema.properties).toEqual({ per_page: { type: 'integer', description: 'Page size (max 100).' } });
+    expect(built.defs.NewIssue).toEqual({ type: 'object', description: 'An issue to add', properties: { title: { type: 'string', description: 'Its title' } } });
+    expect(toolNamed(built, 'addIssue').description).toBe('Adds one. See [the guide](https://x.test/guide).');
   });
 });

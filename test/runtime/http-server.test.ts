@@ -75,7 +75,10 @@ describe('Streamable HTTP serving', () => {
     const { tools } = await client.listTools();
     const create = tools.find((t) => t.name === 'createPet')!;
     expect(create.inputSchema.properties?.body).toEqual({ $ref: '#/$defs/NewPet' });
-    expect(Object.keys((create.inputSchema as { $defs?: object }).$defs ?? {}).sort()).toEqual(['NewPet', 'Pet']);
+    // NewPet and Pet refer to each other: NewPet stays a definition; Pet, referred to once, is written in place.
+    const defs = (create.inputSchema as { $defs?: Record<string, { properties?: Record<string, unknown> }> }).$defs ?? {};
+    expect(Object.keys(defs)).toEqual(['NewPet']);
+    expect(defs.NewPet?.properties?.parent).toEqual({ allOf: [{ $ref: '#/$defs/NewPet' }, { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } }] });
     await client.close();
   });
 

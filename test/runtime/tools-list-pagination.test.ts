@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
-import { McpServer } from '@modelcontextprotocol/server';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDefinition, ToolDefinition } from '../../templates/runtime/mcp/types.js';
-import { defaultListedTool, META_ROLES, META_SCOPES } from '../../templates/runtime/server/default-listed-tool.js';
+import { listedTool } from '../../templates/runtime/mcp/listed-tool.js';
+import { createServerFactory } from '../../templates/runtime/server/create-server.js';
 import type { RunningHttpServer } from '../../templates/runtime/server/http-server.js';
 import { startHttp } from '../../templates/runtime/server/main.js';
 import { prepareTools } from '../../templates/runtime/server/tool-registry.js';
@@ -114,27 +114,12 @@ describe('tools/list pagination', () => {
 });
 
 describe('the listed shape', () => {
-  it('is, by default, exactly what McpServer listed for the same tools', async () => {
-    // The shape before the listing was built once: McpServer with every tool registered.
-    const reference = new McpServer({ name: 'ref', version: '1' }, { capabilities: { tools: { listChanged: false } } });
+  it('is, by default, exactly what listedTool builds for each tool, page after page', async () => {
     const prepared = prepareTools(petstore);
-    for (const tool of prepared) {
-      const { definition } = tool;
-      reference.registerTool(
-        definition.name,
-        {
-          ...(definition.title ? { title: definition.title } : {}),
-          description: definition.description,
-          inputSchema: tool.inputSchema,
-          ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
-          annotations: { ...definition.annotations },
-          _meta: { [META_SCOPES]: definition.access.scopes, ...(definition.access.roles ? { [META_ROLES]: definition.access.roles } : {}) },
-        },
-        async () => ({ content: [] }),
-      );
-    }
-    const handler = (reference.server as unknown as { _requestHandlers: Map<string, (r: unknown, c: unknown) => Promise<{ tools: unknown[] }>> })._requestHandlers.get('tools/list');
-    const listed = await handler!({ method: 'tools/list', params: {} }, {});
-    expect(JSON.stringify(prepared.map(defaultListedTool))).toBe(JSON.stringify(listed.tools));
+    const factory = createServerFactory({ app: petstore, upstream: { baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000, maxResponseBytes: 1024, env: {} } });
+    const server = (await factory({ era: 'legacy' })) as unknown as { _requestHandlers: Map<string, (r: unknown, c: unknown) => Promise<{ tools: unknown[] }>> };
+    const listed = await server._requestHandlers.get('tools/list')!({ method: 'tools/list', params: {} }, {});
+    const want = prepared.map((t) => listedTool(t.definition, petstore.defs, { outputSchemas: 'shallow' }));
+    expect(JSON.stringify(listed.tools)).toBe(JSON.stringify(want));
   });
 });

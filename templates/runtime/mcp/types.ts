@@ -187,7 +187,20 @@ export interface ServerDefinition {
   readonly defaultTransport?: 'http' | 'stdio';
   /** The HTTP port when `PORT` is unset (config `transport.port`); 3000 when absent. */
   readonly defaultPort?: number;
+  /** How `tools/list` carries output schemas (config `outputSchemas`); `shallow` when absent. */
+  readonly outputSchemas?: OutputSchemaMode;
 }
+
+/**
+ * What `tools/list` says of a tool's structured output. The server always
+ * validates `structuredContent` against the whole schema it has; this only
+ * decides what clients receive (listed-tool.ts).
+ * - `full`: the whole schema, with every definition it reaches.
+ * - `shallow`: the top level only (output-shape.ts), accepting everything
+ *   the whole schema accepts.
+ * - `none`: no `outputSchema`; results still carry `structuredContent`.
+ */
+export type OutputSchemaMode = 'full' | 'shallow' | 'none';
 
 /** Everything a generated project hands the runtime: its data tables. */
 export interface AppDefinition {

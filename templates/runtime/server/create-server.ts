@@ -9,11 +9,11 @@ import type { UpstreamCallContext } from '../http/upstream-auth.js';
 import { createUpstreamAuth } from '../http/upstream-auth.js';
 import { UpstreamError } from '../http/upstream-error.js';
 import type { AppDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
+import { listedTool } from '../mcp/listed-tool.js';
 import { ConfigError } from './config.js';
 import { createCallLimiter } from './call-limiter.js';
 import { callTool } from './call-tool.js';
 import type { CallTarget } from './call-tool.js';
-import { defaultListedTool } from './default-listed-tool.js';
 import type { DynamicCatalogue } from './dynamic-tools.js';
 import { registerDynamicTools } from './dynamic-tools.js';
 import { CALLER_KEY } from './http-gate.js';
@@ -24,7 +24,7 @@ import type { DescribeTool, ToolLister } from './tool-list-pages.js';
 import { DEFAULT_TOOLS_PAGE_SIZE, InvalidCursorError, MAX_PAGE_BYTES, createToolLister } from './tool-list-pages.js';
 import { buildSearchIndex } from './tool-search.js';
 
-export { META_ROLES, META_SCOPES } from './default-listed-tool.js';
+export { META_ROLES, META_SCOPES } from '../mcp/listed-tool.js';
 
 export interface ServerFactoryOptions {
   readonly app: AppDefinition;
@@ -62,6 +62,7 @@ const MAX_VISIBILITY_CLASSES = 256;
 export function createServerFactory(options: ServerFactoryOptions): McpServerFactory {
   const prepared = prepareTools(options.app);
   const byName = new Map(prepared.map((t) => [t.definition.name, t]));
+  const outputSchemas = options.app.server.outputSchemas ?? 'shallow';
   const upstream: UpstreamOptions = {
     ...options.upstream,
     schemes: options.app.schemes,
@@ -72,7 +73,8 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
   const catalogue: DynamicCatalogue | undefined =
     (options.toolMode ?? options.app.toolMode ?? 'static') === 'dynamic' ? { byName, index: buildSearchIndex(options.app.tools) } : undefined;
   const lister = createToolLister(prepared, {
-    describe: options.describe ?? defaultListedTool,
+    // What a tool is listed as (listed-tool.ts): trimmed for size, output schema per the generator's `outputSchemas`.
+    describe: options.describe ?? ((tool) => ({ ...listedTool(tool.definition, options.app.defs, { outputSchemas }) })),
     pageSize: options.pageSize ?? DEFAULT_TOOLS_PAGE_SIZE,
     maxPageBytes: MAX_PAGE_BYTES,
     maxClasses: MAX_VISIBILITY_CLASSES,
