@@ -82,6 +82,7 @@ export async function gateRequest(req: IncomingMessage, res: ServerResponse, aut
 
   const body = req.method === 'POST' ? await readJsonBody(req, maxBodyBytes) : ({ ok: true, value: undefined } as const);
   if (!body.ok) {
+    auth.log(JSON.stringify({ level: 'warn', msg: 'bad request', status: body.status, reason: body.message, ...(remoteAddress ? { remoteAddress } : {}) }));
     res.writeHead(body.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: body.status === 400 ? -32700 : -32600, message: body.message } }));
     return { pass: false };

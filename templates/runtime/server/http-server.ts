@@ -1,12 +1,16 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { hostHeaderValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, isLoopback } from './config.js';
 import type { HttpAuth } from './http-gate.js';
 import { gateRequest } from './http-gate.js';
+import { acceptHost } from './host-check.js';
+import { capConnections, httpServerOptions } from './http-limits.js';
+import { createOriginCheck } from './origin-check.js';
+import { safeErrorText } from './safe-error-text.js';
 
 export interface RunningHttpServer {
   readonly server: Server;
@@ -30,15 +34,22 @@ export async function startHttpServer(
     maxRequestBodySize: config.maxRequestBodyBytes,
     onerror: (error) => log(JSON.stringify({ level: 'error', msg: 'mcp handler error', error: error.message })),
   });
-  const mcp = toNodeHandler(handler, { maxRequestBodySize: config.maxRequestBodyBytes });
+  const mcp = toNodeHandler(handler, {
+    maxRequestBodySize: config.maxRequestBodyBytes,
+    // The adapter answers 500 on its own; say why (the error, never the request).
+    onerror: (error) => log(JSON.stringify({ level: 'error', msg: 'request failed', error: safeErrorText(error) })),
+  });
   // MCP 2025-11-25 "Security Warning": servers MUST validate Origin (DNS rebinding); Host likewise.
   const checkHost = hostHeaderValidation([...config.allowedHosts]);
-  const checkOrigin = originValidation([...config.allowedOrigins]);
+  const checkOrigin = createOriginCheck(config.allowedOrigins);
   const mcpPath = config.publicUrl.pathname;
   const metadataPaths = auth?.resourceMetadata ? metadataRoutes(auth.resourceMetadata.url) : new Set<string>();
   const metadataBody = auth?.resourceMetadata ? JSON.stringify(auth.resourceMetadata.document) : '';
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  for (const warning of config.warnings) log(JSON.stringify({ level: 'warn', msg: warning }));
+
+  const server = createServer(httpServerOptions(config.httpLimits), (req: IncomingMessage, res: ServerResponse) => {
+    if (!acceptHost(req, res, log)) return;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -89,10 +100,8 @@ export async function startHttpServer(
         else res.end();
       });
   });
-  // Clients may hold a pooled connection idle for a while (the SDK client compiles every output
-  // schema of a large tools/list before its next request); Node's 5 s default then races them.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  // Slow clients and connection floods: timeouts, keep-alive and the cap live in http-limits.ts.
+  capConnections(server, config.httpLimits, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
