@@ -85,17 +85,17 @@ export class ConnectionAwareResponse<
     statusMessage?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
     headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
   ): this {
-    if (!this.shouldKeepAlive || bodyUnread(this.req)) {
-      this.shouldKeepAlive = false;
-      // Named explicitly: removing the header instead would close without telling the client.
-      this.setHeader('connection', 'close');
-      if (typeof statusMessage === 'string')
-        return super.writeHead(statusCode, statusMessage, withoutConnection(headers));
-      return super.writeHead(statusCode, withoutConnection(statusMessage));
+    if (this.shouldKeepAlive && !bodyUnread(this.req)) {
+      return typeof statusMessage === 'string'
+        ? super.writeHead(statusCode, statusMessage, headers)
+        : super.writeHead(statusCode, statusMessage);
     }
-    return typeof statusMessage === 'string'
-      ? super.writeHead(statusCode, statusMessage, headers)
-      : super.writeHead(statusCode, statusMessage);
+    this.shouldKeepAlive = false;
+    // Said explicitly: removing the header instead would make Node close without telling the client.
+    if (this.hasHeader('connection')) this.setHeader('connection', 'close');
+    if (typeof statusMessage === 'string')
+      return super.writeHead(statusCode, statusMessage, withConnectionClose(headers));
+    return super.writeHead(statusCode, withConnectionClose(statusMessage));
   }
 }
 
@@ -106,20 +106,25 @@ function bodyUnread(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** The headers without `Connection`, in whichever form `writeHead` was given them. */
-function withoutConnection(
+/** The headers with `Connection: close` instead of any `Connection`, in whichever form `writeHead` was given them. */
+function withConnectionClose(
   headers: OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined,
-): OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined {
-  if (headers === undefined) return undefined;
+): OutgoingHttpHeaders | OutgoingHttpHeader[] {
   const isConnection = (name: unknown) => typeof name === 'string' && name.toLowerCase() === 'connection';
+  if (headers === undefined) return { connection: 'close' };
   if (!Array.isArray(headers))
-    return Object.fromEntries(Object.entries(headers).filter(([name]) => !isConnection(name)));
+    return {
+      ...Object.fromEntries(Object.entries(headers).filter(([name]) => !isConnection(name))),
+      connection: 'close',
+    };
   // Either [[name, value], ...] or the flat raw form [name, value, name, value, ...].
-  if (headers.every((entry) => Array.isArray(entry)))
-    return headers.filter((entry) => !isConnection((entry as unknown as unknown[])[0]));
+  if (headers.length > 0 && Array.isArray(headers[0])) {
+    const pairs = (headers as unknown as [unknown, unknown][]).filter(([name]) => !isConnection(name));
+    return [...pairs, ['connection', 'close']] as unknown as OutgoingHttpHeader[];
+  }
   const kept: OutgoingHttpHeader[] = [];
   for (let i = 0; i + 1 < headers.length; i += 2) {
     if (!isConnection(headers[i])) kept.push(headers[i]!, headers[i + 1]!);
   }
-  return kept;
+  return [...kept, 'connection', 'close'];
 }
