@@ -96,6 +96,9 @@ describe('Streamable HTTP serving', () => {
   it.each([
     ['a foreign Origin', { origin: 'https://evil.example' }],
     ['a foreign Host (DNS rebinding)', { host: 'evil.example' }],
+    // Origins are whole origins: a loopback host name under another scheme is another origin.
+    ['a loopback host name under a browser-extension scheme', { origin: 'chrome-extension://localhost' }],
+    ['a loopback host name under ftp', { origin: 'ftp://127.0.0.1' }],
     ['no foreign header (control)', {}],
   ])('answers 403 (or 200 for the control) to %s', async (name, headers) => {
     // node:http, not fetch: fetch may not set Host.
@@ -114,6 +117,7 @@ describe('start-up configuration fails closed', () => {
     ['MCP_AUTH=api-key without a keys file', { MCP_AUTH: 'api-key' }, /MCP_API_KEYS_FILE/],
     ['an HMAC algorithm in OAUTH_ALGORITHMS', { MCP_AUTH: 'oauth', OAUTH_ISSUER: 'https://issuer.example.test', OAUTH_ALGORITHMS: 'RS256,HS256' }, /HS256/],
     ['MCP_AUTH=none on a non-loopback address', { HOST: '0.0.0.0' }, /only binds to loopback/],
+    ['HOST off loopback without MCP_PUBLIC_URL (it would advertise http://0.0.0.0:PORT/mcp)', { HOST: '0.0.0.0', MCP_AUTH: 'oauth', OAUTH_ISSUER: 'https://issuer.example.test' }, /not loopback, and MCP_PUBLIC_URL is not set/],
     ['MCP_AUTH with an unknown value', { MCP_AUTH: 'maybe' }, /MCP_AUTH must be one of/],
     ['a non-http upstream', { UPSTREAM_BASE_URL: 'file:///etc/passwd' }, /UPSTREAM_BASE_URL must be an http/],
   ])('refuses %s', async (_name, overrides, message) => {

@@ -35,7 +35,8 @@ export interface HttpAuth {
   readonly log: (line: string) => void;
 }
 
-export type GateResult = { readonly pass: true; readonly authInfo: AuthInfo; readonly body: unknown } | { readonly pass: false };
+export type GateResult =
+  { readonly pass: true; readonly authInfo: AuthInfo; readonly body: unknown } | { readonly pass: false };
 
 /** Key under `AuthInfo.extra` carrying the `Caller` to the per-request server factory. */
 export const CALLER_KEY = 'openapi-to-mcp/caller';
@@ -51,16 +52,31 @@ export const MAX_BATCH = 100;
  * audited where they execute (`invoke-tool`), so a call the SDK refuses is
  * never logged as allowed. Returns `pass: false` when it answered itself.
  */
-export async function gateRequest(req: IncomingMessage, res: ServerResponse, auth: HttpAuth, maxBodyBytes: number): Promise<GateResult> {
+export async function gateRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: HttpAuth,
+  maxBodyBytes: number,
+): Promise<GateResult> {
   const remoteAddress = req.socket.remoteAddress;
-  const party = (principal?: Caller['principal']): AuditedParty => ({ ...(principal ? { principal } : {}), transport: 'http', ...(remoteAddress ? { remoteAddress } : {}) });
+  const party = (principal?: Caller['principal']): AuditedParty => ({
+    ...(principal ? { principal } : {}),
+    transport: 'http',
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
 
   let authenticated: Authenticated;
   try {
-    authenticated = await authenticate(credentialHeaders(req), { verifier: auth.verifier, maxTokenBytes: auth.maxTokenBytes, apiKeyHeader: auth.mode === 'api-key' });
+    authenticated = await authenticate(credentialHeaders(req), {
+      verifier: auth.verifier,
+      maxTokenBytes: auth.maxTokenBytes,
+      apiKeyHeader: auth.mode === 'api-key',
+    });
   } catch (error) {
-    const refusal = error instanceof AuthError ? error : new AuthError('unavailable', 'token verification failed', { cause: error });
-    if (refusal.code === 'unavailable') auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: refusal.description }));
+    const refusal =
+      error instanceof AuthError ? error : new AuthError('unavailable', 'token verification failed', { cause: error });
+    if (refusal.code === 'unavailable')
+      auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: refusal.description }));
     recordDecision(auth.audit, party(), { outcome: 'deny', reason: authenticationReason(refusal) });
     send(res, authErrorResponse(refusal, challengeSettings(auth)));
     return { pass: false };
@@ -72,9 +88,18 @@ export async function gateRequest(req: IncomingMessage, res: ServerResponse, aut
     ...(remoteAddress ? { remoteAddress } : {}),
   });
 
-  const body = await readMcpBody(req, res, maxBodyBytes, auth.maxBatch, (size, max) =>
-    // Refused whole, before any call in it is decided: one audit line for the request.
-    recordDecision(auth.audit, party(principal), { outcome: 'deny', reason: `batch of ${size} messages exceeds the limit of ${max}` }),
+  const body = await readMcpBody(
+    req,
+    res,
+    maxBodyBytes,
+    auth.maxBatch,
+    (size, max) =>
+      // Refused whole, before any call in it is decided: one audit line for the request.
+      recordDecision(auth.audit, party(principal), {
+        outcome: 'deny',
+        reason: `batch of ${size} messages exceeds the limit of ${max}`,
+      }),
+    auth.log,
   );
   if (!body.ok) return { pass: false };
 
@@ -108,10 +133,22 @@ export async function readMcpBody(
   maxBodyBytes: number,
   maxBatch: number = MAX_BATCH,
   onBatchRefused?: (size: number, max: number) => void,
+  log?: (line: string) => void,
 ): Promise<{ readonly ok: true; readonly value: unknown } | { readonly ok: false }> {
   if (req.method !== 'POST') return { ok: true, value: undefined };
   const body = await readJsonBody(req, maxBodyBytes);
   if (!body.ok) {
+    // A refused body (not JSON, nested too deep, too large) is logged, never answered silently.
+    const remoteAddress = req.socket.remoteAddress;
+    log?.(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'bad request',
+        status: body.status,
+        reason: body.message,
+        ...(remoteAddress ? { remoteAddress } : {}),
+      }),
+    );
     send(res, rpcError(body.status, body.status === 400 ? -32700 : -32600, body.message));
     return { ok: false };
   }
@@ -138,7 +175,10 @@ function callsIn(body: unknown, auth: HttpAuth): ToolCall[] {
     const call = toolCallTarget(outer, auth.toolMode ?? 'static');
     const tool = call && typeof call.name === 'string' ? byName.get(call.name) : undefined;
     if (!call || !tool) continue;
-    const args = call.arguments !== null && typeof call.arguments === 'object' && !Array.isArray(call.arguments) ? (call.arguments as Record<string, unknown>) : {};
+    const args =
+      call.arguments !== null && typeof call.arguments === 'object' && !Array.isArray(call.arguments)
+        ? (call.arguments as Record<string, unknown>)
+        : {};
     calls.push({ tool, args });
   }
   return calls;
@@ -157,7 +197,10 @@ function toolIndex(tools: readonly ToolDefinition[]): ReadonlyMap<string, ToolDe
 }
 
 function challengeSettings(auth: HttpAuth) {
-  return { ...(auth.resourceMetadata ? { resourceMetadataUrl: auth.resourceMetadata.url } : {}), scopesSupported: auth.authorization.scopesSupported };
+  return {
+    ...(auth.resourceMetadata ? { resourceMetadataUrl: auth.resourceMetadata.url } : {}),
+    scopesSupported: auth.authorization.scopesSupported,
+  };
 }
 
 /** The audit reason of a refused authentication (names and descriptions only: never the credential). */
@@ -176,12 +219,17 @@ function authenticationReason(error: AuthError): string {
 
 /** The id of a single JSON-RPC request, for the error answering it; a batch or a notification has none. */
 function idOf(body: unknown): string | number | null {
-  const id = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { id?: unknown }).id : undefined;
+  const id =
+    body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { id?: unknown }).id : undefined;
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
 function rpcError(status: number, code: number, message: string): HttpAnswer {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } }) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } }),
+  };
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {

@@ -1,12 +1,16 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { hostHeaderValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, isLoopback } from './config.js';
 import type { HttpAuth } from './http-gate.js';
 import { gateRequest, readMcpBody } from './http-gate.js';
+import { acceptHost } from './host-check.js';
+import { capConnections, httpServerOptions } from './http-limits.js';
+import { createOriginCheck } from './origin-check.js';
+import { safeErrorText } from './safe-error-text.js';
 
 export interface RunningHttpServer {
   readonly server: Server;
@@ -32,15 +36,22 @@ export async function startHttpServer(
     maxRequestBodySize: config.maxRequestBodyBytes,
     onerror: (error) => log(JSON.stringify({ level: 'error', msg: 'mcp handler error', error: error.message })),
   });
-  const mcp = toNodeHandler(handler, { maxRequestBodySize: config.maxRequestBodyBytes });
+  const mcp = toNodeHandler(handler, {
+    maxRequestBodySize: config.maxRequestBodyBytes,
+    // The adapter answers 500 on its own; say why (the error, never the request).
+    onerror: (error) => log(JSON.stringify({ level: 'error', msg: 'request failed', error: safeErrorText(error) })),
+  });
   // MCP 2025-11-25 "Security Warning": servers MUST validate Origin (DNS rebinding); Host likewise.
   const checkHost = hostHeaderValidation([...config.allowedHosts]);
-  const checkOrigin = originValidation([...config.allowedOrigins]);
+  const checkOrigin = createOriginCheck(config.allowedOrigins);
   const mcpPath = config.publicUrl.pathname;
   const metadataPaths = auth?.resourceMetadata ? metadataRoutes(auth.resourceMetadata.url) : new Set<string>();
   const metadataBody = auth?.resourceMetadata ? JSON.stringify(auth.resourceMetadata.document) : '';
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  for (const warning of config.warnings) log(JSON.stringify({ level: 'warn', msg: warning }));
+
+  const server = createServer(httpServerOptions(config.httpLimits), (req: IncomingMessage, res: ServerResponse) => {
+    if (!acceptHost(req, res, log)) return;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -49,7 +60,11 @@ export async function startHttpServer(
     if (metadataPaths.has(path) && (req.method === 'GET' || req.method === 'HEAD')) {
       if (!checkHost(req, res)) return;
       // RFC 9728 §3: a public document; browser-based clients fetch it cross-origin.
-      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'cache-control': 'max-age=300' });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'access-control-allow-origin': '*',
+        'cache-control': 'max-age=300',
+      });
       res.end(req.method === 'HEAD' ? undefined : metadataBody);
       return;
     }
@@ -78,22 +93,31 @@ export async function startHttpServer(
     }
     const gate = auth
       ? gateRequest(req, res, auth, config.maxRequestBodyBytes)
-      : readMcpBody(req, res, config.maxRequestBodyBytes, maxBatch).then((body) => (body.ok ? { pass: true as const, body: body.value } : { pass: false as const }));
+      : readMcpBody(req, res, config.maxRequestBodyBytes, maxBatch, undefined, log).then((body) =>
+          body.ok ? { pass: true as const, body: body.value } : { pass: false as const },
+        );
     void gate
       .then((gate) => {
         if (!gate.pass) return;
-        return 'authInfo' in gate ? mcp(Object.assign(req, { auth: gate.authInfo }), res, gate.body) : mcp(req, res, gate.body);
+        return 'authInfo' in gate
+          ? mcp(Object.assign(req, { auth: gate.authInfo }), res, gate.body)
+          : mcp(req, res, gate.body);
       })
       .catch((error: unknown) => {
-        log(JSON.stringify({ level: 'error', msg: 'request failed', error: error instanceof Error ? error.message : String(error) }));
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
+        log(
+          JSON.stringify({
+            level: 'error',
+            msg: 'request failed',
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
         else res.end();
       });
   });
-  // Clients may hold a pooled connection idle for a while (the SDK client compiles every output
-  // schema of a large tools/list before its next request); Node's 5 s default then races them.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  // Slow clients and connection floods: timeouts, keep-alive and the cap live in http-limits.ts.
+  capConnections(server, config.httpLimits, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -112,7 +136,8 @@ export async function startHttpServer(
 }
 
 /** Request headers an MCP client sends (MCP 2025-11-25 and 2026-07-28 "Transports"), for CORS preflights. */
-const ALLOWED_HEADERS = 'authorization, content-type, accept, last-event-id, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name';
+const ALLOWED_HEADERS =
+  'authorization, content-type, accept, last-event-id, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name';
 /** Response headers a browser client must be able to read: the challenge (RFC 9728 §5.1) and the session. */
 const EXPOSED_HEADERS = 'www-authenticate, mcp-session-id, mcp-protocol-version';
 
@@ -134,7 +159,14 @@ function assertAuthorization(config: RuntimeConfig, log: (line: string) => void,
     return;
   }
   if (!isLoopback(config.host)) {
-    throw new ConfigError(`MCP_AUTH=none serves every tool to anyone who can connect, so it only binds to loopback; HOST is "${config.host}". Use HOST=127.0.0.1 or configure authorization.`);
+    throw new ConfigError(
+      `MCP_AUTH=none serves every tool to anyone who can connect, so it only binds to loopback; HOST is "${config.host}". Use HOST=127.0.0.1 or configure authorization.`,
+    );
   }
-  log(JSON.stringify({ level: 'warn', msg: 'MCP_AUTH=none: authorization is OFF. Every local process can call every tool. Use only for local development.' }));
+  log(
+    JSON.stringify({
+      level: 'warn',
+      msg: 'MCP_AUTH=none: authorization is OFF. Every local process can call every tool. Use only for local development.',
+    }),
+  );
 }

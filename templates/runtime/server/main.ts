@@ -1,4 +1,3 @@
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createApiKeyVerifier } from '../auth/api-keys.js';
 import { createAuditLog } from '../rbac/audit.js';
 import type { AuditLog } from '../rbac/audit.js';
@@ -22,6 +21,7 @@ import { loadDispatchConfig } from './dispatch-config.js';
 import type { DispatchConfig } from './dispatch-config.js';
 import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
+import { serveStdioWithLimit, stdioMaxMessageBytes } from './stdio-server.js';
 import type { RunningHttpServer } from './http-server.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -75,7 +75,7 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
     void logDeploymentChecksAtStartup(app, env, log);
     if (runtime.config.transport === 'stdio') {
       // MCP authorization 2025-11-25 §1.2: stdio servers take credentials from the environment, not OAuth.
-      serveStdio(runtime.factory, { onerror: (error) => log(JSON.stringify({ level: 'error', msg: error.message })) });
+      serveStdioWithLimit(runtime.factory, stdioMaxMessageBytes(runtime.config.maxRequestBodyBytes), log);
       return;
     }
     const running = await startHttpServer(runtime.config, runtime.factory, log, runtime.httpAuth, runtime.dispatch.maxBatch);

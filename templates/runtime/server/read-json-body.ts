@@ -5,6 +5,13 @@ export type JsonBody =
   | { readonly ok: false; readonly status: 400 | 413; readonly message: string };
 
 /**
+ * How deep a request body may nest. Far beyond any tool's arguments (the JSON-RPC envelope
+ * takes four levels), far below what overflows the stack of whatever walks the value next
+ * (`JSON.stringify` in the SDK adapter failed at ~5,000 levels with an unlogged 500).
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/**
  * Reads a request body up to `maxBytes` and parses it as JSON. The
  * authorization gate must see a `tools/call` before the SDK does, so the
  * body is read here (and handed to the SDK parsed); the SDK's own size limit
@@ -27,11 +34,34 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     }
     chunks.push(buffer);
   }
+  const text = Buffer.concat(chunks, size).toString('utf8');
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks, size).toString('utf8')) };
+    value = JSON.parse(text);
   } catch {
     return { ok: false, status: 400, message: 'request body is not valid JSON' };
   }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) return { ok: false, status: 400, message: `request body nests deeper than ${MAX_JSON_DEPTH} levels` };
+  return { ok: true, value };
+}
+
+/** The deepest nesting of arrays and objects in a valid JSON text, counted without recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** The `tools/call` requests in a JSON-RPC message or (2025-03-26 era) batch. */
