@@ -156,7 +156,7 @@ function render(): string {
     );
     out.push(
       markdownTable(
-        ['server', 'auth', 'cold start ms', 'RSS start MB', 'tools', 'pages', 'tools/list bytes', 'tools/list ms'],
+        ['server', 'auth', 'cold start ms', 'RSS start MB', 'tools', 'pages', 'tools/list bytes', 'largest page bytes', 'tools/list ms'],
         servers.map((row) => [
           row.server,
           row.auth,
@@ -165,6 +165,7 @@ function render(): string {
           fixed(row.tools, 0),
           fixed(row.pages, 0),
           fixed(row.listBytes, 0),
+          fixed(row.largestPage, 0),
           fixed(row.listMs, 0),
         ]),
       ),

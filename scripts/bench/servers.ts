@@ -40,6 +40,8 @@ export interface ServerRow {
   readonly tools?: number;
   readonly pages?: number;
   readonly listBytes?: number;
+  /** The largest single page (some clients cap one SSE event at 1 MiB). */
+  readonly largestPage?: number;
   readonly listMs?: number;
   readonly callP50Ms?: number;
   readonly callP99Ms?: number;
@@ -154,6 +156,7 @@ async function measureServer(
       tools: list.tools,
       pages: list.pages,
       listBytes: list.bytes,
+      largestPage: list.largestPage,
       listMs: list.ms,
       callP50Ms: call.p50,
       callP99Ms: call.p99,
@@ -173,11 +176,13 @@ async function listAll(server: RunningServer, headers: Record<string, string>, c
   const times: number[] = [];
   let bytes = 0;
   let pages = 0;
+  let largestPage = 0;
   const names = new Set<string>();
   let tools = 0;
   for (let run = 0; run < runs; run++) {
     bytes = 0;
     pages = 0;
+    largestPage = 0;
     tools = 0;
     names.clear();
     let cursor: string | undefined;
@@ -186,6 +191,7 @@ async function listAll(server: RunningServer, headers: Record<string, string>, c
       const answer = await client.send(server.url, 'POST', headers, rpcBody('tools/list', cursor === undefined ? {} : { cursor }));
       ms += answer.ms;
       bytes += answer.body.length;
+      largestPage = Math.max(largestPage, answer.body.length);
       pages++;
       const result = rpcResult(answer, 'tools/list');
       for (const tool of (result.tools ?? []) as { name: string }[]) names.add(tool.name);
@@ -195,7 +201,7 @@ async function listAll(server: RunningServer, headers: Record<string, string>, c
     } while (cursor !== undefined);
     times.push(ms);
   }
-  return { bytes, pages, tools, names, ms: median(times) };
+  return { bytes, pages, largestPage, tools, names, ms: median(times) };
 }
 
 async function scopesSupported(port: number, client: HttpClient): Promise<string[]> {
