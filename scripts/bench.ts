@@ -37,6 +37,7 @@ const SERVER_CASES: readonly ServerCase[] = [
     tool: 'activity_get-thread-subscription-for-authenticated-user',
     arguments: { thread_id: 1 },
     upstreamPath: '/notifications/threads/1/subscription',
+    searchQuery: 'list repository issues',
     upstreamBody: {
       subscribed: true,
       ignored: false,
@@ -91,7 +92,13 @@ if (options.sections.includes('servers')) {
     servers = await measureServers(
       SERVER_CASES,
       ['none', 'oauth'],
-      { warmup: options.warmup, samples: options.samples, listRuns: options.listRuns, connections: options.connections, loadSeconds: options.loadSeconds },
+      {
+        warmup: options.warmup,
+        samples: options.samples,
+        listRuns: options.listRuns,
+        connections: options.connections,
+        loadSeconds: options.loadSeconds,
+      },
       issuer,
       progress,
     );
@@ -112,10 +119,25 @@ function render(): string {
   out.push(`### \`npm run bench\`${options.quick ? ' --quick' : ''}: ${date} UTC, commit ${commitLine()}`, '');
   out.push(`Machine: ${machineLine()}. Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadLine()}.`, '');
   if (generation) {
-    out.push('**Generation** (one process per run, measured from outside: wall, CPU = user + sys, peak RSS; peer = openapi-mcp-generator 4.0.1)', '');
+    out.push(
+      '**Generation** (one process per run, measured from outside: wall, CPU = user + sys, peak RSS; peer = openapi-mcp-generator 4.0.1)',
+      '',
+    );
     out.push(
       markdownTable(
-        ['input', 'ops', 'wall s', 'peer wall s', 'wall ours/peer', 'CPU s', 'peer CPU s', 'CPU ours/peer', 'peak RSS MB', 'peer RSS MB', 'RSS ours/peer'],
+        [
+          'input',
+          'ops',
+          'wall s',
+          'peer wall s',
+          'wall ours/peer',
+          'CPU s',
+          'peer CPU s',
+          'CPU ours/peer',
+          'peak RSS MB',
+          'peer RSS MB',
+          'RSS ours/peer',
+        ],
         generation.map((row) => {
           const ours = row.ours.status === 0 ? row.ours : undefined;
           const peer = row.peer.status === 0 ? row.peer : undefined;
@@ -125,11 +147,11 @@ function render(): string {
             failed(row.ours) ?? fixed(row.ours.wallS, 2),
             failed(row.peer) ?? fixed(row.peer.wallS, 2),
             ratio(ours?.wallS, peer?.wallS),
-            failed(row.ours) ?? fixed(row.ours.cpuS, 2),
-            failed(row.peer) ?? fixed(row.peer.cpuS, 2),
+            failed(row.ours, 'cpu') ?? fixed(row.ours.cpuS, 2),
+            failed(row.peer, 'cpu') ?? fixed(row.peer.cpuS, 2),
             ratio(ours?.cpuS, peer?.cpuS),
-            failed(row.ours) ?? megabytes(row.ours.peakRssBytes),
-            failed(row.peer) ?? megabytes(row.peer.peakRssBytes),
+            failed(row.ours, 'rss') ?? megabytes(row.ours.peakRssBytes),
+            failed(row.peer, 'rss') ?? megabytes(row.peer.peakRssBytes),
             ratio(ours?.peakRssBytes, peer?.peakRssBytes),
           ];
         }),
@@ -156,10 +178,20 @@ function render(): string {
     );
     out.push(
       markdownTable(
-        ['server', 'auth', 'cold start ms', 'RSS start MB', 'tools', 'pages', 'tools/list bytes', 'largest page bytes', 'tools/list ms'],
+        [
+          'server',
+          'mode',
+          'cold start ms',
+          'RSS start MB',
+          'tools',
+          'pages',
+          'tools/list bytes',
+          'largest page bytes',
+          'tools/list ms',
+        ],
         servers.map((row) => [
           row.server,
-          row.auth,
+          mode(row),
           fixed(row.coldStartMs, 0),
           megabytes(row.rssAfterStart),
           fixed(row.tools, 0),
@@ -173,38 +205,77 @@ function render(): string {
     );
     out.push(
       markdownTable(
-        ['server', 'auth', 'call p50 ms', 'call p99 ms', 'overhead p50 ms', 'overhead p99 ms', 'req/s run 1', 'req/s run 2', 'bare proxy req/s', 'ours/proxy', 'RSS load 1 MB', 'RSS load 2 MB'],
-        servers.map((row) => [
-          row.server,
-          row.auth,
-          fixed(row.callP50Ms, 2),
-          fixed(row.callP99Ms, 2),
-          fixed(difference(row.callP50Ms, row.directP50Ms), 2),
-          fixed(difference(row.callP99Ms, row.directP99Ms), 2),
-          fixed(row.rps, 0),
-          fixed(row.rps2, 0),
-          fixed(row.proxyRps, 0),
-          ratio(row.rps, row.proxyRps),
-          megabytes(row.rssAfterLoad1),
-          megabytes(row.rssAfterLoad2),
-        ]),
+        [
+          'server',
+          'mode',
+          'call p50 ms',
+          'call p99 ms',
+          'overhead p50 ms',
+          'overhead p99 ms',
+          'req/s run 1',
+          'req/s run 2',
+          'bare proxy req/s',
+          'ours/proxy',
+          'RSS load 1 MB',
+          'RSS load 2 MB',
+        ],
+        servers
+          .filter((row) => row.toolMode === 'static')
+          .map((row) => [
+            row.server,
+            mode(row),
+            fixed(row.callP50Ms, 2),
+            fixed(row.callP99Ms, 2),
+            fixed(difference(row.callP50Ms, row.directP50Ms), 2),
+            fixed(difference(row.callP99Ms, row.directP99Ms), 2),
+            fixed(row.rps, 0),
+            fixed(row.rps2, 0),
+            fixed(row.proxyRps, 0),
+            ratio(row.rps, row.proxyRps),
+            megabytes(row.rssAfterLoad1),
+            megabytes(row.rssAfterLoad2),
+          ]),
       ),
       '',
     );
-    const direct = servers.filter((row, i, all) => all.findIndex((r) => r.server === row.server) === i);
-    out.push(`Direct call to the stub: ${direct.map((row) => `${row.server} p50 ${fixed(row.directP50Ms, 3)} ms, p99 ${fixed(row.directP99Ms, 3)} ms`).join('; ')}.`, '');
+    out.push(
+      `Direct call to the stub (the overhead's floor): ${servers
+        .filter((row) => row.directP50Ms !== undefined)
+        .map(
+          (row) =>
+            `${row.server} ${mode(row)} p50 ${fixed(row.directP50Ms, 3)} ms, p99 ${fixed(row.directP99Ms, 3)} ms`,
+        )
+        .join('; ')}.`,
+      '',
+    );
     for (const row of servers) {
-      if (row.error) out.push(`- ${row.server} (${row.auth}) failed: ${row.error.split('\n')[0]}`);
-      else if (row.failures) out.push(`- ${row.server} (${row.auth}): ${row.failures} failed requests in the load runs`);
+      if (row.error) out.push(`- ${row.server} (${mode(row)}) failed: ${row.error.split('\n')[0]}`);
+      else if (row.failures)
+        out.push(`- ${row.server} (${mode(row)}): ${row.failures} failed requests in the load runs`);
+      else if (row.searchBytes !== undefined) {
+        out.push(
+          `- ${row.server} (${mode(row)}): one lookup is a \`search_tools\` answer of ${fixed(row.searchBytes, 0)} bytes and a \`describe_tool\` answer of ${fixed(row.describeBytes, 0)} bytes`,
+        );
+      }
     }
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-function failed(run: GenerationRow['ours']): string | undefined {
-  if (run.timedOut) return `>${options.generationTimeoutS} (killed)`;
+/** A failed run's cell: `exit N`, or `>` what a killed run had used when it was killed. */
+function failed(run: GenerationRow['ours'], figure?: 'wall' | 'cpu' | 'rss'): string | undefined {
+  if (run.timedOut) {
+    if (figure === 'cpu') return `>${fixed(run.cpuS, 0)} (killed)`;
+    if (figure === 'rss') return `>${megabytes(run.peakRssBytes)} (killed)`;
+    return `>${options.generationTimeoutS} (killed)`;
+  }
   return run.status === 0 ? undefined : `exit ${run.status}`;
+}
+
+/** `auth none`, `auth oauth`, `dynamic, auth none`. */
+function mode(row: ServerRow): string {
+  return row.toolMode === 'dynamic' ? `dynamic, auth ${row.auth}` : `auth ${row.auth}`;
 }
 
 function difference(a: number | undefined, b: number | undefined): number | undefined {

@@ -13,7 +13,12 @@ const server = createServer((req, res) => {
       answer.on('data', (chunk: Buffer) => chunks.push(chunk));
       answer.on('end', () => {
         const body = Buffer.concat(chunks);
-        res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body);
+        res
+          .writeHead(answer.statusCode ?? 502, {
+            'content-type': 'application/json',
+            'content-length': String(body.length),
+          })
+          .end(body);
       });
     });
     call.on('error', () => res.writeHead(502).end());

@@ -28,6 +28,11 @@ export async function measureCliStartup(runs: number): Promise<StartupRow[]> {
   }
   return commands.map((command, index) => {
     const sample = samples[index]!;
-    return { label: command.label, wallMs: median(sample.wall), cpuMs: median(sample.cpu), peakRssBytes: median(sample.rss) };
+    return {
+      label: command.label,
+      wallMs: median(sample.wall),
+      cpuMs: median(sample.cpu),
+      peakRssBytes: median(sample.rss),
+    };
   });
 }

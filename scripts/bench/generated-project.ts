@@ -32,7 +32,10 @@ function sharedDependencies(projectDir: string): string {
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== key) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'generated-deps', private: true, type: 'module', dependencies: deps }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'generated-deps', private: true, type: 'module', dependencies: deps }),
+    );
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
     writeFileSync(marker, key);
   }
@@ -40,8 +43,15 @@ function sharedDependencies(projectDir: string): string {
 }
 
 function run(command: string, args: readonly string[], cwd: string, what: string): void {
-  const result = spawnSync(command, [...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync(command, [...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
   if (result.status !== 0) {
-    throw new Error(`bench: ${what} failed (exit ${result.status}):\n${`${result.stdout}\n${result.stderr}`.trim().slice(-3000)}`);
+    throw new Error(
+      `bench: ${what} failed (exit ${result.status}):\n${`${result.stdout}\n${result.stderr}`.trim().slice(-3000)}`,
+    );
   }
 }

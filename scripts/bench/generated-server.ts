@@ -42,20 +42,27 @@ export async function startGeneratedServer(
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  const coldStartMs = await firstList(child, url, client, probeToken, logFile).catch(async (error: unknown) => {
+  const answeredAt = await firstList(child, url, client, probeToken, logFile).catch(async (error: unknown) => {
     await stopProcess(child);
     throw error;
   });
   return {
     pid: child.pid!,
     url,
-    coldStartMs: coldStartMs - started,
+    coldStartMs: answeredAt - started,
     rssBytes: () => rssOf(child.pid!),
     stop: () => stopProcess(child),
   };
 }
 
-async function firstList(child: ChildProcess, url: string, client: HttpClient, token: string | undefined, logFile: string): Promise<number> {
+/** Resolves with the moment (performance.now) the first `tools/list` was answered. */
+async function firstList(
+  child: ChildProcess,
+  url: string,
+  client: HttpClient,
+  token: string | undefined,
+  logFile: string,
+): Promise<number> {
   const deadline = performance.now() + 60_000;
   while (performance.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`bench: server exited (${child.exitCode}):\n${tail(logFile)}`);
@@ -66,7 +73,10 @@ async function firstList(child: ChildProcess, url: string, client: HttpClient, t
       // not listening yet
     }
     if (answer?.status === 200) return performance.now();
-    if (answer) throw new Error(`bench: first tools/list answered HTTP ${answer.status}: ${answer.body.toString('utf8').slice(0, 300)}`);
+    if (answer)
+      throw new Error(
+        `bench: first tools/list answered HTTP ${answer.status}: ${answer.body.toString('utf8').slice(0, 300)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error(`bench: server did not answer tools/list within 60 s:\n${tail(logFile)}`);

@@ -35,7 +35,10 @@ export async function measureGeneration(
     rmSync(oursDir, { recursive: true, force: true });
     rmSync(peerDir, { recursive: true, force: true });
     progress(`generate ${input.label} (${operations} operations): ours`);
-    const ours = await measureCommand(process.execPath, [CLI, 'generate', input.file, '-o', oursDir], { timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+    const ours = await measureCommand(process.execPath, [CLI, 'generate', input.file, '-o', oursDir], {
+      timeoutMs,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     progress(`  ${describe(ours)}; peer`);
     const peer = await measureCommand(
       process.execPath,

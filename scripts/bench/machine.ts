@@ -18,7 +18,10 @@ export function loadLine(): string {
 export function commitLine(): string {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${commit}+dirty` : commit;
   } catch {
     return 'unknown commit';

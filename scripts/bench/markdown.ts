@@ -21,6 +21,7 @@ export function megabytes(bytes: number | undefined): string {
 
 /** `ours / theirs` as `1.23x`; `-` when either is missing. */
 export function ratio(ours: number | undefined, theirs: number | undefined): string {
-  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0) return '-';
+  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0)
+    return '-';
   return `${(ours / theirs).toFixed(2)}x`;
 }

@@ -42,7 +42,9 @@ export function rpcMessage(answer: HttpAnswer): RpcMessage {
 /** The result of a JSON-RPC call; throws on a protocol error or an `isError` tool result. */
 export function rpcResult(answer: HttpAnswer, what: string): Record<string, unknown> {
   const message = rpcMessage(answer);
-  if (!message.result) throw new Error(`${what}: ${message.error?.message ?? 'no result'} (${message.error?.code ?? '?'})`);
-  if (message.result.isError === true) throw new Error(`${what}: tool error ${JSON.stringify(message.result).slice(0, 400)}`);
+  if (!message.result)
+    throw new Error(`${what}: ${message.error?.message ?? 'no result'} (${message.error?.code ?? '?'})`);
+  if (message.result.isError === true)
+    throw new Error(`${what}: tool error ${JSON.stringify(message.result).slice(0, 400)}`);
   return message.result;
 }

@@ -32,7 +32,13 @@ export async function startIssuer(): Promise<BenchIssuer> {
   };
 }
 
-function sign(key: CryptoKey, kid: string, issuer: string, audience: string, scopes: readonly string[]): Promise<string> {
+function sign(
+  key: CryptoKey,
+  kid: string,
+  issuer: string,
+  audience: string,
+  scopes: readonly string[],
+): Promise<string> {
   // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; `typ` at+jwt (§2.1).
   return new SignJWT({ client_id: 'bench', scope: scopes.join(' ') })
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })

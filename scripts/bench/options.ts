@@ -30,9 +30,13 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
     if (flag === '--quick') continue;
     if (flag === '--only') {
-      const wanted = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const wanted = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = wanted.filter((s) => !(SECTIONS as readonly string[]).includes(s));
-      if (wanted.length === 0 || unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ') || '(none)'}\n${USAGE}`);
+      if (wanted.length === 0 || unknown.length > 0)
+        throw new Error(`unknown section ${unknown.join(', ') || '(none)'}\n${USAGE}`);
       sections = SECTIONS.filter((s) => wanted.includes(s));
     } else if (flag === '--gen-timeout') generationTimeoutS = positive(flag, value);
     else if (flag === '--load-seconds') loadSeconds = positive(flag, value);
@@ -53,6 +57,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
 
 function positive(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number of seconds (got "${value}")\n${USAGE}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${flag} needs a positive number of seconds (got "${value}")\n${USAGE}`);
   return n;
 }

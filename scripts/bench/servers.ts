@@ -20,6 +20,8 @@ export interface ServerCase {
   readonly upstreamPath: string;
   /** What the stub answers: valid against the tool's output schema. */
   readonly upstreamBody: unknown;
+  /** A `search_tools` query for the dynamic-mode run; without it the case has no such run. */
+  readonly searchQuery?: string;
 }
 
 export interface ServerSettings {
@@ -35,6 +37,8 @@ export type AuthMode = 'none' | 'oauth';
 export interface ServerRow {
   readonly server: string;
   readonly auth: AuthMode;
+  /** `dynamic`: MCP_TOOL_MODE=dynamic (three meta-tools); listing and lookup sizes only, no load. */
+  readonly toolMode: 'static' | 'dynamic';
   readonly coldStartMs?: number;
   readonly rssAfterStart?: number;
   readonly tools?: number;
@@ -52,16 +56,19 @@ export interface ServerRow {
   readonly proxyRps?: number;
   readonly rssAfterLoad1?: number;
   readonly rssAfterLoad2?: number;
+  /** Dynamic mode: the HTTP body of a `search_tools` answer and of `describe_tool` on its first hit. */
+  readonly searchBytes?: number;
+  readonly describeBytes?: number;
   /** Failed requests in the load runs (non-2xx, errors, timeouts). */
   readonly failures?: number;
   readonly error?: string;
 }
 
 /**
- * For each case: generate, install (shared), build; start the upstream stub;
- * time the call made directly and through a bare node:http proxy; then start
- * the generated server once per auth mode, each in its own process, and
- * measure start, listing, call latency, load and memory.
+ * For each case: generate, install (shared), build; start the upstream stub
+ * and a bare node:http proxy to it; then start the generated server once per
+ * auth mode, each in its own process, and measure start, listing, call
+ * latency against the direct call, load against the proxy, and memory.
  */
 export async function measureServers(
   cases: readonly ServerCase[],
@@ -77,49 +84,71 @@ export async function measureServers(
     try {
       buildGeneratedProject(serverCase.spec, projectDir);
     } catch (error) {
-      for (const auth of auths) rows.push({ server: serverCase.name, auth, error: message(error) });
+      for (const auth of auths) rows.push({ server: serverCase.name, auth, toolMode: 'static', error: message(error) });
       continue;
     }
     const stub = await startHelper('upstream-stub.js', { BENCH_STUB_BODY: JSON.stringify(serverCase.upstreamBody) });
+    const upstreamUrl = `http://127.0.0.1:${stub.port}/base${serverCase.upstreamPath}`;
+    const proxy = await startHelper('bare-proxy.js', { BENCH_UPSTREAM_URL: upstreamUrl });
     const client = new HttpClient();
     try {
-      const upstreamUrl = `http://127.0.0.1:${stub.port}/base${serverCase.upstreamPath}`;
-      const direct = await latencies(settings, () => client.send(upstreamUrl, 'GET', { accept: 'application/json' }).then(() => undefined));
-      progress(`  direct call p50 ${direct.p50.toFixed(3)} ms; bare proxy load ${settings.loadSeconds} s`);
-      const callBody = rpcBody('tools/call', { name: serverCase.tool, arguments: serverCase.arguments });
-      const proxy = await startHelper('bare-proxy.js', { BENCH_UPSTREAM_URL: upstreamUrl });
-      const proxyLoad = await loadRun(`http://127.0.0.1:${proxy.port}/mcp`, mcpHeaders(), callBody, settings.connections, settings.loadSeconds).finally(
-        () => proxy.stop(),
-      );
-      progress(`  bare proxy ${proxyLoad.rps.toFixed(0)} req/s`);
+      const run: ServerRun = {
+        serverCase,
+        projectDir,
+        upstreamBase: `http://127.0.0.1:${stub.port}/base`,
+        upstreamUrl,
+        proxyUrl: `http://127.0.0.1:${proxy.port}/mcp`,
+        callBody: rpcBody('tools/call', { name: serverCase.tool, arguments: serverCase.arguments }),
+        settings,
+        issuer,
+        client,
+        progress,
+      };
       for (const auth of auths) {
-        const base = { server: serverCase.name, auth, directP50Ms: direct.p50, directP99Ms: direct.p99, proxyRps: proxyLoad.rps };
+        const base = { server: serverCase.name, auth, toolMode: 'static' as const };
         try {
-          rows.push({ ...base, ...(await measureServer(serverCase, auth, projectDir, `http://127.0.0.1:${stub.port}/base`, callBody, settings, issuer, client, progress)) });
+          rows.push({ ...base, ...(await measureServer(run, auth)) });
         } catch (error) {
           progress(`  ${auth}: ${message(error)}`);
           rows.push({ ...base, error: message(error) });
         }
       }
+      if (serverCase.searchQuery !== undefined) {
+        const base = { server: serverCase.name, auth: 'none' as const, toolMode: 'dynamic' as const };
+        try {
+          rows.push({ ...base, ...(await measureDynamic(run, serverCase.searchQuery)) });
+        } catch (error) {
+          progress(`  dynamic: ${message(error)}`);
+          rows.push({ ...base, error: message(error) });
+        }
+      }
     } finally {
       client.close();
+      await proxy.stop();
       await stub.stop();
     }
   }
   return rows;
 }
 
-async function measureServer(
-  serverCase: ServerCase,
-  auth: AuthMode,
-  projectDir: string,
-  upstreamBase: string,
-  callBody: string,
-  settings: ServerSettings,
-  issuer: BenchIssuer,
-  client: HttpClient,
-  progress: (line: string) => void,
-): Promise<Partial<ServerRow>> {
+/** What every run of one generated project shares. */
+interface ServerRun {
+  readonly serverCase: ServerCase;
+  readonly projectDir: string;
+  readonly upstreamBase: string;
+  /** The tool's upstream request, made directly (latency floor) and by the bare proxy (throughput floor). */
+  readonly upstreamUrl: string;
+  readonly proxyUrl: string;
+  readonly callBody: string;
+  readonly settings: ServerSettings;
+  readonly issuer: BenchIssuer;
+  readonly client: HttpClient;
+  readonly progress: (line: string) => void;
+}
+
+async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<ServerRow>> {
+  const { serverCase, projectDir, upstreamBase, upstreamUrl, proxyUrl, callBody, settings, issuer, client, progress } =
+    run;
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}/mcp`;
   const env: Record<string, string> = {
@@ -128,7 +157,9 @@ async function measureServer(
     PORT: String(port),
     MCP_AUTH: auth,
     UPSTREAM_BASE_URL: upstreamBase,
-    ...(auth === 'oauth' ? { MCP_PUBLIC_URL: publicUrl, OAUTH_ISSUER: issuer.issuer, OAUTH_JWKS_URI: issuer.jwksUri } : {}),
+    ...(auth === 'oauth'
+      ? { MCP_PUBLIC_URL: publicUrl, OAUTH_ISSUER: issuer.issuer, OAUTH_JWKS_URI: issuer.jwksUri }
+      : {}),
   };
   // Until the server states its scopes (RFC 9728 `scopes_supported`), a token without any.
   const probe = auth === 'oauth' ? await issuer.token(publicUrl, []) : undefined;
@@ -141,15 +172,24 @@ async function measureServer(
     const list = await listAll(server, headers, client, settings.listRuns);
     if (!list.names.has(serverCase.tool)) throw new Error(`tools/list has no tool ${serverCase.tool}`);
     rpcResult(await client.send(server.url, 'POST', headers, callBody), `tools/call ${serverCase.tool}`);
+    // The floors are measured next to the server's own figures, so both see the same machine load.
+    const direct = await latencies(settings, () =>
+      client.send(upstreamUrl, 'GET', { accept: 'application/json' }).then(() => undefined),
+    );
     const call = await latencies(settings, async () => {
       rpcResult(await client.send(server.url, 'POST', headers, callBody), `tools/call ${serverCase.tool}`);
     });
-    progress(`  ${auth}: cold start ${server.coldStartMs.toFixed(0)} ms, ${list.tools} tools in ${list.pages} page(s), call p50 ${call.p50.toFixed(3)} ms; load 2 x ${settings.loadSeconds} s`);
+    progress(
+      `  ${auth}: cold start ${server.coldStartMs.toFixed(0)} ms, ${list.tools} tools in ${list.pages} page(s), call p50 ${call.p50.toFixed(3)} ms (direct ${direct.p50.toFixed(3)} ms); load: proxy, then 2 x server, ${settings.loadSeconds} s each`,
+    );
+    const proxyLoad = await loadRun(proxyUrl, headers, callBody, settings.connections, settings.loadSeconds);
     const first = await loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
     const rssAfterLoad1 = server.rssBytes();
     const second = await loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
     const rssAfterLoad2 = server.rssBytes();
-    progress(`  ${auth}: ${first.rps.toFixed(0)} then ${second.rps.toFixed(0)} req/s`);
+    progress(
+      `  ${auth}: ${first.rps.toFixed(0)} then ${second.rps.toFixed(0)} req/s; bare proxy ${proxyLoad.rps.toFixed(0)} req/s`,
+    );
     return {
       coldStartMs: server.coldStartMs,
       rssAfterStart,
@@ -160,11 +200,72 @@ async function measureServer(
       listMs: list.ms,
       callP50Ms: call.p50,
       callP99Ms: call.p99,
+      directP50Ms: direct.p50,
+      directP99Ms: direct.p99,
       rps: first.rps,
       rps2: second.rps,
       rssAfterLoad1,
       rssAfterLoad2,
-      failures: first.failures + second.failures,
+      proxyRps: proxyLoad.rps,
+      failures: first.failures + second.failures + proxyLoad.failures,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** MCP_TOOL_MODE=dynamic, MCP_AUTH=none: start, listing, and what one lookup (search, then describe the first hit) costs. */
+async function measureDynamic(run: ServerRun, query: string): Promise<Partial<ServerRow>> {
+  const { serverCase, projectDir, upstreamBase, settings, client, progress } = run;
+  const port = await freePort();
+  const env = {
+    MCP_TRANSPORT: 'http',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    MCP_AUTH: 'none',
+    MCP_TOOL_MODE: 'dynamic',
+    UPSTREAM_BASE_URL: upstreamBase,
+  };
+  const server = await startGeneratedServer(
+    projectDir,
+    env,
+    client,
+    join(BENCH_CACHE, `server-${serverCase.name}-dynamic.log`),
+  );
+  try {
+    const rssAfterStart = server.rssBytes();
+    const headers = mcpHeaders();
+    const list = await listAll(server, headers, client, settings.listRuns);
+    const search = await client.send(
+      server.url,
+      'POST',
+      headers,
+      rpcBody('tools/call', { name: 'search_tools', arguments: { query } }),
+    );
+    const hits =
+      (rpcResult(search, 'search_tools').structuredContent as { tools?: { name: string }[] } | undefined)?.tools ?? [];
+    const first = hits[0]?.name;
+    if (!first) throw new Error(`search_tools found nothing for "${query}"`);
+    const describe = await client.send(
+      server.url,
+      'POST',
+      headers,
+      rpcBody('tools/call', { name: 'describe_tool', arguments: { name: first } }),
+    );
+    rpcResult(describe, 'describe_tool');
+    progress(
+      `  dynamic: ${list.tools} tools, ${list.bytes} bytes; search ${search.body.length} bytes, describe ${first} ${describe.body.length} bytes`,
+    );
+    return {
+      coldStartMs: server.coldStartMs,
+      rssAfterStart,
+      tools: list.tools,
+      pages: list.pages,
+      listBytes: list.bytes,
+      largestPage: list.largestPage,
+      listMs: list.ms,
+      searchBytes: search.body.length,
+      describeBytes: describe.body.length,
     };
   } finally {
     await server.stop();
@@ -188,7 +289,12 @@ async function listAll(server: RunningServer, headers: Record<string, string>, c
     let cursor: string | undefined;
     let ms = 0;
     do {
-      const answer = await client.send(server.url, 'POST', headers, rpcBody('tools/list', cursor === undefined ? {} : { cursor }));
+      const answer = await client.send(
+        server.url,
+        'POST',
+        headers,
+        rpcBody('tools/list', cursor === undefined ? {} : { cursor }),
+      );
       ms += answer.ms;
       bytes += answer.body.length;
       largestPage = Math.max(largestPage, answer.body.length);

@@ -56,5 +56,9 @@ export function syntheticSpec(source: Json, operations: number): Json {
     }
   }
   const info = isObject(source.info) ? source.info : {};
-  return { ...source, info: { ...info, title: `${String(info.title ?? 'API')} (synthetic, ${operations} operations)` }, paths };
+  return {
+    ...source,
+    info: { ...info, title: `${String(info.title ?? 'API')} (synthetic, ${operations} operations)` },
+    paths,
+  };
 }

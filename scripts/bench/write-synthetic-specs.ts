@@ -14,7 +14,11 @@ export interface SyntheticFile {
 }
 
 /** Builds one file per size from `sourceFile` (a JSON spec) into `outDir`; returns them, smallest first. */
-export function writeSyntheticSpecs(sourceFile: string, outDir: string, sizes: readonly number[] = SYNTHETIC_SIZES): SyntheticFile[] {
+export function writeSyntheticSpecs(
+  sourceFile: string,
+  outDir: string,
+  sizes: readonly number[] = SYNTHETIC_SIZES,
+): SyntheticFile[] {
   const source = JSON.parse(readFileSync(sourceFile, 'utf8')) as Record<string, unknown>;
   mkdirSync(outDir, { recursive: true });
   return [...sizes]
@@ -29,5 +33,6 @@ export function writeSyntheticSpecs(sourceFile: string, outDir: string, sizes: r
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [source = '../shared/specs/github-rest.json', out = '.cache/bench'] = process.argv.slice(2);
-  for (const written of writeSyntheticSpecs(source, out)) console.log(`${written.file}: ${written.operations} operations`);
+  for (const written of writeSyntheticSpecs(source, out))
+    console.log(`${written.file}: ${written.operations} operations`);
 }

@@ -7,7 +7,10 @@ import { loadDocument } from '../../src/load/index.js';
 import { percentile } from '../../scripts/bench/stats.js';
 import { countOperations, syntheticSpec } from '../../scripts/bench/synthetic-spec.js';
 
-const petstore = parse(readFileSync(join(import.meta.dirname, '../../fixtures/petstore-3.1.yaml'), 'utf8')) as Record<string, unknown>;
+const petstore = parse(readFileSync(join(import.meta.dirname, '../../fixtures/petstore-3.1.yaml'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const scratch = mkdtempSync(join(tmpdir(), 'bench-helpers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
