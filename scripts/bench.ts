@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { measureCliStartup } from './bench/cli-startup.js';
 import type { StartupRow } from './bench/cli-startup.js';
 import { measureGeneration } from './bench/generation.js';
-import type { GenerationInput, GenerationRow } from './bench/generation.js';
+import type { GenerationRow } from './bench/generation.js';
+import { planGeneration } from './bench/generation-inputs.js';
+import type { GenerationPlan } from './bench/generation-inputs.js';
 import { commitLine, loadLine, machineLine } from './bench/machine.js';
 import { fixed, markdownTable, megabytes, ratio } from './bench/markdown.js';
 import { parseBenchArgs } from './bench/options.js';
@@ -19,7 +21,6 @@ import { startIssuer } from './bench/oauth-issuer.js';
 import { BENCH_CACHE, SPECS, assertRepoRoot } from './bench/paths.js';
 import { measureServers } from './bench/servers.js';
 import type { ServerCase, ServerRow } from './bench/servers.js';
-import { writeSyntheticSpecs } from './bench/write-synthetic-specs.js';
 
 const SERVER_CASES: readonly ServerCase[] = [
   {
@@ -52,9 +53,11 @@ const SERVER_CASES: readonly ServerCase[] = [
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 let options: BenchOptions;
+let generationPlan: GenerationPlan | undefined;
 try {
   options = parseBenchArgs(process.argv.slice(2));
   assertRepoRoot();
+  if (options.sections.includes('generation')) generationPlan = planGeneration(options.inputs, options.quick);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(2);
@@ -70,20 +73,9 @@ if (options.sections.includes('startup')) {
   progress('startup: --version against node -e 0');
   startup = await measureCliStartup(options.startupRuns);
 }
-if (options.sections.includes('generation')) {
-  const github = join(SPECS, 'github-rest.json');
-  progress('generation: writing synthetic specs to .cache/bench');
-  const synthetic = writeSyntheticSpecs(github, BENCH_CACHE, options.quick ? [1_000] : undefined);
-  const inputs: GenerationInput[] = [
-    { label: 'github-rest', file: github },
-    ...(options.quick
-      ? []
-      : [
-          { label: 'stripe-api', file: join(SPECS, 'stripe-api.json') },
-          { label: 'kubernetes-api', file: join(SPECS, 'kubernetes-api.json') },
-        ]),
-    ...synthetic,
-  ];
+if (generationPlan) {
+  progress(`generation: ${generationPlan.labels.join(', ')}`);
+  const inputs = generationPlan.inputs();
   generation = await measureGeneration(inputs, options.generationTimeoutS * 1000, progress);
 }
 if (options.sections.includes('servers')) {
@@ -200,6 +192,7 @@ function render(): string {
           fixed(row.largestPage, 0),
           fixed(row.listMs, 0),
         ]),
+        2,
       ),
       '',
     );
@@ -235,6 +228,7 @@ function render(): string {
             megabytes(row.rssAfterLoad1),
             megabytes(row.rssAfterLoad2),
           ]),
+        2,
       ),
       '',
     );

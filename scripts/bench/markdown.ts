@@ -1,9 +1,9 @@
-/** A markdown table; the first column left-aligned, the others right-aligned (figures). */
-export function markdownTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A markdown table; the first `textColumns` columns left-aligned, the others right-aligned (figures). */
+export function markdownTable(head: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): string {
   const widths = head.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    `| ${widths.map((w, i) => (i === 0 ? (cells[i] ?? '').padEnd(w) : (cells[i] ?? '').padStart(w))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 2)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+    `| ${widths.map((w, i) => (i < textColumns ? (cells[i] ?? '').padEnd(w) : (cells[i] ?? '').padStart(w))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i < textColumns ? `${'-'.repeat(w + 2)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(head), rule, ...rows.map(line)].join('\n');
 }
 

@@ -4,6 +4,8 @@ export type Section = (typeof SECTIONS)[number];
 export interface BenchOptions {
   readonly quick: boolean;
   readonly sections: readonly Section[];
+  /** Generation inputs by label (`github-rest`, `synthetic-20k`...); undefined: the default set. */
+  readonly inputs?: readonly string[];
   /** Per generation run; a run that takes longer is killed and reported as timed out. */
   readonly generationTimeoutS: number;
   readonly loadSeconds: number;
@@ -17,6 +19,7 @@ export interface BenchOptions {
 export const USAGE = `npm run bench [-- options]
   --quick               GitHub and synthetic 1k only, 3 s load runs, fewer samples
   --only=<sections>     comma-separated: ${SECTIONS.join(', ')} (default: all)
+  --inputs=<labels>     generation inputs only, e.g. github-rest,synthetic-20k (labels as printed)
   --gen-timeout=<s>     kill a generation run after this many seconds (default 900)
   --load-seconds=<s>    duration of each autocannon run (default 10; quick 3)`;
 
@@ -26,6 +29,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   let sections: readonly Section[] = SECTIONS;
   let generationTimeoutS = 900;
   let loadSeconds = quick ? 3 : 10;
+  let inputs: string[] | undefined;
   for (const arg of args) {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
     if (flag === '--quick') continue;
@@ -38,6 +42,12 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       if (wanted.length === 0 || unknown.length > 0)
         throw new Error(`unknown section ${unknown.join(', ') || '(none)'}\n${USAGE}`);
       sections = SECTIONS.filter((s) => wanted.includes(s));
+    } else if (flag === '--inputs') {
+      inputs = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (inputs.length === 0) throw new Error(`--inputs needs labels\n${USAGE}`);
     } else if (flag === '--gen-timeout') generationTimeoutS = positive(flag, value);
     else if (flag === '--load-seconds') loadSeconds = positive(flag, value);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
@@ -45,6 +55,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   return {
     quick,
     sections,
+    ...(inputs ? { inputs } : {}),
     generationTimeoutS,
     loadSeconds,
     connections: 50,

@@ -24,7 +24,7 @@ export function writeSyntheticSpecs(
   return [...sizes]
     .sort((a, b) => a - b)
     .map((operations) => {
-      const label = `synthetic ${operations / 1000}k`;
+      const label = `synthetic-${operations / 1000}k`;
       const file = join(outDir, `synthetic-${operations / 1000}k.json`);
       writeFileSync(file, JSON.stringify(syntheticSpec(source, operations)));
       return { label, operations, file };
