@@ -3,7 +3,7 @@
 //   startup     `openapi-to-mcp --version` against `node -e 0`
 //   servers     generated GitHub and petstore servers (MCP_AUTH none and oauth): cold start, RSS,
 //               tools/list, tools/call overhead over the upstream, throughput against a bare proxy
-// Prints a markdown table (also written to .cache/bench/results.md). No thresholds: figures only.
+// Prints markdown tables (also written to .cache/bench/results.md, raw figures to results.json). No thresholds: figures only.
 // Usage: npm run bench [-- --quick] [-- --only=generation,startup,servers]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import type { GenerationRow } from './bench/generation.js';
 import { planGeneration } from './bench/generation-inputs.js';
 import type { GenerationPlan } from './bench/generation-inputs.js';
 import { commitLine, loadLine, machineLine } from './bench/machine.js';
-import { fixed, markdownTable, megabytes, ratio } from './bench/markdown.js';
+import { fixed, markdownTable, megabytes, percent, ratio } from './bench/markdown.js';
 import { parseBenchArgs } from './bench/options.js';
 import type { BenchOptions } from './bench/options.js';
 import { startIssuer } from './bench/oauth-issuer.js';
@@ -102,6 +102,11 @@ if (options.sections.includes('servers')) {
 const report = render();
 mkdirSync(BENCH_CACHE, { recursive: true });
 writeFileSync(join(BENCH_CACHE, 'results.md'), report);
+// The raw figures too, so a later run can be compared with this one without parsing the table.
+writeFileSync(
+  join(BENCH_CACHE, 'results.json'),
+  `${JSON.stringify({ startedAt, commit: commitLine(), machine: machineLine(), options, generation, startup, servers }, null, 2)}\n`,
+);
 process.stdout.write(report);
 process.exit(0);
 
@@ -208,7 +213,7 @@ function render(): string {
           'req/s run 1',
           'req/s run 2',
           'bare proxy req/s',
-          'ours/proxy',
+          'of proxy',
           'RSS load 1 MB',
           'RSS load 2 MB',
         ],
@@ -224,7 +229,7 @@ function render(): string {
             fixed(row.rps, 0),
             fixed(row.rps2, 0),
             fixed(row.proxyRps, 0),
-            ratio(row.rps, row.proxyRps),
+            percent(row.rps, row.proxyRps),
             megabytes(row.rssAfterLoad1),
             megabytes(row.rssAfterLoad2),
           ]),
@@ -245,7 +250,9 @@ function render(): string {
     for (const row of servers) {
       if (row.error) out.push(`- ${row.server} (${mode(row)}) failed: ${row.error.split('\n')[0]}`);
       else if (row.failures)
-        out.push(`- ${row.server} (${mode(row)}): ${row.failures} failed requests in the load runs`);
+        out.push(
+          `- ${row.server} (${mode(row)}): ${row.failures} failed or timed-out requests (autocannon's 10 s timeout) in the load runs`,
+        );
       else if (row.searchBytes !== undefined) {
         out.push(
           `- ${row.server} (${mode(row)}): one lookup is a \`search_tools\` answer of ${fixed(row.searchBytes, 0)} bytes and a \`describe_tool\` answer of ${fixed(row.describeBytes, 0)} bytes`,

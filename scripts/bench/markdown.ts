@@ -25,3 +25,10 @@ export function ratio(ours: number | undefined, theirs: number | undefined): str
     return '-';
   return `${(ours / theirs).toFixed(2)}x`;
 }
+
+/** `ours` as a share of `theirs`, `12.3%`; `-` when either is missing. */
+export function percent(ours: number | undefined, theirs: number | undefined): string {
+  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0)
+    return '-';
+  return `${((ours / theirs) * 100).toFixed(1)}%`;
+}
