@@ -1,114 +1,284 @@
-import { resolve } from 'node:path';
-// `npm run bench`: how large GitHub's REST API is as MCP tools, per tool mode. Generates the
-// project in memory (load -> model -> plan -> emit -> format), serves its AppDefinition with the
-// real runtime over HTTP on 127.0.0.1 (MCP_AUTH=none), and measures what a client receives.
-// Prints figures only: no thresholds. Usage: npm run bench [-- <spec>]
-import { existsSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
-import { generate } from '../src/index.js';
-import type { AppDefinition, ToolMode } from '../templates/runtime/mcp/types.js';
-import { loadConfig } from '../templates/runtime/server/config.js';
-import { createServerFactory } from '../templates/runtime/server/create-server.js';
-import { startHttpServer } from '../templates/runtime/server/http-server.js';
+// `npm run bench`: the figures of issue 8, each taken from outside the measured process.
+//   generation  our CLI and openapi-mcp-generator 4.0.1 on real and synthetic specs: wall, CPU, peak RSS
+//   startup     `openapi-to-mcp --version` against `node -e 0`
+//   servers     generated GitHub and petstore servers (MCP_AUTH none and oauth): cold start, RSS,
+//               tools/list, tools/call overhead over the upstream, throughput against a bare proxy
+// Prints markdown tables (also written to .cache/bench/results.md, raw figures to results.json). No thresholds: figures only.
+// Usage: npm run bench [-- --quick] [-- --only=generation,startup,servers]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measureCliStartup } from './bench/cli-startup.js';
+import type { StartupRow } from './bench/cli-startup.js';
+import { measureGeneration } from './bench/generation.js';
+import type { GenerationRow } from './bench/generation.js';
+import { planGeneration } from './bench/generation-inputs.js';
+import type { GenerationPlan } from './bench/generation-inputs.js';
+import { commitLine, loadLine, machineLine } from './bench/machine.js';
+import { fixed, markdownTable, megabytes, percent, ratio } from './bench/markdown.js';
+import { parseBenchArgs } from './bench/options.js';
+import type { BenchOptions } from './bench/options.js';
+import { startIssuer } from './bench/oauth-issuer.js';
+import { BENCH_CACHE, SPECS, assertRepoRoot } from './bench/paths.js';
+import { measureServers } from './bench/servers.js';
+import type { ServerCase, ServerRow } from './bench/servers.js';
 
-// Run from the repository root (npm run bench): the specs live beside it, in ../shared/specs.
-const spec = process.argv[2] ?? resolve('../shared/specs/github-rest.json');
-if (!existsSync(spec) && !/^https?:/.test(spec)) {
-  console.error(`bench: no spec at ${spec}; pass one: npm run bench -- <spec>`);
+const SERVER_CASES: readonly ServerCase[] = [
+  {
+    name: 'petstore',
+    spec: join(SPECS, 'oai-petstore-expanded.yaml'),
+    tool: 'find_pet_by_id',
+    arguments: { id: 1 },
+    upstreamPath: '/pets/1',
+    upstreamBody: { id: 1, name: 'Rex', tag: 'dog' },
+  },
+  {
+    name: 'github',
+    spec: join(SPECS, 'github-rest.json'),
+    // A path parameter in, an output schema out (so structuredContent is validated), a small body.
+    tool: 'activity_get-thread-subscription-for-authenticated-user',
+    arguments: { thread_id: 1 },
+    upstreamPath: '/notifications/threads/1/subscription',
+    searchQuery: 'list repository issues',
+    upstreamBody: {
+      subscribed: true,
+      ignored: false,
+      reason: null,
+      created_at: '2012-10-06T21:34:12Z',
+      url: 'https://api.github.com/notifications/threads/1/subscription',
+      thread_url: 'https://api.github.com/notifications/threads/1',
+    },
+  },
+];
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+let options: BenchOptions;
+let generationPlan: GenerationPlan | undefined;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+  assertRepoRoot();
+  if (options.sections.includes('generation')) generationPlan = planGeneration(options.inputs, options.quick);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(2);
 }
-const RUNS = 5;
 
-const started = performance.now();
-const result = await generate(spec, { toolMode: 'static' });
-const generateSeconds = (performance.now() - started) / 1000;
-const rssAfterGenerate = process.resourceUsage().maxRSS * 1024;
-if (result.files.length === 0) {
-  console.error(`bench: ${spec} did not generate (${result.diagnostics.filter((d) => d.severity === 'error').length} errors)`);
-  process.exit(1);
+const startedAt = new Date();
+const loadAtStart = loadLine();
+let generation: GenerationRow[] | undefined;
+let startup: StartupRow[] | undefined;
+let servers: ServerRow[] | undefined;
+
+if (options.sections.includes('startup')) {
+  progress('startup: --version against node -e 0');
+  startup = await measureCliStartup(options.startupRuns);
 }
-const { model } = result;
-const app: AppDefinition = {
-  server: model.server,
-  tools: model.tools,
-  defs: model.defs,
-  schemes: Object.fromEntries(model.schemes.flatMap((s) => (s.upstream ? [[s.name, s.upstream]] : []))),
-  authorization: model.authorization,
-};
-
-interface Row {
-  mode: ToolMode;
-  listed: number;
-  startMs: number;
-  listBytes: number;
-  listMs: number;
-  searchBytes?: number;
-  describeBytes?: number;
+if (generationPlan) {
+  progress(`generation: ${generationPlan.labels.join(', ')}`);
+  const inputs = generationPlan.inputs();
+  generation = await measureGeneration(inputs, options.generationTimeoutS * 1000, progress);
 }
-
-const rows: Row[] = [];
-for (const mode of ['static', 'dynamic'] as const) rows.push(await measure(mode));
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const n = (value: number) => value.toLocaleString('en-US');
-console.log(`\n${spec}: ${n(model.tools.length)} tools, ${n(Object.keys(model.defs).length)} shared schemas`);
-console.log(`generate (in memory, ${n(result.files.length)} files): ${generateSeconds.toFixed(1)} s, peak RSS ${mb(rssAfterGenerate)}\n`);
-table(
-  ['mode', 'tools listed', 'server start ms', 'tools/list bytes', `tools/list ms (median of ${RUNS})`, 'search bytes', 'describe bytes'],
-  rows.map((r) => [r.mode, n(r.listed), r.startMs.toFixed(0), n(r.listBytes), r.listMs.toFixed(0), r.searchBytes ? n(r.searchBytes) : '-', r.describeBytes ? n(r.describeBytes) : '-']),
-);
-console.log(`\npeak RSS of the whole run: ${mb(process.resourceUsage().maxRSS * 1024)}`);
-process.exit(0);
-
-async function measure(mode: ToolMode): Promise<Row> {
-  const env = { MCP_TRANSPORT: 'http', MCP_AUTH: 'none', HOST: '127.0.0.1', PORT: '0', MCP_TOOL_MODE: mode, UPSTREAM_BASE_URL: 'http://127.0.0.1:9' };
-  const config = loadConfig(app, env);
-  const t0 = performance.now();
-  const factory = createServerFactory({ app, upstream: { baseUrl: config.upstreamBaseUrl, env }, toolMode: mode });
-  const server = await startHttpServer(config, factory, () => {});
-  const startMs = performance.now() - t0;
+if (options.sections.includes('servers')) {
+  const issuer = await startIssuer();
   try {
-    const times: number[] = [];
-    let list: { bytes: number; result: { tools?: unknown[] } } | undefined;
-    for (let i = 0; i < RUNS; i++) {
-      const t = performance.now();
-      list = await rpc(server.url, 'tools/list', {});
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    const row: Row = { mode, listed: list?.result.tools?.length ?? 0, startMs, listBytes: list?.bytes ?? 0, listMs: times[Math.floor(RUNS / 2)] ?? 0 };
-    if (mode === 'dynamic') {
-      const search = await rpc(server.url, 'tools/call', { name: 'search_tools', arguments: { query: 'list repository issues' } });
-      const first = (search.result as { structuredContent?: { tools?: { name: string }[] } }).structuredContent?.tools?.[0]?.name ?? '';
-      const describe = await rpc(server.url, 'tools/call', { name: 'describe_tool', arguments: { name: first } });
-      return { ...row, searchBytes: search.bytes, describeBytes: describe.bytes };
-    }
-    return row;
+    servers = await measureServers(
+      SERVER_CASES,
+      ['none', 'oauth'],
+      {
+        warmup: options.warmup,
+        samples: options.samples,
+        listRuns: options.listRuns,
+        connections: options.connections,
+        loadSeconds: options.loadSeconds,
+      },
+      issuer,
+      progress,
+    );
   } finally {
-    await server.close();
+    await issuer.close();
   }
 }
 
-/** One JSON-RPC request; `bytes` is the size of its `result` as JSON, what a client hands on. */
-async function rpc(url: string, method: string, params: object): Promise<{ bytes: number; result: Record<string, unknown> }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('text/event-stream')
-    ? text.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('')
-    : text;
-  const message = JSON.parse(json) as { result?: Record<string, unknown>; error?: { message: string } };
-  if (!message.result) throw new Error(`${method} failed: ${message.error?.message ?? response.status}`);
-  return { bytes: Buffer.byteLength(JSON.stringify(message.result)), result: message.result };
+const report = render();
+mkdirSync(BENCH_CACHE, { recursive: true });
+writeFileSync(join(BENCH_CACHE, 'results.md'), report);
+// The raw figures too, so a later run can be compared with this one without parsing the table.
+writeFileSync(
+  join(BENCH_CACHE, 'results.json'),
+  `${JSON.stringify({ startedAt, commit: commitLine(), machine: machineLine(), options, generation, startup, servers }, null, 2)}\n`,
+);
+process.stdout.write(report);
+process.exit(0);
+
+function render(): string {
+  const out: string[] = [];
+  const date = startedAt.toISOString().replace('T', ' ').slice(0, 16);
+  out.push(`### \`npm run bench\`${options.quick ? ' --quick' : ''}: ${date} UTC, commit ${commitLine()}`, '');
+  out.push(`Machine: ${machineLine()}. Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadLine()}.`, '');
+  if (generation) {
+    out.push(
+      '**Generation** (one process per run, measured from outside: wall, CPU = user + sys, peak RSS; peer = openapi-mcp-generator 4.0.1)',
+      '',
+    );
+    out.push(
+      markdownTable(
+        [
+          'input',
+          'ops',
+          'wall s',
+          'peer wall s',
+          'wall ours/peer',
+          'CPU s',
+          'peer CPU s',
+          'CPU ours/peer',
+          'peak RSS MB',
+          'peer RSS MB',
+          'RSS ours/peer',
+        ],
+        generation.map((row) => {
+          const ours = row.ours.status === 0 ? row.ours : undefined;
+          const peer = row.peer.status === 0 ? row.peer : undefined;
+          return [
+            row.label,
+            fixed(row.operations, 0),
+            failed(row.ours) ?? fixed(row.ours.wallS, 2),
+            failed(row.peer) ?? fixed(row.peer.wallS, 2),
+            ratio(ours?.wallS, peer?.wallS),
+            failed(row.ours, 'cpu') ?? fixed(row.ours.cpuS, 2),
+            failed(row.peer, 'cpu') ?? fixed(row.peer.cpuS, 2),
+            ratio(ours?.cpuS, peer?.cpuS),
+            failed(row.ours, 'rss') ?? megabytes(row.ours.peakRssBytes),
+            failed(row.peer, 'rss') ?? megabytes(row.peer.peakRssBytes),
+            ratio(ours?.peakRssBytes, peer?.peakRssBytes),
+          ];
+        }),
+      ),
+      '',
+    );
+  }
+  if (startup) {
+    out.push(`**CLI start** (median of ${options.startupRuns} runs each, alternating)`, '');
+    out.push(
+      markdownTable(
+        ['command', 'wall ms', 'CPU ms', 'peak RSS MB'],
+        startup.map((row) => [row.label, fixed(row.wallMs, 0), fixed(row.cpuMs, 0), megabytes(row.peakRssBytes)]),
+      ),
+      '',
+    );
+  }
+  if (servers) {
+    out.push(
+      `**Generated servers** (\`node dist/index.js\`, each run in its own process; upstream: a node:http stub on 127.0.0.1; ` +
+        `calls: ${options.samples} sequential \`tools/call\` over one keep-alive connection after ${options.warmup} warm-up, overhead = call minus the same request made directly to the stub; ` +
+        `load: autocannon, ${options.connections} connections, ${options.loadSeconds} s per run, the same \`tools/call\` POST; bare proxy: node:http + keep-alive agent making the same upstream call)`,
+      '',
+    );
+    out.push(
+      markdownTable(
+        [
+          'server',
+          'mode',
+          'cold start ms',
+          'RSS start MB',
+          'tools',
+          'pages',
+          'tools/list bytes',
+          'largest page bytes',
+          'tools/list ms',
+        ],
+        servers.map((row) => [
+          row.server,
+          mode(row),
+          fixed(row.coldStartMs, 0),
+          megabytes(row.rssAfterStart),
+          fixed(row.tools, 0),
+          fixed(row.pages, 0),
+          fixed(row.listBytes, 0),
+          fixed(row.largestPage, 0),
+          fixed(row.listMs, 0),
+        ]),
+        2,
+      ),
+      '',
+    );
+    out.push(
+      markdownTable(
+        [
+          'server',
+          'mode',
+          'call p50 ms',
+          'call p99 ms',
+          'overhead p50 ms',
+          'overhead p99 ms',
+          'req/s run 1',
+          'req/s run 2',
+          'bare proxy req/s',
+          'of proxy',
+          'RSS load 1 MB',
+          'RSS load 2 MB',
+        ],
+        servers
+          .filter((row) => row.toolMode === 'static')
+          .map((row) => [
+            row.server,
+            mode(row),
+            fixed(row.callP50Ms, 2),
+            fixed(row.callP99Ms, 2),
+            fixed(difference(row.callP50Ms, row.directP50Ms), 2),
+            fixed(difference(row.callP99Ms, row.directP99Ms), 2),
+            fixed(row.rps, 0),
+            fixed(row.rps2, 0),
+            fixed(row.proxyRps, 0),
+            percent(row.rps, row.proxyRps),
+            megabytes(row.rssAfterLoad1),
+            megabytes(row.rssAfterLoad2),
+          ]),
+        2,
+      ),
+      '',
+    );
+    out.push(
+      `Direct call to the stub (the overhead's floor): ${servers
+        .filter((row) => row.directP50Ms !== undefined)
+        .map(
+          (row) =>
+            `${row.server} ${mode(row)} p50 ${fixed(row.directP50Ms, 3)} ms, p99 ${fixed(row.directP99Ms, 3)} ms`,
+        )
+        .join('; ')}.`,
+      '',
+    );
+    for (const row of servers) {
+      if (row.error) out.push(`- ${row.server} (${mode(row)}) failed: ${row.error.split('\n')[0]}`);
+      else if (row.failures)
+        out.push(
+          `- ${row.server} (${mode(row)}): ${row.failures} failed or timed-out requests (autocannon's 10 s timeout) in the load runs`,
+        );
+      else if (row.searchBytes !== undefined) {
+        out.push(
+          `- ${row.server} (${mode(row)}): one lookup is a \`search_tools\` answer of ${fixed(row.searchBytes, 0)} bytes and a \`describe_tool\` answer of ${fixed(row.describeBytes, 0)} bytes`,
+        );
+      }
+    }
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
 }
 
-function table(head: readonly string[], body: readonly (readonly string[])[]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  console.log(line(head));
-  console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const row of body) console.log(line(row));
+/** A failed run's cell: `exit N`, or `>` what a killed run had used when it was killed. */
+function failed(run: GenerationRow['ours'], figure?: 'wall' | 'cpu' | 'rss'): string | undefined {
+  if (run.timedOut) {
+    if (figure === 'cpu') return `>${fixed(run.cpuS, 0)} (killed)`;
+    if (figure === 'rss') return `>${megabytes(run.peakRssBytes)} (killed)`;
+    return `>${options.generationTimeoutS} (killed)`;
+  }
+  return run.status === 0 ? undefined : `exit ${run.status}`;
+}
+
+/** `auth none`, `auth oauth`, `dynamic, auth none`. */
+function mode(row: ServerRow): string {
+  return row.toolMode === 'dynamic' ? `dynamic, auth ${row.auth}` : `auth ${row.auth}`;
+}
+
+function difference(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : a - b;
 }

@@ -1,0 +1,74 @@
+export const SECTIONS = ['generation', 'startup', 'servers'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly sections: readonly Section[];
+  /** Generation inputs by label (`github-rest`, `synthetic-20k`...); undefined: the default set. */
+  readonly inputs?: readonly string[];
+  /** Per generation run; a run that takes longer is killed and reported as timed out. */
+  readonly generationTimeoutS: number;
+  readonly loadSeconds: number;
+  readonly connections: number;
+  readonly warmup: number;
+  readonly samples: number;
+  readonly listRuns: number;
+  readonly startupRuns: number;
+}
+
+export const USAGE = `npm run bench [-- options]
+  --quick               GitHub and synthetic 1k only, 3 s load runs, fewer samples
+  --only=<sections>     comma-separated: ${SECTIONS.join(', ')} (default: all)
+  --inputs=<labels>     generation inputs only, e.g. github-rest,synthetic-20k (labels as printed)
+  --gen-timeout=<s>     kill a generation run after this many seconds (default 900)
+  --load-seconds=<s>    duration of each autocannon run (default 10; quick 3)`;
+
+/** Reads the bench's flags; throws with the usage on anything it does not know. */
+export function parseBenchArgs(args: readonly string[]): BenchOptions {
+  const quick = args.includes('--quick');
+  let sections: readonly Section[] = SECTIONS;
+  let generationTimeoutS = 900;
+  let loadSeconds = quick ? 3 : 10;
+  let inputs: string[] | undefined;
+  for (const arg of args) {
+    const [flag, value = ''] = arg.split('=', 2) as [string, string?];
+    if (flag === '--quick') continue;
+    if (flag === '--only') {
+      const wanted = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const unknown = wanted.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+      if (wanted.length === 0 || unknown.length > 0)
+        throw new Error(`unknown section ${unknown.join(', ') || '(none)'}\n${USAGE}`);
+      sections = SECTIONS.filter((s) => wanted.includes(s));
+    } else if (flag === '--inputs') {
+      inputs = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (inputs.length === 0) throw new Error(`--inputs needs labels\n${USAGE}`);
+    } else if (flag === '--gen-timeout') generationTimeoutS = positive(flag, value);
+    else if (flag === '--load-seconds') loadSeconds = positive(flag, value);
+    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  return {
+    quick,
+    sections,
+    ...(inputs ? { inputs } : {}),
+    generationTimeoutS,
+    loadSeconds,
+    connections: 50,
+    warmup: quick ? 50 : 100,
+    samples: quick ? 200 : 500,
+    listRuns: quick ? 2 : 5,
+    startupRuns: quick ? 3 : 7,
+  };
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${flag} needs a positive number of seconds (got "${value}")\n${USAGE}`);
+  return n;
+}
