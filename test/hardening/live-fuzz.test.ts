@@ -84,7 +84,7 @@ describe('live fuzz: random tools/call arguments through a generated server', ()
     let results = 0;
     await fc.assert(
       fc.asyncProperty(call, upstreamAnswer, async ([name, args], answer) => {
-        upstream.respond(() => ({ status: answer.status, headers: answer.type ? { 'content-type': answer.type } : {}, body: answer.body }));
+        upstream.respond(() => ({ status: answer.status, headers: answer.type ? { 'content-type': answer.type } : ({} as Record<string, string>), body: answer.body }));
         const id = nextId++;
         const response = await postMcp(server.url, toolsCall(name, args, id));
         expect(server.alive(), server.stderr().slice(-2000)).toBe(true);
