@@ -14,7 +14,10 @@ export async function buildGeneratedServer(spec: string, name: string): Promise<
 }
 
 export interface LiveServer {
+  /** MCP_PUBLIC_URL: where clients reach the server (a proxy's address when there is one). */
   readonly url: string;
+  /** Where this process itself listens: `http://127.0.0.1:<PORT>`. */
+  readonly origin: string;
   readonly pid: number;
   /** Everything the process wrote to stderr so far (logs and audit lines). */
   stderr(): string;
@@ -44,6 +47,7 @@ export async function startGeneratedServer(project: string, env: Record<string, 
   await listening(child, () => log);
   return {
     url,
+    origin: `http://127.0.0.1:${port}`,
     pid: child.pid ?? -1,
     stderr: () => log,
     alive: () => !exited && child.exitCode === null && child.signalCode === null,
