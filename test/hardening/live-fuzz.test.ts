@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../support/generated-project.js';
 import { hostileJson, hostileString } from '../support/hostile-values.js';
 import { buildGeneratedServer, startGeneratedServer, type LiveServer } from '../support/live-server.js';
-import { isJsonRpcResponse, postMcp, toolsCall } from '../support/mcp-post.js';
+import { isJsonRpcResponse, postMcp, postRaw, toolsCall } from '../support/mcp-post.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 
 /**
@@ -151,6 +151,23 @@ describe('live fuzz: random tools/call arguments through a generated server', ()
         if (response.text && response.status !== 202 && response.status !== 413) expect(isJsonRpcResponse(response.message) || response.text.startsWith('['), response.text.slice(0, 500)).toBe(true);
       }),
       { seed: 0xbad, numRuns: 200, endOnFailure: true },
+    );
+  });
+
+  it('random Host and Origin headers: never 500 (a Host with userinfo is 400, issue 9 hole 6; helper "httplayer")', async () => {
+    const port = new URL(server.url).port;
+    const host = fc.oneof(
+      fc.constantFrom(`user@127.0.0.1:${port}`, `user:pw@127.0.0.1:${port}`, `127.0.0.1:${port}@evil.example.test`, '[::1', `127.0.0.1:${port}:1`, '127.0.0.1:99999', 'xn--', `%31%32%37.0.0.1:${port}`, `localhost.:${port}`, ''),
+      fc.stringMatching(/^[!-~]{0,60}$/),
+    );
+    const origin = fc.option(fc.oneof(fc.constantFrom('null', 'file://', `http://127.0.0.1:${port}`, 'http://user@127.0.0.1'), fc.stringMatching(/^[!-~]{0,60}$/)), { nil: undefined });
+    await fc.assert(
+      fc.asyncProperty(host, origin, async (hostValue, originValue) => {
+        const response = await postRaw(server.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), { host: hostValue, ...(originValue === undefined ? {} : { origin: originValue }) });
+        expect(server.alive()).toBe(true);
+        expect(response.status, `Host ${JSON.stringify(hostValue)}: ${response.text.slice(0, 200)}`).toBeLessThan(500);
+      }),
+      { seed: 0x4057, numRuns: 150, endOnFailure: true, examples: [[`user@127.0.0.1:${port}`, undefined]] },
     );
   });
 

@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+
 /**
  * Plain HTTP to an MCP endpoint without an SDK client: one stateless 2025-11-25 request
  * per POST (no initialize, no session), as load and fuzz tests send thousands of them.
@@ -53,4 +55,25 @@ function parseMessage(text: string, contentType: string | null): Record<string, 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A POST through node:http, which (unlike fetch) lets a test set `Host` and other forbidden
+ * headers to anything Node will put on the wire.
+ */
+export function postRaw(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...STATELESS_HEADERS, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
