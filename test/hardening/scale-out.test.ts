@@ -27,9 +27,10 @@ let mcpUrl: string;
 
 beforeAll(async () => {
   const project = await buildGeneratedServer(join(REPO, 'fixtures/auth/pets-oauth.yaml'), 'hardening-scale-out');
-  // The proxy's port is the public one, so it is known before the proxy starts.
-  const publicPort = await freePort();
-  mcpUrl = `http://127.0.0.1:${publicPort}/mcp`;
+  // The proxy's address is the servers' public URL (the token audience): it starts first.
+  const backends: string[] = [];
+  proxy = await startRoundRobinProxy(backends);
+  mcpUrl = `${proxy.origin}/mcp`;
   as = await startAuthorizationServer({
     resources: { [mcpUrl]: { scopes: SCOPES } },
     defaultResource: mcpUrl,
@@ -42,7 +43,7 @@ beforeAll(async () => {
   upstream.respond(() => ({ headers: { 'content-type': 'application/json' }, body: '{"items":[]}' }));
   const env = { MCP_TRANSPORT: 'http', MCP_PUBLIC_URL: mcpUrl, OAUTH_ISSUER: as.issuer, UPSTREAM_BASE_URL: upstream.baseUrl };
   replicas = await Promise.all([0, 1].map(async () => startGeneratedServer(project, { ...env, PORT: String(await freePort()) })));
-  proxy = await startRoundRobinProxy(replicas.map((replica) => replica.origin), publicPort);
+  backends.push(...replicas.map((replica) => replica.origin));
 });
 
 afterAll(async () => {
