@@ -6,6 +6,7 @@ import { hostileJson, hostileString } from '../support/hostile-values.js';
 import { buildGeneratedServer, startGeneratedServer, type LiveServer } from '../support/live-server.js';
 import { isJsonRpcResponse, postMcp, postRaw, toolsCall } from '../support/mcp-post.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
+import { startSwitchableIssuer, type SwitchableIssuer } from '../support/switchable-issuer.js';
 
 /**
  * Issue 9, "Tests that keep it closed", second property: random arguments (valid-ish and
@@ -20,6 +21,10 @@ const TOOLS = ['getPart', 'createItem', 'submitForm', 'upload'] as const;
 
 let upstream: RecordingUpstream;
 let server: LiveServer;
+/** The same project with OAuth on: the authorization gate parses every body before the SDK does. */
+let guarded: LiveServer;
+let issuer: SwitchableIssuer;
+let token: string;
 let nextId = 1;
 
 beforeAll(async () => {
@@ -33,10 +38,22 @@ beforeAll(async () => {
     UPSTREAM_COOKIE_KEY: COOKIE_KEY,
     UPSTREAM_TIMEOUT_MS: '2000',
   });
+  issuer = await startSwitchableIssuer();
+  guarded = await startGeneratedServer(project, {
+    MCP_TRANSPORT: 'http',
+    OAUTH_ISSUER: issuer.issuer,
+    UPSTREAM_BASE_URL: upstream.baseUrl,
+    UPSTREAM_QUERY_KEY: QUERY_KEY,
+    UPSTREAM_COOKIE_KEY: COOKIE_KEY,
+    UPSTREAM_TIMEOUT_MS: '2000',
+  });
+  token = await issuer.token(guarded.url);
 });
 
 afterAll(async () => {
   await server?.stop();
+  await guarded?.stop();
+  await issuer?.close();
   await upstream?.close();
 });
 
@@ -179,5 +196,57 @@ describe('live fuzz: random tools/call arguments through a generated server', ()
     const huge = await postMcp(server.url, toolsCall('createItem', { body: { name: 'x'.repeat(2 * 1024 * 1024) } }));
     expect(huge.status).toBe(413);
     expect(server.alive()).toBe(true);
+  });
+});
+
+describe('live fuzz with OAuth on: the authorization gate reads every body first', () => {
+  const envelope = fc.oneof(
+    call.map(([name, args]) => toolsCall(name, args, 7) as unknown),
+    fc.record({ jsonrpc: fc.constant('2.0'), id: fc.oneof(fc.nat(), hostileString()), method: fc.oneof(fc.constantFrom('tools/call', 'tools/list', 'initialize', 'ping'), hostileString()), params: hostileJson() }, { requiredKeys: [] }),
+    // Batches (2025-03-26) of random size, mixing calls the token allows with hostile ones.
+    fc.array(call.map(([name, args]) => toolsCall(name, args, 9)), { maxLength: 120 }),
+    hostileJson(),
+  );
+
+  it('a valid token with random bodies: never 500, the process stays up, 200 answers are JSON-RPC', async () => {
+    let served = 0;
+    await fc.assert(
+      fc.asyncProperty(envelope, async (body) => {
+        upstream.respond(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{}' }));
+        const response = await postMcp(guarded.url, JSON.stringify(body) ?? 'null', { authorization: `Bearer ${token}` });
+        expect(guarded.alive(), guarded.stderr().slice(-2000)).toBe(true);
+        expect(response.status, response.text.slice(0, 500)).toBeLessThan(500);
+        if (response.status === 200 && !Array.isArray(body)) {
+          served++;
+          expect(isJsonRpcResponse(response.message), response.text.slice(0, 500)).toBe(true);
+        }
+      }),
+      { seed: 0x0a7e, numRuns: 250, endOnFailure: true },
+    );
+    expect(served).toBeGreaterThan(25);
+    // The token never reaches a log line, whatever the body was.
+    expect(guarded.stderr()).not.toContain(token.split('.')[2]);
+  });
+
+  it('random Authorization headers: 400 or 401 (431 past the header size limit), never 500, and nothing of them in the logs', async () => {
+    const scheme = fc.constantFrom('Bearer ', 'bearer ', 'Basic ', 'Bearer  ', 'Bearer\t', '', 'DPoP ');
+    const credential = fc.oneof(
+      // Node refuses header values with control characters before sending; the rest goes on the wire.
+      hostileString()
+        .filter((value) => /^[\t\x20-\x7e]*$/.test(value))
+        .map((value) => value.slice(0, 20_000)),
+      fc.constant(token.split('.').slice(0, 2).join('.') + '.'),
+      fc.constant(`${token}.${token}`),
+      fc.tuple(fc.base64String({ maxLength: 400 }), fc.base64String({ maxLength: 400 }), fc.base64String({ maxLength: 400 })).map((parts) => parts.join('.')),
+    );
+    await fc.assert(
+      fc.asyncProperty(scheme, credential, async (prefix, value) => {
+        const response = await postMcp(guarded.url, toolsCall('getPart', { itemId: 'a', partId: 1 }), { authorization: `${prefix}${value}` });
+        expect(guarded.alive()).toBe(true);
+        expect([400, 401, 431], response.text.slice(0, 300)).toContain(response.status);
+        if (value.length > 12) expect(guarded.stderr()).not.toContain(value);
+      }),
+      { seed: 0xa07, numRuns: 200, endOnFailure: true },
+    );
   });
 });
