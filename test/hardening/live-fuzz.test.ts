@@ -96,7 +96,7 @@ const upstreamAnswer = fc.record({
 });
 
 describe('live fuzz: random tools/call arguments through a generated server', () => {
-  it('never crashes, never answers 500, always answers JSON-RPC', async () => {
+  it('never crashes, never answers 500, always answers JSON-RPC', { timeout: 120_000 }, async () => {
     upstream.requests.length = 0;
     let results = 0;
     await fc.assert(
@@ -117,7 +117,7 @@ describe('live fuzz: random tools/call arguments through a generated server', ()
     expect(upstream.requests.length).toBeGreaterThan(40);
   });
 
-  it('no upstream request leaves the base path, and the server credentials are sent once and never shadowed', async () => {
+  it('no upstream request leaves the base path, and the server credentials are sent once and never shadowed', { timeout: 120_000 }, async () => {
     let forwarded = 0;
     await fc.assert(
       fc.asyncProperty(call, async ([name, args]) => {
@@ -208,7 +208,7 @@ describe('live fuzz with OAuth on: the authorization gate reads every body first
     hostileJson(),
   );
 
-  it('a valid token with random bodies: never 500, the process stays up, 200 answers are JSON-RPC', async () => {
+  it('a valid token with random bodies: never 500, the process stays up, 200 answers are JSON-RPC', { timeout: 120_000 }, async () => {
     let served = 0;
     await fc.assert(
       fc.asyncProperty(envelope, async (body) => {
