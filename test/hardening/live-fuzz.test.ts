@@ -249,4 +249,17 @@ describe('live fuzz with OAuth on: the authorization gate reads every body first
       { seed: 0xa07, numRuns: 200, endOnFailure: true },
     );
   });
+
+  it('a 2025-03-26 batch of 150 calls: never 500, and only calls that reached the upstream are audited as allowed (issue 9 hole 4)', async () => {
+    const allowed = () => guarded.stderr().split('\n').filter((line) => line.includes('"msg":"authorization"') && line.includes('"outcome":"allow"')).length;
+    upstream.respond(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{}' }));
+    upstream.requests.length = 0;
+    const before = allowed();
+    const batch = Array.from({ length: 150 }, (_, i) => toolsCall('getPart', { itemId: `i${i}`, partId: i }, i + 1));
+    const response = await postMcp(guarded.url, batch, { authorization: `Bearer ${token}`, 'mcp-protocol-version': '2025-03-26' });
+    expect(guarded.alive()).toBe(true);
+    expect(response.status, response.text.slice(0, 300)).toBeLessThan(500);
+    // An audit line says a call ran; a refused batch ran none (5,000 "allow" lines for one refused request before).
+    expect(allowed() - before).toBeLessThanOrEqual(upstream.requests.length);
+  });
 });
