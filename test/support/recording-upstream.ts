@@ -12,7 +12,7 @@ export interface RecordingUpstream {
   /** Base URL with a path prefix, so tests also prove the prefix is kept. */
   readonly baseUrl: string;
   readonly requests: RecordedRequest[];
-  respond(handler: (req: RecordedRequest) => { status?: number; headers?: Record<string, string>; body?: string }): void;
+  respond(handler: (req: RecordedRequest) => { status?: number; headers?: Record<string, string>; body?: string | Buffer }): void;
   close(): Promise<void>;
 }
 
