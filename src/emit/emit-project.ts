@@ -10,7 +10,11 @@ export interface EmittedFile {
   readonly content: string;
 }
 
-/** Plan -> file contents, formatted. The runtime is copied byte for byte (it is formatted in this repository). */
+/**
+ * Plan -> file contents, formatted. The runtime is copied byte for byte (it is formatted in this
+ * repository); the data tables come out of `TableEmitter` already formatted; prettier formats the
+ * scaffold rendered from templates.
+ */
 export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
   const tables = new TableEmitter();
   const data = templateData(plan.model, plan.options);
@@ -21,10 +25,10 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
     let content: string;
     switch (source.kind) {
       case 'runtime':
-        out.push({ path: file.path, owner: file.owner, content: readRuntimeFile(source.file) });
-        continue;
+        content = readRuntimeFile(source.file);
+        break;
       case 'template':
-        content = renderTemplate(source.template, data);
+        content = await formatFile(file.path, renderTemplate(source.template, data));
         break;
       case 'tool-table':
         content = tables.tool(toolsByName.get(source.tool)!);
@@ -42,7 +46,7 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
         content = tables.server(plan.model, plan.options.toolMode);
         break;
     }
-    out.push({ path: file.path, owner: file.owner, content: await formatFile(file.path, content) });
+    out.push({ path: file.path, owner: file.owner, content });
   }
   return out;
 }
