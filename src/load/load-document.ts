@@ -6,6 +6,7 @@ import { findDanglingRefs } from './check-refs.js';
 import { convertSwagger2 } from './convert-swagger2.js';
 import { detectVersion } from './detect-version.js';
 import { hashInput } from './hash-input.js';
+import { hasExternalRefs, rewriteAliasRefs } from './local-refs.js';
 import type { LoadedDocument, OpenApiDocument } from './loaded-document.js';
 import { parseText } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
@@ -66,9 +67,14 @@ async function load(input: string, options: LoadOptions, collected: Diagnostic[]
   // $refs inside examples, defaults and x-* are data: park them so the
   // bundler neither follows nor fails on them (okta-management has such).
   parkDataRefs(root, version.kind);
-  const bundled = await bundleDocument({ root, kind: version.kind, location: raw.location, display });
+  // A single file needs no bundler: its local `$ref`s only need the bundler's alias rewriting.
+  const single = !hasExternalRefs(root, version.kind);
+  const bundled = single
+    ? { document: root, files: new Map<string, Buffer>(), diagnostics: [] }
+    : await bundleDocument({ root, kind: version.kind, location: raw.location, display });
   collected.push(...bundled.diagnostics);
   let document = toPlainJson(bundled.document);
+  if (single) rewriteAliasRefs(document, version.kind);
 
   const dangling = findDanglingRefs(document, version.kind, raw.source);
   if (dangling.length > 0) throw new FatalDiagnosticsError(dangling);
