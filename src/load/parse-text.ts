@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { FatalDiagnosticsError } from '../diagnostics.js';
+import { parseYamlFast } from './parse-yaml-fast.js';
 
 export interface ParsedText {
   readonly value: unknown;
@@ -16,7 +17,8 @@ export interface ParsedText {
  * large vendor specs are); when that fails and the file is `.json`, the JSON
  * parser's error position is reported, otherwise the text is read as YAML.
  * Throws `FatalDiagnosticsError` with `INPUT_PARSE_ERROR` (1-based line and
- * column) when the text is neither.
+ * column) when the text is neither. YAML goes through js-yaml first (fast) and through `yaml`
+ * (positions, duplicate keys, alias limits) when js-yaml finds anything to complain about.
  */
 export function parseText(text: string, file: string, extension = ''): ParsedText {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -34,6 +36,9 @@ export function parseText(text: string, file: string, extension = ''): ParsedTex
 }
 
 function parseYaml(text: string, file: string): ParsedText {
+  const fast = parseYamlFast(text);
+  if (fast !== undefined) return { value: fast, diagnostics: [] };
+  // The precise path: error positions, duplicate-key warnings, alias limits.
   let document = parseDocument(text, { merge: true });
   const duplicates = document.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   const fatalError = document.errors.find((e) => e.code !== 'DUPLICATE_KEY');
