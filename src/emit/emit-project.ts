@@ -2,6 +2,7 @@ import type { ProjectPlan, PlannedFile } from '../plan/plan-project.js';
 import { formatFile } from './format.js';
 import { TableEmitter } from './generated-tables.js';
 import { renderTemplate, templateData } from './project-templates.js';
+import { formatReadme } from './readme-table.js';
 import { readRuntimeFile } from './runtime-files.js';
 
 export interface EmittedFile {
@@ -27,9 +28,13 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
       case 'runtime':
         content = readRuntimeFile(source.file);
         break;
-      case 'template':
-        content = await formatFile(file.path, renderTemplate(source.template, data));
+      case 'template': {
+        const rendered = renderTemplate(source.template, data);
+        content = file.path === 'README.md'
+          ? await formatReadme(rendered, (markdown) => formatFile(file.path, markdown))
+          : await formatFile(file.path, rendered);
         break;
+      }
       case 'tool-table':
         content = tables.tool(toolsByName.get(source.tool)!);
         break;
