@@ -17,7 +17,7 @@ export const GENERATOR_VERSION = pkg.version;
  * Generated projects depend on exactly the versions this repository tests its
  * runtime with (pinned in our package.json), so output never drifts with the registry.
  */
-export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode', string> {
+export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'esbuild', string> {
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
   const get = (name: string) => {
     const version = all[name];
@@ -32,5 +32,7 @@ export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jos
     typescript: get('typescript'),
     vitest: get('vitest'),
     typesNode: get('@types/node'),
+    // `npm run build` bundles src/ into one dist/index.js: Node then loads one module, not one per tool (issue 8).
+    esbuild: get('esbuild'),
   };
 }
