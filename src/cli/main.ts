@@ -149,10 +149,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         exitCode = EXIT.errors;
         return;
       }
-      const [{ buildModel }, { lintSecurity, strictLint }] = await Promise.all([stages.model(), stages.lint()]);
+      const [{ buildModel }, { lintSecurity, strictLint }, { settle }] = await Promise.all([stages.model(), stages.lint(), stages.load()]);
       const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
       const lint = lintSecurity(model.tools, model.schemes).map((d) => ({ ...d, file: loaded.source }));
-      const all = [...loaded.diagnostics, ...model.diagnostics, ...lint];
+      const all = [...(await settle(loaded)).diagnostics, ...model.diagnostics, ...lint];
       const diagnostics = opts.strict ? strictLint(all) : all;
       if (opts.json) {
         io.stdout.write(`${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`);
@@ -234,8 +234,9 @@ function writeFailed(label: string, error: unknown): Diagnostic {
 
 async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostics: readonly Diagnostic[] }> {
   try {
-    const { loadDocument } = await stages.load();
-    return await loadDocument(spec, { cwd: io.cwd, stdin: io.stdin });
+    // Validation finishes in the background; generateFromDocument and inspect settle it before reporting.
+    const { loadDocumentLazily } = await stages.load();
+    return await loadDocumentLazily(spec, { cwd: io.cwd, stdin: io.stdin });
   } catch (error) {
     if (error instanceof FatalDiagnosticsError) return { diagnostics: error.diagnostics };
     throw error;

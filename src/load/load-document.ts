@@ -8,11 +8,12 @@ import { detectVersion } from './detect-version.js';
 import { hashInput } from './hash-input.js';
 import { hasExternalRefs, rewriteAliasRefs } from './local-refs.js';
 import type { LoadedDocument, OpenApiDocument } from './loaded-document.js';
+import { settle } from './loaded-document.js';
 import { parseText } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
 import { readInput } from './read-input.js';
 import { parkDataRefs, unparkDataRefs } from './ref-positions.js';
-import { validateDocument } from './validate-document.js';
+import { validateInBackground } from './validate-in-background.js';
 
 export interface LoadOptions {
   /** What `-` reads; defaults to `process.stdin`. */
@@ -35,10 +36,21 @@ export interface LoadOptions {
  * else comes back in `LoadedDocument.diagnostics`.
  */
 export async function loadDocument(input: string, options: LoadOptions = {}): Promise<LoadedDocument> {
+  return settle(await loadDocumentLazily(input, options));
+}
+
+/**
+ * `loadDocument` without waiting for the schema validation, which runs on a worker thread
+ * (it only yields warnings): the caller builds the model meanwhile and must `settle` the
+ * result before it reads `diagnostics`. Fatal errors still carry every warning found.
+ */
+export async function loadDocumentLazily(input: string, options: LoadOptions = {}): Promise<LoadedDocument> {
   const collected: Diagnostic[] = [];
+  const validation: { pending?: LoadedDocument['pending'] } = {};
   try {
-    return await load(input, options, collected);
+    return await load(input, options, collected, validation);
   } catch (error) {
+    if (validation.pending) collected.splice(validation.pending.at, 0, ...(await validation.pending.diagnostics));
     if (error instanceof FatalDiagnosticsError) throw new FatalDiagnosticsError([...collected, ...error.diagnostics]);
     throw new FatalDiagnosticsError([
       ...collected,
@@ -53,7 +65,12 @@ export async function loadDocument(input: string, options: LoadOptions = {}): Pr
   }
 }
 
-async function load(input: string, options: LoadOptions, collected: Diagnostic[]): Promise<LoadedDocument> {
+async function load(
+  input: string,
+  options: LoadOptions,
+  collected: Diagnostic[],
+  validation: { pending?: LoadedDocument['pending'] },
+): Promise<LoadedDocument> {
   const cwd = options.cwd ?? process.cwd();
   const raw = await readInput(input, options);
   const display = (location: string): string => displayLocation(location, raw, cwd);
@@ -79,7 +96,9 @@ async function load(input: string, options: LoadOptions, collected: Diagnostic[]
   const dangling = findDanglingRefs(document, version.kind, raw.source);
   if (dangling.length > 0) throw new FatalDiagnosticsError(dangling);
 
-  if (options.validate !== false) collected.push(...(await validateDocument(document, version.kind, raw.source)));
+  if (options.validate !== false) {
+    validation.pending = { at: collected.length, diagnostics: validateInBackground(document, version.kind, raw.source) };
+  }
 
   if (version.kind === 'swagger2') {
     const converted = await convertSwagger2(document, raw.source);
@@ -102,6 +121,7 @@ async function load(input: string, options: LoadOptions, collected: Diagnostic[]
     source: raw.source,
     hash: hashInput(raw.location, raw.bytes, bundled.files),
     diagnostics: collected,
+    ...(validation.pending ? { pending: validation.pending } : {}),
   };
 }
 

@@ -19,6 +19,19 @@ export interface LoadedDocument {
   readonly hash: string;
   /** Warnings found while loading (invalid but usable documents, conversions). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Set only by `loadDocumentLazily`: schema-validation warnings still being computed, which
+   * belong at index `at` of `diagnostics`. `settle` waits for them and puts them there.
+   */
+  readonly pending?: { readonly at: number; readonly diagnostics: Promise<readonly Diagnostic[]> };
+}
+
+/** The document with its validation warnings in place (the same object when nothing is pending). */
+export async function settle(loaded: LoadedDocument): Promise<LoadedDocument> {
+  if (!loaded.pending) return loaded;
+  const { pending, ...rest } = loaded;
+  const late = await pending.diagnostics;
+  return { ...rest, diagnostics: [...loaded.diagnostics.slice(0, pending.at), ...late, ...loaded.diagnostics.slice(pending.at)] };
 }
 
 /** The loosely typed document: OpenAPI is validated, not trusted, so the model reads it defensively. */
