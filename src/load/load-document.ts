@@ -83,9 +83,9 @@ async function load(
 
   // $refs inside examples, defaults and x-* are data: park them so the
   // bundler neither follows nor fails on them (okta-management has such).
-  parkDataRefs(root, version.kind);
+  parkDataRefs(root, version.kind, parsed.shape);
   // A single file needs no bundler: its local `$ref`s only need the bundler's alias rewriting.
-  const single = !hasExternalRefs(root, version.kind);
+  const single = !hasExternalRefs(root, version.kind, parsed.shape);
   const bundled = single
     ? { document: root, files: new Map<string, Buffer>(), diagnostics: [] }
     : await bundleDocument({ root, kind: version.kind, location: raw.location, display });

@@ -2,17 +2,23 @@ import { pointer } from '../diagnostics.js';
 import { resolvePointer } from './check-refs.js';
 import type { SpecKind } from './detect-version.js';
 import { forEachRef } from './ref-positions.js';
+import type { Shape } from './ref-positions.js';
 
 /**
  * True when some `$ref` in a reference position names another file or URL, so the document
  * needs the bundler. A single-file spec does not: bundling it only cost time, and above ~5k
  * operations json-schema-ref-parser's inventory scan made it quadratic (issue 8).
  */
-export function hasExternalRefs(root: unknown, kind: SpecKind): boolean {
+export function hasExternalRefs(root: unknown, kind: SpecKind, shape: Shape = 'graph'): boolean {
   let external = false;
-  forEachRef(root, kind, (site) => {
-    if (!site.inData && !(typeof site.value === 'string' && site.value.startsWith('#'))) external = true;
-  });
+  forEachRef(
+    root,
+    kind,
+    (site) => {
+      if (!site.inData && !(typeof site.value === 'string' && site.value.startsWith('#'))) external = true;
+    },
+    shape,
+  );
   return external;
 }
 
@@ -28,14 +34,18 @@ export function hasExternalRefs(root: unknown, kind: SpecKind): boolean {
  * @see https://www.rfc-editor.org/rfc/rfc6901
  */
 export function rewriteAliasRefs(document: unknown, kind: SpecKind): void {
+  // `document` is plain JSON (a tree).
   forEachRef(document, kind, (site) => {
     const ref = site.value;
     if (site.inData || typeof ref !== 'string' || !ref.startsWith('#')) return;
+    // The common case: the pointer resolves as written to something that is not an alias.
+    const literal = resolvePointer(document, ref.slice(1));
+    if (literal !== undefined && aliasOf(literal) === undefined) return;
     const target = reach(document, parse(ref.slice(1)), pointer(...site.tokens), 0);
     if (target === undefined) return;
     const rewritten = `#${pointer(...target)}`;
     if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined) site.holder['$ref'] = rewritten;
-  });
+  }, 'tree');
 }
 
 /** An object whose only key is a local `$ref`: an alias the bundler follows. */
