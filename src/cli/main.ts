@@ -84,6 +84,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       const doc = loaded;
+      // Read now: `doc` (and the parsed document in it) must not stay alive while the project is emitted.
+      const specHash = doc.hash;
       const [{ generateFromDocument }, { strictLint }, { optionsHash }] = await Promise.all([stages.generate(), stages.lint(), stages.options()]);
       const outDir = resolve(io.cwd, opts.out);
       const specPath = specFromProject(spec, io.cwd, outDir);
@@ -106,7 +108,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         exitCode = EXIT.errors;
         return;
       }
-      const lockInputs = { specHash: doc.hash, optionsHash: optionsHash(result.options), ...(specPath !== undefined ? { spec: specPath } : {}) };
+      const lockInputs = { specHash, optionsHash: optionsHash(result.options), ...(specPath !== undefined ? { spec: specPath } : {}) };
       const mode = opts.check ? 'check' : opts.dryRun ? 'dry-run' : 'write';
       const writer = await stages.write();
       const outcome = mode === 'write'

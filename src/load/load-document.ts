@@ -97,7 +97,8 @@ async function load(
   if (dangling.length > 0) throw new FatalDiagnosticsError(dangling);
 
   if (options.validate !== false) {
-    validation.pending = { at: collected.length, diagnostics: validateInBackground(document, version.kind, raw.source) };
+    const at = collected.length;
+    validation.pending = { at, diagnostics: (await validateInBackground(document, version.kind, raw.source, raw.bytes.length)).diagnostics };
   }
 
   if (version.kind === 'swagger2') {

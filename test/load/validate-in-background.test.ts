@@ -32,3 +32,14 @@ describe('schema validation beside the model (issue 8)', () => {
     expect(viaWorker.diagnostics).toEqual((await loadDocument(INVALID)).diagnostics);
   });
 });
+
+describe('documents above BACKGROUND_LIMIT', () => {
+  test('are validated in series (no second copy beside the model), with the same warnings', async () => {
+    const { validateInBackground, BACKGROUND_LIMIT } = await import('../../src/load/validate-in-background.js');
+    const document = (await loadDocument(INVALID, { validate: false })).document as Record<string, unknown>;
+    const big = await (await validateInBackground(document, 'openapi3', 'x.yaml', BACKGROUND_LIMIT + 1)).diagnostics;
+    const small = await (await validateInBackground(document, 'openapi3', 'x.yaml', 10)).diagnostics;
+    expect(small.length).toBeGreaterThan(0);
+    expect(big).toEqual(small);
+  });
+});
