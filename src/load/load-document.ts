@@ -90,7 +90,8 @@ async function load(
     ? { document: root, files: new Map<string, Buffer>(), diagnostics: [] }
     : await bundleDocument({ root, kind: version.kind, location: raw.location, display });
   collected.push(...bundled.diagnostics);
-  let document = toPlainJson(bundled.document);
+  // JSON.parse output is already plain data (a tree); YAML may share objects and the bundler's output too.
+  let document = single && parsed.shape === 'tree' ? root : toPlainJson(bundled.document);
   if (single) rewriteAliasRefs(document, version.kind);
 
   const dangling = findDanglingRefs(document, version.kind, raw.source);
