@@ -13,7 +13,8 @@ import { parseText } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
 import { readInput } from './read-input.js';
 import { parkDataRefs, unparkDataRefs } from './ref-positions.js';
-import { validateInBackground } from './validate-in-background.js';
+import { startValidator } from './validate-in-background.js';
+import type { Validator } from './validate-in-background.js';
 
 export interface LoadOptions {
   /** What `-` reads; defaults to `process.stdin`. */
@@ -46,11 +47,12 @@ export async function loadDocument(input: string, options: LoadOptions = {}): Pr
  */
 export async function loadDocumentLazily(input: string, options: LoadOptions = {}): Promise<LoadedDocument> {
   const collected: Diagnostic[] = [];
-  const validation: { pending?: LoadedDocument['pending'] } = {};
+  const validation: Validation = {};
   try {
     return await load(input, options, collected, validation);
   } catch (error) {
     if (validation.pending) collected.splice(validation.pending.at, 0, ...(await validation.pending.diagnostics));
+    else validation.validator?.close();
     if (error instanceof FatalDiagnosticsError) throw new FatalDiagnosticsError([...collected, ...error.diagnostics]);
     throw new FatalDiagnosticsError([
       ...collected,
@@ -65,14 +67,21 @@ export async function loadDocumentLazily(input: string, options: LoadOptions = {
   }
 }
 
+/** The schema validation of one load: its worker, then its pending warnings. */
+interface Validation {
+  validator?: Validator;
+  pending?: LoadedDocument['pending'];
+}
+
 async function load(
   input: string,
   options: LoadOptions,
   collected: Diagnostic[],
-  validation: { pending?: LoadedDocument['pending'] },
+  validation: Validation,
 ): Promise<LoadedDocument> {
   const cwd = options.cwd ?? process.cwd();
   const raw = await readInput(input, options);
+  if (options.validate !== false) validation.validator = startValidator(raw.bytes.length);
   const display = (location: string): string => displayLocation(location, raw, cwd);
 
   const parsed = parseText(raw.bytes.toString('utf8'), raw.source, raw.extension);
@@ -97,9 +106,9 @@ async function load(
   const dangling = findDanglingRefs(document, version.kind, raw.source);
   if (dangling.length > 0) throw new FatalDiagnosticsError(dangling);
 
-  if (options.validate !== false) {
+  if (validation.validator) {
     const at = collected.length;
-    validation.pending = { at, diagnostics: (await validateInBackground(document, version.kind, raw.source, raw.bytes.length)).diagnostics };
+    validation.pending = { at, diagnostics: (await validation.validator.validate(document, version.kind, raw.source)).diagnostics };
   }
 
   if (version.kind === 'swagger2') {

@@ -14,44 +14,67 @@ const WORKER = new URL('./validate-worker.js', import.meta.url);
  */
 export const BACKGROUND_LIMIT = 16 * 1024 * 1024;
 
-/**
- * `validateDocument` on a worker thread, so the schema validation (1.2 s of ajv on GitHub's
- * spec, issue 8) runs beside the model and emit stages instead of before them. It only ever
- * produces warnings, so nothing waits for it until the diagnostics are reported. The worker
- * gets the document as JSON text taken now (later changes to `document` do not reach it).
- * Where the compiled worker is missing (tests run the TypeScript sources) or the thread
- * fails, it validates on this thread: same diagnostics either way.
- */
-export async function validateInBackground(
-  document: Record<string, unknown>,
-  kind: SpecKind,
-  file: string,
-  size: number,
-): Promise<{ readonly diagnostics: Promise<Diagnostic[]> }> {
-  if (size > BACKGROUND_LIMIT) {
-    const diagnostics = await validateDocument(document, kind, file);
-    return { diagnostics: Promise.resolve(diagnostics) };
-  }
-  // validateDocument copies `document` before its first await, so later changes do not reach it either.
-  if (!existsSync(fileURLToPath(WORKER))) return { diagnostics: validateDocument(document, kind, file) };
-  return { diagnostics: inWorker(JSON.stringify(document), kind, file) };
+export interface Validator {
+  /**
+   * Starts validating `document` as it is now; resolves once the validation runs on its own,
+   * with its (later) diagnostics. `validateDocument`'s warnings either way.
+   */
+  validate(document: Record<string, unknown>, kind: SpecKind, file: string): Promise<{ readonly diagnostics: Promise<Diagnostic[]> }>;
+  /** Stops an idle worker (loading failed before there was anything to validate). */
+  close(): void;
 }
 
-function inWorker(json: string, kind: SpecKind, file: string): Promise<Diagnostic[]> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const fallback = () => {
-      if (settled) return;
-      settled = true;
-      resolve(validateDocument(JSON.parse(json) as Record<string, unknown>, kind, file));
+/**
+ * `validateDocument` on a worker thread, so the schema validation (1.2 s of ajv on GitHub's
+ * spec, issue 8) runs beside the model and emit stages instead of before them; it only ever
+ * produces warnings, so nothing waits for it until the diagnostics are reported. The worker is
+ * started before parsing (`size`: the input's bytes), so its modules load meanwhile. Where the
+ * compiled worker is missing (tests run the TypeScript sources) or the thread fails, the
+ * document is validated on this thread: same diagnostics either way.
+ */
+export function startValidator(size: number): Validator {
+  if (size > BACKGROUND_LIMIT) {
+    return {
+      async validate(document, kind, file) {
+        const diagnostics = await validateDocument(document, kind, file);
+        return { diagnostics: Promise.resolve(diagnostics) };
+      },
+      close() {},
     };
-    const worker = new Worker(WORKER, { workerData: { json, kind, file } });
-    worker.once('message', (diagnostics: Diagnostic[]) => {
-      settled = true;
-      resolve(diagnostics);
+  }
+  // validateDocument copies `document` before its first await, so later changes do not reach it.
+  if (!existsSync(fileURLToPath(WORKER))) return { validate: async (document, kind, file) => ({ diagnostics: validateDocument(document, kind, file) }), close() {} };
+  const worker = new Worker(WORKER);
+  // An idle worker must not keep the process alive (say loading fails); it is ref'd while it works.
+  worker.unref();
+  let failed = false;
+  worker.once('error', () => (failed = true));
+  return {
+    async validate(document, kind, file) {
+      const json = JSON.stringify(document);
+      const inThread = () => validateDocument(JSON.parse(json) as Record<string, unknown>, kind, file);
+      if (failed) return { diagnostics: inThread() };
+      worker.ref();
+      const diagnostics = new Promise<Diagnostic[]>((resolve) => {
+        let settled = false;
+        const fallback = () => {
+          if (settled) return;
+          settled = true;
+          resolve(inThread());
+        };
+        worker.once('message', (result: Diagnostic[]) => {
+          settled = true;
+          resolve(result);
+          void worker.terminate();
+        });
+        worker.once('error', fallback);
+        worker.once('exit', fallback);
+      });
+      worker.postMessage({ json, kind, file });
+      return { diagnostics };
+    },
+    close() {
       void worker.terminate();
-    });
-    worker.once('error', fallback);
-    worker.once('exit', fallback);
-  });
+    },
+  };
 }

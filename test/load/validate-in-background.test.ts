@@ -24,6 +24,15 @@ describe('schema validation beside the model (issue 8)', () => {
     expect((await loadDocument(INVALID)).pending).toBeUndefined();
   });
 
+  test('a load that fails does not leave its idle worker behind (the process exits)', async () => {
+    const compiled = path.join(REPO, 'dist/src/load/index.js');
+    const script = `const { loadDocument } = await import(${JSON.stringify(compiled)}); await loadDocument(${JSON.stringify(path.join(fixtures, 'malformed.yaml'))}).catch(() => {}); console.log('done');`;
+    const { spawnSync } = await import('node:child_process');
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stdout.trim()).toBe('done');
+    expect(run.status).toBe(0);
+  });
+
   test('the compiled loader validates on a worker thread with the same warnings', async () => {
     const compiled = path.join(REPO, 'dist/src/load/index.js');
     expect(existsSync(path.join(REPO, 'dist/src/load/validate-worker.js'))).toBe(true);
@@ -35,10 +44,10 @@ describe('schema validation beside the model (issue 8)', () => {
 
 describe('documents above BACKGROUND_LIMIT', () => {
   test('are validated in series (no second copy beside the model), with the same warnings', async () => {
-    const { validateInBackground, BACKGROUND_LIMIT } = await import('../../src/load/validate-in-background.js');
+    const { startValidator, BACKGROUND_LIMIT } = await import('../../src/load/validate-in-background.js');
     const document = (await loadDocument(INVALID, { validate: false })).document as Record<string, unknown>;
-    const big = await (await validateInBackground(document, 'openapi3', 'x.yaml', BACKGROUND_LIMIT + 1)).diagnostics;
-    const small = await (await validateInBackground(document, 'openapi3', 'x.yaml', 10)).diagnostics;
+    const big = await (await startValidator(BACKGROUND_LIMIT + 1).validate(document, 'openapi3', 'x.yaml')).diagnostics;
+    const small = await (await startValidator(10).validate(document, 'openapi3', 'x.yaml')).diagnostics;
     expect(small.length).toBeGreaterThan(0);
     expect(big).toEqual(small);
   });
