@@ -181,6 +181,7 @@ function width(text: string): number {
 }
 
 function element(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return value === undefined || typeof value === 'function' || typeof value === 'symbol' ? null : value;
 }
 
