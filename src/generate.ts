@@ -6,6 +6,7 @@ import type { EmittedFile } from './emit/emit-project.js';
 import { emitProject } from './emit/emit-project.js';
 import { runtimeFiles } from './emit/runtime-files.js';
 import type { LoadedDocument } from './load/loaded-document.js';
+import { settledDiagnostics } from './load/loaded-document.js';
 import { buildModel, packageName } from './model/build-model.js';
 import { lintSecurity } from './model/lint.js';
 import type { McpModel } from './model/types.js';
@@ -38,11 +39,16 @@ export async function generateFromDocument(
     ...overrides,
   });
   const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({ ...d, file: loaded.source }));
-  const diagnostics = [...loaded.diagnostics, ...model.diagnostics, ...lint];
-  if (hasErrors(diagnostics)) return { model, options, files: [], diagnostics };
+  // Schema validation may still be running (loadDocumentLazily); it only adds warnings, so it
+  // cannot stop emitting: wait for it only to report. Only the diagnostics are kept, so the
+  // parsed document is not held while the project is emitted.
+  const loadDiagnostics = settledDiagnostics({ diagnostics: loaded.diagnostics, ...(loaded.pending ? { pending: loaded.pending } : {}) });
+  if (hasErrors([...loaded.diagnostics, ...model.diagnostics, ...lint])) {
+    return { model, options, files: [], diagnostics: [...(await loadDiagnostics), ...model.diagnostics, ...lint] };
+  }
   const plan = planProject(model, options, runtimeFiles());
   const files = await emitProject(plan);
-  return { model, options, files, diagnostics };
+  return { model, options, files, diagnostics: [...(await loadDiagnostics), ...model.diagnostics, ...lint] };
 }
 
 export { packageName };

@@ -16,7 +16,7 @@ export { validateConfig, CONFIG_SCHEMA_PATH } from './config/validate-config.js'
 
 import { generateFromDocument } from './generate.js';
 import type { GenerateResult } from './generate.js';
-import { loadDocument } from './load/index.js';
+import { loadDocumentLazily } from './load/index.js';
 import type { ResolvedOptions } from './options.js';
 import type { GeneratorConfig } from './config/types.js';
 
@@ -25,5 +25,5 @@ import type { GeneratorConfig } from './config/types.js';
  * `config` is a validated configuration (see `validateConfig`); without it none is read from disk.
  */
 export async function generate(spec: string, options: Partial<ResolvedOptions> = {}, config: GeneratorConfig = {}): Promise<GenerateResult> {
-  return generateFromDocument(await loadDocument(spec), options, { config });
+  return generateFromDocument(await loadDocumentLazily(spec), options, { config });
 }

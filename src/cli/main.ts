@@ -2,26 +2,31 @@ import { relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ToolMode } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import { FatalDiagnosticsError, hasErrors } from '../diagnostics.js';
 import { GENERATOR_VERSION } from '../emit/versions.js';
-import { generateFromDocument } from '../generate.js';
-import { loadDocument } from '../load/index.js';
 import type { LoadedDocument } from '../load/loaded-document.js';
-import { buildModel } from '../model/build-model.js';
-import { lintSecurity, strictLint } from '../model/lint.js';
 import type { EmittedFile } from '../emit/emit-project.js';
-import { optionsHash } from '../options.js';
 import type { LockInputs } from '../write/lock-file.js';
 import { LOCK_FILE } from '../write/lock-file.js';
 import type { ProjectChanges } from '../write/project-changes.js';
 import { isStale, keptDiagnostics } from '../write/project-changes.js';
 import type { WriteOptions } from '../write/write-project.js';
-import { diffProject, writeProject } from '../write/write-project.js';
 import { formatChanges } from './print-changes.js';
 import { formatTable, inspectRows } from './inspect-table.js';
 import { formatDiagnostics, useColor } from './print-diagnostics.js';
+
+// The stages (and prettier, swagger-parser, ajv, yaml behind them) are imported when a command
+// runs, not at start: `--version` and `--help` must not pay for them (issue 8: 570 ms -> instant).
+const stages = {
+  config: () => import('../config/load-config.js'),
+  generate: () => import('../generate.js'),
+  load: () => import('../load/index.js'),
+  model: () => import('../model/build-model.js'),
+  lint: () => import('../model/lint.js'),
+  options: () => import('../options.js'),
+  write: () => import('../write/write-project.js'),
+};
 
 /** DESIGN.md §1: 0 ok, 1 the spec or config has errors, 2 usage error, 3 --check found drift. */
 export const EXIT = { ok: 0, errors: 1, usage: 2, drift: 3 } as const;
@@ -66,7 +71,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--verbose', 'also print info diagnostics')
     .addHelpText('after', '\nExit codes: 0 ok, 1 the spec or config has errors or writing failed, 2 usage error, 3 --check found the project stale.')
     .action(async (spec: string, opts: GenerateFlags) => {
-      const config = configFor(spec, opts.config, io);
+      const config = await configFor(spec, opts.config, io);
       if (hasErrors(config.diagnostics)) {
         report(opts.json, config.diagnostics, {});
         exitCode = EXIT.errors;
@@ -79,6 +84,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       const doc = loaded;
+      // Read now: `doc` (and the parsed document in it) must not stay alive while the project is emitted.
+      const specHash = doc.hash;
+      const [{ generateFromDocument }, { strictLint }, { optionsHash }] = await Promise.all([stages.generate(), stages.lint(), stages.options()]);
       const outDir = resolve(io.cwd, opts.out);
       const specPath = specFromProject(spec, io.cwd, outDir);
       const progress = startProgress(io, `generating from ${spec}`);
@@ -100,11 +108,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         exitCode = EXIT.errors;
         return;
       }
-      const lockInputs = { specHash: doc.hash, optionsHash: optionsHash(result.options), ...(specPath !== undefined ? { spec: specPath } : {}) };
+      const lockInputs = { specHash, optionsHash: optionsHash(result.options), ...(specPath !== undefined ? { spec: specPath } : {}) };
       const mode = opts.check ? 'check' : opts.dryRun ? 'dry-run' : 'write';
+      const writer = await stages.write();
       const outcome = mode === 'write'
-        ? writeOrReport(outDir, opts.out, result.files, { ...lockInputs, ...(opts.force ? { force: true } : {}) })
-        : diffOrReport(outDir, opts.out, result.files, lockInputs, mode === 'dry-run' && !opts.force);
+        ? writeOrReport(writer, outDir, opts.out, result.files, { ...lockInputs, ...(opts.force ? { force: true } : {}) })
+        : diffOrReport(writer, outDir, opts.out, result.files, lockInputs, mode === 'dry-run' && !opts.force);
       const diagnostics = [...generated, ...outcome.diagnostics];
       const stale = outcome.changes ? isStale(outcome.changes) : undefined;
       report(opts.json, diagnostics, {
@@ -130,7 +139,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--json', 'print the plan and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
     .action(async (spec: string, opts: { config?: string; strict?: boolean; json?: boolean; verbose?: boolean }) => {
-      const config = configFor(spec, opts.config, io);
+      const config = await configFor(spec, opts.config, io);
       if (hasErrors(config.diagnostics)) {
         report(opts.json, config.diagnostics, {});
         exitCode = EXIT.errors;
@@ -142,9 +151,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         exitCode = EXIT.errors;
         return;
       }
+      const [{ buildModel }, { lintSecurity, strictLint }, { settle }] = await Promise.all([stages.model(), stages.lint(), stages.load()]);
       const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
       const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({ ...d, file: loaded.source }));
-      const all = [...loaded.diagnostics, ...model.diagnostics, ...lint];
+      const all = [...(await settle(loaded)).diagnostics, ...model.diagnostics, ...lint];
       const diagnostics = opts.strict ? strictLint(all) : all;
       if (opts.json) {
         io.stdout.write(`${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`);
@@ -192,9 +202,11 @@ interface Outcome {
 }
 
 /** `writeProject` reports what it expects; anything it throws (say `-o` names a file) becomes OUTPUT_WRITE_FAILED. */
-function writeOrReport(out: string, label: string, files: readonly EmittedFile[], options: WriteOptions): Outcome {
+type Writer = Awaited<ReturnType<typeof stages.write>>;
+
+function writeOrReport(writer: Writer, out: string, label: string, files: readonly EmittedFile[], options: WriteOptions): Outcome {
   try {
-    return writeProject(out, files, options);
+    return writer.writeProject(out, files, options);
   } catch (error) {
     return { written: 0, diagnostics: [writeFailed(label, error)] };
   }
@@ -204,9 +216,9 @@ function writeOrReport(out: string, label: string, files: readonly EmittedFile[]
  * `--check` and `--dry-run`: the changes, nothing written. A dry run into a folder that a real run
  * would refuse says so (OUTPUT_NOT_EMPTY); `--check` just reports every file as added.
  */
-function diffOrReport(out: string, label: string, files: readonly EmittedFile[], inputs: LockInputs, refuseForeign: boolean): Outcome {
+function diffOrReport(writer: Writer, out: string, label: string, files: readonly EmittedFile[], inputs: LockInputs, refuseForeign: boolean): Outcome {
   try {
-    const diff = diffProject(out, files, inputs);
+    const diff = writer.diffProject(out, files, inputs);
     const refused: Diagnostic[] =
       refuseForeign && diff.foreign
         ? [{ code: 'OUTPUT_NOT_EMPTY', severity: 'error', message: `${label} is not empty and has no ${LOCK_FILE}, so openapi-to-mcp did not create it.`, hint: 'Choose an empty or new folder, or pass --force to write into it anyway.' }]
@@ -224,7 +236,9 @@ function writeFailed(label: string, error: unknown): Diagnostic {
 
 async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostics: readonly Diagnostic[] }> {
   try {
-    return await loadDocument(spec, { cwd: io.cwd, stdin: io.stdin });
+    // Validation finishes in the background; generateFromDocument and inspect settle it before reporting.
+    const { loadDocumentLazily } = await stages.load();
+    return await loadDocumentLazily(spec, { cwd: io.cwd, stdin: io.stdin });
   } catch (error) {
     if (error instanceof FatalDiagnosticsError) return { diagnostics: error.diagnostics };
     throw error;
@@ -232,7 +246,8 @@ async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostic
 }
 
 /** The config beside a local spec, or `--config`; its errors stop the run before anything is loaded or written. */
-function configFor(spec: string, configPath: string | undefined, io: Io): LoadedConfig {
+async function configFor(spec: string, configPath: string | undefined, io: Io): Promise<LoadedConfig> {
+  const { loadConfig } = await stages.config();
   return loadConfig({ spec, cwd: io.cwd, ...(configPath !== undefined ? { configPath } : {}) });
 }
 

@@ -2,6 +2,7 @@ import type { ProjectPlan, PlannedFile } from '../plan/plan-project.js';
 import { formatFile } from './format.js';
 import { TableEmitter } from './generated-tables.js';
 import { renderTemplate, templateData } from './project-templates.js';
+import { formatReadme } from './readme-table.js';
 import { readRuntimeFile } from './runtime-files.js';
 
 export interface EmittedFile {
@@ -10,7 +11,11 @@ export interface EmittedFile {
   readonly content: string;
 }
 
-/** Plan -> file contents, formatted. The runtime is copied byte for byte (it is formatted in this repository). */
+/**
+ * Plan -> file contents, formatted. The runtime is copied byte for byte (it is formatted in this
+ * repository); the data tables come out of `TableEmitter` already formatted; prettier formats the
+ * scaffold rendered from templates.
+ */
 export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
   const tables = new TableEmitter();
   const data = templateData(plan.model, plan.options);
@@ -21,11 +26,15 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
     let content: string;
     switch (source.kind) {
       case 'runtime':
-        out.push({ path: file.path, owner: file.owner, content: readRuntimeFile(source.file) });
-        continue;
-      case 'template':
-        content = renderTemplate(source.template, data);
+        content = readRuntimeFile(source.file);
         break;
+      case 'template': {
+        const rendered = renderTemplate(source.template, data);
+        content = file.path === 'README.md'
+          ? await formatReadme(rendered, (markdown) => formatFile(file.path, markdown))
+          : await formatFile(file.path, rendered);
+        break;
+      }
       case 'tool-table':
         content = tables.tool(toolsByName.get(source.tool)!);
         break;
@@ -42,7 +51,7 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
         content = tables.server(plan.model, plan.options.toolMode);
         break;
     }
-    out.push({ path: file.path, owner: file.owner, content: await formatFile(file.path, content) });
+    out.push({ path: file.path, owner: file.owner, content });
   }
   return out;
 }

@@ -5,6 +5,8 @@ const OPTIONS: prettier.Options = { singleQuote: true, printWidth: 120, trailing
 
 const PARSERS: readonly [RegExp, string][] = [
   [/\.ts$/, 'typescript'],
+  // What `prettier --check` infers for package.json in the generated project (JSON.stringify's layout).
+  [/(^|\/)package\.json$/, 'json-stringify'],
   [/\.json$/, 'json'],
   [/\.md$/, 'markdown'],
   [/\.ya?ml$/, 'yaml'],

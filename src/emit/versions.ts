@@ -17,7 +17,7 @@ export const GENERATOR_VERSION = pkg.version;
  * Generated projects depend on exactly the versions this repository tests its
  * runtime with (pinned in our package.json), so output never drifts with the registry.
  */
-export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'oidcProvider' | 'vite', string> {
+export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'oidcProvider' | 'vite' | 'esbuild', string> {
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
   const get = (name: string) => {
     const version = all[name];
@@ -36,5 +36,7 @@ export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jos
     // vitest takes any vite 8; vite 8.4.0 names an optional dependency the registry does not have,
     // and `npm ci` then finds the lock file out of sync. Generated projects pin what we test with.
     vite: get('vite'),
+    // `npm run build` bundles src/ into one dist/index.js: Node then loads one module, not one per tool (issue 8).
+    esbuild: get('esbuild'),
   };
 }

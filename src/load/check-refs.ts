@@ -12,7 +12,8 @@ import { forEachRef } from './ref-positions.js';
  * Returns `REF_UNRESOLVED` errors, at most `limit` plus a summary.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6901#section-6
- * Does NOT resolve `$id`-relative references of JSON Schema 2020-12.
+ * Does NOT resolve `$id`-relative references of JSON Schema 2020-12. `document` is plain
+ * JSON (no shared objects), as the loader hands it over.
  */
 export function findDanglingRefs(
   document: unknown,
@@ -35,7 +36,7 @@ export function findDanglingRefs(
       pointer: where,
       hint,
     });
-  });
+  }, 'tree');
   return capDiagnostics(found, limit);
 }
 

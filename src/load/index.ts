@@ -1,3 +1,4 @@
-export { loadDocument } from './load-document.js';
+export { loadDocument, loadDocumentLazily } from './load-document.js';
+export { settle } from './loaded-document.js';
 export type { LoadOptions } from './load-document.js';
 export type { LoadedDocument, OpenApiDocument } from './loaded-document.js';

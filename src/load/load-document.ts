@@ -6,12 +6,15 @@ import { findDanglingRefs } from './check-refs.js';
 import { convertSwagger2 } from './convert-swagger2.js';
 import { detectVersion } from './detect-version.js';
 import { hashInput } from './hash-input.js';
+import { hasExternalRefs, rewriteAliasRefs } from './local-refs.js';
 import type { LoadedDocument, OpenApiDocument } from './loaded-document.js';
+import { settle } from './loaded-document.js';
 import { parseText } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
 import { readInput } from './read-input.js';
 import { parkDataRefs, unparkDataRefs } from './ref-positions.js';
-import { validateDocument } from './validate-document.js';
+import { startValidator } from './validate-in-background.js';
+import type { Validator } from './validate-in-background.js';
 
 export interface LoadOptions {
   /** What `-` reads; defaults to `process.stdin`. */
@@ -34,10 +37,22 @@ export interface LoadOptions {
  * else comes back in `LoadedDocument.diagnostics`.
  */
 export async function loadDocument(input: string, options: LoadOptions = {}): Promise<LoadedDocument> {
+  return settle(await loadDocumentLazily(input, options));
+}
+
+/**
+ * `loadDocument` without waiting for the schema validation, which runs on a worker thread
+ * (it only yields warnings): the caller builds the model meanwhile and must `settle` the
+ * result before it reads `diagnostics`. Fatal errors still carry every warning found.
+ */
+export async function loadDocumentLazily(input: string, options: LoadOptions = {}): Promise<LoadedDocument> {
   const collected: Diagnostic[] = [];
+  const validation: Validation = {};
   try {
-    return await load(input, options, collected);
+    return await load(input, options, collected, validation);
   } catch (error) {
+    if (validation.pending) collected.splice(validation.pending.at, 0, ...(await validation.pending.diagnostics));
+    else validation.validator?.close();
     if (error instanceof FatalDiagnosticsError) throw new FatalDiagnosticsError([...collected, ...error.diagnostics]);
     throw new FatalDiagnosticsError([
       ...collected,
@@ -52,9 +67,21 @@ export async function loadDocument(input: string, options: LoadOptions = {}): Pr
   }
 }
 
-async function load(input: string, options: LoadOptions, collected: Diagnostic[]): Promise<LoadedDocument> {
+/** The schema validation of one load: its worker, then its pending warnings. */
+interface Validation {
+  validator?: Validator;
+  pending?: LoadedDocument['pending'];
+}
+
+async function load(
+  input: string,
+  options: LoadOptions,
+  collected: Diagnostic[],
+  validation: Validation,
+): Promise<LoadedDocument> {
   const cwd = options.cwd ?? process.cwd();
   const raw = await readInput(input, options);
+  if (options.validate !== false) validation.validator = startValidator(raw.bytes.length);
   const display = (location: string): string => displayLocation(location, raw, cwd);
 
   const parsed = parseText(raw.bytes.toString('utf8'), raw.source, raw.extension);
@@ -65,15 +92,24 @@ async function load(input: string, options: LoadOptions, collected: Diagnostic[]
 
   // $refs inside examples, defaults and x-* are data: park them so the
   // bundler neither follows nor fails on them (okta-management has such).
-  parkDataRefs(root, version.kind);
-  const bundled = await bundleDocument({ root, kind: version.kind, location: raw.location, display });
+  parkDataRefs(root, version.kind, parsed.shape);
+  // A single file needs no bundler: its local `$ref`s only need the bundler's alias rewriting.
+  const single = !hasExternalRefs(root, version.kind, parsed.shape);
+  const bundled = single
+    ? { document: root, files: new Map<string, Buffer>(), diagnostics: [] }
+    : await bundleDocument({ root, kind: version.kind, location: raw.location, display });
   collected.push(...bundled.diagnostics);
-  let document = toPlainJson(bundled.document);
+  // JSON.parse output is already plain data (a tree); YAML may share objects and the bundler's output too.
+  let document = single && parsed.shape === 'tree' ? root : toPlainJson(bundled.document);
+  if (single) rewriteAliasRefs(document, version.kind);
 
   const dangling = findDanglingRefs(document, version.kind, raw.source);
   if (dangling.length > 0) throw new FatalDiagnosticsError(dangling);
 
-  if (options.validate !== false) collected.push(...(await validateDocument(document, version.kind, raw.source)));
+  if (validation.validator) {
+    const at = collected.length;
+    validation.pending = { at, diagnostics: (await validation.validator.validate(document, version.kind, raw.source)).diagnostics };
+  }
 
   if (version.kind === 'swagger2') {
     const converted = await convertSwagger2(document, raw.source);
@@ -96,6 +132,7 @@ async function load(input: string, options: LoadOptions, collected: Diagnostic[]
     source: raw.source,
     hash: hashInput(raw.location, raw.bytes, bundled.files),
     diagnostics: collected,
+    ...(validation.pending ? { pending: validation.pending } : {}),
   };
 }
 

@@ -19,6 +19,25 @@ export interface LoadedDocument {
   readonly hash: string;
   /** Warnings found while loading (invalid but usable documents, conversions). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Set only by `loadDocumentLazily`: schema-validation warnings still being computed, which
+   * belong at index `at` of `diagnostics`. `settle` waits for them and puts them there.
+   */
+  readonly pending?: { readonly at: number; readonly diagnostics: Promise<readonly Diagnostic[]> };
+}
+
+/** The document with its validation warnings in place (the same object when nothing is pending). */
+export async function settle(loaded: LoadedDocument): Promise<LoadedDocument> {
+  if (!loaded.pending) return loaded;
+  const { pending: _pending, ...rest } = loaded;
+  return { ...rest, diagnostics: await settledDiagnostics(loaded) };
+}
+
+/** Just the diagnostics of `settle`, for callers that no longer hold the document. */
+export async function settledDiagnostics(loaded: Pick<LoadedDocument, 'diagnostics' | 'pending'>): Promise<readonly Diagnostic[]> {
+  if (!loaded.pending) return loaded.diagnostics;
+  const late = await loaded.pending.diagnostics;
+  return [...loaded.diagnostics.slice(0, loaded.pending.at), ...late, ...loaded.diagnostics.slice(loaded.pending.at)];
 }
 
 /** The loosely typed document: OpenAPI is validated, not trusted, so the model reads it defensively. */

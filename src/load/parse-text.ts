@@ -1,11 +1,15 @@
 import { parseDocument } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { FatalDiagnosticsError } from '../diagnostics.js';
+import { parseYamlFast } from './parse-yaml-fast.js';
+import type { Shape } from './ref-positions.js';
 
 export interface ParsedText {
   readonly value: unknown;
   /** Non-fatal findings, such as duplicate YAML keys (the last one wins). */
   readonly diagnostics: readonly Diagnostic[];
+  /** `tree` for JSON; YAML aliases may share objects (`graph`). */
+  readonly shape: Shape;
 }
 
 /**
@@ -16,14 +20,15 @@ export interface ParsedText {
  * large vendor specs are); when that fails and the file is `.json`, the JSON
  * parser's error position is reported, otherwise the text is read as YAML.
  * Throws `FatalDiagnosticsError` with `INPUT_PARSE_ERROR` (1-based line and
- * column) when the text is neither.
+ * column) when the text is neither. YAML goes through js-yaml first (fast) and through `yaml`
+ * (positions, duplicate keys, alias limits) when js-yaml finds anything to complain about.
  */
 export function parseText(text: string, file: string, extension = ''): ParsedText {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const first = /\S/.exec(body)?.[0];
   if (first === '{' || first === '[') {
     try {
-      return { value: JSON.parse(body), diagnostics: [] };
+      return { value: JSON.parse(body), diagnostics: [], shape: 'tree' };
     } catch (error) {
       if (extension === '.json') throw jsonError(body, file, (error as Error).message);
     }
@@ -34,6 +39,9 @@ export function parseText(text: string, file: string, extension = ''): ParsedTex
 }
 
 function parseYaml(text: string, file: string): ParsedText {
+  const fast = parseYamlFast(text);
+  if (fast !== undefined) return { value: fast, diagnostics: [], shape: 'graph' };
+  // The precise path: error positions, duplicate-key warnings, alias limits.
   let document = parseDocument(text, { merge: true });
   const duplicates = document.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   const fatalError = document.errors.find((e) => e.code !== 'DUPLICATE_KEY');
@@ -51,7 +59,7 @@ function parseYaml(text: string, file: string): ParsedText {
   }));
   if (duplicates.length > 0) document = parseDocument(text, { merge: true, uniqueKeys: false });
   try {
-    return { value: document.toJS({ maxAliasCount: 10_000 }), diagnostics };
+    return { value: document.toJS({ maxAliasCount: 10_000 }), diagnostics, shape: 'graph' };
   } catch (error) {
     // Alias bombs and similar: the parser found no syntax error but cannot build the value.
     throw parseError(file, (error as Error).message, { line: 1, column: 1 });

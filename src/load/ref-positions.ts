@@ -56,29 +56,49 @@ export interface RefSite {
 }
 
 /**
+ * `tree`: plain JSON data (JSON.parse or a JSON copy), where no object appears twice;
+ * `graph`: parsed YAML, where aliases share objects and may even form cycles.
+ */
+export type Shape = 'tree' | 'graph';
+
+/**
  * Calls `visit` for every object with a `$ref` key in a reference position or
  * in data, depth first in document order. Objects seen twice (shared by
  * identity) are walked once; cycles are safe.
  */
-export function forEachRef(root: unknown, kind: SpecKind, visit: (site: RefSite) => void): void {
-  const seen = new Set<object>();
-  const walk = (node: unknown, position: Position, tokens: string[]): void => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return;
-    seen.add(node);
+export function forEachRef(root: unknown, kind: SpecKind, visit: (site: RefSite) => void, shape: Shape = 'graph'): void {
+  // Remembering every object costs an identity hash each (~1M on GitHub's spec): only for graphs.
+  const seen = shape === 'graph' ? new Set<object>() : undefined;
+  // One shared path, copied only for the objects that hold a `$ref` (GitHub's spec: ~1M nodes).
+  const tokens: string[] = [];
+  const walk = (node: unknown, position: Position): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (seen) {
+      if (seen.has(node)) return;
+      seen.add(node);
+    }
     if (Array.isArray(node)) {
       const child: Position = position === 'data' ? 'data' : 'keyword';
-      node.forEach((item, i) => walk(item, child, [...tokens, String(i)]));
+      for (let i = 0; i < node.length; i++) {
+        tokens.push(String(i));
+        walk(node[i], child);
+        tokens.pop();
+      }
       return;
     }
     const record = node as Record<string, unknown>;
     if (position !== 'names' && position !== 'exampleNames' && '$ref' in record) {
-      visit({ tokens, holder: record, value: record['$ref'], inData: position === 'data' });
+      visit({ tokens: [...tokens], holder: record, value: record['$ref'], inData: position === 'data' });
     }
-    for (const [key, value] of Object.entries(record)) {
-      walk(value, childPosition(position, key, value, kind), [...tokens, key]);
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      if (value === null || typeof value !== 'object') continue;
+      tokens.push(key);
+      walk(value, childPosition(position, key, value, kind));
+      tokens.pop();
     }
   };
-  walk(root, 'keyword', []);
+  walk(root, 'keyword');
 }
 
 function childPosition(position: Position, key: string, value: unknown, kind: SpecKind): Position {
@@ -112,27 +132,30 @@ export const PARKED_REF_KEY = '\u0000openapi-to-mcp:$ref';
  * place, so the bundler neither follows nor fails on it. External data refs
  * are left alone: multi-file specs often pull example payloads from files.
  */
-export function parkDataRefs(root: unknown, kind: SpecKind): void {
-  forEachRef(root, kind, (site) => {
-    if (site.inData && typeof site.value === 'string' && site.value.startsWith('#')) {
-      renameKey(site.holder, '$ref', PARKED_REF_KEY);
-    }
-  });
+export function parkDataRefs(root: unknown, kind: SpecKind, shape: Shape = 'graph'): void {
+  forEachRef(
+    root,
+    kind,
+    (site) => {
+      if (site.inData && typeof site.value === 'string' && site.value.startsWith('#')) {
+        renameKey(site.holder, '$ref', PARKED_REF_KEY);
+      }
+    },
+    shape,
+  );
 }
 
-/** Undoes `parkDataRefs` anywhere in the tree, in place. */
+/** Undoes `parkDataRefs` anywhere in a plain JSON tree (no shared objects), in place. */
 export function unparkDataRefs(root: unknown): void {
-  const seen = new Set<object>();
   const walk = (node: unknown): void => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return;
-    seen.add(node);
+    if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) {
-      node.forEach(walk);
+      for (const item of node) walk(item);
       return;
     }
     const record = node as Record<string, unknown>;
     if (PARKED_REF_KEY in record) renameKey(record, PARKED_REF_KEY, '$ref');
-    Object.values(record).forEach(walk);
+    for (const key of Object.keys(record)) walk(record[key]);
   };
   walk(root);
 }

@@ -63,7 +63,8 @@ const rows: readonly [string, { spec: string; code: string; want: readonly (stri
         '"#/definitions/offlineAttributes"',
         '#/definitions/Signature/properties/documents/items',
         '"#/definitions/signHashDocument"',
-        /^7 errors$/m,
+        // One error per dangling $ref (three in the document); the bundler also counted places it reached through other $refs.
+        /^3 errors$/m,
       ],
     },
   ],

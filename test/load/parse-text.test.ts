@@ -32,7 +32,8 @@ describe('parseText', () => {
     ['JSON-looking YAML in a .yaml file', { text: '{a: 1, b: [2]}', extension: '.yaml', want: { a: 1, b: [2] } }],
   ];
   it.each(successes)('parses %s', (_name, { text, extension, want }) => {
-    expect(parseText(text, 'spec' + extension, extension)).toEqual({ value: want, diagnostics: [] });
+    // `shape` tells later walks whether objects may be shared (YAML aliases) or not (JSON).
+    expect(parseText(text, 'spec' + extension, extension)).toEqual({ value: want, diagnostics: [], shape: extension === '.json' ? 'tree' : 'graph' });
   });
 
   it('computes 1-based line and column of an offset', () => {

@@ -1,0 +1,100 @@
+import { pointer } from '../diagnostics.js';
+import { resolvePointer } from './check-refs.js';
+import type { SpecKind } from './detect-version.js';
+import { forEachRef } from './ref-positions.js';
+import type { Shape } from './ref-positions.js';
+
+/**
+ * True when some `$ref` in a reference position names another file or URL, so the document
+ * needs the bundler. A single-file spec does not: bundling it only cost time, and above ~5k
+ * operations json-schema-ref-parser's inventory scan made it quadratic (issue 8).
+ */
+export function hasExternalRefs(root: unknown, kind: SpecKind, shape: Shape = 'graph'): boolean {
+  let external = false;
+  forEachRef(
+    root,
+    kind,
+    (site) => {
+      if (!site.inData && !(typeof site.value === 'string' && site.value.startsWith('#'))) external = true;
+    },
+    shape,
+  );
+  return external;
+}
+
+/**
+ * Rewrites local `$ref`s the way `SwaggerParser.bundle` (json-schema-ref-parser) leaves them, so a
+ * single file gives the same document without the bundler: a pointer that meets a `$ref`-only
+ * alias, on the way or at its end, is moved to where the alias leads
+ * (`#/components/schemas/JobResponse` -> `#/components/schemas/JobCompact` when `JobResponse`
+ * is `{ $ref: '#/components/schemas/JobCompact' }`). A `$ref` with sibling keys extends its
+ * target rather than aliasing it and is not followed. In place; `$ref`s that resolve to nothing
+ * are left for `findDanglingRefs`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6901
+ */
+export function rewriteAliasRefs(document: unknown, kind: SpecKind): void {
+  // `document` is plain JSON (a tree).
+  forEachRef(document, kind, (site) => {
+    const ref = site.value;
+    if (site.inData || typeof ref !== 'string' || !ref.startsWith('#')) return;
+    // The common case: the pointer resolves as written to something that is not an alias.
+    const literal = resolvePointer(document, ref.slice(1));
+    if (literal !== undefined && aliasOf(literal) === undefined) return;
+    const target = reach(document, parse(ref.slice(1)), pointer(...site.tokens), 0);
+    if (target === undefined) return;
+    const rewritten = `#${pointer(...target)}`;
+    if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined) site.holder['$ref'] = rewritten;
+  }, 'tree');
+}
+
+/** An object whose only key is a local `$ref`: an alias the bundler follows. */
+function aliasOf(node: unknown): string | undefined {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const keys = Object.keys(node);
+  const ref = (node as Record<string, unknown>)['$ref'];
+  return keys.length === 1 && typeof ref === 'string' && ref.startsWith('#') ? ref.slice(1) : undefined;
+}
+
+/**
+ * The canonical tokens of a pointer: aliases met before each token and at the end are followed
+ * (not one that leads back to `from`, the referring place). Undefined when nothing is there.
+ */
+function reach(document: unknown, tokens: readonly string[], from: string, depth: number): string[] | undefined {
+  if (depth > 32) return undefined;
+  let path: string[] = [];
+  let node: unknown = document;
+  const follow = (): boolean => {
+    for (let hops = 0; ; hops++) {
+      const alias = aliasOf(node);
+      if (alias === undefined) return true;
+      const here = pointer(...path);
+      if (alias === here || alias === from || hops > 32) return true;
+      const next = reach(document, parse(alias), here, depth + 1);
+      if (next === undefined) return false;
+      path = next;
+      node = resolvePointer(document, pointer(...next));
+    }
+  };
+  for (const token of tokens) {
+    if (!follow()) return undefined;
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, token)) return undefined;
+    node = (node as Record<string, unknown>)[token];
+    path.push(token);
+  }
+  return follow() ? path : undefined;
+}
+
+function parse(fragment: string): string[] {
+  return fragment === '' ? [] : fragment.slice(1).split('/').map(decodeToken);
+}
+
+function decodeToken(raw: string): string {
+  let token = raw;
+  try {
+    token = decodeURIComponent(raw);
+  } catch {
+    // Not percent-encoded after all: use it as written.
+  }
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}

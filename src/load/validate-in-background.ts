@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../diagnostics.js';
+import type { SpecKind } from './detect-version.js';
+import { validateDocument } from './validate-document.js';
+
+const WORKER = new URL('./validate-worker.js', import.meta.url);
+
+/**
+ * Above this many input bytes the worker's copy of the document (and swagger-parser's dereferenced
+ * view of it) would sit in memory beside the main thread's model and files: a 20k-operation
+ * spec reached 1.44 GB that way. Larger documents are validated first, on this thread.
+ */
+export const BACKGROUND_LIMIT = 16 * 1024 * 1024;
+
+export interface Validator {
+  /**
+   * Starts validating `document` as it is now; resolves once the validation runs on its own,
+   * with its (later) diagnostics. `validateDocument`'s warnings either way.
+   */
+  validate(document: Record<string, unknown>, kind: SpecKind, file: string): Promise<{ readonly diagnostics: Promise<Diagnostic[]> }>;
+  /** Stops an idle worker (loading failed before there was anything to validate). */
+  close(): void;
+}
+
+/**
+ * `validateDocument` on a worker thread, so the schema validation (1.2 s of ajv on GitHub's
+ * spec, issue 8) runs beside the model and emit stages instead of before them; it only ever
+ * produces warnings, so nothing waits for it until the diagnostics are reported. The worker is
+ * started before parsing (`size`: the input's bytes), so its modules load meanwhile. Where the
+ * compiled worker is missing (tests run the TypeScript sources) or the thread fails, the
+ * document is validated on this thread: same diagnostics either way.
+ */
+export function startValidator(size: number): Validator {
+  if (size > BACKGROUND_LIMIT) {
+    return {
+      async validate(document, kind, file) {
+        const diagnostics = await validateDocument(document, kind, file);
+        return { diagnostics: Promise.resolve(diagnostics) };
+      },
+      close() {},
+    };
+  }
+  // validateDocument copies `document` before its first await, so later changes do not reach it.
+  if (!existsSync(fileURLToPath(WORKER))) return { validate: async (document, kind, file) => ({ diagnostics: validateDocument(document, kind, file) }), close() {} };
+  const worker = new Worker(WORKER);
+  // An idle worker must not keep the process alive (say loading fails); it is ref'd while it works.
+  worker.unref();
+  let failed = false;
+  worker.once('error', () => (failed = true));
+  return {
+    async validate(document, kind, file) {
+      const json = JSON.stringify(document);
+      const inThread = () => validateDocument(JSON.parse(json) as Record<string, unknown>, kind, file);
+      if (failed) return { diagnostics: inThread() };
+      worker.ref();
+      const diagnostics = new Promise<Diagnostic[]>((resolve) => {
+        let settled = false;
+        const fallback = () => {
+          if (settled) return;
+          settled = true;
+          resolve(inThread());
+        };
+        worker.once('message', (result: Diagnostic[]) => {
+          settled = true;
+          resolve(result);
+          void worker.terminate();
+        });
+        worker.once('error', fallback);
+        worker.once('exit', fallback);
+      });
+      worker.postMessage({ json, kind, file });
+      return { diagnostics };
+    },
+    close() {
+      void worker.terminate();
+    },
+  };
+}
