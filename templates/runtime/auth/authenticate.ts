@@ -23,7 +23,10 @@ export interface Authenticated {
  *   failure becomes `unavailable` (fail closed), with the failure as `cause`.
  */
 export async function authenticate(headers: CredentialHeaders, options: AuthenticateOptions): Promise<Authenticated> {
-  const token = extractBearer(headers, { maxBytes: options.maxTokenBytes, ...(options.apiKeyHeader ? { apiKeyHeader: true } : {}) });
+  const token = extractBearer(headers, {
+    maxBytes: options.maxTokenBytes,
+    ...(options.apiKeyHeader ? { apiKeyHeader: true } : {}),
+  });
   try {
     return { principal: await options.verifier.verify(token), token };
   } catch (error) {

@@ -197,7 +197,8 @@ function serverConfig(app: AppDefinition, env: Env): DoctorCheck[] {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // Problems the public-URL and upstream checks already report, in their own words.
-    if (/^(MCP_PUBLIC_URL|UPSTREAM_BASE_URL)\b/.test(error.message) || /MCP_PUBLIC_URL is not set/.test(error.message)) return [];
+    if (/^(MCP_PUBLIC_URL|UPSTREAM_BASE_URL)\b/.test(error.message) || /MCP_PUBLIC_URL is not set/.test(error.message))
+      return [];
     return [fail('server-config', `${error.message} The server refuses to start.`)];
   }
 }

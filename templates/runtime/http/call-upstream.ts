@@ -7,7 +7,13 @@ import { REDACTED, redactToolResult } from './secret-redactor.js';
 import { errorResult, type ToolResult } from './tool-result.js';
 import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
 import { resolveUpstreamCredentials, type CredentialEnv, type CredentialResolution } from './upstream-credentials.js';
-import { createKeepAliveClient, fetchClient, type KeepAliveClient, type UpstreamClient, type UpstreamRequest } from './upstream-client.js';
+import {
+  createKeepAliveClient,
+  fetchClient,
+  type KeepAliveClient,
+  type UpstreamClient,
+  type UpstreamRequest,
+} from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -110,7 +116,12 @@ export async function callUpstream(
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   let auth: UpstreamAuth;
   try {
-    auth = options.auth ?? createUpstreamAuth(options.schemes, options.env, { baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    auth =
+      options.auth ??
+      createUpstreamAuth(options.schemes, options.env, {
+        baseUrl: options.baseUrl,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
   } catch (error) {
     // Configuration messages name variables, never values.
     if (error instanceof UpstreamError) return errorResult(`Cannot call ${tool.name}: ${error.message}`);
@@ -132,7 +143,18 @@ export async function callUpstream(
       if (error instanceof UpstreamError) {
         if (error.code === 'token_request_failed' || error.code === 'invalid_token_url') {
           // The message names the scheme and the OAuth error code only, never a secret or token.
-          options.log?.(redactor.redact(JSON.stringify({ level: 'warn', msg: 'upstream credentials', tool: tool.name, code: error.code, error: error.message }), callSecrets));
+          options.log?.(
+            redactor.redact(
+              JSON.stringify({
+                level: 'warn',
+                msg: 'upstream credentials',
+                tool: tool.name,
+                code: error.code,
+                error: error.message,
+              }),
+              callSecrets,
+            ),
+          );
         }
         return cannot(error.message);
       }
@@ -161,10 +183,16 @@ export async function callUpstream(
       }
       return redactToolResult(result, redactor, secrets);
     } catch (error) {
-      const reason = timeout.aborted ? `timed out after ${timeoutMs} ms` : signal.aborted ? 'cancelled' : describe(error);
+      const reason = timeout.aborted
+        ? `timed out after ${timeoutMs} ms`
+        : signal.aborted
+          ? 'cancelled'
+          : describe(error);
       const message = `Upstream request ${where} failed: ${reason}`;
       // The query may hold a caller's or the server's values: never in a message.
-      return errorResult(redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets));
+      return errorResult(
+        redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets),
+      );
     }
   }
 }
@@ -198,8 +226,10 @@ function prepareRequest(
 ): { url: URL; init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'> } {
   const reserved = reservedNames(tool, options.schemes, credentials);
   const params = serializeParameters(tool.http, args, reserved);
-  const bodyValue = tool.http.body && Object.hasOwn(args, tool.http.body.argument) ? args[tool.http.body.argument] : undefined;
-  if (tool.http.body?.encoding === 'form' || tool.http.body?.encoding === 'multipart') assertNoCredentialField(bodyValue, reserved);
+  const bodyValue =
+    tool.http.body && Object.hasOwn(args, tool.http.body.argument) ? args[tool.http.body.argument] : undefined;
+  if (tool.http.body?.encoding === 'form' || tool.http.body?.encoding === 'multipart')
+    assertNoCredentialField(bodyValue, reserved);
   const body: EncodedBody = tool.http.body === undefined ? { body: undefined } : encodeBody(tool.http.body, bodyValue);
   const query = [params.query];
   const cookies = [params.cookies];
@@ -258,7 +288,10 @@ function assertNoCredentialField(value: unknown, reserved: ReservedNames): void 
   for (const key of Object.keys(value)) {
     const name = key.toLowerCase();
     if (reserved.query.has(name) || reserved.cookie.has(name)) {
-      throw new UpstreamError('reserved_name', `the body field ${JSON.stringify(key)} would shadow the server's own credential`);
+      throw new UpstreamError(
+        'reserved_name',
+        `the body field ${JSON.stringify(key)} would shadow the server's own credential`,
+      );
     }
   }
 }

@@ -22,7 +22,10 @@ export async function discoverTokenEndpoint(
   options: FetchJsonOptions & { readonly scheme: string },
 ): Promise<URL> {
   const fail = (reason: string): never => {
-    throw new UpstreamError('token_request_failed', `upstream scheme "${options.scheme}": OpenID Connect discovery ${reason}`);
+    throw new UpstreamError(
+      'token_request_failed',
+      `upstream scheme "${options.scheme}": OpenID Connect discovery ${reason}`,
+    );
   };
   let answer;
   try {
@@ -42,5 +45,9 @@ export async function discoverTokenEndpoint(
     return fail('returned an issuer that does not match its URL');
   }
   if (typeof tokenEndpoint !== 'string') return fail('returned no token_endpoint');
-  return parseTokenEndpointUrl(tokenEndpoint, undefined, `the token_endpoint discovered for scheme "${options.scheme}"`);
+  return parseTokenEndpointUrl(
+    tokenEndpoint,
+    undefined,
+    `the token_endpoint discovered for scheme "${options.scheme}"`,
+  );
 }

@@ -22,7 +22,10 @@ export function parseTokenEndpointUrl(raw: string, base: string | undefined, wha
   try {
     url = base === undefined ? new URL(raw) : new URL(raw, base);
   } catch {
-    throw new UpstreamError('invalid_token_url', `${what} is not a URL${base === undefined ? ' (and no base URL to resolve it against)' : ''}`);
+    throw new UpstreamError(
+      'invalid_token_url',
+      `${what} is not a URL${base === undefined ? ' (and no base URL to resolve it against)' : ''}`,
+    );
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new UpstreamError('invalid_token_url', `${what} must be an https URL (http only for loopback hosts)`);

@@ -52,7 +52,10 @@ export async function requestToken(
   options: TokenRequestOptions,
 ): Promise<IssuedToken> {
   const fail = (reason: string): never => {
-    throw new UpstreamError('token_request_failed', `upstream scheme "${options.scheme}": the token endpoint ${reason}`);
+    throw new UpstreamError(
+      'token_request_failed',
+      `upstream scheme "${options.scheme}": the token endpoint ${reason}`,
+    );
   };
   let answer;
   try {
@@ -77,9 +80,17 @@ export async function requestToken(
   if (answer.status !== 200) {
     const code = body && typeof body.error === 'string' && ERROR_CODE.test(body.error) ? body.error : undefined;
     // The code is the server's free choice: it may echo the request (the Basic header, the secret, the subject token).
-    const echoes = createSecretRedactor([client.secret, clientSecretBasic(client.id, client.secret).slice('Basic '.length), params.get('subject_token') ?? '']);
-    const secretInCode = code !== undefined && ([client.id, client.secret].some((s) => s.length > 0 && code.includes(s)) || echoes.redact(code) !== code);
-    return fail(code && !secretInCode ? `refused the request: ${code} (HTTP ${answer.status})` : `answered HTTP ${answer.status}`);
+    const echoes = createSecretRedactor([
+      client.secret,
+      clientSecretBasic(client.id, client.secret).slice('Basic '.length),
+      params.get('subject_token') ?? '',
+    ]);
+    const secretInCode =
+      code !== undefined &&
+      ([client.id, client.secret].some((s) => s.length > 0 && code.includes(s)) || echoes.redact(code) !== code);
+    return fail(
+      code && !secretInCode ? `refused the request: ${code} (HTTP ${answer.status})` : `answered HTTP ${answer.status}`,
+    );
   }
   if (!body) return fail('did not answer with a JSON object');
   const token = body.access_token;
@@ -88,7 +99,12 @@ export async function requestToken(
     // RFC 6749 §7.1: the client MUST NOT use a token whose type it does not understand.
     return fail('issued a token that is not a Bearer token');
   }
-  if (options.tokenExchange && body.issued_token_type !== undefined && body.issued_token_type !== TOKEN_TYPE_ACCESS_TOKEN && body.issued_token_type !== TOKEN_TYPE_JWT) {
+  if (
+    options.tokenExchange &&
+    body.issued_token_type !== undefined &&
+    body.issued_token_type !== TOKEN_TYPE_ACCESS_TOKEN &&
+    body.issued_token_type !== TOKEN_TYPE_JWT
+  ) {
     return fail('issued a token that is not an access token');
   }
   const expiresIn = seconds(body.expires_in);

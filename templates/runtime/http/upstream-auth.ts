@@ -133,7 +133,8 @@ export function createUpstreamAuth(
     redactor,
     async token(scheme, requested, context = {}) {
       const config = flows.get(scheme);
-      if (!config) throw new UpstreamError('invalid_credential', `upstream scheme "${scheme}" has no OAuth client configured`);
+      if (!config)
+        throw new UpstreamError('invalid_credential', `upstream scheme "${scheme}" has no OAuth client configured`);
       const scopes = [...new Set(config.scopes ?? requested)].sort();
       const params = new URLSearchParams();
       let key: string;
@@ -143,7 +144,10 @@ export function createUpstreamAuth(
       } else {
         const subject = context.subjectToken;
         if (!subject) {
-          throw new UpstreamError('invalid_credential', `upstream scheme "${scheme}" exchanges the caller's token, and this call has none`);
+          throw new UpstreamError(
+            'invalid_credential',
+            `upstream scheme "${scheme}" exchanges the caller's token, and this call has none`,
+          );
         }
         // RFC 8693 §2.1: the subject token goes to the token endpoint only.
         params.set('grant_type', GRANT_TOKEN_EXCHANGE);
@@ -168,7 +172,10 @@ export function createUpstreamAuth(
         redactor.addToken(issued.accessToken);
         const until = refreshAt(now(), issued.expiresIn);
         // An exchanged token must not outlive the token it was exchanged for.
-        const cap = config.flow === 'token_exchange' && context.subjectExpiresAt !== undefined ? context.subjectExpiresAt * 1000 : Infinity;
+        const cap =
+          config.flow === 'token_exchange' && context.subjectExpiresAt !== undefined
+            ? context.subjectExpiresAt * 1000
+            : Infinity;
         return { token: issued.accessToken, refreshAt: Math.min(until, cap) };
       };
       const entry = await cache.get(key, obtain, context.signal);
@@ -200,10 +207,16 @@ function flowConfig(
   }
   if (exchange === 'true') {
     if (read('ACCESS_TOKEN') !== undefined) {
-      throw new UpstreamError('invalid_credential', `${v('TOKEN_EXCHANGE')}=true and ${v('ACCESS_TOKEN')} exclude each other; unset one`);
+      throw new UpstreamError(
+        'invalid_credential',
+        `${v('TOKEN_EXCHANGE')}=true and ${v('ACCESS_TOKEN')} exclude each other; unset one`,
+      );
     }
     if (id === undefined) {
-      throw new UpstreamError('invalid_credential', `${v('TOKEN_EXCHANGE')}=true needs ${v('CLIENT_ID')} and ${v('CLIENT_SECRET')}`);
+      throw new UpstreamError(
+        'invalid_credential',
+        `${v('TOKEN_EXCHANGE')}=true needs ${v('CLIENT_ID')} and ${v('CLIENT_SECRET')}`,
+      );
     }
   } else if (id === undefined || read('ACCESS_TOKEN') !== undefined) {
     // A static token wins over client credentials.
@@ -216,20 +229,36 @@ function flowConfig(
     const url = parseTokenEndpointUrl(configured, baseUrl, v('TOKEN_URL'));
     endpoint = () => Promise.resolve(url);
   } else if (def.type === 'oauth2' && def.tokenUrl !== undefined) {
-    const url = parseTokenEndpointUrl(def.tokenUrl, baseUrl, `the tokenUrl of scheme "${name}" (override with ${v('TOKEN_URL')})`);
+    const url = parseTokenEndpointUrl(
+      def.tokenUrl,
+      baseUrl,
+      `the tokenUrl of scheme "${name}" (override with ${v('TOKEN_URL')})`,
+    );
     endpoint = () => Promise.resolve(url);
   } else if (def.type === 'openIdConnect') {
-    const discovery = parseTokenEndpointUrl(def.openIdConnectUrl, baseUrl, `the openIdConnectUrl of scheme "${name}" (override with ${v('TOKEN_URL')})`);
+    const discovery = parseTokenEndpointUrl(
+      def.openIdConnectUrl,
+      baseUrl,
+      `the openIdConnectUrl of scheme "${name}" (override with ${v('TOKEN_URL')})`,
+    );
     endpoint = discoverOnce(() => discoverTokenEndpoint(discovery, { ...http, scheme: name }));
   } else {
-    throw new UpstreamError('invalid_credential', `scheme "${name}" declares no client credentials tokenUrl; set ${v('TOKEN_URL')}`);
+    throw new UpstreamError(
+      'invalid_credential',
+      `scheme "${name}" declares no client credentials tokenUrl; set ${v('TOKEN_URL')}`,
+    );
   }
 
   const resource = read('RESOURCE');
   if (resource !== undefined && !isAbsoluteUriWithoutFragment(resource)) {
-    throw new UpstreamError('invalid_credential', `${v('RESOURCE')} must be an absolute URI without a fragment (RFC 8707 §2)`);
+    throw new UpstreamError(
+      'invalid_credential',
+      `${v('RESOURCE')} must be an absolute URI without a fragment (RFC 8707 §2)`,
+    );
   }
-  const scopes = read('SCOPES')?.split(/[\s,]+/).filter(Boolean);
+  const scopes = read('SCOPES')
+    ?.split(/[\s,]+/)
+    .filter(Boolean);
   const audience = read('AUDIENCE');
   return {
     flow: exchange === 'true' ? 'token_exchange' : 'client_credentials',

@@ -86,7 +86,9 @@ export async function resolveUpstreamCredentials(
   for (const alternative of security) {
     const results = alternative.map((req) => {
       const def = Object.hasOwn(schemes, req.scheme) ? schemes[req.scheme] : undefined;
-      return def === undefined ? ({ ok: false, missing: [] } as const) : resolveScheme(req.scheme, req.scopes, def, env, context);
+      return def === undefined
+        ? ({ ok: false, missing: [] } as const)
+        : resolveScheme(req.scheme, req.scopes, def, env, context);
     });
     let failed = false;
     for (const r of results) {
@@ -215,7 +217,10 @@ function read(env: CredentialEnv, variable: string, allowEmpty = false): string 
  * (RFC 7617 §2), OAuth client secrets. For the secret redactor built at
  * start-up; values are only collected, never validated or logged here.
  */
-export function credentialSecrets(schemes: Readonly<Record<string, SecuritySchemeDefinition>>, env: CredentialEnv): string[] {
+export function credentialSecrets(
+  schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
+  env: CredentialEnv,
+): string[] {
   const value = (variable: string) => (Object.hasOwn(env, variable) ? env[variable] : undefined) ?? '';
   const out: string[] = [];
   for (const def of Object.values(schemes)) {

@@ -18,14 +18,7 @@ export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
  * OpenAPI 3.1 §4.8.12.4 "Style Values".
  * @see https://spec.openapis.org/oas/v3.1.0#style-values
  */
-export type ParameterStyle =
-  | 'matrix'
-  | 'label'
-  | 'simple'
-  | 'form'
-  | 'spaceDelimited'
-  | 'pipeDelimited'
-  | 'deepObject';
+export type ParameterStyle = 'matrix' | 'label' | 'simple' | 'form' | 'spaceDelimited' | 'pipeDelimited' | 'deepObject';
 
 /** How one tool argument becomes one OpenAPI parameter on the wire. */
 export interface ParameterBinding {

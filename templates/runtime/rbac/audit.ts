@@ -24,7 +24,11 @@ export interface AuditedParty {
  * alike): the record is built from the caller here, so every line has the
  * same fields whichever path decided.
  */
-export function recordDecision(audit: AuditLog, party: AuditedParty, decision: { readonly tool?: string; readonly outcome: 'allow' | 'deny'; readonly reason: string }): void {
+export function recordDecision(
+  audit: AuditLog,
+  party: AuditedParty,
+  decision: { readonly tool?: string; readonly outcome: 'allow' | 'deny'; readonly reason: string },
+): void {
   const { principal } = party;
   audit({
     subject: principal?.subject ?? 'anonymous',

@@ -48,7 +48,12 @@ export function mayCall(tool: ToolDefinition, caller: Caller): Decision {
   if (caller.scopes !== 'all') {
     const scopes = checkScopes(tool.access, caller.scopes);
     if (!scopes.ok) {
-      return { allow: false, kind: 'scope', scopes: scopes.required, reason: `missing scope ${scopes.missing.join(' ') || '(unsatisfiable requirement)'}` };
+      return {
+        allow: false,
+        kind: 'scope',
+        scopes: scopes.required,
+        reason: `missing scope ${scopes.missing.join(' ') || '(unsatisfiable requirement)'}`,
+      };
     }
   }
   const roles = tool.access.roles;
@@ -89,9 +94,14 @@ export async function authorizeCall(
   } catch {
     return { allow: false, kind: 'policy', reason: 'policy failed' };
   }
-  if (verdict !== null && typeof verdict === 'object' && (verdict as { allow?: unknown }).allow === true) return granted;
+  if (verdict !== null && typeof verdict === 'object' && (verdict as { allow?: unknown }).allow === true)
+    return granted;
   const reason = (verdict as { reason?: unknown } | null)?.reason;
-  return { allow: false, kind: 'policy', reason: typeof reason === 'string' && reason !== '' ? `policy: ${reason}` : 'policy denied' };
+  return {
+    allow: false,
+    kind: 'policy',
+    reason: typeof reason === 'string' && reason !== '' ? `policy: ${reason}` : 'policy denied',
+  };
 }
 
 /** One `tools/call` of a request, with the tool it runs. */
@@ -110,10 +120,15 @@ export type CallsDecision =
  * before any runs: one denial refuses the whole request. Audits nothing:
  * denials are audited by the caller, allowed calls where they execute.
  */
-export async function authorizeCalls(calls: readonly ToolCall[], caller: Caller, policy: Policy | undefined): Promise<CallsDecision> {
+export async function authorizeCalls(
+  calls: readonly ToolCall[],
+  caller: Caller,
+  policy: Policy | undefined,
+): Promise<CallsDecision> {
   for (const { tool, args } of calls) {
     const decision = await authorizeCall(tool, caller, policy, args);
-    if (!decision.allow) return { allow: false, tool: tool.name, reason: decision.reason, error: denialError(tool, decision) };
+    if (!decision.allow)
+      return { allow: false, tool: tool.name, reason: decision.reason, error: denialError(tool, decision) };
   }
   return { allow: true };
 }
@@ -125,7 +140,9 @@ export async function authorizeCalls(calls: readonly ToolCall[], caller: Caller,
  */
 export function denialError(tool: ToolDefinition, decision: Exclude<Decision, { allow: true }>): AuthError {
   if (decision.kind === 'scope') {
-    return new AuthError('insufficient_scope', `${tool.name} needs scope ${decision.scopes.join(' ')}`, { scopes: decision.scopes });
+    return new AuthError('insufficient_scope', `${tool.name} needs scope ${decision.scopes.join(' ')}`, {
+      scopes: decision.scopes,
+    });
   }
   return new AuthError('access_denied', `${tool.name}: ${decision.reason}`);
 }

@@ -1,7 +1,10 @@
 import type { ToolAccess } from '../mcp/types.js';
 
 /** Granted scopes plus everything they imply through the (already closed) hierarchy. */
-export function expandScopes(granted: Iterable<string>, implies: Readonly<Record<string, readonly string[]>>): Set<string> {
+export function expandScopes(
+  granted: Iterable<string>,
+  implies: Readonly<Record<string, readonly string[]>>,
+): Set<string> {
   const out = new Set<string>();
   for (const scope of granted) {
     out.add(scope);
@@ -10,7 +13,9 @@ export function expandScopes(granted: Iterable<string>, implies: Readonly<Record
   return out;
 }
 
-export type ScopeCheck = { readonly ok: true } | { readonly ok: false; readonly required: readonly string[]; readonly missing: readonly string[] };
+export type ScopeCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly required: readonly string[]; readonly missing: readonly string[] };
 
 /**
  * Does the caller hold every scope of at least one alternative (OR of AND)?
@@ -34,5 +39,7 @@ export function checkScopes(access: ToolAccess, have: ReadonlySet<string>): Scop
     }
   }
   // `access.scopes` is never empty (the generator writes `[[]]` for "no scope needed"); an empty list fails closed.
-  return best ? { ok: false, required: best.required, missing: best.missing } : { ok: false, required: [], missing: [] };
+  return best
+    ? { ok: false, required: best.required, missing: best.missing }
+    : { ok: false, required: [], missing: [] };
 }

@@ -23,7 +23,12 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 5;
  * JSON-RPC error codes of the refusals (JSON-RPC 2.0 §5.1 leaves -32000 to
  * -32099 to the implementation); `error.data.error` carries the OAuth code.
  */
-export const AUTH_ERROR_RPC_CODES = { invalid_request: -32600, unauthorized: -32001, forbidden: -32003, unavailable: -32000 } as const;
+export const AUTH_ERROR_RPC_CODES = {
+  invalid_request: -32600,
+  unauthorized: -32001,
+  forbidden: -32003,
+  unavailable: -32000,
+} as const;
 
 /**
  * The one mapping from an `AuthError` to the HTTP response of the MCP
@@ -36,8 +41,15 @@ export const AUTH_ERROR_RPC_CODES = { invalid_request: -32600, unauthorized: -32
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
  */
-export function authErrorResponse(error: AuthError, settings: ChallengeSettings, id: string | number | null = null): HttpAnswer {
-  const challenge = (params: { error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope'; scope?: readonly string[] }) =>
+export function authErrorResponse(
+  error: AuthError,
+  settings: ChallengeSettings,
+  id: string | number | null = null,
+): HttpAnswer {
+  const challenge = (params: {
+    error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+    scope?: readonly string[];
+  }) =>
     bearerChallenge({
       ...(settings.resourceMetadataUrl ? { resourceMetadata: settings.resourceMetadataUrl } : {}),
       // The initial challenge names the scopes the tools need; a step-up names the ones this call needs.
@@ -47,11 +59,32 @@ export function authErrorResponse(error: AuthError, settings: ChallengeSettings,
   switch (error.code) {
     case 'credential_missing':
       // RFC 6750 §3.1: no error code when the request carried no authentication information.
-      return answer(401, { 'www-authenticate': challenge({}) }, AUTH_ERROR_RPC_CODES.unauthorized, 'Unauthorized', { error: 'unauthorized' }, id);
+      return answer(
+        401,
+        { 'www-authenticate': challenge({}) },
+        AUTH_ERROR_RPC_CODES.unauthorized,
+        'Unauthorized',
+        { error: 'unauthorized' },
+        id,
+      );
     case 'invalid_request':
-      return answer(400, { 'www-authenticate': challenge({ error: 'invalid_request' }) }, AUTH_ERROR_RPC_CODES.invalid_request, error.description, oauth('invalid_request', error), id);
+      return answer(
+        400,
+        { 'www-authenticate': challenge({ error: 'invalid_request' }) },
+        AUTH_ERROR_RPC_CODES.invalid_request,
+        error.description,
+        oauth('invalid_request', error),
+        id,
+      );
     case 'invalid_token':
-      return answer(401, { 'www-authenticate': challenge({ error: 'invalid_token' }) }, AUTH_ERROR_RPC_CODES.unauthorized, error.description, oauth('invalid_token', error), id);
+      return answer(
+        401,
+        { 'www-authenticate': challenge({ error: 'invalid_token' }) },
+        AUTH_ERROR_RPC_CODES.unauthorized,
+        error.description,
+        oauth('invalid_token', error),
+        id,
+      );
     case 'insufficient_scope':
       return answer(
         403,
@@ -68,7 +101,14 @@ export function authErrorResponse(error: AuthError, settings: ChallengeSettings,
       // Fail closed (DESIGN.md §5). The description is for the operator's log, not the client.
       const retry = String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
       const description = 'the server cannot verify tokens right now';
-      return answer(503, { 'retry-after': retry }, AUTH_ERROR_RPC_CODES.unavailable, description, { error: 'temporarily_unavailable', error_description: description }, id);
+      return answer(
+        503,
+        { 'retry-after': retry },
+        AUTH_ERROR_RPC_CODES.unavailable,
+        description,
+        { error: 'temporarily_unavailable', error_description: description },
+        id,
+      );
     }
   }
 }
@@ -77,7 +117,14 @@ function oauth(code: string, error: AuthError): Record<string, string> {
   return { error: code, error_description: error.description };
 }
 
-function answer(status: number, headers: Record<string, string>, code: number, message: string, data: Record<string, string>, id: string | number | null): HttpAnswer {
+function answer(
+  status: number,
+  headers: Record<string, string>,
+  code: number,
+  message: string,
+  data: Record<string, string>,
+  id: string | number | null,
+): HttpAnswer {
   return {
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },

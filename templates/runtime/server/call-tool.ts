@@ -40,7 +40,10 @@ export async function callTool(
   }
 }
 
-function formatIssue(issue: { readonly message: string; readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined }): string {
+function formatIssue(issue: {
+  readonly message: string;
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+}): string {
   if (!issue.path?.length) return issue.message;
   return `${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${issue.message}`;
 }

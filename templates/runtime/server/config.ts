@@ -69,9 +69,17 @@ export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
     );
   }
   const headersTimeoutMs = integer(env, 'MCP_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.headersTimeoutMs, 100, 600_000);
-  const requestTimeoutMs = integer(env, 'MCP_REQUEST_TIMEOUT_MS', Math.max(DEFAULT_HTTP_LIMITS.requestTimeoutMs, headersTimeoutMs), 100, 3_600_000);
+  const requestTimeoutMs = integer(
+    env,
+    'MCP_REQUEST_TIMEOUT_MS',
+    Math.max(DEFAULT_HTTP_LIMITS.requestTimeoutMs, headersTimeoutMs),
+    100,
+    3_600_000,
+  );
   if (requestTimeoutMs < headersTimeoutMs) {
-    throw new ConfigError(`MCP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least MCP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}): the whole request includes its headers.`);
+    throw new ConfigError(
+      `MCP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least MCP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}): the whole request includes its headers.`,
+    );
   }
   const origins = list(env.MCP_ALLOWED_ORIGINS);
   return Object.freeze({
@@ -84,7 +92,11 @@ export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
       ...new Set(['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, host]),
     ],
     allowedOrigins: origins ? parseAllowedOrigins(origins) : defaultAllowedOrigins(publicUrl, host),
-    httpLimits: Object.freeze({ headersTimeoutMs, requestTimeoutMs, maxConnections: integer(env, 'MCP_MAX_CONNECTIONS', DEFAULT_HTTP_LIMITS.maxConnections, 1, 1_000_000) }),
+    httpLimits: Object.freeze({
+      headersTimeoutMs,
+      requestTimeoutMs,
+      maxConnections: integer(env, 'MCP_MAX_CONNECTIONS', DEFAULT_HTTP_LIMITS.maxConnections, 1, 1_000_000),
+    }),
     warnings: Object.freeze(transport === 'http' ? publicUrlWarnings(publicUrl) : []),
     upstreamBaseUrl: base.href.replace(/\/+$/, ''),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 600_000),

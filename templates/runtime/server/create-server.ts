@@ -71,7 +71,9 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
   const toolsList = options.toolsList ?? options.app.authorization.toolsList;
   const maxConcurrent = options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
   const catalogue: DynamicCatalogue | undefined =
-    (options.toolMode ?? options.app.toolMode ?? 'static') === 'dynamic' ? { byName, index: buildSearchIndex(options.app.tools) } : undefined;
+    (options.toolMode ?? options.app.toolMode ?? 'static') === 'dynamic'
+      ? { byName, index: buildSearchIndex(options.app.tools) }
+      : undefined;
   const lister = createToolLister(prepared, {
     // What a tool is listed as (listed-tool.ts): trimmed for size, output schema per the generator's `outputSchemas`.
     describe: options.describe ?? ((tool) => ({ ...listedTool(tool.definition, options.app.defs, { outputSchemas }) })),
@@ -130,12 +132,19 @@ function staticServer(
       return lister.page(classKey, visible, request.params?.cursor) as never;
     } catch (error) {
       // MCP 2025-11-25 "Pagination": an invalid cursor SHOULD be answered with -32602 (Invalid params).
-      if (error instanceof InvalidCursorError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid cursor');
+      if (error instanceof InvalidCursorError)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid cursor');
       throw error;
     }
   });
   server.setRequestHandler('tools/call', (request, ctx) =>
-    callTool(target, request.params, invoke, (result, schema) => server.projectCallToolResult(result, schema), ctx.mcpReq.signal),
+    callTool(
+      target,
+      request.params,
+      invoke,
+      (result, schema) => server.projectCallToolResult(result, schema),
+      ctx.mcpReq.signal,
+    ),
   );
   return server;
 }
@@ -168,12 +177,19 @@ function visibilityClass(caller: Caller, relevant: AccessVocabulary): string {
 }
 
 function serverInfo(app: AppDefinition) {
-  return { name: app.server.name, version: app.server.version, ...(app.server.title ? { title: app.server.title } : {}) };
+  return {
+    name: app.server.name,
+    version: app.server.version,
+    ...(app.server.title ? { title: app.server.title } : {}),
+  };
 }
 
 function upstreamAuth(options: ServerFactoryOptions) {
   try {
-    return createUpstreamAuth(options.app.schemes, options.upstream.env, { baseUrl: options.upstream.baseUrl, ...(options.upstream.fetch ? { fetch: options.upstream.fetch } : {}) });
+    return createUpstreamAuth(options.app.schemes, options.upstream.env, {
+      baseUrl: options.upstream.baseUrl,
+      ...(options.upstream.fetch ? { fetch: options.upstream.fetch } : {}),
+    });
   } catch (error) {
     if (error instanceof UpstreamError) throw new ConfigError(`upstream credentials: ${error.message}.`);
     throw error;
@@ -186,7 +202,10 @@ function upstreamAuth(options: ServerFactoryOptions) {
  * a verified OAuth token qualifies: an API key is a secret of this server,
  * not a token another authorization server could accept.
  */
-function subjectOf(ctx: McpRequestContext | undefined, caller: Caller | undefined): Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'> {
+function subjectOf(
+  ctx: McpRequestContext | undefined,
+  caller: Caller | undefined,
+): Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'> {
   const via = caller?.principal.via;
   const token = ctx?.authInfo?.token;
   if (!token || caller?.transport !== 'http' || (via !== 'jwt' && via !== 'introspection')) return {};

@@ -28,6 +28,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!/^[0-9]+$/.test(raw) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}; it is "${raw}".`);
+  if (!/^[0-9]+$/.test(raw) || value < min || value > max)
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}; it is "${raw}".`);
   return value;
 }

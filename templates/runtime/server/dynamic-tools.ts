@@ -24,7 +24,12 @@ export interface DynamicCatalogue {
  * direct call: over HTTP the gate has checked the inner tool already
  * (`toolCallTarget`), and `invokeTool` checks again (and, over stdio, alone).
  */
-export function registerDynamicTools(server: McpServer, catalogue: DynamicCatalogue, visible: (tool: ToolDefinition) => boolean, ctx: InvokeContext): void {
+export function registerDynamicTools(
+  server: McpServer,
+  catalogue: DynamicCatalogue,
+  visible: (tool: ToolDefinition) => boolean,
+  ctx: InvokeContext,
+): void {
   server.registerTool(
     META_TOOLS.search,
     {
@@ -47,7 +52,8 @@ export function registerDynamicTools(server: McpServer, catalogue: DynamicCatalo
     META_TOOLS.describe,
     {
       title: 'Describe a tool',
-      description: 'The full definition of one tool found by search_tools: its input schema (with $defs), output schema, annotations and the scopes it needs.',
+      description:
+        'The full definition of one tool found by search_tools: its input schema (with $defs), output schema, annotations and the scopes it needs.',
       inputSchema: DESCRIBE_INPUT,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -62,7 +68,8 @@ export function registerDynamicTools(server: McpServer, catalogue: DynamicCatalo
     META_TOOLS.call,
     {
       title: 'Call a tool',
-      description: 'Call one tool by name with its arguments, as described by describe_tool. The arguments are validated against the tool\'s input schema before the API is called.',
+      description:
+        "Call one tool by name with its arguments, as described by describe_tool. The arguments are validated against the tool's input schema before the API is called.",
       inputSchema: CALL_INPUT,
       annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
     },
@@ -84,7 +91,10 @@ export function registerDynamicTools(server: McpServer, catalogue: DynamicCatalo
  * nothing (`undefined`: authentication alone admits them). In static mode
  * the call is what it says.
  */
-export function toolCallTarget(call: { name: unknown; arguments: unknown }, mode: 'static' | 'dynamic'): { name: unknown; arguments: unknown } | undefined {
+export function toolCallTarget(
+  call: { name: unknown; arguments: unknown },
+  mode: 'static' | 'dynamic',
+): { name: unknown; arguments: unknown } | undefined {
   if (mode === 'static') return call;
   if (call.name !== META_TOOLS.call) return undefined;
   const outer = isRecord(call.arguments) ? call.arguments : {};
@@ -100,7 +110,9 @@ function describe(tool: PreparedTool): Record<string, unknown> {
     method: definition.http.method,
     path: definition.http.path,
     inputSchema: tool.inputSchema['~standard'].jsonSchema.input({ target: 'draft-2020-12' }),
-    ...(tool.outputSchema ? { outputSchema: tool.outputSchema['~standard'].jsonSchema.output({ target: 'draft-2020-12' }) } : {}),
+    ...(tool.outputSchema
+      ? { outputSchema: tool.outputSchema['~standard'].jsonSchema.output({ target: 'draft-2020-12' }) }
+      : {}),
     annotations: definition.annotations,
     requiredScopes: definition.access.scopes,
     ...(definition.access.roles ? { roles: definition.access.roles } : {}),
@@ -126,7 +138,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const SEARCH_INPUT = fromJsonSchema<Record<string, unknown>>({
   type: 'object',
   properties: {
-    query: { type: 'string', maxLength: 500, description: 'Words describing the task, a tool name, or a path such as /repos/{owner}/{repo}/issues.' },
+    query: {
+      type: 'string',
+      maxLength: 500,
+      description: 'Words describing the task, a tool name, or a path such as /repos/{owner}/{repo}/issues.',
+    },
     tag: { type: 'string', maxLength: 200, description: 'Only tools with this tag.' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_LIMIT, default: 10 },
   },
@@ -145,7 +161,7 @@ const CALL_INPUT = fromJsonSchema<Record<string, unknown>>({
   type: 'object',
   properties: {
     name: { type: 'string', maxLength: 64 },
-    arguments: { type: 'object', description: 'The tool\'s arguments, matching its input schema.' },
+    arguments: { type: 'object', description: "The tool's arguments, matching its input schema." },
   },
   required: ['name'],
   additionalProperties: false,

@@ -30,10 +30,16 @@ export interface InvokeContext {
  * its input schema: the guard, the upstream request, the output check. The
  * static tools and `call_tool` both end here, so they behave the same.
  */
-export async function invokeTool(tool: PreparedTool, args: Record<string, unknown>, ctx: InvokeContext, signal?: AbortSignal): Promise<CallToolResult> {
+export async function invokeTool(
+  tool: PreparedTool,
+  args: Record<string, unknown>,
+  ctx: InvokeContext,
+  signal?: AbortSignal,
+): Promise<CallToolResult> {
   const denied = ctx.caller ? await deniedHere(tool.definition, ctx.caller, args, ctx) : undefined;
   if (denied) return denied;
-  const call = () => callUpstream(tool.definition, args, ctx.upstream, { ...ctx.subject, ...(signal ? { signal } : {}) });
+  const call = () =>
+    callUpstream(tool.definition, args, ctx.upstream, { ...ctx.subject, ...(signal ? { signal } : {}) });
   const result = await (ctx.limit ? ctx.limit(call) : call());
   return conformOutput(tool, toCallToolResult(result));
 }
@@ -43,11 +49,22 @@ export async function invokeTool(tool: PreparedTool, args: Record<string, unknow
  * 2025-11-25 "Tools": servers MUST validate tool inputs), for a call that
  * reaches the tool indirectly. Returns the parsed arguments or the error to answer.
  */
-export async function validateArguments(tool: PreparedTool, args: unknown): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; result: CallToolResult }> {
+export async function validateArguments(
+  tool: PreparedTool,
+  args: unknown,
+): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; result: CallToolResult }> {
   const checked = await tool.inputSchema['~standard'].validate(args ?? {});
   if (!('issues' in checked) || checked.issues === undefined) return { ok: true, value: checked.value };
-  const detail = checked.issues.map((i) => `${i.path && i.path.length > 0 ? `${i.path.map(segment).join('.')}: ` : ''}${i.message}`).join('; ');
-  return { ok: false, result: { isError: true, content: [note(`Input validation error: invalid arguments for tool ${tool.definition.name}: ${detail}`)] } };
+  const detail = checked.issues
+    .map((i) => `${i.path && i.path.length > 0 ? `${i.path.map(segment).join('.')}: ` : ''}${i.message}`)
+    .join('; ');
+  return {
+    ok: false,
+    result: {
+      isError: true,
+      content: [note(`Input validation error: invalid arguments for tool ${tool.definition.name}: ${detail}`)],
+    },
+  };
 }
 
 /**
@@ -57,9 +74,20 @@ export async function validateArguments(tool: PreparedTool, args: unknown): Prom
  * Either way the decision is audited here, where the call executes: a call
  * the SDK refuses (invalid arguments, a refused batch) is never logged as allowed.
  */
-async function deniedHere(tool: ToolDefinition, caller: Caller, args: Record<string, unknown>, ctx: InvokeContext): Promise<CallToolResult | undefined> {
-  const decision = caller.transport === 'stdio' ? await authorizeCall(tool, caller, ctx.policy, args) : mayCall(tool, caller);
-  if (ctx.audit) recordDecision(ctx.audit, caller, { tool: tool.name, outcome: decision.allow ? 'allow' : 'deny', reason: decision.reason });
+async function deniedHere(
+  tool: ToolDefinition,
+  caller: Caller,
+  args: Record<string, unknown>,
+  ctx: InvokeContext,
+): Promise<CallToolResult | undefined> {
+  const decision =
+    caller.transport === 'stdio' ? await authorizeCall(tool, caller, ctx.policy, args) : mayCall(tool, caller);
+  if (ctx.audit)
+    recordDecision(ctx.audit, caller, {
+      tool: tool.name,
+      outcome: decision.allow ? 'allow' : 'deny',
+      reason: decision.reason,
+    });
   if (decision.allow) return undefined;
   return { isError: true, content: [note(`Not allowed to call ${tool.name}: ${decision.reason}.`)] };
 }
@@ -73,13 +101,21 @@ async function deniedHere(tool: ToolDefinition, caller: Caller, args: Record<str
 async function conformOutput(tool: PreparedTool, result: CallToolResult): Promise<CallToolResult> {
   if (!tool.outputSchema || result.isError) return result;
   if (result.structuredContent === undefined) {
-    return { ...result, isError: true, content: [note('The upstream response was not a JSON object as the API declares.'), ...result.content] };
+    return {
+      ...result,
+      isError: true,
+      content: [note('The upstream response was not a JSON object as the API declares.'), ...result.content],
+    };
   }
   const checked = await tool.outputSchema['~standard'].validate(result.structuredContent);
   if (!('issues' in checked) || checked.issues === undefined) return result;
   const detail = checked.issues.map((i) => i.message).join('; ');
   const { structuredContent: _dropped, ...rest } = result;
-  return { ...rest, isError: true, content: [note(`The upstream response does not match the declared output schema: ${detail}`), ...rest.content] };
+  return {
+    ...rest,
+    isError: true,
+    content: [note(`The upstream response does not match the declared output schema: ${detail}`), ...rest.content],
+  };
 }
 
 function toCallToolResult(result: ToolResult): CallToolResult {

@@ -46,10 +46,19 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
   const audit = createAuditLog(log);
   const rolesClaim = config.rolesClaim ?? app.authorization.rolesClaim;
   const toolMode = config.toolMode ?? app.toolMode ?? 'static';
-  const httpAuth = config.transport === 'http' ? await createHttpAuth(app, config, dispatch, env, audit, log, options, rolesClaim, toolMode) : undefined;
+  const httpAuth =
+    config.transport === 'http'
+      ? await createHttpAuth(app, config, dispatch, env, audit, log, options, rolesClaim, toolMode)
+      : undefined;
   const factory = createServerFactory({
     app,
-    upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: config.upstreamTimeoutMs, maxResponseBytes: config.upstreamMaxResponseBytes, env, log },
+    upstream: {
+      baseUrl: config.upstreamBaseUrl,
+      timeoutMs: config.upstreamTimeoutMs,
+      maxResponseBytes: config.upstreamMaxResponseBytes,
+      env,
+      log,
+    },
     ...(config.transport === 'stdio' ? { stdioCaller: stdioCaller(app, config) } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     audit,
@@ -78,8 +87,22 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
       serveStdioWithLimit(runtime.factory, stdioMaxMessageBytes(runtime.config.maxRequestBodyBytes), log);
       return;
     }
-    const running = await startHttpServer(runtime.config, runtime.factory, log, runtime.httpAuth, runtime.dispatch.maxBatch);
-    log(JSON.stringify({ level: 'info', msg: `${app.server.name} listening`, url: running.url, auth: runtime.config.auth, tools: app.tools.length }));
+    const running = await startHttpServer(
+      runtime.config,
+      runtime.factory,
+      log,
+      runtime.httpAuth,
+      runtime.dispatch.maxBatch,
+    );
+    log(
+      JSON.stringify({
+        level: 'info',
+        msg: `${app.server.name} listening`,
+        url: running.url,
+        auth: runtime.config.auth,
+        tools: app.tools.length,
+      }),
+    );
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -130,10 +153,19 @@ async function createHttpAuth(
     scopesSupported: app.authorization.scopesSupported,
     ...(app.server.title ? { resourceName: app.server.title } : {}),
   });
-  return { mode: 'oauth', verifier: createTokenVerifier(settings, options.verifier), resourceMetadata: { url, document }, ...common };
+  return {
+    mode: 'oauth',
+    verifier: createTokenVerifier(settings, options.verifier),
+    resourceMetadata: { url, document },
+    ...common,
+  };
 }
 
 /** MCP_ROLES: the local user's roles over stdio; scopes do not apply there. */
 function stdioCaller(app: AppDefinition, config: RuntimeConfig): Caller {
-  return callerOf({ subject: 'stdio', scopes: [], roles: config.stdioRoles, claims: {}, via: 'stdio' }, app.authorization, { transport: 'stdio' });
+  return callerOf(
+    { subject: 'stdio', scopes: [], roles: config.stdioRoles, claims: {}, via: 'stdio' },
+    app.authorization,
+    { transport: 'stdio' },
+  );
 }

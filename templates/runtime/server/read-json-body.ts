@@ -41,7 +41,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   } catch {
     return { ok: false, status: 400, message: 'request body is not valid JSON' };
   }
-  if (jsonDepth(text) > MAX_JSON_DEPTH) return { ok: false, status: 400, message: `request body nests deeper than ${MAX_JSON_DEPTH} levels` };
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    return { ok: false, status: 400, message: `request body nests deeper than ${MAX_JSON_DEPTH} levels` };
   return { ok: true, value };
 }
 
@@ -53,7 +54,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -69,7 +71,8 @@ export function toolCallsIn(body: unknown): { name: unknown; arguments: unknown 
   const messages = Array.isArray(body) ? body : [body];
   const calls: { name: unknown; arguments: unknown }[] = [];
   for (const message of messages) {
-    if (message === null || typeof message !== 'object' || (message as { method?: unknown }).method !== 'tools/call') continue;
+    if (message === null || typeof message !== 'object' || (message as { method?: unknown }).method !== 'tools/call')
+      continue;
     const params = (message as { params?: unknown }).params;
     const p = params !== null && typeof params === 'object' ? (params as Record<string, unknown>) : {};
     calls.push({ name: p.name, arguments: p.arguments });

@@ -69,7 +69,10 @@ export interface ToolLister {
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server/utilities/pagination
  */
 export function createToolLister(tools: readonly PreparedTool[], options: ToolListOptions): ToolLister {
-  const described = new Map<PreparedTool, { readonly json: Readonly<Record<string, unknown>>; readonly bytes: number }>();
+  const described = new Map<
+    PreparedTool,
+    { readonly json: Readonly<Record<string, unknown>>; readonly bytes: number }
+  >();
   const classes = new Map<string, ClassPages>();
 
   const entry = (tool: PreparedTool) => {
@@ -95,7 +98,10 @@ export function createToolLister(tools: readonly PreparedTool[], options: ToolLi
       bytes += next.bytes;
       end++;
     }
-    pages.byOffset.set(start, end < pages.tools.length ? { tools: json, nextCursor: encodeCursor(end) } : { tools: json });
+    pages.byOffset.set(
+      start,
+      end < pages.tools.length ? { tools: json, nextCursor: encodeCursor(end) } : { tools: json },
+    );
     pages.frontier = end;
   };
 
@@ -113,12 +119,17 @@ export function createToolLister(tools: readonly PreparedTool[], options: ToolLi
       } else {
         const visibleTools = tools.filter(visible);
         // A caller who may see nothing gets one empty page.
-        pages = { tools: visibleTools, byOffset: new Map(visibleTools.length === 0 ? [[0, { tools: [] }]] : []), frontier: 0 };
+        pages = {
+          tools: visibleTools,
+          byOffset: new Map(visibleTools.length === 0 ? [[0, { tools: [] }]] : []),
+          frontier: 0,
+        };
         if (classes.size >= options.maxClasses) classes.delete(classes.keys().next().value as string);
       }
       classes.set(classKey, pages);
       const offset = cursor === undefined ? 0 : decodeCursor(cursor);
-      const page = offset < 0 || (cursor !== undefined && cursor !== encodeCursor(offset)) ? undefined : pageAt(pages, offset);
+      const page =
+        offset < 0 || (cursor !== undefined && cursor !== encodeCursor(offset)) ? undefined : pageAt(pages, offset);
       if (!page) throw new InvalidCursorError();
       return page;
     },

@@ -28,14 +28,19 @@ export function prepareTool(definition: ToolDefinition, defs: AppDefinition['def
   return { definition, inputSchema, outputSchema: lazySchema(() => get().outputSchema as JsonSchema) };
 }
 
-function lazySchema(schemaOf: () => JsonSchema): StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> {
+function lazySchema(
+  schemaOf: () => JsonSchema,
+): StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> {
   let compiled: StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> | undefined;
   const get = () => (compiled ??= compileOrAccept(schemaOf()));
   return {
     '~standard': {
       version: 1,
       vendor: 'openapi-to-mcp',
-      jsonSchema: { input: () => schemaOf() as Record<string, unknown>, output: () => schemaOf() as Record<string, unknown> },
+      jsonSchema: {
+        input: () => schemaOf() as Record<string, unknown>,
+        output: () => schemaOf() as Record<string, unknown>,
+      },
       validate: (data: unknown) => get()['~standard'].validate(data),
     },
   } as StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
@@ -50,7 +55,9 @@ function compileOrAccept(schema: JsonSchema): StandardSchemaWithJSON<Record<stri
   try {
     return fromJsonSchema<Record<string, unknown>>(schema as Record<string, unknown> as never);
   } catch (error) {
-    process.stderr.write(`${JSON.stringify({ level: 'warn', msg: 'schema not validated: it does not compile', error: (error as Error).message })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'warn', msg: 'schema not validated: it does not compile', error: (error as Error).message })}\n`,
+    );
     return {
       '~standard': {
         version: 1,

@@ -94,10 +94,18 @@ export function searchTools(
     // Tools matching every word come before tools matching some.
     scored.push({ entry, score: score * (terms.length === 0 ? 1 : 0.5 + (0.5 * matched) / terms.length) });
   }
-  scored.sort((a, b) => b.score - a.score || (a.entry.tool.name < b.entry.tool.name ? -1 : a.entry.tool.name > b.entry.tool.name ? 1 : 0));
+  scored.sort(
+    (a, b) =>
+      b.score - a.score || (a.entry.tool.name < b.entry.tool.name ? -1 : a.entry.tool.name > b.entry.tool.name ? 1 : 0),
+  );
   const limit = Math.max(1, Math.min(MAX_SEARCH_LIMIT, Math.floor(options.limit)));
   return {
-    hits: scored.slice(0, limit).map(({ entry }) => ({ name: entry.tool.name, summary: entry.summary, method: entry.tool.http.method, path: entry.tool.http.path })),
+    hits: scored.slice(0, limit).map(({ entry }) => ({
+      name: entry.tool.name,
+      summary: entry.summary,
+      method: entry.tool.http.method,
+      path: entry.tool.http.path,
+    })),
     total: scored.length,
   };
 }
@@ -116,7 +124,29 @@ export function wordsOf(text: string): string[] {
     .map(stem);
 }
 
-const STOP_WORDS = new Set(['a', 'an', 'and', 'the', 'of', 'for', 'to', 'in', 'on', 'by', 'with', 'or', 'is', 'are', 'be', 'this', 'that', 'it', 'as', 'at', 'from']);
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'and',
+  'the',
+  'of',
+  'for',
+  'to',
+  'in',
+  'on',
+  'by',
+  'with',
+  'or',
+  'is',
+  'are',
+  'be',
+  'this',
+  'that',
+  'it',
+  'as',
+  'at',
+  'from',
+]);
 
 function stem(word: string): string {
   if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
