@@ -41,8 +41,11 @@ interface Io {
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const print = (diagnostics: readonly Diagnostic[], verbose: boolean) => {
-    if (diagnostics.length > 0) io.stderr.write(`${formatDiagnostics(diagnostics, { color: useColor(io.stderr, io.env), verbose })}\n`);
+  let quiet = false;
+  const print = (all: readonly Diagnostic[], verbose: boolean) => {
+    const diagnostics = quiet ? all.filter((d) => d.severity === 'error') : all;
+    if (diagnostics.length > 0)
+      io.stderr.write(`${formatDiagnostics(diagnostics, { color: useColor(io.stderr, io.env), verbose })}\n`);
   };
 
   const program = new Command('openapi-to-mcp')
@@ -56,79 +59,118 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('generate')
     .description('write (or update) an MCP server project from <spec>: a path, an http(s) URL, or - for stdin')
     .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON)')
-    .requiredOption('-o, --out <dir>', 'the project folder to write')
+    // Not `requiredOption`: commander checks those before arguments, so `generate` alone would ask for -o, not the spec.
+    .option('-o, --out <dir>', 'the project folder to write (required)')
     .option('--name <package>', 'npm package name of the generated project')
-    .option('--force', 'write into a non-empty folder openapi-to-mcp did not create, replace a project of another spec, and bring back deleted scaffold files')
+    .option(
+      '--force',
+      'write into a non-empty folder openapi-to-mcp did not create, replace a project of another spec, and bring back deleted scaffold files',
+    )
     .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
     .option('--strict', 'treat security lint warnings as errors (nothing is written)')
     .option('--check', 'write nothing; exit 3 when the project is stale (regenerating would change it), 0 when current')
     .option('--dry-run', 'write nothing; print what regenerating would change')
     .addOption(
-      new Option('--tool-mode <mode>', 'static: list every tool; dynamic: list search_tools, describe_tool and call_tool instead (large APIs); MCP_TOOL_MODE overrides it at run time')
-        .choices(['static', 'dynamic']),
+      new Option(
+        '--tool-mode <mode>',
+        'static: list every tool; dynamic: list search_tools, describe_tool and call_tool instead (large APIs); MCP_TOOL_MODE overrides it at run time',
+      ).choices(['static', 'dynamic']),
     )
     .option('--json', 'print the result and diagnostics as JSON')
     .option('--verbose', 'also print info diagnostics')
-    .addHelpText('after', '\nExit codes: 0 ok, 1 the spec or config has errors or writing failed, 2 usage error, 3 --check found the project stale.')
+    .option('--quiet', 'print errors only: no warnings, progress or summary')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 the spec or config has errors or writing failed, 2 usage error, 3 --check found the project stale.',
+    )
     .action(async (spec: string, opts: GenerateFlags) => {
-      const config = await configFor(spec, opts.config, io);
-      if (hasErrors(config.diagnostics)) {
-        report(opts.json, config.diagnostics, {});
-        exitCode = EXIT.errors;
+      if (opts.out === undefined) {
+        io.stderr.write(
+          'error: generate needs -o <dir>, the project folder to write (e.g. -o my-api-mcp)\n(run with --help for usage)\n',
+        );
+        exitCode = EXIT.usage;
         return;
       }
-      const loaded = await load(spec, io);
-      if (!('document' in loaded)) {
-        report(opts.json, loaded.diagnostics, {});
-        exitCode = EXIT.errors;
-        return;
+      quiet = opts.quiet === true;
+      // Large specs take seconds to load and model: say so on a terminal, after a second (not with --quiet).
+      const progress = quiet ? () => {} : startProgress(io, `generating from ${spec}`);
+      try {
+        await generateCommand(spec, { ...opts, out: opts.out });
+      } finally {
+        progress();
       }
-      const doc = loaded;
-      // Read now: `doc` (and the parsed document in it) must not stay alive while the project is emitted.
-      const specHash = doc.hash;
-      const [{ generateFromDocument }, { strictLint }, { optionsHash }] = await Promise.all([stages.generate(), stages.lint(), stages.options()]);
-      const outDir = resolve(io.cwd, opts.out);
-      const specPath = specFromProject(spec, io.cwd, outDir);
-      const progress = startProgress(io, `generating from ${spec}`);
-      const result = await generateFromDocument(
-        doc,
-        {
-          specLabel: specLabel(spec),
-          ...(opts.toolMode ? { toolMode: opts.toolMode } : {}),
-          ...(specPath !== undefined ? { specPath } : {}),
-          ...(opts.name ? { packageName: opts.name, explicitName: true } : {}),
-          ...(opts.config ? { configPath: relative(outDir, resolve(io.cwd, opts.config)).split(sep).join('/') } : {}),
-        },
-        config,
-      );
-      progress();
-      const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
-      if (hasErrors(generated)) {
-        report(opts.json, generated, { out: opts.out, tools: result.model.tools.length, files: 0 });
-        exitCode = EXIT.errors;
-        return;
-      }
-      const lockInputs = { specHash, optionsHash: optionsHash(result.options), ...(specPath !== undefined ? { spec: specPath } : {}) };
-      const mode = opts.check ? 'check' : opts.dryRun ? 'dry-run' : 'write';
-      const writer = await stages.write();
-      const outcome = mode === 'write'
-        ? writeOrReport(writer, outDir, opts.out, result.files, { ...lockInputs, ...(opts.force ? { force: true } : {}) })
-        : diffOrReport(writer, outDir, opts.out, result.files, lockInputs, mode === 'dry-run' && !opts.force);
-      const diagnostics = [...generated, ...outcome.diagnostics];
-      const stale = outcome.changes ? isStale(outcome.changes) : undefined;
-      report(opts.json, diagnostics, {
-        out: opts.out,
-        tools: result.model.tools.length,
-        files: outcome.written,
-        ...(mode === 'check' && stale !== undefined ? { stale } : {}),
-        ...(outcome.changes ? { changes: outcome.changes } : {}),
-      });
-      if (hasErrors(diagnostics)) exitCode = EXIT.errors;
-      else if (mode === 'check' && stale) exitCode = EXIT.drift;
-      if (opts.json || hasErrors(diagnostics) || !outcome.changes) return;
-      if (mode === 'write') io.stderr.write(`wrote ${opts.out}: ${result.model.tools.length} tools, ${outcome.written} files\n`);
-      else io.stdout.write(`${formatChanges(opts.out, outcome.changes, mode)}\n`);
     });
+
+  async function generateCommand(spec: string, opts: GenerateFlags & { out: string }): Promise<void> {
+    const config = await configFor(spec, opts.config, io);
+    if (hasErrors(config.diagnostics)) {
+      report(opts.json, config.diagnostics, {});
+      exitCode = EXIT.errors;
+      return;
+    }
+    const loaded = await load(spec, io);
+    if (!('document' in loaded)) {
+      report(opts.json, loaded.diagnostics, {});
+      exitCode = EXIT.errors;
+      return;
+    }
+    const doc = loaded;
+    // Read now: `doc` (and the parsed document in it) must not stay alive while the project is emitted.
+    const specHash = doc.hash;
+    const [{ generateFromDocument }, { strictLint }, { optionsHash }] = await Promise.all([
+      stages.generate(),
+      stages.lint(),
+      stages.options(),
+    ]);
+    const outDir = resolve(io.cwd, opts.out);
+    const specPath = specFromProject(spec, io.cwd, outDir);
+    const result = await generateFromDocument(
+      doc,
+      {
+        specLabel: specLabel(spec),
+        ...(opts.toolMode ? { toolMode: opts.toolMode } : {}),
+        ...(specPath !== undefined ? { specPath } : {}),
+        ...(opts.name ? { packageName: opts.name, explicitName: true } : {}),
+        ...(opts.config ? { configPath: relative(outDir, resolve(io.cwd, opts.config)).split(sep).join('/') } : {}),
+      },
+      config,
+    );
+    const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
+    if (hasErrors(generated)) {
+      report(opts.json, generated, { out: opts.out, tools: result.model.tools.length, files: 0 });
+      exitCode = EXIT.errors;
+      return;
+    }
+    const lockInputs = {
+      specHash,
+      optionsHash: optionsHash(result.options),
+      ...(specPath !== undefined ? { spec: specPath } : {}),
+    };
+    const mode = opts.check ? 'check' : opts.dryRun ? 'dry-run' : 'write';
+    const writer = await stages.write();
+    const outcome =
+      mode === 'write'
+        ? writeOrReport(writer, outDir, opts.out, result.files, {
+            ...lockInputs,
+            ...(opts.force ? { force: true } : {}),
+          })
+        : diffOrReport(writer, outDir, opts.out, result.files, lockInputs, mode === 'dry-run' && !opts.force);
+    const diagnostics = [...generated, ...outcome.diagnostics];
+    const stale = outcome.changes ? isStale(outcome.changes) : undefined;
+    report(opts.json, diagnostics, {
+      out: opts.out,
+      tools: result.model.tools.length,
+      files: outcome.written,
+      ...(mode === 'check' && stale !== undefined ? { stale } : {}),
+      ...(outcome.changes ? { changes: outcome.changes } : {}),
+    });
+    if (hasErrors(diagnostics)) exitCode = EXIT.errors;
+    else if (mode === 'check' && stale) exitCode = EXIT.drift;
+    if (opts.json || hasErrors(diagnostics) || !outcome.changes) return;
+    if (mode === 'write') {
+      if (!quiet) io.stderr.write(`wrote ${opts.out}: ${result.model.tools.length} tools, ${outcome.written} files\n`);
+    } else io.stdout.write(`${formatChanges(opts.out, outcome.changes, mode)}\n`);
+  }
 
   program
     .command('inspect')
@@ -136,34 +178,51 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .argument('<spec>', 'OpenAPI 3.x or Swagger 2.0 document (YAML or JSON), a URL, or -')
     .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
     .option('--strict', 'treat security lint warnings as errors (exit 1)')
-    .option('--json', 'print the plan and diagnostics as JSON')
+    .option('--json', 'print the plan and diagnostics as JSON (every cell in full)')
     .option('--verbose', 'also print info diagnostics')
-    .action(async (spec: string, opts: { config?: string; strict?: boolean; json?: boolean; verbose?: boolean }) => {
-      const config = await configFor(spec, opts.config, io);
-      if (hasErrors(config.diagnostics)) {
-        report(opts.json, config.diagnostics, {});
-        exitCode = EXIT.errors;
-        return;
-      }
-      const loaded = await load(spec, io);
-      if (!('document' in loaded)) {
-        report(opts.json, loaded.diagnostics, {});
-        exitCode = EXIT.errors;
-        return;
-      }
-      const [{ buildModel }, { lintSecurity, strictLint }, { settle }] = await Promise.all([stages.model(), stages.lint(), stages.load()]);
-      const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
-      const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({ ...d, file: loaded.source }));
-      const all = [...(await settle(loaded)).diagnostics, ...model.diagnostics, ...lint];
-      const diagnostics = opts.strict ? strictLint(all) : all;
-      if (opts.json) {
-        io.stdout.write(`${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`);
-      } else {
-        io.stdout.write(`${formatTable(inspectRows(model))}\n`);
-        print(diagnostics, opts.verbose === true);
-      }
-      if (hasErrors(diagnostics)) exitCode = EXIT.errors;
-    });
+    .option('--quiet', 'print errors only')
+    .action(
+      async (
+        spec: string,
+        opts: { config?: string; strict?: boolean; json?: boolean; verbose?: boolean; quiet?: boolean },
+      ) => {
+        quiet = opts.quiet === true;
+        const config = await configFor(spec, opts.config, io);
+        if (hasErrors(config.diagnostics)) {
+          report(opts.json, config.diagnostics, {});
+          exitCode = EXIT.errors;
+          return;
+        }
+        const loaded = await load(spec, io);
+        if (!('document' in loaded)) {
+          report(opts.json, loaded.diagnostics, {});
+          exitCode = EXIT.errors;
+          return;
+        }
+        const [{ buildModel }, { lintSecurity, strictLint }, { settle }] = await Promise.all([
+          stages.model(),
+          stages.lint(),
+          stages.load(),
+        ]);
+        const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
+        const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({
+          ...d,
+          file: loaded.source,
+        }));
+        const all = [...(await settle(loaded)).diagnostics, ...model.diagnostics, ...lint];
+        const diagnostics = opts.strict ? strictLint(all) : all;
+        if (opts.json) {
+          io.stdout.write(
+            `${JSON.stringify({ server: model.server, tools: inspectRows(model), diagnostics }, null, 2)}\n`,
+          );
+        } else {
+          // On a terminal, rows fit its width (long cells end in "…"); piped or --json, every cell is whole.
+          io.stdout.write(`${formatTable(inspectRows(model), io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
+          print(diagnostics, opts.verbose === true);
+        }
+        if (hasErrors(diagnostics)) exitCode = EXIT.errors;
+      },
+    );
 
   function report(json: boolean | undefined, diagnostics: readonly Diagnostic[], extra: object): void {
     if (json) io.stdout.write(`${JSON.stringify({ ok: !hasErrors(diagnostics), ...extra, diagnostics }, null, 2)}\n`);
@@ -176,14 +235,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // Commander exits 0 for --help, --version and `help`; 1 for a bare call or `help <unknown>`: usage errors.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // Last resort: a bug must not reach the user as a stack trace.
-    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n  hint: this is likely a bug in openapi-to-mcp; please report it with the command you ran.\n`);
+    io.stderr.write(
+      `error: ${error instanceof Error ? error.message : String(error)}\n  hint: this is likely a bug in openapi-to-mcp; please report it with the command you ran.\n`,
+    );
     return EXIT.errors;
   }
   return exitCode;
 }
 
 interface GenerateFlags {
-  out: string;
+  out?: string;
   name?: string;
   force?: boolean;
   config?: string;
@@ -193,6 +254,7 @@ interface GenerateFlags {
   dryRun?: boolean;
   json?: boolean;
   verbose?: boolean;
+  quiet?: boolean;
 }
 
 interface Outcome {
@@ -204,7 +266,13 @@ interface Outcome {
 /** `writeProject` reports what it expects; anything it throws (say `-o` names a file) becomes OUTPUT_WRITE_FAILED. */
 type Writer = Awaited<ReturnType<typeof stages.write>>;
 
-function writeOrReport(writer: Writer, out: string, label: string, files: readonly EmittedFile[], options: WriteOptions): Outcome {
+function writeOrReport(
+  writer: Writer,
+  out: string,
+  label: string,
+  files: readonly EmittedFile[],
+  options: WriteOptions,
+): Outcome {
   try {
     return writer.writeProject(out, files, options);
   } catch (error) {
@@ -216,12 +284,26 @@ function writeOrReport(writer: Writer, out: string, label: string, files: readon
  * `--check` and `--dry-run`: the changes, nothing written. A dry run into a folder that a real run
  * would refuse says so (OUTPUT_NOT_EMPTY); `--check` just reports every file as added.
  */
-function diffOrReport(writer: Writer, out: string, label: string, files: readonly EmittedFile[], inputs: LockInputs, refuseForeign: boolean): Outcome {
+function diffOrReport(
+  writer: Writer,
+  out: string,
+  label: string,
+  files: readonly EmittedFile[],
+  inputs: LockInputs,
+  refuseForeign: boolean,
+): Outcome {
   try {
     const diff = writer.diffProject(out, files, inputs);
     const refused: Diagnostic[] =
       refuseForeign && diff.foreign
-        ? [{ code: 'OUTPUT_NOT_EMPTY', severity: 'error', message: `${label} is not empty and has no ${LOCK_FILE}, so openapi-to-mcp did not create it.`, hint: 'Choose an empty or new folder, or pass --force to write into it anyway.' }]
+        ? [
+            {
+              code: 'OUTPUT_NOT_EMPTY',
+              severity: 'error',
+              message: `${label} is not empty and has no ${LOCK_FILE}, so openapi-to-mcp did not create it.`,
+              hint: 'Choose an empty or new folder, or pass --force to write into it anyway.',
+            },
+          ]
         : [];
     return { written: 0, changes: diff.changes, diagnostics: [...refused, ...keptDiagnostics(diff.changes.kept)] };
   } catch (error) {
@@ -231,7 +313,12 @@ function diffOrReport(writer: Writer, out: string, label: string, files: readonl
 
 function writeFailed(label: string, error: unknown): Diagnostic {
   const message = `Could not write ${label}: ${error instanceof Error ? error.message : String(error)}`;
-  return { code: 'OUTPUT_WRITE_FAILED', severity: 'error', message, hint: 'Pass -o a folder, or a path that does not exist yet, that you can write to.' };
+  return {
+    code: 'OUTPUT_WRITE_FAILED',
+    severity: 'error',
+    message,
+    hint: 'Pass -o a folder, or a path that does not exist yet, that you can write to.',
+  };
 }
 
 async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostics: readonly Diagnostic[] }> {
@@ -252,13 +339,11 @@ async function configFor(spec: string, configPath: string | undefined, io: Io): 
 }
 
 /** DESIGN.md §1: a progress line on specs that take longer than a second (TTY only). */
-function startProgress(io: Io, label: string): () => void {
+export function startProgress(io: Pick<Io, 'stderr'>, label: string): () => void {
   if (!io.stderr.isTTY) return () => {};
   const timer = setTimeout(() => io.stderr.write(`${label}...\n`), 1000);
   return () => clearTimeout(timer);
 }
-
-
 
 /**
  * Where the spec is as seen from the project (POSIX), for the lock file and the generated CI
