@@ -35,7 +35,8 @@ describe('usage', () => {
 
   const usageErrors: readonly [string, { args: readonly string[]; want: RegExp }][] = [
     ['an unknown command', { args: ['frobnicate', 'spec.yaml'], want: /unknown command 'frobnicate'/ }],
-    ['generate without -o', { args: ['generate', 'fixtures/cli/minimal.yaml'], want: /required option '-o, --out <dir>' not specified/ }],
+    ['generate without -o', { args: ['generate', 'fixtures/cli/minimal.yaml'], want: /generate needs -o <dir>, the project folder to write/ }],
+    ['generate without a spec', { args: ['generate'], want: /missing required argument 'spec'/ }],
     ['-o without a value', { args: ['generate', 'fixtures/cli/minimal.yaml', '-o'], want: /option '-o, --out <dir>' argument missing/ }],
     ['an unknown option', { args: ['generate', 'fixtures/cli/minimal.yaml', '-o', 'OUT', '--frob'], want: /unknown option '--frob'/ }],
     ['inspect without a spec', { args: ['inspect'], want: /missing required argument 'spec'/ }],
