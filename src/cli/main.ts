@@ -102,19 +102,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     });
 
   async function generateCommand(spec: string, opts: GenerateFlags & { out: string }): Promise<void> {
-    const config = await configFor(spec, opts.config, io);
-    if (hasErrors(config.diagnostics)) {
-      report(opts.json, config.diagnostics, {});
-      exitCode = EXIT.errors;
-      return;
-    }
-    const loaded = await load(spec, io);
-    if (!('document' in loaded)) {
-      report(opts.json, loaded.diagnostics, {});
-      exitCode = EXIT.errors;
-      return;
-    }
-    const doc = loaded;
+    const inputs = await configAndSpec(spec, opts);
+    if (!inputs) return;
+    const { config, loaded: doc } = inputs;
     // Read now: `doc` (and the parsed document in it) must not stay alive while the project is emitted.
     const specHash = doc.hash;
     const [{ generateFromDocument }, { strictLint }, { optionsHash }] = await Promise.all([
@@ -187,18 +177,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         opts: { config?: string; strict?: boolean; json?: boolean; verbose?: boolean; quiet?: boolean },
       ) => {
         quiet = opts.quiet === true;
-        const config = await configFor(spec, opts.config, io);
-        if (hasErrors(config.diagnostics)) {
-          report(opts.json, config.diagnostics, {});
-          exitCode = EXIT.errors;
-          return;
-        }
-        const loaded = await load(spec, io);
-        if (!('document' in loaded)) {
-          report(opts.json, loaded.diagnostics, {});
-          exitCode = EXIT.errors;
-          return;
-        }
+        const inputs = await configAndSpec(spec, opts);
+        if (!inputs) return;
+        const { config, loaded } = inputs;
         const [{ buildModel }, { lintSecurity, strictLint }, { settle }] = await Promise.all([
           stages.model(),
           stages.lint(),
@@ -223,6 +204,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         if (hasErrors(diagnostics)) exitCode = EXIT.errors;
       },
     );
+
+  /** The configuration, then the spec; either failing is reported (exit 1) and gives undefined. */
+  async function configAndSpec(spec: string, opts: { config?: string; json?: boolean }) {
+    const config = await configFor(spec, opts.config, io);
+    if (hasErrors(config.diagnostics)) {
+      report(opts.json, config.diagnostics, {});
+      exitCode = EXIT.errors;
+      return undefined;
+    }
+    const loaded = await load(spec, io);
+    if (!('document' in loaded)) {
+      report(opts.json, loaded.diagnostics, {});
+      exitCode = EXIT.errors;
+      return undefined;
+    }
+    return { config, loaded };
+  }
 
   function report(json: boolean | undefined, diagnostics: readonly Diagnostic[], extra: object): void {
     if (json) io.stdout.write(`${JSON.stringify({ ok: !hasErrors(diagnostics), ...extra, diagnostics }, null, 2)}\n`);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import type { Configuration, IssuedToken, Provider } from 'oidc-provider';
+import { loadOidcProvider } from '../../templates/runtime/dev/dev-authorization-server.js';
 import { createMemoryStore } from '../../templates/runtime/dev/memory-store.js';
 import { generateSigningKey, type SigningAlgorithm } from './authorization-server-keys.js';
 import { autoConsent, type ConsentingAccount } from './auto-consent.js';
@@ -174,7 +175,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         },
       },
     },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${issuerPath}/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `${issuerPath}/interaction/${interaction.uid}`,
+    },
     findAccount: (_ctx, sub) => (accounts.has(sub) ? { accountId: sub, claims: () => ({ sub }) } : undefined),
     extraTokenClaims: (_ctx, token) => tokenClaims(token),
     ttl: {
@@ -256,7 +259,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         body,
       });
       const json = (await response.json()) as TokenResponse & { error?: string; error_description?: string };
-      if (!response.ok) throw new Error(`token request failed: ${json.error ?? response.status} ${json.error_description ?? ''}`);
+      if (!response.ok)
+        throw new Error(`token request failed: ${json.error ?? response.status} ${json.error_description ?? ''}`);
       return json;
     },
     async registerClient(metadata) {
@@ -266,7 +270,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         body: JSON.stringify(metadata),
       });
       const json = (await response.json()) as Record<string, unknown>;
-      if (!response.ok) throw new Error(`registration failed: ${String(json.error)} ${String(json.error_description ?? '')}`);
+      if (!response.ok)
+        throw new Error(`registration failed: ${String(json.error)} ${String(json.error_description ?? '')}`);
       return json;
     },
     setResource(url, resource) {
@@ -313,27 +318,13 @@ async function introspectionAllowed(
   return client.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client.clientId;
 }
 
-async function revocationAllowed(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }): Promise<boolean> {
+async function revocationAllowed(
+  _ctx: unknown,
+  client: { clientId: string },
+  token: { clientId?: string },
+): Promise<boolean> {
   // RFC 7009 §2.1: a client revokes only tokens issued to it.
   return token.clientId === client.clientId;
-}
-
-/**
- * oidc-provider warns once, at import, that Node 20 is unsupported (it works). That one line is
- * filtered while the module loads; every other warning still prints.
- */
-async function loadOidcProvider() {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING: Unsupported runtime.')) return;
-    warn(...args);
-  };
-  try {
-    const module = await import('oidc-provider');
-    return { Provider: module.default, InvalidTarget: module.errors.InvalidTarget };
-  } finally {
-    console.warn = warn;
-  }
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

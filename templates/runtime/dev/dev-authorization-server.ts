@@ -253,7 +253,7 @@ async function newSigningKey(): Promise<JWK> {
 }
 
 /** oidc-provider warns at import that Node 20 is not its LTS target (it works); that one line is dropped. */
-async function loadOidcProvider() {
+export async function loadOidcProvider() {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING: Unsupported runtime.')) return;
