@@ -21,7 +21,9 @@ if (process.argv[2] === 'stub') {
   const body = JSON.stringify({ id: 1, name: 'Rex', tags: ['dog'] });
   const server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body));
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body),
+    );
   });
   server.keepAliveTimeout = 30_000;
   server.listen(0, '127.0.0.1', () => process.send?.(server.address().port));
@@ -29,18 +31,49 @@ if (process.argv[2] === 'stub') {
   mkdirSync(out, { recursive: true });
   execFileSync(
     process.execPath,
-    [join(root, 'node_modules/typescript/bin/tsc'), '--ignoreConfig', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', '--types', 'node', '--outDir', join(out, 'rt'), '--rootDir', join(root, 'templates/runtime'), join(root, 'templates/runtime/http/call-upstream.ts')],
+    [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '--ignoreConfig',
+      '--target',
+      'es2022',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--outDir',
+      join(out, 'rt'),
+      '--rootDir',
+      join(root, 'templates/runtime'),
+      join(root, 'templates/runtime/http/call-upstream.ts'),
+    ],
     { stdio: 'inherit' },
   );
   writeFileSync(join(out, 'rt', 'package.json'), '{"type":"module"}');
   const { callUpstream } = await import(pathToFileURL(join(out, 'rt/http/call-upstream.js')).href);
-  const { createKeepAliveClient, fetchClient } = await import(pathToFileURL(join(out, 'rt/http/upstream-client.js')).href);
+  const { createKeepAliveClient, fetchClient } = await import(
+    pathToFileURL(join(out, 'rt/http/upstream-client.js')).href
+  );
 
   const child = fork(fileURLToPath(import.meta.url), ['stub']);
   const port = await new Promise((resolve) => child.once('message', resolve));
   const tool = {
-    name: 'getPet', description: 'bench', inputSchema: { type: 'object' }, defs: [], annotations: {}, security: [], access: { scopes: [[]] }, tags: [], source: '#',
-    http: { method: 'GET', path: '/pets/{id}', parameters: [{ name: 'id', argument: 'id', in: 'path', style: 'simple', explode: false, required: true }] },
+    name: 'getPet',
+    description: 'bench',
+    inputSchema: { type: 'object' },
+    defs: [],
+    annotations: {},
+    security: [],
+    access: { scopes: [[]] },
+    tags: [],
+    source: '#',
+    http: {
+      method: 'GET',
+      path: '/pets/{id}',
+      parameters: [{ name: 'id', argument: 'id', in: 'path', style: 'simple', explode: false, required: true }],
+    },
   };
   const base = { baseUrl: `http://127.0.0.1:${port}/api/v1`, schemes: {}, env: {} };
 
@@ -50,8 +83,16 @@ if (process.argv[2] === 'stub') {
   if (process.env.UNDICI) {
     const undici = createRequire(import.meta.url)(process.env.UNDICI);
     undiciAgent = new undici.Agent({ keepAliveTimeout: 4000, connections: 64 });
-    clients[`undici ${undici.Agent.name && createRequire(import.meta.url)(join(process.env.UNDICI, 'package.json')).version} request + Agent`] = async ({ method, url, headers, body, signal, maxBytes }) => {
-      const res = await undici.request(url, { method, headers: Object.fromEntries(headers), body, signal, dispatcher: undiciAgent });
+    clients[
+      `undici ${undici.Agent.name && createRequire(import.meta.url)(join(process.env.UNDICI, 'package.json')).version} request + Agent`
+    ] = async ({ method, url, headers, body, signal, maxBytes }) => {
+      const res = await undici.request(url, {
+        method,
+        headers: Object.fromEntries(headers),
+        body,
+        signal,
+        dispatcher: undiciAgent,
+      });
       const chunks = [];
       let size = 0;
       for await (const c of res.body) {
@@ -59,7 +100,13 @@ if (process.argv[2] === 'stub') {
         if (size > maxBytes) break;
         chunks.push(c);
       }
-      return { status: res.statusCode, statusText: '', contentType: res.headers['content-type'] ?? null, location: null, body: { bytes: Buffer.concat(chunks), truncated: size > maxBytes } };
+      return {
+        status: res.statusCode,
+        statusText: '',
+        contentType: res.headers['content-type'] ?? null,
+        location: null,
+        body: { bytes: Buffer.concat(chunks), truncated: size > maxBytes },
+      };
     };
   }
 
@@ -72,10 +119,16 @@ if (process.argv[2] === 'stub') {
   const concurrent = async (client, n, c) => {
     let i = 0;
     const t = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: c }, async () => { while (i++ < n) await call(client); }));
+    await Promise.all(
+      Array.from({ length: c }, async () => {
+        while (i++ < n) await call(client);
+      }),
+    );
     return n / (Number(process.hrtime.bigint() - t) / 1e9);
   };
-  const SEQ = Number(process.env.SEQ ?? 1000), CONC = Number(process.env.CONC ?? 3000), ROUNDS = Number(process.env.ROUNDS ?? 5);
+  const SEQ = Number(process.env.SEQ ?? 1000),
+    CONC = Number(process.env.CONC ?? 3000),
+    ROUNDS = Number(process.env.ROUNDS ?? 5);
   const names = Object.keys(clients);
   const results = Object.fromEntries(names.map((n) => [n, { seq: [], rps: [] }]));
   const check = await call(clients[names[0]]);
@@ -89,7 +142,13 @@ if (process.argv[2] === 'stub') {
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.table(names.map((n) => ({ client: n, 'µs per call, sequential (median)': Math.round(median(results[n].seq)), 'calls/s at 50 concurrent (median)': Math.round(median(results[n].rps)) })));
+  console.table(
+    names.map((n) => ({
+      client: n,
+      'µs per call, sequential (median)': Math.round(median(results[n].seq)),
+      'calls/s at 50 concurrent (median)': Math.round(median(results[n].rps)),
+    })),
+  );
   child.kill();
   keepAlive.close();
   await undiciAgent?.close();

@@ -64,7 +64,9 @@ const token = (scope, roles = []) =>
     .setExpirationTime('5m')
     .sign(keys.privateKey);
 
-step('node dist/index.js   (MCP_TRANSPORT=http, OAUTH_ISSUER, MCP_PUBLIC_URL, OAUTH_PUBLIC_KEY: an OAuth 2.1 resource server)');
+step(
+  'node dist/index.js   (MCP_TRANSPORT=http, OAUTH_ISSUER, MCP_PUBLIC_URL, OAUTH_PUBLIC_KEY: an OAuth 2.1 resource server)',
+);
 const server = spawn(process.execPath, [join(out, 'dist/index.js')], {
   env: {
     PATH: process.env.PATH,
@@ -93,7 +95,11 @@ const url = await new Promise((resolve, reject) => {
 const post = (body, bearer) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+    },
     body: JSON.stringify(body),
   });
 
@@ -108,7 +114,8 @@ const reader = await token('pets:read');
 const client = new Client({ name: 'openapi-to-mcp-demo', version: '1.0.0' });
 await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: { token: async () => reader } }));
 const { tools } = await client.listTools();
-for (const t of tools) console.log(`  tool ${t.name.padEnd(14)} needs ${JSON.stringify(t._meta?.['openapi-to-mcp/scopes'])}`);
+for (const t of tools)
+  console.log(`  tool ${t.name.padEnd(14)} needs ${JSON.stringify(t._meta?.['openapi-to-mcp/scopes'])}`);
 const call = async (c, name, args) => {
   step(`callTool ${name} ${JSON.stringify(args)}`);
   const result = await c.callTool({ name, arguments: args });
@@ -118,17 +125,30 @@ await call(client, 'listOwnerPets', { ownerId: 'ann', species: ['cat', 'dog'] })
 await client.close();
 
 step('the same token calls createPet, which needs "pets:write": 403, and the scope to ask for');
-const denied = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'createPet', arguments: { ownerId: 'ann', body: { name: 'Rex' } } } }, reader);
+const denied = await post(
+  {
+    jsonrpc: '2.0',
+    id: 2,
+    method: 'tools/call',
+    params: { name: 'createPet', arguments: { ownerId: 'ann', body: { name: 'Rex' } } },
+  },
+  reader,
+);
 console.log(`  HTTP ${denied.status}  WWW-Authenticate: ${denied.headers.get('www-authenticate')}`);
 
 step('step-up: a new token with "pets:write" (which implies pets:read)');
 const writer = new Client({ name: 'openapi-to-mcp-demo', version: '1.0.0' });
 const writerToken = await token('pets:write');
-await writer.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: { token: async () => writerToken } }));
+await writer.connect(
+  new StreamableHTTPClientTransport(new URL(url), { authProvider: { token: async () => writerToken } }),
+);
 await call(writer, 'createPet', { ownerId: 'ann', body: { name: 'Rex', species: 'dog' } });
 
 step('deletePet is for vets only: without the role, 403 and no scope would help');
-const noRole = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'deletePet', arguments: { petId: 2 } } }, writerToken);
+const noRole = await post(
+  { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'deletePet', arguments: { petId: 2 } } },
+  writerToken,
+);
 console.log(`  HTTP ${noRole.status}  ${await noRole.text()}`);
 await writer.close();
 

@@ -20,7 +20,9 @@ const { tools, defs } = result.model;
 const bytes = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));
 const n = (value: number) => value.toLocaleString('en-US');
 
-console.log(`${spec}: ${n(tools.length)} tools, ${n(tools.filter((t) => t.outputSchema).length)} with an output schema, ${n(Object.keys(defs).length)} shared definitions\n`);
+console.log(
+  `${spec}: ${n(tools.length)} tools, ${n(tools.filter((t) => t.outputSchema).length)} with an output schema, ${n(Object.keys(defs).length)} shared definitions\n`,
+);
 for (const mode of ['full', 'shallow', 'none'] as const) report(mode, tools);
 
 function report(mode: OutputSchemaMode, all: readonly ToolDefinition[]): void {
@@ -45,7 +47,9 @@ function report(mode: OutputSchemaMode, all: readonly ToolDefinition[]): void {
     }
     add('keys and punctuation', size - counted);
   }
-  console.log(`outputSchemas: ${mode}: ${n(total)} bytes (${((total / 1_699_528) * 100).toFixed(0)}% of openapi-mcp-generator's 1,699,528)`);
+  console.log(
+    `outputSchemas: ${mode}: ${n(total)} bytes (${((total / 1_699_528) * 100).toFixed(0)}% of openapi-mcp-generator's 1,699,528)`,
+  );
   for (const [field, size] of [...fields].sort((a, b) => b[1] - a[1])) {
     console.log(`  ${field.padEnd(22)} ${n(size).padStart(11)}  ${((size / total) * 100).toFixed(1).padStart(5)}%`);
   }

@@ -43,11 +43,13 @@ export const DIAGNOSTIC_CODES = {
   LINT_ROLES_WITHOUT_CLAIM: 'Tools require a role but no roles claim is configured, so no OAuth caller can reach them.',
   // emit / write
   OUTPUT_NOT_EMPTY: 'The output directory is not empty and was not created by openapi-to-mcp.',
-  OUTPUT_INTERRUPTED: 'A previous run was stopped mid-write; its backup folder (.openapi-to-mcp-backup-<pid>) is inside the project.',
+  OUTPUT_INTERRUPTED:
+    'A previous run was stopped mid-write; its backup folder (.openapi-to-mcp-backup-<pid>) is inside the project.',
   OUTPUT_WRITE_FAILED: 'Writing the output failed; the previous project is unchanged.',
   SCAFFOLD_FILE_DELETED: 'A scaffold file the user deleted or moved stays that way; --force brings it back.',
   OUTPUT_OTHER_SPEC: 'The output folder was generated from another spec; --force replaces it.',
-  EDITED_FILE_KEPT: 'A file the generator wrote was edited since (or was never its own), so it was kept, not overwritten or deleted.',
+  EDITED_FILE_KEPT:
+    'A file the generator wrote was edited since (or was never its own), so it was kept, not overwritten or deleted.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

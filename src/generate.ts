@@ -35,14 +35,22 @@ export async function generateFromDocument(
     // The config file's tool mode, unless the caller (--tool-mode) names one.
     ...(config.config.toolMode ? { toolMode: config.config.toolMode } : {}),
     // The lock's options hash covers the configuration too (same file, same hash).
-    ...(Object.keys(config.config).length > 0 ? { configHash: createHash('sha256').update(JSON.stringify(config.config)).digest('hex') } : {}),
+    ...(Object.keys(config.config).length > 0
+      ? { configHash: createHash('sha256').update(JSON.stringify(config.config)).digest('hex') }
+      : {}),
     ...overrides,
   });
-  const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({ ...d, file: loaded.source }));
+  const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({
+    ...d,
+    file: loaded.source,
+  }));
   // Schema validation may still be running (loadDocumentLazily); it only adds warnings, so it
   // cannot stop emitting: wait for it only to report. Only the diagnostics are kept, so the
   // parsed document is not held while the project is emitted.
-  const loadDiagnostics = settledDiagnostics({ diagnostics: loaded.diagnostics, ...(loaded.pending ? { pending: loaded.pending } : {}) });
+  const loadDiagnostics = settledDiagnostics({
+    diagnostics: loaded.diagnostics,
+    ...(loaded.pending ? { pending: loaded.pending } : {}),
+  });
   if (hasErrors([...loaded.diagnostics, ...model.diagnostics, ...lint])) {
     return { model, options, files: [], diagnostics: [...(await loadDiagnostics), ...model.diagnostics, ...lint] };
   }

@@ -24,6 +24,10 @@ import type { GeneratorConfig } from './config/types.js';
  * Load a spec (path, URL or `-`) and generate the project in memory: files and diagnostics, nothing written.
  * `config` is a validated configuration (see `validateConfig`); without it none is read from disk.
  */
-export async function generate(spec: string, options: Partial<ResolvedOptions> = {}, config: GeneratorConfig = {}): Promise<GenerateResult> {
+export async function generate(
+  spec: string,
+  options: Partial<ResolvedOptions> = {},
+  config: GeneratorConfig = {},
+): Promise<GenerateResult> {
   return generateFromDocument(await loadDocumentLazily(spec), options, { config });
 }

@@ -30,7 +30,9 @@ export interface ResolvedOptions {
   readonly explicitName?: boolean;
 }
 
-export function resolveOptions(partial: Partial<ResolvedOptions> & { specLabel: string; packageName: string }): ResolvedOptions {
+export function resolveOptions(
+  partial: Partial<ResolvedOptions> & { specLabel: string; packageName: string },
+): ResolvedOptions {
   return Object.freeze({ testedTools: 8, toolMode: 'static' as const, ...partial });
 }
 

@@ -10,7 +10,8 @@ const LISTED = 20;
 export function formatChanges(out: string, changes: ProjectChanges, mode: 'check' | 'dry-run'): string {
   if (!isStale(changes)) return `${out} is up to date${changes.kept.length > 0 ? ` (${keptLine(changes)})` : ''}`;
   const { tools } = changes;
-  const head = mode === 'check' ? `${out} is stale: regenerating would change it` : `regenerating ${out} would change it`;
+  const head =
+    mode === 'check' ? `${out} is stale: regenerating would change it` : `regenerating ${out} would change it`;
   const lines = [
     head,
     `  files: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed`,

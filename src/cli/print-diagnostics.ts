@@ -19,7 +19,8 @@ const PAINT = { error: '\u001b[31m', warning: '\u001b[33m', info: '\u001b[36m', 
 
 /** `file:line:column pointer  severity CODE  message` and an indented hint: one problem, one place, one fix. */
 export function formatDiagnostic(d: Diagnostic, options: PrintOptions): string {
-  const paint = (kind: keyof typeof PAINT, text: string) => (options.color ? `${PAINT[kind]}${text}${PAINT.reset}` : text);
+  const paint = (kind: keyof typeof PAINT, text: string) =>
+    options.color ? `${PAINT[kind]}${text}${PAINT.reset}` : text;
   const where = [d.file, d.line, d.line !== undefined ? d.column : undefined].filter((x) => x !== undefined).join(':');
   const place = [where, d.pointer ? `#${d.pointer}` : ''].filter(Boolean).join(' ');
   const head = `${paint(d.severity, `${d.severity} ${d.code}`)}${place ? ` ${paint('dim', place)}` : ''}`;
@@ -35,6 +36,7 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: P
     .map((s) => [s, diagnostics.filter((d) => d.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
-  if (counts.length > 0) lines.push(`${counts.join(', ')}${hidden > 0 ? ` (${hidden} info hidden; --verbose shows them)` : ''}`);
+  if (counts.length > 0)
+    lines.push(`${counts.join(', ')}${hidden > 0 ? ` (${hidden} info hidden; --verbose shows them)` : ''}`);
   return lines.join('\n');
 }

@@ -3,7 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 
 /** Looked for beside the spec, in this order. */
-export const CONFIG_FILE_NAMES = ['openapi-to-mcp.config.json', 'openapi-to-mcp.config.yaml', 'openapi-to-mcp.config.yml'] as const;
+export const CONFIG_FILE_NAMES = [
+  'openapi-to-mcp.config.json',
+  'openapi-to-mcp.config.yaml',
+  'openapi-to-mcp.config.yml',
+] as const;
 
 /**
  * The configuration file beside a local spec: the folder of the spec file,
@@ -14,7 +18,10 @@ export const CONFIG_FILE_NAMES = ['openapi-to-mcp.config.json', 'openapi-to-mcp.
  *
  * @returns the path (as the user would write it: relative when the spec was), or none.
  */
-export function findConfig(spec: string, cwd: string): { readonly file?: string; readonly diagnostics: readonly Diagnostic[] } {
+export function findConfig(
+  spec: string,
+  cwd: string,
+): { readonly file?: string; readonly diagnostics: readonly Diagnostic[] } {
   if (spec === '-' || /^https?:\/\//i.test(spec)) return { diagnostics: [] };
   const folder = dirname(spec);
   const found = CONFIG_FILE_NAMES.map((name) => join(folder, name)).filter((file) => {

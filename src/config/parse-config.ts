@@ -27,8 +27,14 @@ export function parseConfig(text: string, file: string): ParsedConfig {
       JSON.parse(body);
     } catch (error) {
       const message = (error as Error).message;
-      const offset = Number(/ at position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/.test(message) ? body.length : 0));
-      return failed(file, message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, ''), positionOf(body, offset));
+      const offset = Number(
+        / at position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/.test(message) ? body.length : 0),
+      );
+      return failed(
+        file,
+        message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, ''),
+        positionOf(body, offset),
+      );
     }
   }
   const document = parseDocument(body, { merge: false });

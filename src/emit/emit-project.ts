@@ -30,9 +30,10 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
         break;
       case 'template': {
         const rendered = renderTemplate(source.template, data);
-        content = file.path === 'README.md'
-          ? await formatReadme(rendered, (markdown) => formatFile(file.path, markdown))
-          : await formatFile(file.path, rendered);
+        content =
+          file.path === 'README.md'
+            ? await formatReadme(rendered, (markdown) => formatFile(file.path, markdown))
+            : await formatFile(file.path, rendered);
         break;
       }
       case 'tool-table':

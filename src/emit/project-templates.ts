@@ -58,7 +58,8 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
       .filter((s) => s.upstream)
       .map((s) => ({ scheme: s.name, what: credentialHelp(s.upstream!), vars: credentialVars(s.upstream!) })),
     // The first OAuth scheme's variable prefix, as an example in the README; absent when there is none.
-    oauthCredentials: model.schemes.find((s) => s.upstream?.type === 'oauth2' || s.upstream?.type === 'openIdConnect')?.upstream?.env,
+    oauthCredentials: model.schemes.find((s) => s.upstream?.type === 'oauth2' || s.upstream?.type === 'openIdConnect')
+      ?.upstream?.env,
     cases: testCases(model, options.testedTools),
     clients: clientSnippets(model, kubernetesName(options.packageName)),
   };
@@ -103,7 +104,10 @@ function usualSchemes(model: McpModel): string[] {
   for (const tool of model.tools) {
     const first = tool.security[0];
     if (!first || first.length === 0) continue;
-    const key = first.map((r) => r.scheme).sort().join('\u0000');
+    const key = first
+      .map((r) => r.scheme)
+      .sort()
+      .join('\u0000');
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
@@ -136,17 +140,31 @@ function credentialVars(def: UpstreamDefinition): CredentialVar[] {
       const endpoint = def.type === 'openIdConnect' || def.tokenUrl !== undefined;
       const client = [
         (endpoint ? must : may)(`${p}_CLIENT_ID`, 'OAuth client id of this server (client credentials, RFC 6749 §4.4)'),
-        (endpoint ? must : may)(`${p}_CLIENT_SECRET`, 'its client secret (sent with HTTP Basic to the token endpoint only)'),
+        (endpoint ? must : may)(
+          `${p}_CLIENT_SECRET`,
+          'its client secret (sent with HTTP Basic to the token endpoint only)',
+        ),
       ];
-      const token = (endpoint ? may : must)(`${p}_ACCESS_TOKEN`, 'a static access token, instead of client credentials');
+      const token = (endpoint ? may : must)(
+        `${p}_ACCESS_TOKEN`,
+        'a static access token, instead of client credentials',
+      );
       return [
         ...(endpoint ? client : [token]),
         ...(endpoint ? [token] : client),
-        may(`${p}_TOKEN_URL`, endpoint ? 'token endpoint, overriding the API description' : 'token endpoint (the API description names none)'),
+        may(
+          `${p}_TOKEN_URL`,
+          endpoint
+            ? 'token endpoint, overriding the API description'
+            : 'token endpoint (the API description names none)',
+        ),
         may(`${p}_SCOPES`, 'scopes to request, space separated (default: those the operation lists)'),
         may(`${p}_AUDIENCE`, '`audience` of token requests'),
-        may(`${p}_RESOURCE`, 'RFC 8707 `resource` of token requests: the API\'s URI'),
-        may(`${p}_TOKEN_EXCHANGE`, '`true`: exchange the caller\'s OAuth token for an API token (RFC 8693) with this client, instead of client credentials'),
+        may(`${p}_RESOURCE`, "RFC 8707 `resource` of token requests: the API's URI"),
+        may(
+          `${p}_TOKEN_EXCHANGE`,
+          "`true`: exchange the caller's OAuth token for an API token (RFC 8693) with this client, instead of client credentials",
+        ),
       ];
     }
   }

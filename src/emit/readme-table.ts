@@ -36,7 +36,11 @@ export async function formatReadme(text: string, format: (markdown: string) => P
   const restLines = rest.split('\n');
   const at = restLines.indexOf(PLACEHOLDER);
   if (at < 0 || restLines.indexOf(PLACEHOLDER, at + 1) >= 0) return format(text);
-  return [...restLines.slice(0, at), ...alignedTable(['tool', 'operation', 'description'], printed), ...restLines.slice(at + 1)].join('\n');
+  return [
+    ...restLines.slice(0, at),
+    ...alignedTable(['tool', 'operation', 'description'], printed),
+    ...restLines.slice(at + 1),
+  ].join('\n');
 }
 
 /** The three cells of a `| a | b | c |` row as the template writes it; undefined for anything else. */
@@ -47,7 +51,10 @@ function cells(line: string): string[] | undefined {
 }
 
 /** Every cell as prettier prints it: plain cells as they are, the others through one prettier call. */
-async function printCells(rows: readonly string[][], format: (markdown: string) => Promise<string>): Promise<string[][] | undefined> {
+async function printCells(
+  rows: readonly string[][],
+  format: (markdown: string) => Promise<string>,
+): Promise<string[][] | undefined> {
   const others = [...new Set(rows.flat().filter((cell) => !PLAIN_CELL.test(cell) || / {2}/.test(cell)))];
   const printed = new Map<string, string>();
   if (others.length > 0) {
@@ -66,7 +73,8 @@ async function printCells(rows: readonly string[][], format: (markdown: string) 
 /** prettier's aligned GFM table: every column as wide as its widest cell (at least 3), cells padded with spaces. */
 function alignedTable(header: readonly string[], rows: readonly string[][]): string[] {
   const widths = header.map((h, i) => Math.max(3, width(h), ...rows.map((row) => width(row[i] as string))));
-  const line = (row: readonly string[]) => `| ${row.map((cell, i) => cell + ' '.repeat((widths[i] as number) - width(cell))).join(' | ')} |`;
+  const line = (row: readonly string[]) =>
+    `| ${row.map((cell, i) => cell + ' '.repeat((widths[i] as number) - width(cell))).join(' | ')} |`;
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
 }
 

@@ -48,7 +48,8 @@ export function sampleValue(schema: JsonSchema | boolean | undefined, defs: Defs
     for (const part of schema.allOf) {
       const inner = sampleValue(part as JsonSchema, defs, depth + 1);
       certain &&= inner.certain;
-      if (inner.value && typeof inner.value === 'object' && !Array.isArray(inner.value)) Object.assign(merged, inner.value);
+      if (inner.value && typeof inner.value === 'object' && !Array.isArray(inner.value))
+        Object.assign(merged, inner.value);
       else certain = false;
     }
     return { value: merged, certain };
@@ -58,7 +59,12 @@ export function sampleValue(schema: JsonSchema | boolean | undefined, defs: Defs
   switch (type) {
     case 'integer':
     case 'number': {
-      const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : 1;
+      const min =
+        typeof schema.minimum === 'number'
+          ? schema.minimum
+          : typeof schema.exclusiveMinimum === 'number'
+            ? schema.exclusiveMinimum + 1
+            : 1;
       return { value: Math.ceil(min), certain: !uncertain };
     }
     case 'boolean':
@@ -66,19 +72,36 @@ export function sampleValue(schema: JsonSchema | boolean | undefined, defs: Defs
     case 'array': {
       const min = typeof schema.minItems === 'number' ? schema.minItems : 1;
       const item = sampleValue(schema.items as JsonSchema | undefined, defs, depth + 1);
-      return { value: Array.from({ length: Math.max(1, min) }, () => item.value), certain: item.certain && !uncertain && schema.uniqueItems !== true };
+      return {
+        value: Array.from({ length: Math.max(1, min) }, () => item.value),
+        certain: item.certain && !uncertain && schema.uniqueItems !== true,
+      };
     }
     case 'object':
       return sampleObject(schema, defs, depth);
     case 'string': {
       const format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
       let value = format ?? 'sample';
-      if (typeof schema.minLength === 'number' && value.length < schema.minLength) value = value.padEnd(schema.minLength, 'x');
-      if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) value = value.slice(0, schema.maxLength);
-      return { value, certain: !uncertain && (schema.format === undefined || format !== undefined || ['binary', 'password', 'int32', 'int64'].includes(String(schema.format))) };
+      if (typeof schema.minLength === 'number' && value.length < schema.minLength)
+        value = value.padEnd(schema.minLength, 'x');
+      if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+        value = value.slice(0, schema.maxLength);
+      return {
+        value,
+        certain:
+          !uncertain &&
+          (schema.format === undefined ||
+            format !== undefined ||
+            ['binary', 'password', 'int32', 'int64'].includes(String(schema.format))),
+      };
     }
     default:
-      return schema.properties ? sampleObject(schema, defs, depth) : { value: 'sample', certain: type === undefined && Object.keys(schema).every((k) => ['description', 'title'].includes(k)) };
+      return schema.properties
+        ? sampleObject(schema, defs, depth)
+        : {
+            value: 'sample',
+            certain: type === undefined && Object.keys(schema).every((k) => ['description', 'title'].includes(k)),
+          };
   }
 }
 

@@ -49,7 +49,9 @@ function testCase(tool: ToolModel, model: McpModel): GeneratedTestCase | undefin
       query.push(`${encodeURIComponent(p.name)}=${encodeURIComponent(String(value))}`);
     }
   }
-  const response = tool.outputSchema ? sampleValue(tool.outputSchema, model.defs) : { value: { ok: true }, certain: true };
+  const response = tool.outputSchema
+    ? sampleValue(tool.outputSchema, model.defs)
+    : { value: { ok: true }, certain: true };
   return {
     tool: tool.name,
     arguments: args,

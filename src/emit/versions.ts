@@ -17,7 +17,10 @@ export const GENERATOR_VERSION = pkg.version;
  * Generated projects depend on exactly the versions this repository tests its
  * runtime with (pinned in our package.json), so output never drifts with the registry.
  */
-export function dependencyVersions(): Record<'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'oidcProvider' | 'vite' | 'esbuild', string> {
+export function dependencyVersions(): Record<
+  'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'oidcProvider' | 'vite' | 'esbuild',
+  string
+> {
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
   const get = (name: string) => {
     const version = all[name];

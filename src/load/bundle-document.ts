@@ -63,13 +63,17 @@ export async function bundleDocument(input: BundleInput): Promise<BundledDocumen
   const { root, restore } = prepareForParser(input.root, input.kind);
   let bundled: unknown;
   try {
-    bundled = await new SwaggerParser().bundle(input.location, root as never, {
-      continueOnError: true,
-      parse: { json: false, yaml: plugin },
-      // The resolver refuses loopback and private addresses (SSRF guard); a
-      // spec the user fetched from such a host may use its siblings there.
-      resolve: { http: { safeUrlResolver: !isPrivateUrl(input.location) } },
-    } as SwaggerParser.Options);
+    bundled = await new SwaggerParser().bundle(
+      input.location,
+      root as never,
+      {
+        continueOnError: true,
+        parse: { json: false, yaml: plugin },
+        // The resolver refuses loopback and private addresses (SSRF guard); a
+        // spec the user fetched from such a host may use its siblings there.
+        resolve: { http: { safeUrlResolver: !isPrivateUrl(input.location) } },
+      } as SwaggerParser.Options,
+    );
   } catch (error) {
     throw new FatalDiagnosticsError(bundleErrors(error, input, fileDiagnostics));
   }
@@ -92,7 +96,8 @@ function prepareForParser(
   const root: Record<string, unknown> = { ...original };
   const field = kind === 'swagger2' ? 'swagger' : 'openapi';
   const version = String(root[field]);
-  if (!PARSER_ACCEPTS.test(version)) root[field] = kind === 'swagger2' ? '2.0' : version.startsWith('3.1') ? '3.1.2' : '3.0.4';
+  if (!PARSER_ACCEPTS.test(version))
+    root[field] = kind === 'swagger2' ? '2.0' : version.startsWith('3.1') ? '3.1.2' : '3.0.4';
   const addedPaths = kind === 'openapi3' && root['paths'] === undefined;
   if (addedPaths) root['paths'] = {};
   const info = root['info'];
@@ -121,7 +126,7 @@ interface RefParserError {
 function bundleErrors(error: unknown, input: BundleInput, fileDiagnostics: Map<string, Diagnostic[]>): Diagnostic[] {
   const errors: RefParserError[] =
     error !== null && typeof error === 'object' && Array.isArray((error as { errors?: unknown }).errors)
-      ? ((error as { errors: RefParserError[] }).errors)
+      ? (error as { errors: RefParserError[] }).errors
       : [error as RefParserError];
   const out: Diagnostic[] = [];
   const seen = new Set<string>();

@@ -23,20 +23,25 @@ export function findDanglingRefs(
   limit = 20,
 ): Diagnostic[] {
   const found: Diagnostic[] = [];
-  forEachRef(document, kind, (site) => {
-    if (site.inData) return;
-    const where = pointer(...site.tokens);
-    const problem = refProblem(document, site.value);
-    if (problem === undefined) return;
-    found.push({
-      code: 'REF_UNRESOLVED',
-      severity: 'error',
-      message: `${file} at ${where || '/'}: $ref ${JSON.stringify(site.value)} ${problem}.`,
-      file,
-      pointer: where,
-      hint,
-    });
-  }, 'tree');
+  forEachRef(
+    document,
+    kind,
+    (site) => {
+      if (site.inData) return;
+      const where = pointer(...site.tokens);
+      const problem = refProblem(document, site.value);
+      if (problem === undefined) return;
+      found.push({
+        code: 'REF_UNRESOLVED',
+        severity: 'error',
+        message: `${file} at ${where || '/'}: $ref ${JSON.stringify(site.value)} ${problem}.`,
+        file,
+        pointer: where,
+        hint,
+      });
+    },
+    'tree',
+  );
   return capDiagnostics(found, limit);
 }
 
@@ -53,7 +58,8 @@ export function resolvePointer(document: unknown, fragment: string): unknown {
   let node: unknown = document;
   for (const raw of fragment.slice(1).split('/')) {
     const token = decodeToken(raw);
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, token)) return undefined;
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, token))
+      return undefined;
     node = (node as Record<string, unknown>)[token];
   }
   return node;

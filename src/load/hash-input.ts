@@ -14,7 +14,10 @@ export function hashInput(rootLocation: string, rootBytes: Buffer, others: Reado
   const base = isUrl(rootLocation) ? undefined : path.dirname(rootLocation);
   const named = [...others]
     .filter(([location]) => location !== rootLocation)
-    .map(([location, bytes]) => ({ name: base && !isUrl(location) ? toPosix(path.relative(base, location)) : location, bytes }))
+    .map(([location, bytes]) => ({
+      name: base && !isUrl(location) ? toPosix(path.relative(base, location)) : location,
+      bytes,
+    }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const { name, bytes } of named) {
     hash.update(`\0${name}\0${bytes.length}\0`);

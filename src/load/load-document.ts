@@ -108,7 +108,10 @@ async function load(
 
   if (validation.validator) {
     const at = collected.length;
-    validation.pending = { at, diagnostics: (await validation.validator.validate(document, version.kind, raw.source)).diagnostics };
+    validation.pending = {
+      at,
+      diagnostics: (await validation.validator.validate(document, version.kind, raw.source)).diagnostics,
+    };
   }
 
   if (version.kind === 'swagger2') {

@@ -34,7 +34,9 @@ export async function settle(loaded: LoadedDocument): Promise<LoadedDocument> {
 }
 
 /** Just the diagnostics of `settle`, for callers that no longer hold the document. */
-export async function settledDiagnostics(loaded: Pick<LoadedDocument, 'diagnostics' | 'pending'>): Promise<readonly Diagnostic[]> {
+export async function settledDiagnostics(
+  loaded: Pick<LoadedDocument, 'diagnostics' | 'pending'>,
+): Promise<readonly Diagnostic[]> {
   if (!loaded.pending) return loaded.diagnostics;
   const late = await loaded.pending.diagnostics;
   return [...loaded.diagnostics.slice(0, loaded.pending.at), ...late, ...loaded.diagnostics.slice(loaded.pending.at)];

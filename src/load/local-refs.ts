@@ -35,17 +35,23 @@ export function hasExternalRefs(root: unknown, kind: SpecKind, shape: Shape = 'g
  */
 export function rewriteAliasRefs(document: unknown, kind: SpecKind): void {
   // `document` is plain JSON (a tree).
-  forEachRef(document, kind, (site) => {
-    const ref = site.value;
-    if (site.inData || typeof ref !== 'string' || !ref.startsWith('#')) return;
-    // The common case: the pointer resolves as written to something that is not an alias.
-    const literal = resolvePointer(document, ref.slice(1));
-    if (literal !== undefined && aliasOf(literal) === undefined) return;
-    const target = reach(document, parse(ref.slice(1)), pointer(...site.tokens), 0);
-    if (target === undefined) return;
-    const rewritten = `#${pointer(...target)}`;
-    if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined) site.holder['$ref'] = rewritten;
-  }, 'tree');
+  forEachRef(
+    document,
+    kind,
+    (site) => {
+      const ref = site.value;
+      if (site.inData || typeof ref !== 'string' || !ref.startsWith('#')) return;
+      // The common case: the pointer resolves as written to something that is not an alias.
+      const literal = resolvePointer(document, ref.slice(1));
+      if (literal !== undefined && aliasOf(literal) === undefined) return;
+      const target = reach(document, parse(ref.slice(1)), pointer(...site.tokens), 0);
+      if (target === undefined) return;
+      const rewritten = `#${pointer(...target)}`;
+      if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined)
+        site.holder['$ref'] = rewritten;
+    },
+    'tree',
+  );
 }
 
 /** An object whose only key is a local `$ref`: an alias the bundler follows. */
@@ -78,7 +84,8 @@ function reach(document: unknown, tokens: readonly string[], from: string, depth
   };
   for (const token of tokens) {
     if (!follow()) return undefined;
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, token)) return undefined;
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, token))
+      return undefined;
     node = (node as Record<string, unknown>)[token];
     path.push(token);
   }

@@ -47,7 +47,11 @@ function parseYaml(text: string, file: string): ParsedText {
   const fatalError = document.errors.find((e) => e.code !== 'DUPLICATE_KEY');
   if (fatalError) {
     const pos = fatalError.linePos?.[0];
-    throw parseError(file, cleanYamlMessage(fatalError.message), pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 });
+    throw parseError(
+      file,
+      cleanYamlMessage(fatalError.message),
+      pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 },
+    );
   }
   const diagnostics: Diagnostic[] = duplicates.map((e) => ({
     code: 'SPEC_INVALID',

@@ -94,9 +94,11 @@ function describeFetchError(error: unknown): string {
 async function readStdin(stdin: NodeJS.ReadableStream | string, cwd: string): Promise<RawInput> {
   // Relative $refs from stdin resolve against the working directory.
   const location = path.join(cwd, '<stdin>');
-  if (typeof stdin === 'string') return { source: '<stdin>', location, bytes: Buffer.from(stdin, 'utf8'), extension: '' };
+  if (typeof stdin === 'string')
+    return { source: '<stdin>', location, bytes: Buffer.from(stdin, 'utf8'), extension: '' };
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
   return { source: '<stdin>', location, bytes: Buffer.concat(chunks), extension: '' };
 }
 

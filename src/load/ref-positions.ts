@@ -66,7 +66,12 @@ export type Shape = 'tree' | 'graph';
  * in data, depth first in document order. Objects seen twice (shared by
  * identity) are walked once; cycles are safe.
  */
-export function forEachRef(root: unknown, kind: SpecKind, visit: (site: RefSite) => void, shape: Shape = 'graph'): void {
+export function forEachRef(
+  root: unknown,
+  kind: SpecKind,
+  visit: (site: RefSite) => void,
+  shape: Shape = 'graph',
+): void {
   // Remembering every object costs an identity hash each (~1M on GitHub's spec): only for graphs.
   const seen = shape === 'graph' ? new Set<object>() : undefined;
   // One shared path, copied only for the objects that hold a `$ref` (GitHub's spec: ~1M nodes).

@@ -27,7 +27,8 @@ export async function validateDocument(
     const copy = JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
     const field = kind === 'swagger2' ? 'swagger' : 'openapi';
     const version = String(copy[field]);
-    if (!PARSER_ACCEPTS.test(version)) copy[field] = kind === 'swagger2' ? '2.0' : version.startsWith('3.1') ? '3.1.2' : '3.0.4';
+    if (!PARSER_ACCEPTS.test(version))
+      copy[field] = kind === 'swagger2' ? '2.0' : version.startsWith('3.1') ? '3.1.2' : '3.0.4';
     if (version.startsWith('3.1') && copy['paths'] === undefined && copy['webhooks'] === undefined) copy['paths'] = {};
     await new SwaggerParser().validate(copy as never);
     return [];

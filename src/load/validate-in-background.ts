@@ -19,7 +19,11 @@ export interface Validator {
    * Starts validating `document` as it is now; resolves once the validation runs on its own,
    * with its (later) diagnostics. `validateDocument`'s warnings either way.
    */
-  validate(document: Record<string, unknown>, kind: SpecKind, file: string): Promise<{ readonly diagnostics: Promise<Diagnostic[]> }>;
+  validate(
+    document: Record<string, unknown>,
+    kind: SpecKind,
+    file: string,
+  ): Promise<{ readonly diagnostics: Promise<Diagnostic[]> }>;
   /** Stops an idle worker (loading failed before there was anything to validate). */
   close(): void;
 }
@@ -43,7 +47,11 @@ export function startValidator(size: number): Validator {
     };
   }
   // validateDocument copies `document` before its first await, so later changes do not reach it.
-  if (!existsSync(fileURLToPath(WORKER))) return { validate: async (document, kind, file) => ({ diagnostics: validateDocument(document, kind, file) }), close() {} };
+  if (!existsSync(fileURLToPath(WORKER)))
+    return {
+      validate: async (document, kind, file) => ({ diagnostics: validateDocument(document, kind, file) }),
+      close() {},
+    };
   const worker = new Worker(WORKER);
   // An idle worker must not keep the process alive (say loading fails); it is ref'd while it works.
   worker.unref();

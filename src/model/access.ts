@@ -36,8 +36,12 @@ export function normalizeAlternatives(alternatives: readonly (readonly string[])
 
 function minimalAlternatives(alternatives: string[][]): string[][] {
   const unique = [...new Map(alternatives.map((a) => [a.join(' '), a])).values()];
-  const minimal = unique.filter((a) => !unique.some((b) => b !== a && b.length < a.length && b.every((s) => a.includes(s))));
-  return minimal.sort((a, b) => a.length - b.length || (a.join(' ') < b.join(' ') ? -1 : a.join(' ') > b.join(' ') ? 1 : 0));
+  const minimal = unique.filter(
+    (a) => !unique.some((b) => b !== a && b.length < a.length && b.every((s) => a.includes(s))),
+  );
+  return minimal.sort(
+    (a, b) => a.length - b.length || (a.join(' ') < b.join(' ') ? -1 : a.join(' ') > b.join(' ') ? 1 : 0),
+  );
 }
 
 export function accessOf(scopes: string[][], roles: readonly string[]): ToolAccess {
@@ -46,7 +50,10 @@ export function accessOf(scopes: string[][], roles: readonly string[]): ToolAcce
 }
 
 /** Server-wide authorization data: the scopes tools need and the closed scope hierarchy. */
-export function authorizationOf(tools: readonly { access: ToolAccess }[], config: GeneratorConfig = {}): AuthorizationDefinition {
+export function authorizationOf(
+  tools: readonly { access: ToolAccess }[],
+  config: GeneratorConfig = {},
+): AuthorizationDefinition {
   const scopesSupported = [...new Set(tools.flatMap((t) => t.access.scopes.flat()))]
     // RFC 9728 / MCP 2026-07-28: offline_access is the authorization server's business, never a resource's scope.
     .filter((s) => s !== 'offline_access')

@@ -50,7 +50,15 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
 
   const tools: ToolModel[] = selected.map((s) => {
     const { entry } = s;
-    const draft = operationToTool(ctx, entry.path, entry.pathItem, entry.pathPointer, entry.method, entry.operation, entry.pointer);
+    const draft = operationToTool(
+      ctx,
+      entry.path,
+      entry.pathItem,
+      entry.pathPointer,
+      entry.method,
+      entry.operation,
+      entry.pointer,
+    );
     const title = s.title ?? draft.title;
     const scopes = s.scopes ? normalizeAlternatives(s.scopes) : scopesOf(draft.security, config.scopes);
     const { operationId, title: _derivedTitle, ...rest } = draft;
@@ -72,7 +80,13 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
 
   const used: Record<string, JsonSchema | boolean> = {};
   for (const name of [...new Set(tools.flatMap((t) => t.defs))].sort()) used[name] = registry.def(name).schema;
-  const defs = mapValues(trimOutputOnlyDefs(used, tools.map((t) => t.inputSchema)), trimSchemaText);
+  const defs = mapValues(
+    trimOutputOnlyDefs(
+      used,
+      tools.map((t) => t.inputSchema),
+    ),
+    trimSchemaText,
+  );
 
   return {
     server: {

@@ -108,7 +108,11 @@ export function extensionHints(site: ExtensionSite, diagnostics: Diagnostic[]): 
 }
 
 /** openapi-mcp-generator reads `x-mcp` loosely: booleans and their common spellings. */
-function loose(holder: Record<string, unknown>, pointer: string, invalid: (pointer: string, expected: string) => void): boolean | undefined {
+function loose(
+  holder: Record<string, unknown>,
+  pointer: string,
+  invalid: (pointer: string, expected: string) => void,
+): boolean | undefined {
   const value = holder['x-mcp'];
   if (value === undefined || typeof value === 'boolean') return value;
   if (typeof value === 'string') {
@@ -124,11 +128,16 @@ function invert(value: boolean | undefined): boolean | undefined {
   return value === undefined ? undefined : !value;
 }
 
-function rolesAt(holder: Record<string, unknown>, pointer: string, invalid: (pointer: string, expected: string) => void): string[] {
+function rolesAt(
+  holder: Record<string, unknown>,
+  pointer: string,
+  invalid: (pointer: string, expected: string) => void,
+): string[] {
   const value = holder['x-mcp-roles'];
   if (value === undefined) return [];
   const list = typeof value === 'string' ? [value] : value;
-  if (Array.isArray(list) && list.every((r) => typeof r === 'string' && r.trim() !== '')) return list.map((r: string) => r.trim());
+  if (Array.isArray(list) && list.every((r) => typeof r === 'string' && r.trim() !== ''))
+    return list.map((r: string) => r.trim());
   invalid(`${pointer}/x-mcp-roles`, 'a list of role names');
   return [];
 }

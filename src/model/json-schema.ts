@@ -61,7 +61,8 @@ export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema 
     if (SCHEMA_MAPS.includes(key) && isObject(value)) {
       out[key] = mapValues(value, (v) => convertSchema(v, ctx));
     } else if (SCHEMA_VALUES.includes(key)) {
-      out[key] = key === 'items' && Array.isArray(value) ? value.map((v) => convertSchema(v, ctx)) : convertSchema(value, ctx);
+      out[key] =
+        key === 'items' && Array.isArray(value) ? value.map((v) => convertSchema(v, ctx)) : convertSchema(value, ctx);
     } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
       out[key] = value.map((v) => convertSchema(v, ctx));
     } else if (key === 'discriminator' && isObject(value)) {

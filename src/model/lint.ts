@@ -41,7 +41,9 @@ export function lintSecurity(
     });
   }
 
-  const open = tools.filter((t) => t.access.scopes.some((a) => a.length === 0) && !(t.access.roles && t.access.roles.length > 0));
+  const open = tools.filter(
+    (t) => t.access.scopes.some((a) => a.length === 0) && !(t.access.roles && t.access.roles.length > 0),
+  );
   if (open.length > 0) {
     out.push({
       code: 'LINT_TOOL_WITHOUT_SCOPE',
@@ -110,7 +112,10 @@ export function strictLint(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 }
 
 function names(tools: readonly ToolModel[]): string {
-  const shown = tools.slice(0, LISTED).map((t) => t.name).join(', ');
+  const shown = tools
+    .slice(0, LISTED)
+    .map((t) => t.name)
+    .join(', ');
   return tools.length > LISTED ? `${shown} and ${tools.length - LISTED} more` : shown;
 }
 

@@ -32,7 +32,9 @@ export function selectorHits(selector: OperationSelector, target: SelectorTarget
 
 /** Every entry of a selector as `kind/index`, to compare with the hits. */
 export function selectorEntries(selector: OperationSelector): string[] {
-  return (['tags', 'operationIds', 'paths', 'methods', 'tools'] as const).flatMap((kind) => (selector[kind] ?? []).map((_, i) => `${kind}/${i}`));
+  return (['tags', 'operationIds', 'paths', 'methods', 'tools'] as const).flatMap((kind) =>
+    (selector[kind] ?? []).map((_, i) => `${kind}/${i}`),
+  );
 }
 
 const cache = new Map<string, RegExp>();
@@ -49,7 +51,9 @@ export function pathGlob(glob: string): RegExp {
   let regex = cache.get(key);
   if (!regex) {
     const segments = glob.split('/').slice(1);
-    const source = segments.map((s) => (s === '**' ? '(?:/[^/]+)*' : `/${s.split('*').map(escape).join('[^/]*')}`)).join('');
+    const source = segments
+      .map((s) => (s === '**' ? '(?:/[^/]+)*' : `/${s.split('*').map(escape).join('[^/]*')}`))
+      .join('');
     // `/**` and `/admin/**` match `/` and `/admin/` too.
     regex = new RegExp(`^${source || '/'}${segments.at(-1) === '**' ? '/?' : ''}$`);
     cache.set(key, regex);

@@ -33,7 +33,15 @@ export function operationToTool(
   operationPointer: string,
 ): Omit<ToolModel, 'name'> {
   const { document, registry, diagnostics } = ctx;
-  const parameters = collectParameters(document, pathItem, pathPointer, operation, operationPointer, registry, diagnostics);
+  const parameters = collectParameters(
+    document,
+    pathItem,
+    pathPointer,
+    operation,
+    operationPointer,
+    registry,
+    diagnostics,
+  );
   const body = collectRequestBody(document, operation, operationPointer, registry);
   const response = collectResponse(document, operation, operationPointer, registry);
 
@@ -70,7 +78,11 @@ export function operationToTool(
     ...(required.length > 0 ? { required } : {}),
     additionalProperties: false,
   };
-  const directRefs = new Set<string>([...parameters.flatMap((p) => [...p.refs]), ...(body?.refs ?? []), ...response.refs]);
+  const directRefs = new Set<string>([
+    ...parameters.flatMap((p) => [...p.refs]),
+    ...(body?.refs ?? []),
+    ...response.refs,
+  ]);
   const { security, source } = securityOf(operation, operationPointer, document, ctx.schemes, diagnostics);
   // The title is the summary as a model reads it, like the description (doc-links.ts).
   const summary = withoutDocLinks(text(operation.summary));
@@ -91,7 +103,14 @@ export function operationToTool(
       path: path.split('#')[0] as string,
       parameters: bindings,
       ...(body && bodyArgument
-        ? { body: { argument: bodyArgument, mediaType: body.mediaType, encoding: body.encoding, required: body.required } }
+        ? {
+            body: {
+              argument: bodyArgument,
+              mediaType: body.mediaType,
+              encoding: body.encoding,
+              required: body.required,
+            },
+          }
         : {}),
       ...(response.accept ? { accept: response.accept } : {}),
     },

@@ -1,4 +1,9 @@
-import type { JsonSchema, ParameterBinding, ParameterLocation, ParameterStyle } from '../../templates/runtime/mcp/types.js';
+import type {
+  JsonSchema,
+  ParameterBinding,
+  ParameterLocation,
+  ParameterStyle,
+} from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
 import { resolveObject } from './refs.js';
@@ -99,15 +104,24 @@ function toInput(
     ...(location === 'query' && value.allowReserved === true ? { allowReserved: true } : {}),
     ...(contentType ? { contentType } : {}),
   };
-  const properties = contentType === undefined ? closedProperties(schema, (name) => registry.def(name).schema) : undefined;
+  const properties =
+    contentType === undefined ? closedProperties(schema, (name) => registry.def(name).schema) : undefined;
   return { binding: properties ? { ...binding, properties } : binding, schema: described, refs };
 }
 
 /** Carries the parameter's own description and deprecation onto its argument schema. */
-function describe(schema: JsonSchema | boolean, parameter: Record<string, unknown>, defs: (name: string) => JsonSchema | boolean | undefined): JsonSchema | boolean {
+function describe(
+  schema: JsonSchema | boolean,
+  parameter: Record<string, unknown>,
+  defs: (name: string) => JsonSchema | boolean | undefined,
+): JsonSchema | boolean {
   if (typeof schema === 'boolean') return schema;
   const extra: Record<string, unknown> = {};
-  const description = parameterDescription(typeof parameter.description === 'string' ? parameter.description.trim() : '', schema, defs);
+  const description = parameterDescription(
+    typeof parameter.description === 'string' ? parameter.description.trim() : '',
+    schema,
+    defs,
+  );
   if (description !== undefined) extra.description = description;
   if (parameter.deprecated === true) extra.deprecated = true;
   return Object.keys(extra).length === 0 ? schema : { ...schema, ...extra };
@@ -140,7 +154,11 @@ export function closedProperties(
       }
     }
     if (isObject(node.properties)) for (const key of Object.keys(node.properties)) names.add(key);
-    if ((node.additionalProperties !== undefined && node.additionalProperties !== false) || node.patternProperties !== undefined) open = true;
+    if (
+      (node.additionalProperties !== undefined && node.additionalProperties !== false) ||
+      node.patternProperties !== undefined
+    )
+      open = true;
     if (node.additionalProperties === false) closed = true;
     for (const list of [node.allOf, node.anyOf, node.oneOf]) {
       if (Array.isArray(list)) for (const part of list) visit(part, depth + 1);
@@ -156,11 +174,20 @@ export function closedProperties(
 }
 
 function resolveDef(node: unknown, defs: (name: string) => JsonSchema | boolean | undefined): unknown {
-  return isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/') ? defs(node.$ref.slice('#/$defs/'.length)) : node;
+  return isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/')
+    ? defs(node.$ref.slice('#/$defs/'.length))
+    : node;
 }
 
 function isFreeObject(node: unknown): boolean {
   if (!isObject(node)) return false;
   const object = node.type === 'object' || (Array.isArray(node.type) && node.type.includes('object'));
-  return object && node.properties === undefined && node.additionalProperties !== false && node.allOf === undefined && node.anyOf === undefined && node.oneOf === undefined;
+  return (
+    object &&
+    node.properties === undefined &&
+    node.additionalProperties !== false &&
+    node.allOf === undefined &&
+    node.anyOf === undefined &&
+    node.oneOf === undefined
+  );
 }

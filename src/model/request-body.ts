@@ -58,7 +58,8 @@ function rank(mediaType: string): number {
 
 export function encodingOf(mediaType: string): BodyEncoding {
   const type = (mediaType.split(';')[0] ?? '').trim().toLowerCase();
-  if (type === 'application/json' || type.endsWith('+json') || type === '*/*' || type === 'application/*') return 'json';
+  if (type === 'application/json' || type.endsWith('+json') || type === '*/*' || type === 'application/*')
+    return 'json';
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (type.startsWith('multipart/')) return 'multipart';
   if (type.startsWith('text/') || type.endsWith('+xml') || type === 'application/xml') return 'text';
@@ -73,7 +74,8 @@ function defaultSchema(encoding: BodyEncoding): unknown {
 
 /** Raw bytes travel through JSON-RPC as base64 text. */
 function binarySchema(schema: JsonSchema | boolean): JsonSchema {
-  const description = typeof schema === 'object' && typeof schema.description === 'string' ? `${schema.description} ` : '';
+  const description =
+    typeof schema === 'object' && typeof schema.description === 'string' ? `${schema.description} ` : '';
   return { type: 'string', contentEncoding: 'base64', description: `${description}(base64-encoded bytes)`.trim() };
 }
 
@@ -107,8 +109,10 @@ function deref(document: unknown, schema: unknown): unknown {
 
 function isFileSchema(schema: unknown): boolean {
   if (!isObject(schema)) return false;
-  return (schema.type === 'string' || schema.type === undefined || schema.type === 'file') &&
-    (schema.format === 'binary' || schema.type === 'file' || typeof schema.contentMediaType === 'string');
+  return (
+    (schema.type === 'string' || schema.type === undefined || schema.type === 'file') &&
+    (schema.format === 'binary' || schema.type === 'file' || typeof schema.contentMediaType === 'string')
+  );
 }
 
 function fileSchema(schema: unknown): Record<string, unknown> {

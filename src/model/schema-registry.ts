@@ -87,7 +87,8 @@ function collectRefs(document: unknown): string[] {
       for (const [key, value] of Object.entries(node)) {
         if (key === '$ref' && typeof value === 'string' && value.startsWith('#')) refs.add(value);
         else if (key === 'mapping' && isObject(value)) {
-          for (const target of Object.values(value)) if (typeof target === 'string' && target.startsWith('#')) refs.add(target);
+          for (const target of Object.values(value))
+            if (typeof target === 'string' && target.startsWith('#')) refs.add(target);
         } else stack.push(value);
       }
     }

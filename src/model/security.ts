@@ -59,7 +59,10 @@ export function securityOf(
 }
 
 /** `components.securitySchemes` with the environment variables the server reads upstream credentials from. */
-export function collectSchemes(document: Record<string, unknown>, diagnostics: Diagnostic[]): Map<string, SecuritySchemeModel> {
+export function collectSchemes(
+  document: Record<string, unknown>,
+  diagnostics: Diagnostic[],
+): Map<string, SecuritySchemeModel> {
   const components = isObject(document.components) ? document.components : {};
   const declared = isObject(components.securitySchemes) ? components.securitySchemes : {};
   const schemes = new Map<string, SecuritySchemeModel>();
@@ -86,10 +89,21 @@ function toSchemeModel(name: string, source: string, scheme: Record<string, unkn
   const type = typeof scheme.type === 'string' ? scheme.type : 'unknown';
   const scopes = oauthScopes(scheme);
   const base = { name, source, type, scopes };
-  if (type === 'apiKey' && typeof scheme.name === 'string' && ['header', 'query', 'cookie'].includes(String(scheme.in))) {
-    return { ...base, upstream: { type: 'apiKey', in: scheme.in as 'header' | 'query' | 'cookie', name: scheme.name, env } };
+  if (
+    type === 'apiKey' &&
+    typeof scheme.name === 'string' &&
+    ['header', 'query', 'cookie'].includes(String(scheme.in))
+  ) {
+    return {
+      ...base,
+      upstream: { type: 'apiKey', in: scheme.in as 'header' | 'query' | 'cookie', name: scheme.name, env },
+    };
   }
-  if (type === 'http' && typeof scheme.scheme === 'string' && ['bearer', 'basic'].includes(scheme.scheme.toLowerCase())) {
+  if (
+    type === 'http' &&
+    typeof scheme.scheme === 'string' &&
+    ['bearer', 'basic'].includes(scheme.scheme.toLowerCase())
+  ) {
     return { ...base, upstream: { type: 'http', scheme: scheme.scheme.toLowerCase(), env } };
   }
   if (type === 'oauth2') {
@@ -124,9 +138,11 @@ function describeScheme(scheme: Record<string, unknown>): string {
 
 /** `petstore_auth` -> `PETSTORE_AUTH`, `bearerAuth` -> `BEARER_AUTH`. */
 export function envName(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toUpperCase() || 'SCHEME';
+  return (
+    name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .toUpperCase() || 'SCHEME'
+  );
 }

@@ -66,7 +66,13 @@ export function selectOperations(
 ): SelectedOperation[] {
   const hints = entries.map((entry) =>
     extensionHints(
-      { document, pathItem: entry.pathItem, pathPointer: entry.pathPointer, operation: entry.operation, operationPointer: entry.pointer },
+      {
+        document,
+        pathItem: entry.pathItem,
+        pathPointer: entry.pathPointer,
+        operation: entry.operation,
+        operationPointer: entry.pointer,
+      },
       diagnostics,
     ),
   );
@@ -90,20 +96,34 @@ export function selectOperations(
       ...(override ? { override } : {}),
       name: named.name,
       ...(named.adjusted ? { adjusted: named.adjusted } : {}),
-      target: { method: entry.method.toUpperCase(), path: entry.path, ...(entry.operationId !== undefined ? { operationId: entry.operationId } : {}), tags: entry.tags, name: named.name },
+      target: {
+        method: entry.method.toUpperCase(),
+        path: entry.path,
+        ...(entry.operationId !== undefined ? { operationId: entry.operationId } : {}),
+        tags: entry.tags,
+        name: named.name,
+      },
     };
   });
 
   const unmatched = new UnmatchedEntries(resolved, configFile, diagnostics);
   const include = config.include ? unmatched.track(config.include, '/include') : undefined;
   const exclude = config.exclude ? unmatched.track(config.exclude, '/exclude') : undefined;
-  const roleRules = Object.entries(config.roles ?? {}).map(([role, selector]) => ({ role, matches: unmatched.track(selector, pointer('roles', role)) }));
+  const roleRules = Object.entries(config.roles ?? {}).map(([role, selector]) => ({
+    role,
+    matches: unmatched.track(selector, pointer('roles', role)),
+  }));
   unmatched.report();
 
   const selected = resolved.filter((r) => {
     const reason = exclusionReason(r, include, exclude);
     if (reason) {
-      diagnostics.push({ code: 'TOOL_EXCLUDED', severity: 'info', message: `${r.entry.key} is not a tool: ${reason}.`, pointer: r.entry.pointer });
+      diagnostics.push({
+        code: 'TOOL_EXCLUDED',
+        severity: 'info',
+        message: `${r.entry.key} is not a tool: ${reason}.`,
+        pointer: r.entry.pointer,
+      });
     }
     return !reason;
   });
@@ -111,7 +131,13 @@ export function selectOperations(
 
   return selected.map((r) => {
     const override = r.override?.value ?? {};
-    const roles = [...new Set([...roleRules.filter((rule) => rule.matches(r)).map((rule) => rule.role), ...(override.roles ?? []), ...r.hints.roles])].sort();
+    const roles = [
+      ...new Set([
+        ...roleRules.filter((rule) => rule.matches(r)).map((rule) => rule.role),
+        ...(override.roles ?? []),
+        ...r.hints.roles,
+      ]),
+    ].sort();
     const title = override.title ?? r.hints.title;
     const description = override.description ?? r.hints.description;
     return {
@@ -126,7 +152,11 @@ export function selectOperations(
   });
 }
 
-function exclusionReason(r: Resolved, include?: (r: Resolved) => boolean, exclude?: (r: Resolved) => boolean): string | undefined {
+function exclusionReason(
+  r: Resolved,
+  include?: (r: Resolved) => boolean,
+  exclude?: (r: Resolved) => boolean,
+): string | undefined {
   const forced = r.override?.value.exclude;
   if (forced === true) return `the configuration's tools["${r.override?.key}"].exclude is true`;
   // `exclude: false` on the tool is the one way to bring back what the spec or a selector leaves out.
@@ -173,7 +203,9 @@ class UnmatchedEntries {
           message: `${kind} entry "${value}" matches no operation of the spec.`,
           file: this.file,
           pointer: `${at}/${kind}/${index}`,
-          hint: guess ? `Did you mean "${guess}"?` : `Check the spelling against the spec (\`openapi-to-mcp inspect\` lists every tool), or remove the entry.`,
+          hint: guess
+            ? `Did you mean "${guess}"?`
+            : `Check the spelling against the spec (\`openapi-to-mcp inspect\` lists every tool), or remove the entry.`,
         });
       }
     }
@@ -191,7 +223,9 @@ function matchOverrides(
 ): ({ key: string; value: ToolOverride } | undefined)[] {
   const found: ({ key: string; value: ToolOverride } | undefined)[] = entries.map(() => undefined);
   // operationId keys first, `METHOD /path` keys after: the more precise key wins field by field.
-  const keys = Object.keys(tools).sort((a, b) => Number(METHOD_KEY.test(a)) - Number(METHOD_KEY.test(b)) || (a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(tools).sort(
+    (a, b) => Number(METHOD_KEY.test(a)) - Number(METHOD_KEY.test(b)) || (a < b ? -1 : a > b ? 1 : 0),
+  );
   for (const key of keys) {
     const value = tools[key] as ToolOverride;
     const method = METHOD_KEY.exec(key);
@@ -204,14 +238,21 @@ function matchOverrides(
       found[i] = before ? { key, value: { ...before.value, ...value } } : { key, value };
     });
     if (!matched) {
-      const guess = didYouMean(key, normalized !== undefined ? entries.map((e) => e.key) : entries.flatMap((e) => (e.operationId !== undefined ? [e.operationId] : [])));
+      const guess = didYouMean(
+        key,
+        normalized !== undefined
+          ? entries.map((e) => e.key)
+          : entries.flatMap((e) => (e.operationId !== undefined ? [e.operationId] : [])),
+      );
       diagnostics.push({
         code: 'CONFIG_UNMATCHED',
         severity: 'warning',
         message: `tools["${key}"] matches no operation: keys are an operationId or \`METHOD /path\` as the spec writes them.`,
         file,
         pointer: pointer('tools', key),
-        hint: guess ? `Did you mean "${guess}"?` : '`openapi-to-mcp inspect` lists every operation with its method and path.',
+        hint: guess
+          ? `Did you mean "${guess}"?`
+          : '`openapi-to-mcp inspect` lists every operation with its method and path.',
       });
     }
   }
@@ -229,15 +270,20 @@ function reportNames(selected: readonly Resolved[], diagnostics: Diagnostic[], f
     const wanted = fromConfig ?? r.hints.name;
     const explicit = wanted !== undefined && TOOL_NAME_PATTERN.test(wanted);
     const rivals = explicit
-      ? selected.filter((o) => o !== r && ((o.override?.value.name ?? o.hints.name) === wanted || o.entry.operationId === wanted))
+      ? selected.filter(
+          (o) => o !== r && ((o.override?.value.name ?? o.hints.name) === wanted || o.entry.operationId === wanted),
+        )
       : [];
     if (rivals.length > 0) {
-      const where = fromConfig !== undefined ? `tools["${r.override?.key}"].name` : (r.hints.nameSource ?? 'x-mcp-name');
+      const where =
+        fromConfig !== undefined ? `tools["${r.override?.key}"].name` : (r.hints.nameSource ?? 'x-mcp-name');
       diagnostics.push({
         code: 'TOOL_NAME_CONFLICT',
         severity: 'error',
         message: `${r.entry.key} is named "${wanted}" by ${where}, but ${rivals.map((o) => o.entry.key + (o.entry.operationId === wanted ? ` (operationId ${wanted})` : '')).join(', ')} ${rivals.length === 1 ? 'has' : 'have'} that name too.`,
-        ...(fromConfig !== undefined ? { file, pointer: pointer('tools', r.override?.key ?? '', 'name') } : { pointer: r.entry.pointer }),
+        ...(fromConfig !== undefined
+          ? { file, pointer: pointer('tools', r.override?.key ?? '', 'name') }
+          : { pointer: r.entry.pointer }),
         hint: 'Tool names must be unique: give one of them another name (`tools.<operationId>.name` in the configuration), or exclude one.',
       });
     } else if (r.adjusted) {

@@ -20,7 +20,15 @@ import { isObject, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from './json-schem
  * model the tool's name, description and input schema, not its output
  * schema, so annotations there are read by no one.
  */
-const OUTPUT_ANNOTATIONS = new Set(['description', 'title', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'examples']);
+const OUTPUT_ANNOTATIONS = new Set([
+  'description',
+  'title',
+  '$comment',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'examples',
+]);
 
 /** An output schema without annotation keywords, at every depth. Property names are kept, whatever they are called. */
 export function trimOutputSchema<T extends JsonSchema | boolean>(schema: T): T {
@@ -91,7 +99,11 @@ export function toolDescription(rawSummary: string, rawDescription: string): str
   const description = withoutDocLinks(rawDescription);
   if (description === '') return summary;
   if (summary === '') return description;
-  const normalize = (s: string) => s.toLowerCase().replace(/[\s.:!]+$/u, '').trim();
+  const normalize = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[\s.:!]+$/u, '')
+      .trim();
   const first = description.split(/\n/)[0] ?? '';
   if (normalize(first) === normalize(summary)) return description;
   return `${summary}\n\n${description}`;
@@ -115,11 +127,18 @@ export function trimAnnotations(annotations: ToolAnnotations): ToolAnnotations {
  * A parameter's description beside its schema: dropped when the schema
  * (or the definition it refers to) already says the same.
  */
-export function parameterDescription(description: string, schema: JsonSchema, defs: (name: string) => JsonSchema | boolean | undefined): string | undefined {
+export function parameterDescription(
+  description: string,
+  schema: JsonSchema,
+  defs: (name: string) => JsonSchema | boolean | undefined,
+): string | undefined {
   if (description === '') return undefined;
   const same = (other: unknown) => typeof other === 'string' && other.trim() === description;
   if (same(schema.description)) return undefined;
-  const ref = typeof schema.$ref === 'string' && schema.$ref.startsWith('#/$defs/') ? schema.$ref.slice('#/$defs/'.length) : undefined;
+  const ref =
+    typeof schema.$ref === 'string' && schema.$ref.startsWith('#/$defs/')
+      ? schema.$ref.slice('#/$defs/'.length)
+      : undefined;
   const target = ref === undefined ? undefined : defs(ref);
   if (isObject(target) && same(target.description)) return undefined;
   return description;
@@ -127,7 +146,10 @@ export function parameterDescription(description: string, schema: JsonSchema, de
 
 const REF = /"#\/\$defs\/([^"]+)"/g;
 
-function reachableDefs(schemas: readonly JsonSchema[], defs: Readonly<Record<string, JsonSchema | boolean>>): Set<string> {
+function reachableDefs(
+  schemas: readonly JsonSchema[],
+  defs: Readonly<Record<string, JsonSchema | boolean>>,
+): Set<string> {
   const seen = new Set<string>();
   const queue: unknown[] = [...schemas];
   while (queue.length > 0) {

@@ -59,9 +59,21 @@ const USER_FILES: readonly [string, string][] = [['src/policy.ts', 'policy.ts.hb
 /** McpModel + options -> the files of the generated project (DESIGN.md §4). Pure. */
 export function planProject(model: McpModel, options: ResolvedOptions, runtimeFiles: readonly string[]): ProjectPlan {
   const files: PlannedFile[] = [
-    ...SCAFFOLD.map(([path, template]): PlannedFile => ({ path, owner: 'scaffold', source: { kind: 'template', template } })),
-    ...USER_FILES.map(([path, template]): PlannedFile => ({ path, owner: 'user', source: { kind: 'template', template } })),
-    ...runtimeFiles.map((file): PlannedFile => ({ path: `src/runtime/${file}`, owner: 'generator', source: { kind: 'runtime', file } })),
+    ...SCAFFOLD.map(([path, template]): PlannedFile => ({
+      path,
+      owner: 'scaffold',
+      source: { kind: 'template', template },
+    })),
+    ...USER_FILES.map(([path, template]): PlannedFile => ({
+      path,
+      owner: 'user',
+      source: { kind: 'template', template },
+    })),
+    ...runtimeFiles.map((file): PlannedFile => ({
+      path: `src/runtime/${file}`,
+      owner: 'generator',
+      source: { kind: 'runtime', file },
+    })),
     { path: 'src/generated/server.gen.ts', owner: 'generator', source: { kind: 'server-table' } },
     { path: 'src/generated/schemas.gen.ts', owner: 'generator', source: { kind: 'schemas-table' } },
     { path: 'src/generated/security.gen.ts', owner: 'generator', source: { kind: 'security-table' } },

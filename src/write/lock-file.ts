@@ -88,7 +88,8 @@ export function sha256(content: string | Buffer): string {
 
 /** A plain relative POSIX path inside the project: no absolute path, drive, backslash, `.`/`..` or empty segment, NUL. */
 export function isProjectPath(path: string): boolean {
-  if (path === '' || path.includes('\0') || path.includes('\\') || path.startsWith('/') || /^[a-zA-Z]:/.test(path)) return false;
+  if (path === '' || path.includes('\0') || path.includes('\\') || path.startsWith('/') || /^[a-zA-Z]:/.test(path))
+    return false;
   return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 

@@ -9,7 +9,11 @@ export interface ProjectChanges {
   readonly removed: readonly string[];
   /** The user's files the generator would have changed or deleted; they never make a project stale. */
   readonly kept: readonly KeptFile[];
-  readonly tools: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed: readonly string[] };
+  readonly tools: {
+    readonly added: readonly string[];
+    readonly removed: readonly string[];
+    readonly changed: readonly string[];
+  };
 }
 
 const TOOL_FILE = /^src\/generated\/tools\/(.+)\.gen\.ts$/;
@@ -17,7 +21,8 @@ const TOOL_FILE = /^src\/generated\/tools\/(.+)\.gen\.ts$/;
 /** Tool names come from the tool files' paths in the old and the new lock. */
 export function projectChanges(reconciled: Reconciled, previous: Lock | undefined): ProjectChanges {
   const toolOf = (path: string) => TOOL_FILE.exec(path)?.[1];
-  const names = (paths: Iterable<string>) => new Set([...paths].map(toolOf).filter((n): n is string => n !== undefined));
+  const names = (paths: Iterable<string>) =>
+    new Set([...paths].map(toolOf).filter((n): n is string => n !== undefined));
   const before = names(Object.keys(previous?.files ?? {}));
   const after = names(Object.keys(reconciled.lock.files));
   const changed = reconciled.writes.filter((w) => w.replaces).map((w) => w.path);

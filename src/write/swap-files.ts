@@ -28,7 +28,12 @@ export const BACKUP_PREFIX = '.openapi-to-mcp-backup-';
  * Paths are trusted to be plain relative paths (see `isProjectPath`); no folder on the way may be a
  * symbolic link, so nothing is written or removed outside `out` through one.
  */
-export function swapFiles(out: string, writes: readonly PendingWrite[], removes: readonly string[], fs: SwapFs = NODE_FS): void {
+export function swapFiles(
+  out: string,
+  writes: readonly PendingWrite[],
+  removes: readonly string[],
+  fs: SwapFs = NODE_FS,
+): void {
   for (const path of [...writes.map((w) => w.path), ...removes]) assertNoLinkedFolder(out, path);
   const stage = join(out, `${STAGE_PREFIX}${process.pid}`);
   const backup = join(out, `${BACKUP_PREFIX}${process.pid}`);
@@ -68,7 +73,9 @@ export function swapFiles(out: string, writes: readonly PendingWrite[], removes:
     const failed = rollBack(undo);
     rmSync(stage, { recursive: true, force: true });
     if (failed.length > 0) {
-      throw new Error(`${(error as Error).message}; rolling back also failed (${failed.join('; ')}), the old files are in ${backup}`);
+      throw new Error(
+        `${(error as Error).message}; rolling back also failed (${failed.join('; ')}), the old files are in ${backup}`,
+      );
     }
     rmSync(backup, { recursive: true, force: true });
     dropParent();

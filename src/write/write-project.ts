@@ -36,11 +36,17 @@ export interface ProjectDiff {
 }
 
 /** What regenerating `outDir` from `files` would change, without changing anything (`--check`, `--dry-run`). */
-export function diffProject(outDir: string, files: readonly EmittedFile[], inputs: LockInputs, options: { restoreDeleted?: boolean } = {}): ProjectDiff {
+export function diffProject(
+  outDir: string,
+  files: readonly EmittedFile[],
+  inputs: LockInputs,
+  options: { restoreDeleted?: boolean } = {},
+): ProjectDiff {
   const out = resolve(outDir);
   const previous = readLock(out);
   const foreign = !previous && existsSync(out) && readdirSync(out).length > 0;
-  const read = (path: string) => (diskEntry(out, path).kind === 'file' ? readFileSync(join(out, path), 'utf8') : undefined);
+  const read = (path: string) =>
+    diskEntry(out, path).kind === 'file' ? readFileSync(join(out, path), 'utf8') : undefined;
   const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs, { ...options, read });
   return { previous, reconciled, changes: projectChanges(reconciled, previous), foreign };
 }
@@ -69,7 +75,8 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
     };
   }
   const diff = diffProject(outDir, files, options, { restoreDeleted: options.force === true });
-  const otherSpec = diff.previous?.spec !== undefined && options.spec !== undefined && diff.previous.spec !== options.spec;
+  const otherSpec =
+    diff.previous?.spec !== undefined && options.spec !== undefined && diff.previous.spec !== options.spec;
   if (otherSpec && !options.force) {
     const replaced = diff.changes.changed.length + diff.changes.removed.length;
     return {

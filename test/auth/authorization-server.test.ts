@@ -30,7 +30,13 @@ describe('tokens from the authorization server', () => {
     const token = await as.clientCredentialsToken({ scope: 'read write', resource: R });
     const { payload, protectedHeader } = await verify(token.access_token, R);
     expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
-    expect(payload).toMatchObject({ iss: as.issuer, aud: R, scope: 'read write', client_id: 'svc', roles: ['admin', 'auditor'] });
+    expect(payload).toMatchObject({
+      iss: as.issuer,
+      aud: R,
+      scope: 'read write',
+      client_id: 'svc',
+      roles: ['admin', 'auditor'],
+    });
   });
 
   test('an unknown scope is dropped silently, not refused', async () => {
@@ -42,11 +48,16 @@ describe('tokens from the authorization server', () => {
   test('a token for R2 is not a token for R, and carries only R2 scopes', async () => {
     const token = await as.clientCredentialsToken({ scope: 'read write', resource: R2 });
     expect((await verify(token.access_token, R2)).payload).toMatchObject({ aud: R2, scope: 'read' });
-    await expect(verify(token.access_token, R)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
+    await expect(verify(token.access_token, R)).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'aud',
+    });
   });
 
   test('a resource the server does not know is refused with invalid_target (RFC 8707 §2)', async () => {
-    await expect(as.clientCredentialsToken({ scope: 'read', resource: 'http://127.0.0.1:9/other' })).rejects.toThrow(/invalid_target/);
+    await expect(as.clientCredentialsToken({ scope: 'read', resource: 'http://127.0.0.1:9/other' })).rejects.toThrow(
+      /invalid_target/,
+    );
   });
 
   test('introspection (RFC 7662) reports an opaque token to a confidential client, and refuses JWTs', async () => {
@@ -61,7 +72,12 @@ describe('tokens from the authorization server', () => {
     };
     const opaque = await as.clientCredentialsToken({ scope: 'read', resource: OPAQUE });
     expect(opaque.access_token.split('.')).toHaveLength(1);
-    expect(await introspect(opaque.access_token)).toMatchObject({ active: true, aud: OPAQUE, scope: 'read', client_id: 'svc' });
+    expect(await introspect(opaque.access_token)).toMatchObject({
+      active: true,
+      aud: OPAQUE,
+      scope: 'read',
+      client_id: 'svc',
+    });
     const jwt = await as.clientCredentialsToken({ scope: 'read', resource: R });
     expect(await introspect(jwt.access_token)).toMatchObject({ error: 'unsupported_token_type' });
   });
@@ -86,7 +102,10 @@ describe('tokens from the authorization server', () => {
   });
 
   test('stop refuses connections and restart serves again with the same keys and clients', async () => {
-    const registered = await as.registerClient({ redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' });
+    const registered = await as.registerClient({
+      redirect_uris: ['http://127.0.0.1/cb'],
+      token_endpoint_auth_method: 'none',
+    });
     await as.stop();
     await expect(fetch(as.jwksUri)).rejects.toThrow();
     await as.restart();
@@ -168,7 +187,12 @@ describe('the MCP SDK client against a minimal protected resource', () => {
       expect(request).toMatchObject({ resource: resource.url, error: null });
       expect(request!.scope!.split(' ')).toContain('read');
       expect(connection.provider.clientInformation()).toMatchObject({ token_endpoint_auth_method: 'none' });
-      expect(connection.provider.accessTokenClaims()).toMatchObject({ aud: resource.url, scope: 'read', roles: ['user'], sub: 'alice' });
+      expect(connection.provider.accessTokenClaims()).toMatchObject({
+        aud: resource.url,
+        scope: 'read',
+        roles: ['user'],
+        sub: 'alice',
+      });
     } finally {
       await connection.close();
     }
@@ -224,7 +248,9 @@ describe('the MCP SDK client against a minimal protected resource', () => {
     as.loginAs('alice');
     const connection = await connectWithOAuth(resource.url);
     try {
-      const result = await connection.authorized(() => connection.client.callTool({ name: 'write_things', arguments: {} }));
+      const result = await connection.authorized(() =>
+        connection.client.callTool({ name: 'write_things', arguments: {} }),
+      );
       expect(result.content).toEqual([{ type: 'text', text: 'write_things ok' }]);
       expect(resource.outcomes.slice(-2)).toEqual([403, 'mcp']);
     } finally {

@@ -17,7 +17,10 @@ const rows: readonly [string, { spec: string; code: string; want: readonly (stri
     {
       spec: 'fixtures/cli/no-such-spec.yaml',
       code: 'INPUT_NOT_FOUND',
-      want: ['The spec file fixtures/cli/no-such-spec.yaml does not exist.', /hint: Check the path; relative paths are resolved against \/.+/],
+      want: [
+        'The spec file fixtures/cli/no-such-spec.yaml does not exist.',
+        /hint: Check the path; relative paths are resolved against \/.+/,
+      ],
     },
   ],
   [
@@ -41,7 +44,10 @@ const rows: readonly [string, { spec: string; code: string; want: readonly (stri
     {
       spec: 'fixtures/cli/not-openapi.json',
       code: 'INPUT_NOT_OPENAPI',
-      want: ['fixtures/cli/not-openapi.json is not an OpenAPI document', 'hint: Pass an OpenAPI 3.x or Swagger 2.0 document'],
+      want: [
+        'fixtures/cli/not-openapi.json is not an OpenAPI document',
+        'hint: Pass an OpenAPI 3.x or Swagger 2.0 document',
+      ],
     },
   ],
   [
@@ -50,7 +56,11 @@ const rows: readonly [string, { spec: string; code: string; want: readonly (stri
       spec: 'fixtures/cli/dangling-ref.yaml',
       code: 'REF_UNRESOLVED',
       // Where the $ref is, and what it points at.
-      want: ['#/paths/~1pets/get/responses/200/content/application~1json/schema', '"#/components/schemas/Missing"', 'hint: '],
+      want: [
+        '#/paths/~1pets/get/responses/200/content/application~1json/schema',
+        '"#/components/schemas/Missing"',
+        'hint: ',
+      ],
     },
   ],
   [
@@ -106,13 +116,16 @@ describe('generate with bad input exits 1, explains, and leaves the output alone
       expect(snapshot(out)).toEqual(before);
     });
 
-    test.concurrent('into a folder that does not exist: it still does not exist, nor does anything beside it', async () => {
-      const parent = tempDir('bad-input');
-      const out = join(parent, 'out');
+    test.concurrent(
+      'into a folder that does not exist: it still does not exist, nor does anything beside it',
+      async () => {
+        const parent = tempDir('bad-input');
+        const out = join(parent, 'out');
 
-      expectDiagnostic(await cli(['generate', spec, '-o', out]));
-      expect(readdirSync(parent)).toEqual([]);
-    });
+        expectDiagnostic(await cli(['generate', spec, '-o', out]));
+        expect(readdirSync(parent)).toEqual([]);
+      },
+    );
   });
 });
 

@@ -35,7 +35,10 @@ class Capture extends Writable {
 }
 
 /** The CLI in this process, with stdout and stderr that claim to be terminals. */
-async function runOnTty(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
+async function runOnTty(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   const stdout = new Capture(true);
   const stderr = new Capture(true);
   const status = await run(argv, {
@@ -69,8 +72,16 @@ describe('diagnostics on a terminal', () => {
 describe('output through a pipe (not a TTY), NO_COLOR and FORCE_COLOR unset, has no ANSI escapes', () => {
   const plain = { NO_COLOR: undefined, FORCE_COLOR: undefined };
   const rows: readonly [string, () => readonly string[], number][] = [
-    ['errors (generate, unresolved $ref)', () => ['generate', 'fixtures/cli/dangling-ref.yaml', '-o', join(tempDir('color'), 'out')], 1],
-    ['the inspect table and info diagnostics', () => ['inspect', '--verbose', join(SPECS, 'oai-petstore-expanded.yaml')], 0],
+    [
+      'errors (generate, unresolved $ref)',
+      () => ['generate', 'fixtures/cli/dangling-ref.yaml', '-o', join(tempDir('color'), 'out')],
+      1,
+    ],
+    [
+      'the inspect table and info diagnostics',
+      () => ['inspect', '--verbose', join(SPECS, 'oai-petstore-expanded.yaml')],
+      0,
+    ],
     ['a usage error', () => ['generate', '--frob'], 2],
   ];
   test.concurrent.each(rows)('%s', async (_name, args, status) => {

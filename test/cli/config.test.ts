@@ -53,7 +53,14 @@ describe('generate with a configuration file beside the spec', () => {
   test.concurrent('excluding a tag, renaming a tool and mapping a scope change exactly that', async () => {
     const dir = project({
       name: 'openapi-to-mcp.config.yaml',
-      text: ['exclude: { tags: [admin] }', 'tools:', '  listPets: { name: pets_list }', 'scopes:', "  rename: { 'write:pets': 'pets.write' }", ''].join('\n'),
+      text: [
+        'exclude: { tags: [admin] }',
+        'tools:',
+        '  listPets: { name: pets_list }',
+        'scopes:',
+        "  rename: { 'write:pets': 'pets.write' }",
+        '',
+      ].join('\n'),
     });
     const out = join(dir, 'out');
     const result = await cli(['generate', join(dir, 'openapi.yaml'), '-o', out]);
@@ -72,7 +79,10 @@ describe('generate with a configuration file beside the spec', () => {
   });
 
   test.concurrent('transport defaults and the tool mode come from the config; the options hash covers it', async () => {
-    const dir = project({ name: 'openapi-to-mcp.config.yaml', text: 'transport: { default: stdio, port: 8080 }\ntoolMode: dynamic\n' });
+    const dir = project({
+      name: 'openapi-to-mcp.config.yaml',
+      text: 'transport: { default: stdio, port: 8080 }\ntoolMode: dynamic\n',
+    });
     const out = join(dir, 'out');
     const result = await cli(['generate', join(dir, 'openapi.yaml'), '-o', out]);
     expect(result.status, result.stderr).toBe(0);
@@ -83,7 +93,10 @@ describe('generate with a configuration file beside the spec', () => {
     expect(readFileSync(join(out, '.env.example'), 'utf8')).toMatch(/^MCP_TRANSPORT=stdio$/m);
     expect(readFileSync(join(out, '.env.example'), 'utf8')).toMatch(/^PORT=8080$/m);
     const before = JSON.parse(readFileSync(join(out, 'openapi-to-mcp.lock.json'), 'utf8')) as { optionsHash: string };
-    writeFileSync(join(dir, 'openapi-to-mcp.config.yaml'), 'transport: { default: stdio, port: 8081 }\ntoolMode: dynamic\n');
+    writeFileSync(
+      join(dir, 'openapi-to-mcp.config.yaml'),
+      'transport: { default: stdio, port: 8081 }\ntoolMode: dynamic\n',
+    );
     const check = await cli(['generate', join(dir, 'openapi.yaml'), '-o', out, '--check', '--json']);
     expect(check.status).toBe(3);
     await cli(['generate', join(dir, 'openapi.yaml'), '-o', out]);
@@ -96,7 +109,16 @@ describe('generate with a configuration file beside the spec', () => {
     mkdirSync(join(dir, 'settings'));
     writeFileSync(join(dir, 'settings', 'mcp.yaml'), 'tools: { listUsers: { name: users } }\n');
     const out = join(dir, 'server');
-    const result = await cli(['generate', join(dir, 'openapi.yaml'), '-o', out, '--config', join(dir, 'settings', 'mcp.yaml'), '--name', 'pets-server']);
+    const result = await cli([
+      'generate',
+      join(dir, 'openapi.yaml'),
+      '-o',
+      out,
+      '--config',
+      join(dir, 'settings', 'mcp.yaml'),
+      '--name',
+      'pets-server',
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const workflow = readFileSync(join(out, '.github/workflows/openapi-to-mcp.yml'), 'utf8');
     const command = /generate (.+) --check/.exec(workflow)?.[1] ?? '';

@@ -47,7 +47,10 @@ function expectProject(result: { status: number | null; stderr: string }, out: s
 describe('generate reads the spec from', () => {
   test.concurrent('stdin (`-`), YAML, with a relative $ref resolved against the working directory', async () => {
     const out = join(tempDir('stdin'), 'out');
-    const result = await cli(['generate', '-', '-o', out], { cwd: MULTI_FILE, input: readFileSync(join(MULTI_FILE, 'api.yaml'), 'utf8') });
+    const result = await cli(['generate', '-', '-o', out], {
+      cwd: MULTI_FILE,
+      input: readFileSync(join(MULTI_FILE, 'api.yaml'), 'utf8'),
+    });
     expectProject(result, out, 'getRemoteItem');
     // `label` exists only in item.yaml: the second file was read.
     expect(generatedText(out)).toContain('label');

@@ -40,31 +40,50 @@ const SECURITY_SHAPES: readonly Row[] = [
 ];
 
 const tables: readonly [string, { spec: string; want: readonly Row[] }][] = [
-  ['oai-petstore-expanded.yaml (no security)', { spec: join(SPECS, 'oai-petstore-expanded.yaml'), want: PETSTORE_EXPANDED }],
-  ['security.yaml (OR of ANDs, security: [], the document default)', { spec: 'fixtures/cli/security.yaml', want: SECURITY_SHAPES }],
+  [
+    'oai-petstore-expanded.yaml (no security)',
+    { spec: join(SPECS, 'oai-petstore-expanded.yaml'), want: PETSTORE_EXPANDED },
+  ],
+  [
+    'security.yaml (OR of ANDs, security: [], the document default)',
+    { spec: 'fixtures/cli/security.yaml', want: SECURITY_SHAPES },
+  ],
 ];
 
 describe('inspect', () => {
-  test.concurrent.each(tables)('%s: a TOOL METHOD PATH SECURITY table, one row per operation', async (_name, { spec, want }) => {
-    const result = await cli(['inspect', spec]);
-    expect(result.status, result.stderr).toBe(0);
-    const table = parseTable(result.stdout);
-    expect(table.header).toEqual(['TOOL', 'METHOD', 'PATH', 'SECURITY', 'SCOPES', 'ROLES']);
-    expect(table.rows).toEqual(want);
-  });
+  test.concurrent.each(tables)(
+    '%s: a TOOL METHOD PATH SECURITY table, one row per operation',
+    async (_name, { spec, want }) => {
+      const result = await cli(['inspect', spec]);
+      expect(result.status, result.stderr).toBe(0);
+      const table = parseTable(result.stdout);
+      expect(table.header).toEqual(['TOOL', 'METHOD', 'PATH', 'SECURITY', 'SCOPES', 'ROLES']);
+      expect(table.rows).toEqual(want);
+    },
+  );
 
-  test.concurrent.each(tables)('%s --json: the same rows under `tools`, diagnostics as an array', async (_name, { spec, want }) => {
-    const result = await cli(['inspect', '--json', spec]);
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toBe('');
-    const json = JSON.parse(result.stdout) as { tools: Row[]; diagnostics: unknown[] };
-    expect(json.tools).toEqual(want);
-    expect(Array.isArray(json.diagnostics)).toBe(true);
-    for (const d of json.diagnostics) expect(d).toMatchObject({ code: expect.any(String), severity: expect.any(String), message: expect.any(String) });
-  });
+  test.concurrent.each(tables)(
+    '%s --json: the same rows under `tools`, diagnostics as an array',
+    async (_name, { spec, want }) => {
+      const result = await cli(['inspect', '--json', spec]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toBe('');
+      const json = JSON.parse(result.stdout) as { tools: Row[]; diagnostics: unknown[] };
+      expect(json.tools).toEqual(want);
+      expect(Array.isArray(json.diagnostics)).toBe(true);
+      for (const d of json.diagnostics)
+        expect(d).toMatchObject({
+          code: expect.any(String),
+          severity: expect.any(String),
+          message: expect.any(String),
+        });
+    },
+  );
 
   test.concurrent('petstore --json reports the adjusted tool name with its pointer', async () => {
-    const json = JSON.parse((await cli(['inspect', '--json', join(SPECS, 'oai-petstore-expanded.yaml')])).stdout) as { diagnostics: unknown[] };
+    const json = JSON.parse((await cli(['inspect', '--json', join(SPECS, 'oai-petstore-expanded.yaml')])).stdout) as {
+      diagnostics: unknown[];
+    };
     expect(json.diagnostics).toContainEqual(
       expect.objectContaining({ code: 'TOOL_NAME_ADJUSTED', severity: 'info', pointer: '/paths/~1pets~1{id}/get' }),
     );
@@ -81,7 +100,15 @@ describe('inspect', () => {
       tool: 'drive.about.get',
       method: 'GET',
       path: '/about',
-      security: ['drive', 'drive.appdata', 'drive.file', 'drive.metadata', 'drive.metadata.readonly', 'drive.photos.readonly', 'drive.readonly']
+      security: [
+        'drive',
+        'drive.appdata',
+        'drive.file',
+        'drive.metadata',
+        'drive.metadata.readonly',
+        'drive.photos.readonly',
+        'drive.readonly',
+      ]
         .map(both)
         .join(' | '),
     });

@@ -20,11 +20,22 @@ interface JsonReport {
 
 const rows: readonly [
   string,
-  { spec: string; setup?: (out: string) => void; status: number; ok: boolean; want: readonly Record<string, unknown>[] },
+  {
+    spec: string;
+    setup?: (out: string) => void;
+    status: number;
+    ok: boolean;
+    want: readonly Record<string, unknown>[];
+  },
 ][] = [
   [
     'a spec without security: only the lint warning that its tools need no scope',
-    { spec: 'fixtures/cli/minimal.yaml', status: 0, ok: true, want: [{ code: 'LINT_TOOL_WITHOUT_SCOPE', severity: 'warning', hint: expect.any(String) }] },
+    {
+      spec: 'fixtures/cli/minimal.yaml',
+      status: 0,
+      ok: true,
+      want: [{ code: 'LINT_TOOL_WITHOUT_SCOPE', severity: 'warning', hint: expect.any(String) }],
+    },
   ],
   [
     'a spec with an info diagnostic (petstore: an adjusted tool name)',
@@ -70,7 +81,9 @@ describe('generate --strict', () => {
     expect(result.status).toBe(1);
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(report.ok).toBe(false);
-    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'LINT_TOOL_WITHOUT_SCOPE', severity: 'error' }));
+    expect(report.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'LINT_TOOL_WITHOUT_SCOPE', severity: 'error' }),
+    );
     expect(existsSync(join(out, 'openapi-to-mcp.lock.json'))).toBe(false);
   });
 });
@@ -86,7 +99,11 @@ describe('generate --json', () => {
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(report.ok).toBe(ok);
     for (const d of report.diagnostics) {
-      expect(d).toMatchObject({ code: expect.stringMatching(/^[A-Z0-9_]+$/), severity: expect.stringMatching(/^(error|warning|info)$/), message: expect.any(String) });
+      expect(d).toMatchObject({
+        code: expect.stringMatching(/^[A-Z0-9_]+$/),
+        severity: expect.stringMatching(/^(error|warning|info)$/),
+        message: expect.any(String),
+      });
     }
     for (const w of want) expect(report.diagnostics).toContainEqual(expect.objectContaining(w));
     if (want.length === 0) expect(report.diagnostics).toEqual([]);

@@ -12,8 +12,12 @@ describe('generate --tool-mode', () => {
     const out = join(tempDir('dynamic'), 'project');
     const result = await cli(['generate', SPEC, '-o', out, '--tool-mode', 'dynamic']);
     expect(result.status).toBe(0);
-    expect(readFileSync(join(out, 'src/generated/server.gen.ts'), 'utf8')).toContain("export const toolMode: ToolMode = 'dynamic';");
-    expect(readFileSync(join(out, '.github/workflows/openapi-to-mcp.yml'), 'utf8')).toMatch(/generate \S+ -o \. --tool-mode dynamic --check/);
+    expect(readFileSync(join(out, 'src/generated/server.gen.ts'), 'utf8')).toContain(
+      "export const toolMode: ToolMode = 'dynamic';",
+    );
+    expect(readFileSync(join(out, '.github/workflows/openapi-to-mcp.yml'), 'utf8')).toMatch(
+      /generate \S+ -o \. --tool-mode dynamic --check/,
+    );
     // The same command with the same mode is current; without the flag the project is stale.
     expect((await cli(['generate', SPEC, '-o', out, '--tool-mode', 'dynamic', '--check'])).status).toBe(0);
     expect((await cli(['generate', SPEC, '-o', out, '--check'])).status).toBe(3);

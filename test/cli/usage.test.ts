@@ -35,25 +35,37 @@ describe('usage', () => {
 
   const usageErrors: readonly [string, { args: readonly string[]; want: RegExp }][] = [
     ['an unknown command', { args: ['frobnicate', 'spec.yaml'], want: /unknown command 'frobnicate'/ }],
-    ['generate without -o', { args: ['generate', 'fixtures/cli/minimal.yaml'], want: /generate needs -o <dir>, the project folder to write/ }],
+    [
+      'generate without -o',
+      { args: ['generate', 'fixtures/cli/minimal.yaml'], want: /generate needs -o <dir>, the project folder to write/ },
+    ],
     ['generate without a spec', { args: ['generate'], want: /missing required argument 'spec'/ }],
-    ['-o without a value', { args: ['generate', 'fixtures/cli/minimal.yaml', '-o'], want: /option '-o, --out <dir>' argument missing/ }],
-    ['an unknown option', { args: ['generate', 'fixtures/cli/minimal.yaml', '-o', 'OUT', '--frob'], want: /unknown option '--frob'/ }],
+    [
+      '-o without a value',
+      { args: ['generate', 'fixtures/cli/minimal.yaml', '-o'], want: /option '-o, --out <dir>' argument missing/ },
+    ],
+    [
+      'an unknown option',
+      { args: ['generate', 'fixtures/cli/minimal.yaml', '-o', 'OUT', '--frob'], want: /unknown option '--frob'/ },
+    ],
     ['inspect without a spec', { args: ['inspect'], want: /missing required argument 'spec'/ }],
     ['no command at all', { args: [], want: /^Usage: openapi-to-mcp /m }],
     ['help for an unknown command', { args: ['help', 'frobnicate'], want: /^Usage: openapi-to-mcp /m }],
   ];
 
-  test.concurrent.each(usageErrors)('%s exits 2 with a hint on stderr and writes nothing', async (_name, { args, want }) => {
-    const parent = tempDir('usage');
-    const out = join(parent, 'out');
-    const result = await cli(args.map((a) => (a === 'OUT' ? out : a)));
-    expect(result.status, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(want);
-    // The hint: either the pointer to --help or the help itself.
-    expect(result.stderr).toMatch(/run with --help for usage|^Usage: /m);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).not.toMatch(STACK_TRACE);
-    expect(snapshot(parent)).toEqual({});
-  });
+  test.concurrent.each(usageErrors)(
+    '%s exits 2 with a hint on stderr and writes nothing',
+    async (_name, { args, want }) => {
+      const parent = tempDir('usage');
+      const out = join(parent, 'out');
+      const result = await cli(args.map((a) => (a === 'OUT' ? out : a)));
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(want);
+      // The hint: either the pointer to --help or the help itself.
+      expect(result.stderr).toMatch(/run with --help for usage|^Usage: /m);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toMatch(STACK_TRACE);
+      expect(snapshot(parent)).toEqual({});
+    },
+  );
 });

@@ -37,18 +37,29 @@ describe('discovery', () => {
   });
 
   it('looks beside the spec, not in the working directory', () => {
-    const dir = folder({ 'openapi-to-mcp.config.json': '{ "exclude": { "tags": ["admin"] } }', 'api/openapi.yaml': '' });
+    const dir = folder({
+      'openapi-to-mcp.config.json': '{ "exclude": { "tags": ["admin"] } }',
+      'api/openapi.yaml': '',
+    });
     expect(loadConfig({ spec: 'api/openapi.yaml', cwd: dir })).toEqual({ config: {}, diagnostics: [] });
   });
 
-  it.each(['-', 'https://example.com/openapi.yaml'])('finds none for %s, even with one in the working directory', (spec) => {
-    const dir = folder({ 'openapi-to-mcp.config.json': '{ "exclude": { "tags": ["admin"] } }' });
-    expect(loadConfig({ spec, cwd: dir })).toEqual({ config: {}, diagnostics: [] });
-  });
+  it.each(['-', 'https://example.com/openapi.yaml'])(
+    'finds none for %s, even with one in the working directory',
+    (spec) => {
+      const dir = folder({ 'openapi-to-mcp.config.json': '{ "exclude": { "tags": ["admin"] } }' });
+      expect(loadConfig({ spec, cwd: dir })).toEqual({ config: {}, diagnostics: [] });
+    },
+  );
 
   it('--config wins over discovery, and works for stdin', () => {
-    const dir = folder({ 'openapi-to-mcp.config.json': '{ "exclude": { "tags": ["a"] } }', 'other.yaml': 'exclude: { tags: [b] }' });
-    expect(loadConfig({ spec: 'openapi.yaml', configPath: 'other.yaml', cwd: dir }).config).toEqual({ exclude: { tags: ['b'] } });
+    const dir = folder({
+      'openapi-to-mcp.config.json': '{ "exclude": { "tags": ["a"] } }',
+      'other.yaml': 'exclude: { tags: [b] }',
+    });
+    expect(loadConfig({ spec: 'openapi.yaml', configPath: 'other.yaml', cwd: dir }).config).toEqual({
+      exclude: { tags: ['b'] },
+    });
     expect(loadConfig({ spec: '-', configPath: 'other.yaml', cwd: dir }).config).toEqual({ exclude: { tags: ['b'] } });
   });
 
@@ -91,7 +102,8 @@ describe('schema errors: CONFIG_INVALID with the pointer of the bad key', () => 
     const dir = folder({ [name]: text });
     const loaded = loadConfig({ spec: 'openapi.yaml', cwd: dir });
     expect(loaded.config).toEqual({});
-    for (const d of loaded.diagnostics) expect(d).toMatchObject({ code: 'CONFIG_INVALID', severity: 'error', file: name });
+    for (const d of loaded.diagnostics)
+      expect(d).toMatchObject({ code: 'CONFIG_INVALID', severity: 'error', file: name });
     return loaded.diagnostics;
   };
 
@@ -122,14 +134,34 @@ describe('schema errors: CONFIG_INVALID with the pointer of the bad key', () => 
 
   it.each([
     ['a string where a list belongs', 'include: { tags: admin }', '/include/tags', /must be an array, not a string/],
-    ['a tool name outside the MCP alphabet', 'tools: { listPets: { name: "list pets" } }', '/tools/listPets/name', /"list pets", which is not allowed/],
+    [
+      'a tool name outside the MCP alphabet',
+      'tools: { listPets: { name: "list pets" } }',
+      '/tools/listPets/name',
+      /"list pets", which is not allowed/,
+    ],
     ['a scope with a space (RFC 6749 §3.3)', 'scopes: { default: "read write" }', '/scopes/default', /"read write"/],
-    ['a toolsList value not in the enum', 'authorization: { toolsList: some }', '/authorization/toolsList', /must be one of: filter, all/],
-    ['an outputSchemas value not in the enum', 'outputSchemas: deep', '/outputSchemas', /must be one of: shallow, full, none/],
+    [
+      'a toolsList value not in the enum',
+      'authorization: { toolsList: some }',
+      '/authorization/toolsList',
+      /must be one of: filter, all/,
+    ],
+    [
+      'an outputSchemas value not in the enum',
+      'outputSchemas: deep',
+      '/outputSchemas',
+      /must be one of: shallow, full, none/,
+    ],
     ['an empty selector', 'include: {}', '/include', /must not be empty/],
     ['a method that is not one', 'exclude: { methods: [FETCH] }', '/exclude/methods/0', /must be one of: get, put/],
     ['a path glob without a leading slash', 'exclude: { paths: [admin/**] }', '/exclude/paths/0', /"admin\/\*\*"/],
-    ['scope alternatives that are not lists', 'tools: { x: { scopes: [read] } }', '/tools/x/scopes/0', /must be an array/],
+    [
+      'scope alternatives that are not lists',
+      'tools: { x: { scopes: [read] } }',
+      '/tools/x/scopes/0',
+      /must be an array/,
+    ],
     ['a bad key of scopes.rename', 'scopes: { rename: { "a b": c } }', '/scopes/rename/a b', /key "a b"/],
   ])('%s', (_name, text, pointer, message) => {
     const diagnostics = invalid(text);
@@ -140,16 +172,26 @@ describe('schema errors: CONFIG_INVALID with the pointer of the bad key', () => 
   });
 
   it('reports every problem at once', () => {
-    expect(invalid('includ: {}\nexclude: { tgas: [a] }\nserver: { name: 42 }\n').map((d) => d.pointer)).toEqual(['/includ', '/exclude/tgas', '/server/name']);
+    expect(invalid('includ: {}\nexclude: { tgas: [a] }\nserver: { name: 42 }\n').map((d) => d.pointer)).toEqual([
+      '/includ',
+      '/exclude/tgas',
+      '/server/name',
+    ]);
   });
 
   it.each(['shallow', 'full', 'none'])('allows outputSchemas: %s', (mode) => {
     const dir = folder({ 'openapi-to-mcp.config.yaml': `outputSchemas: ${mode}\n` });
-    expect(loadConfig({ spec: 'openapi.yaml', cwd: dir })).toMatchObject({ config: { outputSchemas: mode }, diagnostics: [] });
+    expect(loadConfig({ spec: 'openapi.yaml', cwd: dir })).toMatchObject({
+      config: { outputSchemas: mode },
+      diagnostics: [],
+    });
   });
 
   it('allows $schema', () => {
-    const dir = folder({ 'openapi-to-mcp.config.json': '{ "$schema": "./node_modules/openapi-to-mcp/schema/openapi-to-mcp.config.schema.json" }' });
+    const dir = folder({
+      'openapi-to-mcp.config.json':
+        '{ "$schema": "./node_modules/openapi-to-mcp/schema/openapi-to-mcp.config.schema.json" }',
+    });
     expect(loadConfig({ spec: 'openapi.yaml', cwd: dir }).diagnostics).toEqual([]);
   });
 });

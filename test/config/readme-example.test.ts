@@ -34,7 +34,10 @@ describe('README.md Configuration example', () => {
   });
 
   it('documents every top-level key of the schema', () => {
-    const schema = JSON.parse(readFileSync(join(REPO, 'schema/openapi-to-mcp.config.schema.json'), 'utf8')) as { properties: Record<string, unknown> };
-    for (const key of Object.keys(schema.properties).filter((k) => k !== '$schema')) expect(section).toContain(`| \`${key}`);
+    const schema = JSON.parse(readFileSync(join(REPO, 'schema/openapi-to-mcp.config.schema.json'), 'utf8')) as {
+      properties: Record<string, unknown>;
+    };
+    for (const key of Object.keys(schema.properties).filter((k) => k !== '$schema'))
+      expect(section).toContain(`| \`${key}`);
   });
 });

@@ -75,34 +75,45 @@ const EXPECTED: Readonly<Record<string, number | string>> = {
  * (401, metadata, step-up per scoped tool, list filtering) against the scopes their
  * operations declare.
  */
-const RUN_OWN_TESTS = new Set(['spotify-web-api.yaml', 'asana-api.yaml', 'google-drive.json', 'oai-non-oauth-scopes.yaml', 'gotify-server.json', 'overseerr-api.yaml']);
+const RUN_OWN_TESTS = new Set([
+  'spotify-web-api.yaml',
+  'asana-api.yaml',
+  'google-drive.json',
+  'oai-non-oauth-scopes.yaml',
+  'gotify-server.json',
+  'overseerr-api.yaml',
+]);
 
 /**
  * Every real-world spec either becomes a project that type-checks, or stops
  * with exit 1 and diagnostics: never a crash, never a stack trace.
  */
 describe.concurrent('real-world specs', () => {
-  it.each(corpusSpecs())('$name gives its expected tools in a project that type-checks, or its expected error', async ({ name, path }) => {
-    const out = join(CACHE, 'corpus', name.replace(/\.(ya?ml|json)$/, ''));
-    rmSync(out, { recursive: true, force: true });
-    const result = await runCliAsync(['generate', path, '-o', out]);
-    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // no stack trace
-    const expected = EXPECTED[name];
-    expect(expected, `${name} has no expected outcome in EXPECTED`).toBeDefined();
-    if (typeof expected === 'string') {
-      expect(result.status, result.stderr.slice(-2000)).toBe(1);
-      expect(result.stderr).toMatch(new RegExp(`^error ${expected}\\b`, 'm'));
-      return;
-    }
-    expect(result.status, result.stderr.slice(-2000)).toBe(0);
-    expect(result.stdout + result.stderr).toMatch(new RegExp(`: ${expected} tools?, \\d+ files`));
-    symlinkSync(sharedDependencies(out), join(out, 'node_modules'), 'dir');
-    const tsc = await runInProjectAsync(out, 'tsc', ['-p', 'tsconfig.json', '--noEmit']);
-    expect(tsc.stdout + tsc.stderr).toBe('');
-    expect(tsc.status).toBe(0);
-    if (!RUN_OWN_TESTS.has(name)) return;
-    const own = await runInProjectAsync(out, 'vitest', ['run']);
-    expect(own.status, (own.stdout + own.stderr).slice(-3000)).toBe(0);
-    expect(own.stdout).toMatch(/auth\.test\.ts/);
-  }, 300_000);
+  it.each(corpusSpecs())(
+    '$name gives its expected tools in a project that type-checks, or its expected error',
+    async ({ name, path }) => {
+      const out = join(CACHE, 'corpus', name.replace(/\.(ya?ml|json)$/, ''));
+      rmSync(out, { recursive: true, force: true });
+      const result = await runCliAsync(['generate', path, '-o', out]);
+      expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // no stack trace
+      const expected = EXPECTED[name];
+      expect(expected, `${name} has no expected outcome in EXPECTED`).toBeDefined();
+      if (typeof expected === 'string') {
+        expect(result.status, result.stderr.slice(-2000)).toBe(1);
+        expect(result.stderr).toMatch(new RegExp(`^error ${expected}\\b`, 'm'));
+        return;
+      }
+      expect(result.status, result.stderr.slice(-2000)).toBe(0);
+      expect(result.stdout + result.stderr).toMatch(new RegExp(`: ${expected} tools?, \\d+ files`));
+      symlinkSync(sharedDependencies(out), join(out, 'node_modules'), 'dir');
+      const tsc = await runInProjectAsync(out, 'tsc', ['-p', 'tsconfig.json', '--noEmit']);
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+      if (!RUN_OWN_TESTS.has(name)) return;
+      const own = await runInProjectAsync(out, 'vitest', ['run']);
+      expect(own.status, (own.stdout + own.stderr).slice(-3000)).toBe(0);
+      expect(own.stdout).toMatch(/auth\.test\.ts/);
+    },
+    300_000,
+  );
 });

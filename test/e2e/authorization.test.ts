@@ -52,11 +52,19 @@ beforeAll(async () => {
   upstream.respond(() => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [] }) }));
 
   // Obtained before the server ever talks to the issuer, for the outage test below.
-  early = { token: (await as.clientCredentialsToken({ clientId: 'vet-service', scope: 'pets:read', resource: mcpUrl })).access_token };
+  early = {
+    token: (await as.clientCredentialsToken({ clientId: 'vet-service', scope: 'pets:read', resource: mcpUrl }))
+      .access_token,
+  };
 
   server = spawn(process.execPath, [join(project, 'dist/index.js')], {
     // Only these three (and PATH): the done-means of the issue.
-    env: { PATH: process.env.PATH ?? '', OAUTH_ISSUER: as.issuer, MCP_PUBLIC_URL: mcpUrl, UPSTREAM_BASE_URL: upstream.baseUrl },
+    env: {
+      PATH: process.env.PATH ?? '',
+      OAUTH_ISSUER: as.issuer,
+      MCP_PUBLIC_URL: mcpUrl,
+      UPSTREAM_BASE_URL: upstream.baseUrl,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   server.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -78,9 +86,15 @@ function post(body: unknown, headers: Record<string, string> = {}, url = mcpUrl)
   });
 }
 const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-const call = (name: string, args: Record<string, unknown>) => ({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } });
+const call = (name: string, args: Record<string, unknown>) => ({
+  jsonrpc: '2.0',
+  id: 2,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const serviceToken = async (clientId: string, scope: string, resource = mcpUrl) => (await as.clientCredentialsToken({ clientId, scope, resource })).access_token;
+const serviceToken = async (clientId: string, scope: string, resource = mcpUrl) =>
+  (await as.clientCredentialsToken({ clientId, scope, resource })).access_token;
 
 describe('fail closed (first: the server has not reached the issuer yet)', () => {
   it('denies with 503 while the authorization server is down, and serves once it is back', async () => {
@@ -109,16 +123,19 @@ describe('discovery (RFC 9728)', () => {
     expect(challenge).not.toContain('error=');
   });
 
-  it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])('serves metadata at %s', async (path) => {
-    const metadata = (await (await fetch(new URL(path, mcpUrl))).json()) as Record<string, unknown>;
-    expect(metadata).toEqual({
-      resource: mcpUrl,
-      authorization_servers: [as.issuer],
-      scopes_supported: SCOPES,
-      bearer_methods_supported: ['header'],
-      resource_name: 'Pet Registry',
-    });
-  });
+  it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])(
+    'serves metadata at %s',
+    async (path) => {
+      const metadata = (await (await fetch(new URL(path, mcpUrl))).json()) as Record<string, unknown>;
+      expect(metadata).toEqual({
+        resource: mcpUrl,
+        authorization_servers: [as.issuer],
+        scopes_supported: SCOPES,
+        bearer_methods_supported: ['header'],
+        resource_name: 'Pet Registry',
+      });
+    },
+  );
 });
 
 describe("the SDK client's OAuth flow", () => {
@@ -157,7 +174,9 @@ describe("the SDK client's OAuth flow", () => {
       expect(tools.map((t) => t.name).sort()).toEqual(['getHealth', 'getPet', 'listPets']);
       as.setAccount('bob', { roles: ['owner'], grantableScopes: SCOPES });
       upstream.requests.length = 0;
-      const result = await connection.authorized(() => connection.client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex', species: 'dog' } } }));
+      const result = await connection.authorized(() =>
+        connection.client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex', species: 'dog' } } }),
+      );
       expect(result.isError ?? false).toBe(false);
       const requests = connection.provider.authorizationRequests;
       expect(requests).toHaveLength(2);
@@ -172,7 +191,10 @@ describe("the SDK client's OAuth flow", () => {
 
 describe('per-tool guards with real tokens', () => {
   it('403 insufficient_scope names the cheapest scopes for the caller', async () => {
-    const response = await post(call('createPet', { body: { name: 'Rex' } }), bearer(await serviceToken('owner-service', 'pets:read')));
+    const response = await post(
+      call('createPet', { body: { name: 'Rex' } }),
+      bearer(await serviceToken('owner-service', 'pets:read')),
+    );
     expect(response.status).toBe(403);
     const challenge = response.headers.get('www-authenticate') ?? '';
     expect(challenge).toContain('error="insufficient_scope"');
@@ -180,7 +202,10 @@ describe('per-tool guards with real tokens', () => {
   });
 
   it('a role denial is 403 without a scope hint; the role holder gets through', async () => {
-    const owner = await post(call('deletePet', { petId: 'p1' }), bearer(await serviceToken('owner-service', 'pets:admin')));
+    const owner = await post(
+      call('deletePet', { petId: 'p1' }),
+      bearer(await serviceToken('owner-service', 'pets:admin')),
+    );
     expect(owner.status).toBe(403);
     expect(owner.headers.get('www-authenticate')).toBeNull();
     const vet = await post(call('deletePet', { petId: 'p1' }), bearer(await serviceToken('vet-service', 'pets:admin')));
@@ -196,7 +221,12 @@ describe('per-tool guards with real tokens', () => {
     const token = await serviceToken('owner-service', 'pets:read');
     await post(call('createPet', { body: { name: 'x' } }), bearer(token));
     const lines = stderr.split('\n').filter((l) => l.includes('"msg":"authorization"'));
-    expect(lines.some((l) => l.includes('"client":"owner-service"') && l.includes('"tool":"createPet"') && l.includes('"outcome":"deny"'))).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.includes('"client":"owner-service"') && l.includes('"tool":"createPet"') && l.includes('"outcome":"deny"'),
+      ),
+    ).toBe(true);
     expect(stderr).not.toContain(token);
   });
 });
@@ -205,11 +235,27 @@ describe('attacks, each refused with 401 invalid_token (or no error for no crede
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const claims = () => {
     const now = Math.floor(Date.now() / 1000);
-    return { iss: as.issuer, aud: mcpUrl, sub: 'mallory', client_id: 'x', scope: SCOPES.join(' '), iat: now, exp: now + 300 };
+    return {
+      iss: as.issuer,
+      aud: mcpUrl,
+      sub: 'mallory',
+      client_id: 'x',
+      scope: SCOPES.join(' '),
+      iat: now,
+      exp: now + 300,
+    };
   };
   const rows: [string, () => Promise<Record<string, string>>, string | null][] = [
-    ['a genuine token for another resource (RFC 8707)', async () => bearer(await serviceToken('vet-service', 'pets:read', 'http://127.0.0.1:1/elsewhere')), 'invalid_token'],
-    ['a genuine token from another issuer', async () => bearer((await other.clientCredentialsToken({ scope: 'pets:read', resource: mcpUrl })).access_token), 'invalid_token'],
+    [
+      'a genuine token for another resource (RFC 8707)',
+      async () => bearer(await serviceToken('vet-service', 'pets:read', 'http://127.0.0.1:1/elsewhere')),
+      'invalid_token',
+    ],
+    [
+      'a genuine token from another issuer',
+      async () => bearer((await other.clientCredentialsToken({ scope: 'pets:read', resource: mcpUrl })).access_token),
+      'invalid_token',
+    ],
     ['alg none', async () => bearer(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims())}.`), 'invalid_token'],
     [
       'HS256 keyed with the issuer public JWK',
@@ -221,17 +267,23 @@ describe('attacks, each refused with 401 invalid_token (or no error for no crede
       },
       'invalid_token',
     ],
-    ['a tampered payload', async () => {
-      const [h, , s] = (await serviceToken('vet-service', 'pets:read')).split('.');
-      return bearer(`${h}.${b64(claims())}.${s}`);
-    }, 'invalid_token'],
+    [
+      'a tampered payload',
+      async () => {
+        const [h, , s] = (await serviceToken('vet-service', 'pets:read')).split('.');
+        return bearer(`${h}.${b64(claims())}.${s}`);
+      },
+      'invalid_token',
+    ],
     ['a malformed header', async () => ({ authorization: 'Bearer a b c' }), 'invalid_token'],
     ['an oversized token', async () => bearer('x'.repeat(10_000)), 'invalid_token'],
     ['a token in the query string only', async () => ({}), null],
   ];
 
   it.each(rows)('%s', async (name, headers, error) => {
-    const url = name.includes('query') ? `${mcpUrl}?access_token=${await serviceToken('vet-service', 'pets:read')}` : mcpUrl;
+    const url = name.includes('query')
+      ? `${mcpUrl}?access_token=${await serviceToken('vet-service', 'pets:read')}`
+      : mcpUrl;
     const response = await post(list, await headers(), url);
     expect(response.status).toBe(401);
     const challenge = response.headers.get('www-authenticate') ?? '';
@@ -240,13 +292,16 @@ describe('attacks, each refused with 401 invalid_token (or no error for no crede
   });
 
   it('a foreign Origin is refused even with a valid token', async () => {
-    const response = await post(list, { ...bearer(await serviceToken('vet-service', 'pets:read')), origin: 'https://evil.example.test' });
+    const response = await post(list, {
+      ...bearer(await serviceToken('vet-service', 'pets:read')),
+      origin: 'https://evil.example.test',
+    });
     expect(response.status).toBe(403);
   });
 });
 
 describe('the generated project', () => {
-  it("passes its own tests (401, metadata, step-up per tool, list filtering, role denial)", () => {
+  it('passes its own tests (401, metadata, step-up per tool, list filtering, role denial)', () => {
     const result = runInProject(project, 'vitest', ['run']);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/auth\.test\.ts/);

@@ -21,8 +21,21 @@ interface Expectation {
 }
 
 const petstore = (tagsQuery: string): Expectation[] => [
-  { tool: 'findPets', args: { tags: ['cat', 'dog'], limit: 5 }, method: 'GET', url: `/pets?${tagsQuery}&limit=5`, response: [] },
-  { tool: 'addPet', args: { body: { name: 'Rex', tag: 'dog' } }, method: 'POST', url: '/pets', body: { name: 'Rex', tag: 'dog' }, response: { id: 1, name: 'Rex' } },
+  {
+    tool: 'findPets',
+    args: { tags: ['cat', 'dog'], limit: 5 },
+    method: 'GET',
+    url: `/pets?${tagsQuery}&limit=5`,
+    response: [],
+  },
+  {
+    tool: 'addPet',
+    args: { body: { name: 'Rex', tag: 'dog' } },
+    method: 'POST',
+    url: '/pets',
+    body: { name: 'Rex', tag: 'dog' },
+    response: { id: 1, name: 'Rex' },
+  },
   { tool: 'find_pet_by_id', args: { id: 42 }, method: 'GET', url: '/pets/42', response: { id: 42, name: 'Rex' } },
   { tool: 'deletePet', args: { id: 42 }, method: 'DELETE', url: '/pets/42', response: {} },
 ];
@@ -66,8 +79,20 @@ const CASES: readonly { name: string; spec: string; calls: Expectation[]; env?: 
     spec: join(REPO, 'fixtures/edge-operations.yaml'),
     calls: [
       { tool: 'statFile', args: { name: 'a b' }, method: 'HEAD', url: '/files/a%20b' },
-      { tool: 'describeThings', args: { Action: 'DescribeThings' }, method: 'GET', url: '/?Action=DescribeThings', response: { things: [] } },
-      { tool: 'createThing', args: { Action: 'CreateThing', Name: 'n 1' }, method: 'POST', url: '/?Action=CreateThing&Name=n%201', response: { id: 't1' } },
+      {
+        tool: 'describeThings',
+        args: { Action: 'DescribeThings' },
+        method: 'GET',
+        url: '/?Action=DescribeThings',
+        response: { things: [] },
+      },
+      {
+        tool: 'createThing',
+        args: { Action: 'CreateThing', Name: 'n 1' },
+        method: 'POST',
+        url: '/?Action=CreateThing&Name=n%201',
+        response: { id: 't1' },
+      },
     ],
   },
 ];
@@ -80,7 +105,11 @@ describe.each(CASES)('$name: generate, build, test, serve', ({ name, spec, calls
     project = generateProject(spec, `round-trip-${name}`);
     upstream = await startRecordingUpstream();
     const byPath = new Map(calls.map((c) => [`${c.method} /api/v1${c.url}`, c.response]));
-    upstream.respond((req) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(byPath.get(`${req.method} ${req.url}`) ?? {}) }));
+    upstream.respond((req) => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(byPath.get(`${req.method} ${req.url}`) ?? {}),
+    }));
   });
   afterAll(async () => upstream?.close());
 
@@ -116,7 +145,10 @@ describe.each(CASES)('$name: generate, build, test, serve', ({ name, spec, calls
 
   it('serves a real MCP client over stdio', async () => {
     // The 2026-07-28 era over stdio; the HTTP case below uses the 2025-11-25 handshake.
-    const client = new Client({ name: 'e2e-stdio', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    const client = new Client(
+      { name: 'e2e-stdio', version: '1.0.0' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
     await client.connect(
       new StdioClientTransport({
         command: process.execPath,
@@ -134,7 +166,14 @@ describe.each(CASES)('$name: generate, build, test, serve', ({ name, spec, calls
 
   it('serves a real MCP client over Streamable HTTP', async () => {
     const child = spawn(process.execPath, [join(project, 'dist/index.js')], {
-      env: { PATH: process.env.PATH ?? '', MCP_TRANSPORT: 'http', MCP_AUTH: 'none', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl, ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        MCP_TRANSPORT: 'http',
+        MCP_AUTH: 'none',
+        PORT: '0',
+        UPSTREAM_BASE_URL: upstream.baseUrl,
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     try {

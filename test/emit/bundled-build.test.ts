@@ -16,7 +16,11 @@ describe('npm run build in a generated project', () => {
 
   beforeAll(() => {
     project = generateProject(join(REPO, 'fixtures/petstore-3.1.yaml'), 'bundled-build');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const build = spawnSync('npm', ['run', 'build'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(build.stderr + build.stdout).not.toMatch(/error/i);
     expect(build.status).toBe(0);
   });

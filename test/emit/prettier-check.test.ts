@@ -37,7 +37,9 @@ const SPLIT_ROW = 'a \\| b';
 
 describe('a generated project passes prettier --check (tables and README are printed, not formatted)', () => {
   test('fixtures/petstore-3.1.yaml', async () => {
-    const result = await generateFromDocument(await loadDocument(join(REPO, 'fixtures/petstore-3.1.yaml')), { specLabel: 'petstore-3.1.yaml' });
+    const result = await generateFromDocument(await loadDocument(join(REPO, 'fixtures/petstore-3.1.yaml')), {
+      specLabel: 'petstore-3.1.yaml',
+    });
     expect(result.files.length).toBeGreaterThan(10);
     expect(await unformatted(result.files)).toEqual([]);
   });
@@ -53,8 +55,27 @@ describe('a generated project passes prettier --check (tables and README are pri
           get: {
             operationId: `thing_${i}`,
             summary,
-            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', enum: ['a', "it's", 'say "x"', 'ü'], description: summary.repeat(4) } }],
-            responses: { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object', properties: { 'x-odd key': { type: 'integer', enum: [1, 2, 3, -4, 1e21] } } } } } } },
+            parameters: [
+              {
+                name: 'id',
+                in: 'path',
+                required: true,
+                schema: { type: 'string', enum: ['a', "it's", 'say "x"', 'ü'], description: summary.repeat(4) },
+              },
+            ],
+            responses: {
+              '200': {
+                description: 'OK',
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      properties: { 'x-odd key': { type: 'integer', enum: [1, 2, 3, -4, 1e21] } },
+                    },
+                  },
+                },
+              },
+            },
           },
         },
       ]),

@@ -55,7 +55,9 @@ describe('the generated project for fixtures/petstore-3.1.yaml', async () => {
     const runtime = result.files.filter((f) => f.path.startsWith('src/runtime/'));
     expect(runtime.length).toBeGreaterThan(5);
     for (const file of runtime) {
-      expect(file.content, file.path).toBe(readFileSync(join(REPO, 'templates/runtime', file.path.slice('src/runtime/'.length)), 'utf8'));
+      expect(file.content, file.path).toBe(
+        readFileSync(join(REPO, 'templates/runtime', file.path.slice('src/runtime/'.length)), 'utf8'),
+      );
     }
   });
 

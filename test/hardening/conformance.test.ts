@@ -72,8 +72,13 @@ const NOT_APPLICABLE: Record<string, string> = {
 };
 
 // A 1x1 PNG, a 10 ms silent 8 kHz mono WAV, a minimal PDF: what the scenarios' tools return.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
-const PDF = Buffer.from('%PDF-1.1\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PDF = Buffer.from(
+  '%PDF-1.1\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
 function wav(): Buffer {
   const samples = 80;
   const header = Buffer.alloc(44);
@@ -107,13 +112,22 @@ let checks: ConformanceCheck[];
 
 beforeAll(async () => {
   const suite = ensureConformanceSuite();
-  const project = await buildGeneratedServer(join(REPO, 'fixtures/conformance/conformance-tools.yaml'), 'hardening-conformance');
+  const project = await buildGeneratedServer(
+    join(REPO, 'fixtures/conformance/conformance-tools.yaml'),
+    'hardening-conformance',
+  );
   upstream = await startRecordingUpstream();
   upstream.respond((req) => {
     const answer = ANSWERS[new URL(req.url, 'http://x').pathname.replace(/^\/api\/v1/, '')];
-    return answer ? { status: answer.status ?? 200, headers: { 'content-type': answer.type }, body: answer.body } : { status: 404, body: '' };
+    return answer
+      ? { status: answer.status ?? 200, headers: { 'content-type': answer.type }, body: answer.body }
+      : { status: 404, body: '' };
   });
-  server = await startGeneratedServer(project, { MCP_TRANSPORT: 'http', MCP_AUTH: 'none', UPSTREAM_BASE_URL: upstream.baseUrl });
+  server = await startGeneratedServer(project, {
+    MCP_TRANSPORT: 'http',
+    MCP_AUTH: 'none',
+    UPSTREAM_BASE_URL: upstream.baseUrl,
+  });
   const out = join(CACHE, 'conformance-results');
   // The active suite, plus the scenarios it keeps pending but that apply here.
   checks = await runServerScenarios(suite, server.url, join(out, 'active'));
@@ -137,7 +151,9 @@ describe('MCP conformance server scenarios', () => {
 
   it('every scenario of the suite is either applicable or listed as not applicable with a reason', () => {
     const seen = [...new Set(checks.map((check) => check.scenario))];
-    const unclassified = seen.filter((name) => !(APPLICABLE as readonly string[]).includes(name) && !(name in NOT_APPLICABLE));
+    const unclassified = seen.filter(
+      (name) => !(APPLICABLE as readonly string[]).includes(name) && !(name in NOT_APPLICABLE),
+    );
     expect(unclassified).toEqual([]);
   });
 
@@ -146,7 +162,10 @@ describe('MCP conformance server scenarios', () => {
       const mine = checks.filter((check) => check.scenario === scenario);
       if (mine.length === 0) continue;
       // A newly passing scenario belongs in APPLICABLE, where it is held to passing.
-      expect(mine.some((check) => check.status === 'FAILURE'), `${scenario} now passes: move it to APPLICABLE`).toBe(true);
+      expect(
+        mine.some((check) => check.status === 'FAILURE'),
+        `${scenario} now passes: move it to APPLICABLE`,
+      ).toBe(true);
     }
   });
 });

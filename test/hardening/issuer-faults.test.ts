@@ -53,7 +53,14 @@ afterEach(async () => {
 async function start(): Promise<void> {
   server = await startHttp(
     app,
-    { MCP_AUTH: 'oauth', HOST: '127.0.0.1', PORT: '0', MCP_PUBLIC_URL: RESOURCE, OAUTH_ISSUER: issuer.issuer, UPSTREAM_BASE_URL: upstream.baseUrl },
+    {
+      MCP_AUTH: 'oauth',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      MCP_PUBLIC_URL: RESOURCE,
+      OAUTH_ISSUER: issuer.issuer,
+      UPSTREAM_BASE_URL: upstream.baseUrl,
+    },
     { log: (line) => logs.push(line) },
   );
 }

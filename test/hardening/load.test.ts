@@ -35,11 +35,24 @@ beforeAll(async () => {
     rolesClaim: 'roles',
   });
   upstream = await startRecordingUpstream();
-  upstream.respond(() => ({ headers: { 'content-type': 'application/json' }, body: '{"items":[{"id":"p1","name":"Rex"}]}' }));
+  upstream.respond(() => ({
+    headers: { 'content-type': 'application/json' },
+    body: '{"items":[{"id":"p1","name":"Rex"}]}',
+  }));
   tokens = await Promise.all(
-    Array.from({ length: TOKENS }, async (_, i) => (await as.clientCredentialsToken({ clientId: `load-${i}`, scope: 'pets:read', resource: mcpUrl })).access_token),
+    Array.from(
+      { length: TOKENS },
+      async (_, i) =>
+        (await as.clientCredentialsToken({ clientId: `load-${i}`, scope: 'pets:read', resource: mcpUrl })).access_token,
+    ),
   );
-  server = await startGeneratedServer(project, { MCP_TRANSPORT: 'http', PORT: String(port), MCP_PUBLIC_URL: mcpUrl, OAUTH_ISSUER: as.issuer, UPSTREAM_BASE_URL: upstream.baseUrl });
+  server = await startGeneratedServer(project, {
+    MCP_TRANSPORT: 'http',
+    PORT: String(port),
+    MCP_PUBLIC_URL: mcpUrl,
+    OAUTH_ISSUER: as.issuer,
+    UPSTREAM_BASE_URL: upstream.baseUrl,
+  });
 });
 
 afterAll(async () => {
@@ -49,30 +62,42 @@ afterAll(async () => {
 });
 
 describe('load', () => {
-  it(`${CALLS} authorized tools/call at ${CONCURRENCY} concurrency: 0 errors, RSS steady`, { timeout: 240_000 }, async () => {
-    const one = async (index: number): Promise<string | undefined> => {
-      const response = await postMcp(server.url, toolsCall('listPets', { limit: 1 + (index % 50) }, index), { authorization: `Bearer ${tokens[index % TOKENS]}` });
-      const result = response.message?.result as { isError?: boolean } | undefined;
-      if (response.status !== 200 || !result || result.isError === true) return `HTTP ${response.status} ${response.text.slice(0, 200)}`;
-      return undefined;
-    };
-    const half = CALLS / 2;
-    const started = Date.now();
-    const first = await runLoad(half, CONCURRENCY, one);
-    upstream.requests.length = 0;
-    const rssFirst = server.rssKb();
-    const second = await runLoad(half, CONCURRENCY, (i) => one(half + i));
-    const rssSecond = server.rssKb();
-    const seconds = (Date.now() - started) / 1000;
-    const errors = first.errors + second.errors;
-    console.log(
-      `load: ${CALLS} calls at ${CONCURRENCY} concurrency, ${errors} errors, RSS ${rssFirst} kB after first half, ${rssSecond} kB after second (${(((rssSecond - rssFirst) / rssFirst) * 100).toFixed(1)}%), ${(CALLS / seconds).toFixed(0)} calls/s on this machine`,
-    );
-    expect([...first.failures, ...second.failures]).toEqual([]);
-    expect(errors).toBe(0);
-    expect(upstream.requests).toHaveLength(half);
-    expect(server.alive()).toBe(true);
-    expect(rssSecond).toBeLessThanOrEqual(rssFirst * 1.1);
-    expect(server.stderr().split('\n').filter((line) => line.includes('"outcome":"allow"')).length).toBeGreaterThanOrEqual(CALLS);
-  });
+  it(
+    `${CALLS} authorized tools/call at ${CONCURRENCY} concurrency: 0 errors, RSS steady`,
+    { timeout: 240_000 },
+    async () => {
+      const one = async (index: number): Promise<string | undefined> => {
+        const response = await postMcp(server.url, toolsCall('listPets', { limit: 1 + (index % 50) }, index), {
+          authorization: `Bearer ${tokens[index % TOKENS]}`,
+        });
+        const result = response.message?.result as { isError?: boolean } | undefined;
+        if (response.status !== 200 || !result || result.isError === true)
+          return `HTTP ${response.status} ${response.text.slice(0, 200)}`;
+        return undefined;
+      };
+      const half = CALLS / 2;
+      const started = Date.now();
+      const first = await runLoad(half, CONCURRENCY, one);
+      upstream.requests.length = 0;
+      const rssFirst = server.rssKb();
+      const second = await runLoad(half, CONCURRENCY, (i) => one(half + i));
+      const rssSecond = server.rssKb();
+      const seconds = (Date.now() - started) / 1000;
+      const errors = first.errors + second.errors;
+      console.log(
+        `load: ${CALLS} calls at ${CONCURRENCY} concurrency, ${errors} errors, RSS ${rssFirst} kB after first half, ${rssSecond} kB after second (${(((rssSecond - rssFirst) / rssFirst) * 100).toFixed(1)}%), ${(CALLS / seconds).toFixed(0)} calls/s on this machine`,
+      );
+      expect([...first.failures, ...second.failures]).toEqual([]);
+      expect(errors).toBe(0);
+      expect(upstream.requests).toHaveLength(half);
+      expect(server.alive()).toBe(true);
+      expect(rssSecond).toBeLessThanOrEqual(rssFirst * 1.1);
+      expect(
+        server
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes('"outcome":"allow"')).length,
+      ).toBeGreaterThanOrEqual(CALLS);
+    },
+  );
 });

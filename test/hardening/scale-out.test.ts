@@ -41,8 +41,15 @@ beforeAll(async () => {
   });
   upstream = await startRecordingUpstream();
   upstream.respond(() => ({ headers: { 'content-type': 'application/json' }, body: '{"items":[]}' }));
-  const env = { MCP_TRANSPORT: 'http', MCP_PUBLIC_URL: mcpUrl, OAUTH_ISSUER: as.issuer, UPSTREAM_BASE_URL: upstream.baseUrl };
-  replicas = await Promise.all([0, 1].map(async () => startGeneratedServer(project, { ...env, PORT: String(await freePort()) })));
+  const env = {
+    MCP_TRANSPORT: 'http',
+    MCP_PUBLIC_URL: mcpUrl,
+    OAUTH_ISSUER: as.issuer,
+    UPSTREAM_BASE_URL: upstream.baseUrl,
+  };
+  replicas = await Promise.all(
+    [0, 1].map(async () => startGeneratedServer(project, { ...env, PORT: String(await freePort()) })),
+  );
   backends.push(...replicas.map((replica) => replica.origin));
 });
 
@@ -59,7 +66,11 @@ function expectBothReplicasServedSince(mark: number): void {
   expect(new Set(routed)).toEqual(new Set([0, 1]));
 }
 
-const auditLines = (replica: LiveServer) => replica.stderr().split('\n').filter((line) => line.includes('"msg":"authorization"'));
+const auditLines = (replica: LiveServer) =>
+  replica
+    .stderr()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"authorization"'));
 
 describe.each([
   ['2026-07-28', '2026-07-28'],
@@ -91,13 +102,18 @@ describe.each([
       expect(connection.provider.accessTokenClaims()?.scope).toBe('pets:read');
       as.setAccount('bob', { roles: ['owner'], grantableScopes: SCOPES });
       upstream.requests.length = 0;
-      const result = await connection.authorized(() => connection.client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex', species: 'dog' } } }));
+      const result = await connection.authorized(() =>
+        connection.client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex', species: 'dog' } } }),
+      );
       expect(result.isError ?? false).toBe(false);
       expect(connection.provider.authorizationRequests).toHaveLength(2);
-      expect(connection.provider.authorizationRequests[1]?.scope?.split(' ')).toEqual(expect.arrayContaining(['pets:write']));
+      expect(connection.provider.authorizationRequests[1]?.scope?.split(' ')).toEqual(
+        expect.arrayContaining(['pets:write']),
+      );
       expect(upstream.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/v1/pets']);
       // The session goes on with the wider token on both replicas.
-      for (let i = 0; i < 2; i++) expect((await connection.client.callTool({ name: 'listPets', arguments: {} })).isError ?? false).toBe(false);
+      for (let i = 0; i < 2; i++)
+        expect((await connection.client.callTool({ name: 'listPets', arguments: {} })).isError ?? false).toBe(false);
     } finally {
       await connection.close();
       as.loginAs('alice');
@@ -108,10 +124,13 @@ describe.each([
 
 describe('the 2025-11-25 SDK v1 client with a bearer token', () => {
   it('initializes on one replica and lists, calls and is refused by the scope on the other', async () => {
-    const token = (await as.clientCredentialsToken({ clientId: 'vet-service', scope: 'pets:read', resource: mcpUrl })).access_token;
+    const token = (await as.clientCredentialsToken({ clientId: 'vet-service', scope: 'pets:read', resource: mcpUrl }))
+      .access_token;
     const mark = proxy.routed.length;
     const client = new ClientV1({ name: 'scale-out-v1', version: '0.0.0' });
-    await client.connect(new TransportV1(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new TransportV1(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+    );
     try {
       expect(client.getServerVersion()?.name).toBeDefined();
       const { tools } = await client.listTools();
@@ -119,7 +138,9 @@ describe('the 2025-11-25 SDK v1 client with a bearer token', () => {
       expect((await client.callTool({ name: 'listPets', arguments: { limit: 1 } })).isError ?? false).toBe(false);
       expect((await client.callTool({ name: 'getPet', arguments: { petId: 'p1' } })).isError ?? false).toBe(false);
       // pets:read does not reach createPet: the server answers 403 insufficient_scope, whichever replica it is.
-      await expect(client.callTool({ name: 'createPet', arguments: { body: { name: 'x' } } })).rejects.toThrow(/403|insufficient_scope|Forbidden/i);
+      await expect(client.callTool({ name: 'createPet', arguments: { body: { name: 'x' } } })).rejects.toThrow(
+        /403|insufficient_scope|Forbidden/i,
+      );
     } finally {
       await client.close();
     }
@@ -128,7 +149,7 @@ describe('the 2025-11-25 SDK v1 client with a bearer token', () => {
 });
 
 describe('audit', () => {
-  it("every replica wrote audit lines for the decisions it made, without any token", () => {
+  it('every replica wrote audit lines for the decisions it made, without any token', () => {
     for (const replica of replicas) {
       const lines = auditLines(replica);
       expect(lines.some((line) => line.includes('"outcome":"allow"'))).toBe(true);

@@ -26,7 +26,13 @@ beforeAll(async () => {
   upstream = await startSwitchableUpstream('{"items":[{"id":"p1","name":"Rex"}]}');
   server = await startHttp(
     app,
-    { MCP_AUTH: 'none', HOST: '127.0.0.1', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl, UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) },
+    {
+      MCP_AUTH: 'none',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      UPSTREAM_BASE_URL: upstream.baseUrl,
+      UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+    },
     { log: (line) => logs.push(line) },
   );
 });

@@ -10,7 +10,8 @@ import { FatalDiagnosticsError, type Diagnostic } from '../../src/diagnostics.js
 import { loadDocument } from '../../src/load/index.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/load');
-const load = (input: string, stdin?: string) => loadDocument(input, { cwd: fixtures, ...(stdin !== undefined ? { stdin } : {}) });
+const load = (input: string, stdin?: string) =>
+  loadDocument(input, { cwd: fixtures, ...(stdin !== undefined ? { stdin } : {}) });
 
 /** The diagnostics of a load that must fail; fails the test if it loads or throws anything else. */
 async function fatal(input: string, stdin?: string): Promise<readonly Diagnostic[]> {
@@ -38,21 +39,38 @@ describe('loadDocument: fatal inputs', () => {
     ['an empty document', { input: '-', stdin: '', want: [{ code: 'INPUT_NOT_OPENAPI', file: '<stdin>' }] }],
     ['a YAML list', { input: '-', stdin: '- a\n- b\n', want: [{ code: 'INPUT_NOT_OPENAPI' }] }],
     ['openapi 4', { input: 'openapi-4.yaml', want: [{ code: 'INPUT_UNSUPPORTED_VERSION', pointer: '/openapi' }] }],
-    ['openapi 3.2', { input: '-', stdin: 'openapi: 3.2.0\ninfo: {title: t, version: "1"}\npaths: {}\n', want: [{ code: 'INPUT_UNSUPPORTED_VERSION' }] }],
-    ['swagger 1.2', { input: '-', stdin: 'swagger: "1.2"\n', want: [{ code: 'INPUT_UNSUPPORTED_VERSION', pointer: '/swagger' }] }],
+    [
+      'openapi 3.2',
+      {
+        input: '-',
+        stdin: 'openapi: 3.2.0\ninfo: {title: t, version: "1"}\npaths: {}\n',
+        want: [{ code: 'INPUT_UNSUPPORTED_VERSION' }],
+      },
+    ],
+    [
+      'swagger 1.2',
+      { input: '-', stdin: 'swagger: "1.2"\n', want: [{ code: 'INPUT_UNSUPPORTED_VERSION', pointer: '/swagger' }] },
+    ],
     [
       'two dangling refs, both reported',
       {
         input: 'dangling-ref.yaml',
         want: [
-          { code: 'REF_UNRESOLVED', file: 'dangling-ref.yaml', pointer: '/paths/~1pets/get/responses/200/content/application~1json/schema' },
+          {
+            code: 'REF_UNRESOLVED',
+            file: 'dangling-ref.yaml',
+            pointer: '/paths/~1pets/get/responses/200/content/application~1json/schema',
+          },
           { code: 'REF_UNRESOLVED', file: 'dangling-ref.yaml', pointer: '/components/schemas/Pet/properties/owner' },
         ],
       },
     ],
     [
       'a property named example holds a real $ref',
-      { input: 'data-refs-broken.yaml', want: [{ code: 'REF_UNRESOLVED', pointer: '/components/schemas/Doc/properties/example' }] },
+      {
+        input: 'data-refs-broken.yaml',
+        want: [{ code: 'REF_UNRESOLVED', pointer: '/components/schemas/Doc/properties/example' }],
+      },
     ],
     [
       'a $ref to a missing file',
@@ -69,7 +87,10 @@ describe('loadDocument: fatal inputs', () => {
     ],
     [
       'a malformed referenced file',
-      { input: 'multi-file-bad-yaml/openapi.yaml', want: [{ code: 'INPUT_PARSE_ERROR', file: 'multi-file-bad-yaml/pet.yaml', line: 4, column: 1 }] },
+      {
+        input: 'multi-file-bad-yaml/openapi.yaml',
+        want: [{ code: 'INPUT_PARSE_ERROR', file: 'multi-file-bad-yaml/pet.yaml', line: 4, column: 1 }],
+      },
     ],
   ];
   it.each(cases)('%s', async (_name, { input, stdin, want }) => {
@@ -87,9 +108,17 @@ describe('loadDocument: fatal inputs', () => {
 describe('loadDocument: documents that load', () => {
   it('reads OpenAPI 3.1 with webhooks and no paths', async () => {
     const loaded = await load('openapi-31.yaml');
-    expect(loaded).toMatchObject({ dialect: '3.1', sourceVersion: '3.1.0', source: 'openapi-31.yaml', diagnostics: [] });
+    expect(loaded).toMatchObject({
+      dialect: '3.1',
+      sourceVersion: '3.1.0',
+      source: 'openapi-31.yaml',
+      diagnostics: [],
+    });
     expect(loaded.document['paths']).toBeUndefined();
-    expect(loaded.document).toHaveProperty(['webhooks', 'newPet', 'post', 'requestBody', 'content', 'application/json', 'schema', '$ref'], '#/components/schemas/Pet');
+    expect(loaded.document).toHaveProperty(
+      ['webhooks', 'newPet', 'post', 'requestBody', 'content', 'application/json', 'schema', '$ref'],
+      '#/components/schemas/Pet',
+    );
   });
 
   it('converts Swagger 2.0 formData, consumes, definitions and securityDefinitions', async () => {
@@ -113,7 +142,12 @@ describe('loadDocument: documents that load', () => {
     expect(doc['components'].securitySchemes).toEqual({
       petstore_auth: {
         type: 'oauth2',
-        flows: { implicit: { authorizationUrl: 'https://example.com/oauth/authorize', scopes: { 'read:pets': 'read your pets', 'write:pets': 'modify pets' } } },
+        flows: {
+          implicit: {
+            authorizationUrl: 'https://example.com/oauth/authorize',
+            scopes: { 'read:pets': 'read your pets', 'write:pets': 'modify pets' },
+          },
+        },
       },
       api_key: { type: 'apiKey', name: 'X-API-Key', in: 'header' },
     });
@@ -156,7 +190,9 @@ describe('loadDocument: documents that load', () => {
   it('warns about duplicate YAML keys and keeps the last value', async () => {
     const loaded = await load('duplicate-key.yaml');
     expect(loaded.document).toHaveProperty(['info', 'title'], 'Second');
-    expect(loaded.diagnostics).toContainEqual(expect.objectContaining({ code: 'SPEC_INVALID', severity: 'warning', line: 4, column: 3 }));
+    expect(loaded.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'SPEC_INVALID', severity: 'warning', line: 4, column: 3 }),
+    );
   });
 
   it('accepts an unquoted `swagger: 2.0` with a warning', async () => {
@@ -203,13 +239,18 @@ describe('loadDocument: URLs', () => {
   it('fetches a multi-file spec over http and bundles it', async () => {
     const loaded = await loadDocument(`${base}/multi-file/openapi.yaml`);
     expect(loaded.source).toBe(`${base}/multi-file/openapi.yaml`);
-    expect(loaded.document).toHaveProperty(['paths', '/pets', 'get', 'responses', '200', 'content', 'application/json', 'schema', 'items', 'required'], ['name']);
+    expect(loaded.document).toHaveProperty(
+      ['paths', '/pets', 'get', 'responses', '200', 'content', 'application/json', 'schema', 'items', 'required'],
+      ['name'],
+    );
   });
 
   it('reports a 404 as INPUT_NOT_FOUND', async () => {
     const error = await loadDocument(`${base}/nope.yaml`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FatalDiagnosticsError);
-    expect((error as FatalDiagnosticsError).diagnostics).toEqual([expect.objectContaining({ code: 'INPUT_NOT_FOUND', message: expect.stringContaining('404') })]);
+    expect((error as FatalDiagnosticsError).diagnostics).toEqual([
+      expect.objectContaining({ code: 'INPUT_NOT_FOUND', message: expect.stringContaining('404') }),
+    ]);
   });
 });
 

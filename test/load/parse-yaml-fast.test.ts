@@ -4,7 +4,13 @@ import { parseText } from '../../src/load/parse-text.js';
 
 describe('parseYamlFast (js-yaml, with `yaml` as the precise fallback)', () => {
   test('core schema: dates and yes/no stay strings, numbers and booleans are typed', () => {
-    expect(parseYamlFast('a: 2024-01-01\nb: yes\nc: 0x10\nd: true\ne: ~\n')).toEqual({ a: '2024-01-01', b: 'yes', c: 16, d: true, e: null });
+    expect(parseYamlFast('a: 2024-01-01\nb: yes\nc: 0x10\nd: true\ne: ~\n')).toEqual({
+      a: '2024-01-01',
+      b: 'yes',
+      c: 16,
+      d: true,
+      e: null,
+    });
   });
 
   test('merge keys are honoured, like the `yaml` settings', () => {
@@ -21,7 +27,8 @@ describe('parseYamlFast (js-yaml, with `yaml` as the precise fallback)', () => {
   });
 
   test('aliases that expand past the budget (an alias bomb) are left to the precise parser', () => {
-    const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n';
+    const bomb =
+      'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n';
     expect(parseYamlFast(bomb, 500)).toBeUndefined();
     expect(parseYamlFast(bomb, 5_000)).toBeDefined();
   });

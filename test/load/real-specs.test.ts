@@ -37,24 +37,30 @@ describe('real-world specs', () => {
     expect(loaded.diagnostics).toContainEqual(expect.objectContaining({ code: 'SWAGGER2_CONVERTED' }));
   });
 
-  it.skipIf(!hasSpec('okta-management.yaml'))('okta loads, keeping the dangling $refs inside its example values as data', async () => {
-    const loaded = await loadDocument(`${SPECS}/okta-management.yaml`);
-    expect(loaded).toMatchObject({ dialect: '3.0', sourceVersion: '3.0.3' });
-    expect(localRefs(loaded.document).filter((r) => !r.startsWith('#'))).toEqual([]);
-    expect(localRefs(loaded.document)).toContain('#/definitions/base');
-    expect(loaded.diagnostics.every((d) => d.code === 'SPEC_INVALID' && d.severity === 'warning')).toBe(true);
-  });
+  it.skipIf(!hasSpec('okta-management.yaml'))(
+    'okta loads, keeping the dangling $refs inside its example values as data',
+    async () => {
+      const loaded = await loadDocument(`${SPECS}/okta-management.yaml`);
+      expect(loaded).toMatchObject({ dialect: '3.0', sourceVersion: '3.0.3' });
+      expect(localRefs(loaded.document).filter((r) => !r.startsWith('#'))).toEqual([]);
+      expect(localRefs(loaded.document)).toContain('#/definitions/base');
+      expect(loaded.diagnostics.every((d) => d.code === 'SPEC_INVALID' && d.severity === 'warning')).toBe(true);
+    },
+  );
 
-  it.skipIf(!hasSpec('docusign-esignature.json'))('docusign fails with REF_UNRESOLVED at the place of each dangling $ref', async () => {
-    const error = await loadDocument(`${SPECS}/docusign-esignature.json`).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalDiagnosticsError);
-    const diagnostics = (error as FatalDiagnosticsError).diagnostics;
-    expect(diagnostics.length).toBeGreaterThan(1);
-    expect(diagnostics.every((d) => d.code === 'REF_UNRESOLVED' && d.severity === 'error')).toBe(true);
-    // Each dangling $ref once, in document order (the bundler also listed the places it reached through other $refs).
-    const pointers = diagnostics.map((d) => d.pointer);
-    expect(new Set(pointers).size).toBe(pointers.length);
-    const witness = diagnostics.find((d) => d.pointer === '/definitions/witness/properties/offlineAttributes');
-    expect(witness?.message).toContain('#/definitions/offlineAttributes');
-  });
+  it.skipIf(!hasSpec('docusign-esignature.json'))(
+    'docusign fails with REF_UNRESOLVED at the place of each dangling $ref',
+    async () => {
+      const error = await loadDocument(`${SPECS}/docusign-esignature.json`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FatalDiagnosticsError);
+      const diagnostics = (error as FatalDiagnosticsError).diagnostics;
+      expect(diagnostics.length).toBeGreaterThan(1);
+      expect(diagnostics.every((d) => d.code === 'REF_UNRESOLVED' && d.severity === 'error')).toBe(true);
+      // Each dangling $ref once, in document order (the bundler also listed the places it reached through other $refs).
+      const pointers = diagnostics.map((d) => d.pointer);
+      expect(new Set(pointers).size).toBe(pointers.length);
+      const witness = diagnostics.find((d) => d.pointer === '/definitions/witness/properties/offlineAttributes');
+      expect(witness?.message).toContain('#/definitions/offlineAttributes');
+    },
+  );
 });

@@ -10,25 +10,64 @@ function sites(doc: unknown, kind: 'swagger2' | 'openapi3' = 'openapi3'): [strin
 
 describe('forEachRef: reference or data', () => {
   const cases: [string, { doc: unknown; kind?: 'swagger2' | 'openapi3'; want: [string, boolean][] }][] = [
-    ['a schema $ref', { doc: { components: { schemas: { A: { $ref: '#/x' } } } }, want: [['/components/schemas/A', false]] }],
+    [
+      'a schema $ref',
+      { doc: { components: { schemas: { A: { $ref: '#/x' } } } }, want: [['/components/schemas/A', false]] },
+    ],
     ['inside example', { doc: { example: { $ref: '#/x' } }, want: [['/example', true]] }],
-    ['inside default, enum and const', { doc: { default: { $ref: '#/a' }, enum: [{ $ref: '#/b' }], const: { $ref: '#/c' } }, want: [['/default', true], ['/enum/0', true], ['/const', true]] }],
+    [
+      'inside default, enum and const',
+      {
+        doc: { default: { $ref: '#/a' }, enum: [{ $ref: '#/b' }], const: { $ref: '#/c' } },
+        want: [
+          ['/default', true],
+          ['/enum/0', true],
+          ['/const', true],
+        ],
+      },
+    ],
     ['inside an extension', { doc: { 'x-data': { deep: { $ref: '#/x' } } }, want: [['/x-data/deep', true]] }],
     [
       'an Example Object $ref vs its value',
-      { doc: { examples: { a: { $ref: '#/e' }, b: { value: { $ref: '#/v' } } } }, want: [['/examples/a', false], ['/examples/b/value', true]] },
+      {
+        doc: { examples: { a: { $ref: '#/e' }, b: { value: { $ref: '#/v' } } } },
+        want: [
+          ['/examples/a', false],
+          ['/examples/b/value', true],
+        ],
+      },
     ],
     ['JSON Schema examples array', { doc: { examples: [{ $ref: '#/x' }] }, want: [['/examples/0', true]] }],
-    ['Swagger 2.0 response examples', { doc: { examples: { 'application/json': { $ref: '#/x' } } }, kind: 'swagger2', want: [['/examples/application/json', true]] }],
+    [
+      'Swagger 2.0 response examples',
+      {
+        doc: { examples: { 'application/json': { $ref: '#/x' } } },
+        kind: 'swagger2',
+        want: [['/examples/application/json', true]],
+      },
+    ],
     [
       'properties named example, default and x-y are schemas',
       {
         doc: { properties: { example: { $ref: '#/a' }, default: { $ref: '#/b' }, 'x-y': { $ref: '#/c' } } },
-        want: [['/properties/example', false], ['/properties/default', false], ['/properties/x-y', false]],
+        want: [
+          ['/properties/example', false],
+          ['/properties/default', false],
+          ['/properties/x-y', false],
+        ],
       },
     ],
     ['a property named $ref is a schema', { doc: { properties: { $ref: { type: 'string' } } }, want: [] }],
-    ['paths extensions are data', { doc: { paths: { 'x-meta': { $ref: '#/x' }, '/a': { $ref: '#/p' } } }, want: [['/paths/x-meta', true], ['/paths//a', false]] }],
+    [
+      'paths extensions are data',
+      {
+        doc: { paths: { 'x-meta': { $ref: '#/x' }, '/a': { $ref: '#/p' } } },
+        want: [
+          ['/paths/x-meta', true],
+          ['/paths//a', false],
+        ],
+      },
+    ],
   ];
   it.each(cases)('%s', (_name, { doc, kind, want }) => {
     expect(sites(doc, kind)).toEqual(want);
@@ -50,7 +89,13 @@ describe('parkDataRefs / unparkDataRefs', () => {
 describe('findDanglingRefs', () => {
   it('reports every dangling reference with its pointer, skipping data', () => {
     const doc = {
-      components: { schemas: { A: { $ref: '#/components/schemas/B' }, 'a/b': { type: 'string' }, C: { $ref: '#/components/schemas/a~1b' } } },
+      components: {
+        schemas: {
+          A: { $ref: '#/components/schemas/B' },
+          'a/b': { type: 'string' },
+          C: { $ref: '#/components/schemas/a~1b' },
+        },
+      },
       paths: { '/x': { get: { responses: { '200': { $ref: 'other.yaml#/R' } } } } },
       'x-ignored': { $ref: '#/nope' },
     };

@@ -17,7 +17,9 @@ describe('schema validation beside the model (issue 8)', () => {
     const settled = await settle(lazy);
     expect(settled.pending).toBeUndefined();
     expect(settled.diagnostics).toEqual((await loadDocument(INVALID)).diagnostics);
-    expect(settled.diagnostics).toContainEqual(expect.objectContaining({ code: 'SPEC_INVALID', pointer: '/paths/~1tutorial/get/responses' }));
+    expect(settled.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'SPEC_INVALID', pointer: '/paths/~1tutorial/get/responses' }),
+    );
   });
 
   test('loadDocument (the library API) returns settled documents only', async () => {
@@ -28,7 +30,10 @@ describe('schema validation beside the model (issue 8)', () => {
     const compiled = path.join(REPO, 'dist/src/load/index.js');
     const script = `const { loadDocument } = await import(${JSON.stringify(compiled)}); await loadDocument(${JSON.stringify(path.join(fixtures, 'malformed.yaml'))}).catch(() => {}); console.log('done');`;
     const { spawnSync } = await import('node:child_process');
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.stdout.trim()).toBe('done');
     expect(run.status).toBe(0);
   });

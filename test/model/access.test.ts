@@ -14,11 +14,26 @@ describe('scopesOf: the MCP scopes a tool needs, from OpenAPI security', () => {
     ['an apiKey alternative needs no scope', [[req('key')]], {}, [[]]],
     ['oauth2 scopes of one alternative', [[req('oauth', ['b', 'a'])]], {}, [['a', 'b']]],
     ['two schemes AND-ed: their scopes merge', [[req('o1', ['x']), req('o2', ['x', 'y'])]], {}, [['x', 'y']]],
-    ['alternatives stay alternatives, smallest first', [[req('o', ['a', 'b'])], [req('o', ['c'])]], {}, [['c'], ['a', 'b']]],
+    [
+      'alternatives stay alternatives, smallest first',
+      [[req('o', ['a', 'b'])], [req('o', ['c'])]],
+      {},
+      [['c'], ['a', 'b']],
+    ],
     ['an alternative needing nothing makes the tool need nothing', [[req('o', ['a'])], [req('key')]], {}, [[]]],
     ['a superset alternative is dropped (never cheaper)', [[req('o', ['a'])], [req('o', ['a', 'b'])]], {}, [['a']]],
-    ['3.1 role names on a bearer scheme are required too', [[req('bearer', ['read:users', 'public'])]], {}, [['public', 'read:users']]],
-    ['rename, then prefix', [[req('o', ['read', 'write'])]], { rename: { read: 'pets.read' }, prefix: 'api:' }, [['api:pets.read', 'api:write']]],
+    [
+      '3.1 role names on a bearer scheme are required too',
+      [[req('bearer', ['read:users', 'public'])]],
+      {},
+      [['public', 'read:users']],
+    ],
+    [
+      'rename, then prefix',
+      [[req('o', ['read', 'write'])]],
+      { rename: { read: 'pets.read' }, prefix: 'api:' },
+      [['api:pets.read', 'api:write']],
+    ],
     ['two scopes renamed to one merge', [[req('o', ['r1', 'r2'])]], { rename: { r1: 'r', r2: 'r' } }, [['r']]],
     ['a default scope for scope-less alternatives', [[req('key')]], { default: 'api' }, [['api']]],
     ['the default applies to public operations too', [], { default: 'api' }, [['api']]],
@@ -50,7 +65,11 @@ describe('authorizationOf', () => {
 describe('real specs', () => {
   const cache = new Map<string, Promise<McpModel>>();
   const modelOf = (spec: string) => {
-    if (!cache.has(spec)) cache.set(spec, loadDocument(join(SPECS, spec)).then((loaded) => buildModel(loaded)));
+    if (!cache.has(spec))
+      cache.set(
+        spec,
+        loadDocument(join(SPECS, spec)).then((loaded) => buildModel(loaded)),
+      );
     return cache.get(spec)!;
   };
   const tool = (m: McpModel, name: string) => {
@@ -79,10 +98,13 @@ describe('real specs', () => {
     expect(m.tools[0]?.access.scopes).toEqual([['public', 'read:users']]);
   });
 
-  it.skipIf(!hasSpec('asana-api.yaml'))('asana-api: a bearer token OR oauth2 without scopes needs no MCP scope', async () => {
-    const m = await modelOf('asana-api.yaml');
-    expect(tool(m, 'getAccessRequests').access.scopes).toEqual([[]]);
-  });
+  it.skipIf(!hasSpec('asana-api.yaml'))(
+    'asana-api: a bearer token OR oauth2 without scopes needs no MCP scope',
+    async () => {
+      const m = await modelOf('asana-api.yaml');
+      expect(tool(m, 'getAccessRequests').access.scopes).toEqual([[]]);
+    },
+  );
 
   it.each(['gotify-server.json', 'overseerr-api.yaml'])('%s: apiKey-only API needs no MCP scope', async (spec) => {
     const m = await modelOf(spec);

@@ -27,28 +27,53 @@ const json = (schema: unknown) => ({ content: { 'application/json': { schema } }
 const document = {
   paths: {
     '/tree': {
-      get: operation({ operationId: 'getTree', responses: { '200': { description: 'OK', ...json({ $ref: '#/components/schemas/Node' }) } } }),
-      put: operation({ operationId: 'putTree', requestBody: { required: true, ...json({ $ref: '#/components/schemas/Node' }) } }),
+      get: operation({
+        operationId: 'getTree',
+        responses: { '200': { description: 'OK', ...json({ $ref: '#/components/schemas/Node' }) } },
+      }),
+      put: operation({
+        operationId: 'putTree',
+        requestBody: { required: true, ...json({ $ref: '#/components/schemas/Node' }) },
+      }),
     },
-    '/pairs': { post: operation({ operationId: 'createPair', requestBody: { required: true, ...json({ $ref: '#/components/schemas/A' }) } }) },
-    '/b': { get: operation({ operationId: 'getB', parameters: [{ name: 'filter', in: 'query', content: { 'application/json': { schema: { $ref: '#/components/schemas/B' } } } }] }) },
+    '/pairs': {
+      post: operation({
+        operationId: 'createPair',
+        requestBody: { required: true, ...json({ $ref: '#/components/schemas/A' }) },
+      }),
+    },
+    '/b': {
+      get: operation({
+        operationId: 'getB',
+        parameters: [
+          {
+            name: 'filter',
+            in: 'query',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/B' } } },
+          },
+        ],
+      }),
+    },
   },
   components: { schemas },
 };
 
 describe('circular schemas stay $refs with a finite $defs closure', () => {
-  it.each(['3.0', '3.1'] as const)('%s: every tool lists the closure of what it reaches, nothing expanded', (dialect) => {
-    const built = model(document, dialect);
-    const want: [string, { defs: string[] }][] = [
-      ['getTree', { defs: ['Node'] }],
-      ['putTree', { defs: ['Node'] }],
-      ['createPair', { defs: ['A', 'B'] }],
-      ['getB', { defs: ['A', 'B'] }],
-    ];
-    for (const [name, { defs }] of want) expect(toolNamed(built, name).defs, name).toEqual(defs);
-    expect(built.defs).toEqual({ A: A_WANT, B: B_WANT, Node: NODE_WANT });
-    expect(Object.keys(built.defs)).toEqual(['A', 'B', 'Node']);
-  });
+  it.each(['3.0', '3.1'] as const)(
+    '%s: every tool lists the closure of what it reaches, nothing expanded',
+    (dialect) => {
+      const built = model(document, dialect);
+      const want: [string, { defs: string[] }][] = [
+        ['getTree', { defs: ['Node'] }],
+        ['putTree', { defs: ['Node'] }],
+        ['createPair', { defs: ['A', 'B'] }],
+        ['getB', { defs: ['A', 'B'] }],
+      ];
+      for (const [name, { defs }] of want) expect(toolNamed(built, name).defs, name).toEqual(defs);
+      expect(built.defs).toEqual({ A: A_WANT, B: B_WANT, Node: NODE_WANT });
+      expect(Object.keys(built.defs)).toEqual(['A', 'B', 'Node']);
+    },
+  );
 
   it('a recursive response root is inlined once; the recursion below it stays a $ref', () => {
     expect(toolNamed(model(document), 'getTree').outputSchema).toEqual(NODE_WANT);
@@ -100,8 +125,14 @@ describe('SchemaRegistry: stable $defs names', () => {
   };
   const rows: [string, { ref: string; want: string }][] = [
     ['a component schema is named after itself', { ref: '#/components/schemas/Pet_v2', want: 'Pet_v2_2' }],
-    ['invalid characters become _, first in ref order keeps the plain name', { ref: '#/components/schemas/Pet v2', want: 'Pet_v2' }],
-    ['a deep ref is named after its whole pointer', { ref: '#/components/schemas/Pet/properties/owner', want: 'components_schemas_Pet_properties_owner' }],
+    [
+      'invalid characters become _, first in ref order keeps the plain name',
+      { ref: '#/components/schemas/Pet v2', want: 'Pet_v2' },
+    ],
+    [
+      'a deep ref is named after its whole pointer',
+      { ref: '#/components/schemas/Pet/properties/owner', want: 'components_schemas_Pet_properties_owner' },
+    ],
   ];
   it.each(rows)('%s', (_name, { ref, want }) => {
     const registry = new SchemaRegistry(doc, '3.1');
@@ -115,7 +146,10 @@ describe('SchemaRegistry: stable $defs names', () => {
     const backward = new SchemaRegistry(doc, '3.1');
     const refs = rows.map(([, r]) => ({ $ref: r.ref }));
     const a = refs.map((r) => forward.convert(r).schema);
-    const b = [...refs].reverse().map((r) => backward.convert(r).schema).reverse();
+    const b = [...refs]
+      .reverse()
+      .map((r) => backward.convert(r).schema)
+      .reverse();
     expect(a).toEqual(b);
   });
 });

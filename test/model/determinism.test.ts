@@ -23,7 +23,9 @@ const FIXTURES = [
 function reordered(loaded: LoadedDocument, seed: number): LoadedDocument {
   const doc = structuredClone(loaded.document) as Record<string, Record<string, unknown>>;
   const paths = doc.paths ?? {};
-  doc.paths = Object.fromEntries(shuffle(Object.entries(paths), seed).map(([k, item]) => [k, reorderKeys(item, seed + 1)]));
+  doc.paths = Object.fromEntries(
+    shuffle(Object.entries(paths), seed).map(([k, item]) => [k, reorderKeys(item, seed + 1)]),
+  );
   const components = doc.components as Record<string, unknown> | undefined;
   if (components && components.schemas) components.schemas = reorderKeys(components.schemas, seed + 2);
   return { ...loaded, document: doc };
@@ -46,16 +48,19 @@ describe('determinism', () => {
     expect(asText(second)).toBe(asText(first));
   });
 
-  it.each(FIXTURES)('%s: reordering paths, methods and schemas changes nothing but the order of diagnostics', async (name) => {
-    const loaded = await loadDocument(path.join(fixtures, name));
-    const want = buildModel(loaded);
-    for (const seed of [1, 2, 3, 4, 5]) {
-      const got = buildModel(reordered(loaded, seed));
-      expect(got.tools.map((t) => t.name)).toEqual(want.tools.map((t) => t.name));
-      expect(asText(got)).toBe(asText(want));
-      expect(got.diagnostics.map(key).sort()).toEqual(want.diagnostics.map(key).sort());
-    }
-  });
+  it.each(FIXTURES)(
+    '%s: reordering paths, methods and schemas changes nothing but the order of diagnostics',
+    async (name) => {
+      const loaded = await loadDocument(path.join(fixtures, name));
+      const want = buildModel(loaded);
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const got = buildModel(reordered(loaded, seed));
+        expect(got.tools.map((t) => t.name)).toEqual(want.tools.map((t) => t.name));
+        expect(asText(got)).toBe(asText(want));
+        expect(got.diagnostics.map(key).sort()).toEqual(want.diagnostics.map(key).sort());
+      }
+    },
+  );
 
   it('tools come sorted by name', async () => {
     const built = buildModel(await loadDocument(path.join(fixtures, 'tool-names.yaml')));

@@ -3,16 +3,39 @@ import type { JsonSchema, ParameterBinding } from '../../templates/runtime/mcp/t
 import { model, modelOfFixture, onlyTool, operation } from './literal-document.js';
 
 /** A one-operation document: GET `path` with these path-level and operation-level parameters. */
-function withParameters(path: string, parameters: unknown[], pathLevel: unknown[] = [], extra: Record<string, unknown> = {}) {
-  return { paths: { [path]: { ...(pathLevel.length ? { parameters: pathLevel } : {}), get: operation({ parameters, ...extra }) } } };
+function withParameters(
+  path: string,
+  parameters: unknown[],
+  pathLevel: unknown[] = [],
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    paths: {
+      [path]: { ...(pathLevel.length ? { parameters: pathLevel } : {}), get: operation({ parameters, ...extra }) },
+    },
+  };
 }
-const bind = (b: Omit<ParameterBinding, 'argument'> & { argument?: string }): ParameterBinding => ({ argument: b.name, ...b });
+const bind = (b: Omit<ParameterBinding, 'argument'> & { argument?: string }): ParameterBinding => ({
+  argument: b.name,
+  ...b,
+});
 
-type Row = [string, { given: Record<string, unknown>; properties: Record<string, JsonSchema>; required?: string[]; bindings: ParameterBinding[] }];
+type Row = [
+  string,
+  {
+    given: Record<string, unknown>;
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+    bindings: ParameterBinding[];
+  },
+];
 
 describe('input schema: one object, parameters as properties, bindings beside', () => {
   const rows: Row[] = [
-    ['no parameters: an empty object that admits nothing else', { given: withParameters('/x', []), properties: {}, bindings: [] }],
+    [
+      'no parameters: an empty object that admits nothing else',
+      { given: withParameters('/x', []), properties: {}, bindings: [] },
+    ],
     [
       'each location with its default style and explode; path always required; enum, format, default, description kept',
       {
@@ -45,7 +68,13 @@ describe('input schema: one object, parameters as properties, bindings beside', 
       {
         given: withParameters('/m/{a}/{b}', [
           { name: 'a', in: 'path', style: 'label', schema: { type: 'string' } },
-          { name: 'b', in: 'path', style: 'matrix', explode: true, schema: { type: 'array', items: { type: 'string' } } },
+          {
+            name: 'b',
+            in: 'path',
+            style: 'matrix',
+            explode: true,
+            schema: { type: 'array', items: { type: 'string' } },
+          },
           { name: 'c', in: 'query', style: 'spaceDelimited', schema: { type: 'array', items: { type: 'string' } } },
           { name: 'd', in: 'query', style: 'form', explode: false, allowReserved: true, schema: { type: 'string' } },
           { name: 'e', in: 'header', explode: true, schema: { type: 'object' } },
@@ -105,26 +134,48 @@ describe('input schema: one object, parameters as properties, bindings beside', 
         given: {
           ...withParameters('/r', [
             { $ref: '#/components/parameters/Limit' },
-            { name: 'where', in: 'query', content: { 'application/json': { schema: { type: 'object', properties: { a: { type: 'string' } } } } } },
+            {
+              name: 'where',
+              in: 'query',
+              content: { 'application/json': { schema: { type: 'object', properties: { a: { type: 'string' } } } } },
+            },
           ]),
-          components: { parameters: { Limit: { name: 'limit', in: 'query', required: true, schema: { type: 'integer' } } } },
+          components: {
+            parameters: { Limit: { name: 'limit', in: 'query', required: true, schema: { type: 'integer' } } },
+          },
         },
         properties: { limit: { type: 'integer' }, where: { type: 'object', properties: { a: { type: 'string' } } } },
         required: ['limit'],
         bindings: [
           bind({ name: 'limit', in: 'query', style: 'form', explode: true, required: true }),
-          bind({ name: 'where', in: 'query', style: 'form', explode: true, required: false, contentType: 'application/json' }),
+          bind({
+            name: 'where',
+            in: 'query',
+            style: 'form',
+            explode: true,
+            required: false,
+            contentType: 'application/json',
+          }),
         ],
       },
     ],
     [
       'a parameter without schema or content is a string',
-      { given: withParameters('/s', [{ name: 'q', in: 'query' }]), properties: { q: { type: 'string' } }, bindings: [bind({ name: 'q', in: 'query', style: 'form', explode: true, required: false })] },
+      {
+        given: withParameters('/s', [{ name: 'q', in: 'query' }]),
+        properties: { q: { type: 'string' } },
+        bindings: [bind({ name: 'q', in: 'query', style: 'form', explode: true, required: false })],
+      },
     ],
   ];
   it.each(rows)('%s', (_name, { given, properties, required, bindings }) => {
     const tool = onlyTool(given);
-    expect(tool.inputSchema).toEqual({ type: 'object', properties, ...(required ? { required } : {}), additionalProperties: false });
+    expect(tool.inputSchema).toEqual({
+      type: 'object',
+      properties,
+      ...(required ? { required } : {}),
+      additionalProperties: false,
+    });
     expect(tool.http.parameters).toEqual(bindings);
   });
 });
@@ -171,7 +222,12 @@ describe('input schema: name clashes', () => {
       required: ['body'],
       additionalProperties: false,
     });
-    expect(tool.http.body).toEqual({ argument: 'body', mediaType: 'application/json', encoding: 'json', required: true });
+    expect(tool.http.body).toEqual({
+      argument: 'body',
+      mediaType: 'application/json',
+      encoding: 'json',
+      required: true,
+    });
   });
 
   it('an optional body is not required; `body` is never given to a parameter, so the body always gets it', () => {
@@ -194,13 +250,20 @@ describe('input schema: name clashes', () => {
       required: ['path_body'],
       additionalProperties: false,
     });
-    expect(tool.http.body).toEqual({ argument: 'body', mediaType: 'application/json', encoding: 'json', required: false });
+    expect(tool.http.body).toEqual({
+      argument: 'body',
+      mediaType: 'application/json',
+      encoding: 'json',
+      required: false,
+    });
   });
 
   it('a location OpenAPI 3 does not define is reported and left out', () => {
     const built = model(withParameters('/f', [{ name: 'file', in: 'formData', schema: { type: 'string' } }]));
     expect(built.tools[0]?.inputSchema.properties).toEqual({});
-    expect(built.diagnostics.map((d) => [d.code, d.pointer])).toEqual([['PARAMETER_UNSUPPORTED', '/paths/~1f/get/parameters/0']]);
+    expect(built.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['PARAMETER_UNSUPPORTED', '/paths/~1f/get/parameters/0'],
+    ]);
   });
 });
 

@@ -24,7 +24,10 @@ describe('convertSchema: OpenAPI 3.0 -> JSON Schema 2020-12', () => {
     ['nullable type -> type array', { given: { type: 'string', nullable: true }, want: { type: ['string', 'null'] } }],
     [
       'nullable enum also admits null',
-      { given: { type: 'string', enum: ['a', 'b'], nullable: true }, want: { type: ['string', 'null'], enum: ['a', 'b', null] } },
+      {
+        given: { type: 'string', enum: ['a', 'b'], nullable: true },
+        want: { type: ['string', 'null'], enum: ['a', 'b', null] },
+      },
     ],
     ['nullable: false is dropped', { given: { type: 'integer', nullable: false }, want: { type: 'integer' } }],
     [
@@ -70,7 +73,11 @@ describe('convertSchema: OpenAPI 3.0 -> JSON Schema 2020-12', () => {
     ],
     [
       'nullable $ref -> anyOf [$ref, null]',
-      { given: { $ref: PET, nullable: true }, want: { anyOf: [{ $ref: '#/$defs/Pet' }, { type: 'null' }] }, refs: [PET] },
+      {
+        given: { $ref: PET, nullable: true },
+        want: { anyOf: [{ $ref: '#/$defs/Pet' }, { type: 'null' }] },
+        refs: [PET],
+      },
     ],
     ['type: file -> binary string', { given: { type: 'file' }, want: { type: 'string', format: 'binary' } }],
     [
@@ -112,7 +119,10 @@ describe('convertSchema: OpenAPI 3.1 is JSON Schema 2020-12 already', () => {
     ['type arrays kept', { given: { type: ['string', 'null'] }, want: { type: ['string', 'null'] } }],
     [
       'numeric exclusive bounds kept',
-      { given: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, want: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 } },
+      {
+        given: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        want: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+      },
     ],
     [
       'const, contentMediaType, prefixItems kept',
@@ -125,12 +135,26 @@ describe('convertSchema: OpenAPI 3.1 is JSON Schema 2020-12 already', () => {
       'nullable is not a 3.1 keyword: dropped, not applied',
       { given: { type: 'string', nullable: true }, want: { type: 'string' } },
     ],
-    ['examples, $schema and x-* dropped', { given: { type: 'string', examples: ['a'], $schema: 'x', 'x-a': 1 }, want: { type: 'string' } }],
+    [
+      'examples, $schema and x-* dropped',
+      { given: { type: 'string', examples: ['a'], $schema: 'x', 'x-a': 1 }, want: { type: 'string' } },
+    ],
     [
       '$ref siblings kept (2020-12 §8.2.3.1), the ref rewritten',
       {
-        given: { $ref: PET, description: 'The pet', required: ['name'], properties: { name: { type: 'string' } }, 'x-a': 1 },
-        want: { $ref: '#/$defs/Pet', description: 'The pet', required: ['name'], properties: { name: { type: 'string' } } },
+        given: {
+          $ref: PET,
+          description: 'The pet',
+          required: ['name'],
+          properties: { name: { type: 'string' } },
+          'x-a': 1,
+        },
+        want: {
+          $ref: '#/$defs/Pet',
+          description: 'The pet',
+          required: ['name'],
+          properties: { name: { type: 'string' } },
+        },
         refs: [PET],
       },
     ],
@@ -167,15 +191,21 @@ describe('convertSchema: composition below the top level', () => {
       both: { allOf: [{ $ref: '#/$defs/Pet' }, { type: 'object', properties: { age: { type: 'integer' } } }] },
     },
   };
-  it.each(['3.0', '3.1'] as const)('%s: allOf/oneOf/anyOf kept, discriminator mapping rewritten to $defs', (dialect) => {
-    const got = convert(given, dialect);
-    expect(got.out).toEqual(want);
-    expect([...new Set(got.refs)].sort()).toEqual([CAT, DOG, PET]);
-  });
+  it.each(['3.0', '3.1'] as const)(
+    '%s: allOf/oneOf/anyOf kept, discriminator mapping rewritten to $defs',
+    (dialect) => {
+      const got = convert(given, dialect);
+      expect(got.out).toEqual(want);
+      expect([...new Set(got.refs)].sort()).toEqual([CAT, DOG, PET]);
+    },
+  );
 
   it('booleans stay booleans; a non-schema becomes the empty schema', () => {
     expect(convert(true, '3.1').out).toBe(true);
-    expect(convert({ type: 'object', additionalProperties: false }, '3.0').out).toEqual({ type: 'object', additionalProperties: false });
+    expect(convert({ type: 'object', additionalProperties: false }, '3.0').out).toEqual({
+      type: 'object',
+      additionalProperties: false,
+    });
     expect(convert(null, '3.1').out).toEqual({});
   });
 });
@@ -195,9 +225,17 @@ describe('fixtures/openapi-3.0-nullable.yaml through the loader', () => {
       },
     };
     const tool = toolNamed(built, 'addReading');
-    expect(tool.inputSchema).toEqual({ type: 'object', properties: { body: { $ref: '#/$defs/Reading' } }, required: ['body'], additionalProperties: false });
+    expect(tool.inputSchema).toEqual({
+      type: 'object',
+      properties: { body: { $ref: '#/$defs/Reading' } },
+      required: ['body'],
+      additionalProperties: false,
+    });
     // The output schema loses its annotations (src/model/trim.ts); the shared Reading is an input too and keeps them.
-    expect(tool.outputSchema).toEqual({ ...reading, properties: { ...reading.properties, location: { anyOf: reading.properties.location.anyOf } } });
+    expect(tool.outputSchema).toEqual({
+      ...reading,
+      properties: { ...reading.properties, location: { anyOf: reading.properties.location.anyOf } },
+    });
     expect(tool.defs).toEqual(['Location', 'Reading', 'Sensor']);
     expect(built.defs).toEqual({
       Location: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' } } },

@@ -3,7 +3,10 @@ import { buildModel } from '../../src/model/build-model.js';
 import { lintSecurity, strictLint } from '../../src/model/lint.js';
 import { loaded, model } from './literal-document.js';
 
-const oauth = (scopes: Record<string, string>) => ({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://a.example.com/t', scopes } } });
+const oauth = (scopes: Record<string, string>) => ({
+  type: 'oauth2',
+  flows: { clientCredentials: { tokenUrl: 'https://a.example.com/t', scopes } },
+});
 const ok = { responses: { '200': { description: 'ok' } } };
 
 function lint(document: Record<string, unknown>) {
@@ -16,21 +19,27 @@ describe('security lint', () => {
     expect(
       lint({
         security: [{ o: ['read'] }],
-        paths: { '/a': { get: { operationId: 'a', ...ok }, post: { operationId: 'b', security: [{ o: ['write'] }], ...ok } } },
+        paths: {
+          '/a': { get: { operationId: 'a', ...ok }, post: { operationId: 'b', security: [{ o: ['write'] }], ...ok } },
+        },
         components: { securitySchemes: { o: oauth({ read: 'r', write: 'w' }) } },
       }),
     ).toEqual([]);
   });
 
   it('flags tools any authenticated caller may call, once, with the first as pointer', () => {
-    const found = lint({ paths: { '/a': { get: { operationId: 'a', ...ok } }, '/b': { get: { operationId: 'b', ...ok } } } });
+    const found = lint({
+      paths: { '/a': { get: { operationId: 'a', ...ok } }, '/b': { get: { operationId: 'b', ...ok } } },
+    });
     expect(found).toEqual([['LINT_TOOL_WITHOUT_SCOPE', 'warning', '/paths/~1a/get']]);
   });
 
   it('flags security: [] on a write, not on a read', () => {
     const found = lint({
       security: [{ o: ['read'] }],
-      paths: { '/a': { get: { operationId: 'a', security: [], ...ok }, delete: { operationId: 'b', security: [], ...ok } } },
+      paths: {
+        '/a': { get: { operationId: 'a', security: [], ...ok }, delete: { operationId: 'b', security: [], ...ok } },
+      },
       components: { securitySchemes: { o: oauth({ read: 'r' }) } },
     });
     expect(found).toContainEqual(['LINT_PUBLIC_WRITE', 'warning', '/paths/~1a/delete/security']);
@@ -74,12 +83,16 @@ describe('security lint', () => {
     });
 
     it('is quiet when the config names the roles claim', () => {
-      expect(run({ authorization: { rolesClaim: 'realm_access.roles' } }).map((d) => d.code)).not.toContain('LINT_ROLES_WITHOUT_CLAIM');
+      expect(run({ authorization: { rolesClaim: 'realm_access.roles' } }).map((d) => d.code)).not.toContain(
+        'LINT_ROLES_WITHOUT_CLAIM',
+      );
     });
 
     it('is quiet when no tool needs a role', () => {
       const built = model({ ...document, paths: { '/a': { get: { operationId: 'a', ...ok } } } });
-      expect(lintSecurity(built.tools, built.schemes, built.authorization).map((d) => d.code)).not.toContain('LINT_ROLES_WITHOUT_CLAIM');
+      expect(lintSecurity(built.tools, built.schemes, built.authorization).map((d) => d.code)).not.toContain(
+        'LINT_ROLES_WITHOUT_CLAIM',
+      );
     });
 
     it('is an error under --strict', () => {

@@ -9,7 +9,12 @@ import type { LoadedDocument } from '../../src/load/index.js';
 export function loaded(document: Record<string, unknown>, dialect: '3.0' | '3.1' = '3.1'): LoadedDocument {
   const version = dialect === '3.0' ? '3.0.3' : '3.1.0';
   return {
-    document: { openapi: version, info: { title: 'Test API', version: '1.0.0' }, servers: [{ url: 'https://api.example.com' }], ...document },
+    document: {
+      openapi: version,
+      info: { title: 'Test API', version: '1.0.0' },
+      servers: [{ url: 'https://api.example.com' }],
+      ...document,
+    },
     dialect,
     sourceVersion: version,
     source: 'literal',

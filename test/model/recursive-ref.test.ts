@@ -24,7 +24,9 @@ const document = {
         type: 'object',
         additionalProperties: false,
         required: ['filters'],
-        properties: { filters: { type: 'array', items: { oneOf: [{ $ref: '#/components/schemas/Leaf' }, { $recursiveRef: '#' }] } } },
+        properties: {
+          filters: { type: 'array', items: { oneOf: [{ $ref: '#/components/schemas/Leaf' }, { $recursiveRef: '#' }] } },
+        },
       },
     },
   },
@@ -37,7 +39,9 @@ describe('$recursiveRef (draft 2019-09) in a component', () => {
       type: 'object',
       additionalProperties: false,
       required: ['filters'],
-      properties: { filters: { type: 'array', items: { oneOf: [{ $ref: '#/$defs/Leaf' }, { $ref: '#/$defs/CompoundFilter' }] } } },
+      properties: {
+        filters: { type: 'array', items: { oneOf: [{ $ref: '#/$defs/Leaf' }, { $ref: '#/$defs/CompoundFilter' }] } },
+      },
     });
     expect(onlyTool(document).defs).toEqual(['CompoundFilter', 'Leaf']);
   });
@@ -56,12 +60,28 @@ describe('3.1 documents written partly in the 3.0 way (found in openai-api and d
   const withSchema = (schema: Record<string, unknown>) => ({
     openapi: '3.1.0',
     info: { title: 't', version: '1' },
-    paths: { '/x': { get: { operationId: 'x', parameters: [{ name: 'n', in: 'query', schema }], responses: { '200': { description: 'ok' } } } } },
+    paths: {
+      '/x': {
+        get: {
+          operationId: 'x',
+          parameters: [{ name: 'n', in: 'query', schema }],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
   });
 
   it.each([
-    ['boolean exclusiveMinimum becomes the numeric bound', { type: 'number', minimum: 0, exclusiveMinimum: true }, { type: 'number', exclusiveMinimum: 0 }],
-    ['exclusiveMaximum: false is dropped', { type: 'number', maximum: 5, exclusiveMaximum: false }, { type: 'number', maximum: 5 }],
+    [
+      'boolean exclusiveMinimum becomes the numeric bound',
+      { type: 'number', minimum: 0, exclusiveMinimum: true },
+      { type: 'number', exclusiveMinimum: 0 },
+    ],
+    [
+      'exclusiveMaximum: false is dropped',
+      { type: 'number', maximum: 5, exclusiveMaximum: false },
+      { type: 'number', maximum: 5 },
+    ],
     ['an empty enum, which admits nothing, is dropped', { type: 'string', enum: [] }, { type: 'string' }],
   ])('%s', (_name, given, want) => {
     const tool = onlyTool(withSchema(given));

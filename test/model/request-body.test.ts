@@ -9,18 +9,53 @@ function body(requestBody: unknown, components: Record<string, unknown> = {}) {
   const tool = onlyTool({ paths: { '/b': { post: operation({ requestBody }) } }, components });
   return { schema: (tool.inputSchema.properties as Record<string, JsonSchema>).body, binding: tool.http.body };
 }
-const media = (...types: string[]) => ({ content: Object.fromEntries(types.map((t) => [t, { schema: { type: 'object', title: t } }])) });
+const media = (...types: string[]) => ({
+  content: Object.fromEntries(types.map((t) => [t, { schema: { type: 'object', title: t } }])),
+});
 
 describe('request body: which media type the tool sends', () => {
   const rows: [string, { given: string[]; mediaType: string; encoding: BodyEncoding }][] = [
-    ['JSON over XML and text', { given: ['text/plain', 'application/xml', 'application/json'], mediaType: 'application/json', encoding: 'json' }],
-    ['application/json over a +json type', { given: ['application/vnd.api+json', 'application/json'], mediaType: 'application/json', encoding: 'json' }],
-    ['a +json type over a form', { given: ['application/x-www-form-urlencoded', 'application/merge-patch+json'], mediaType: 'application/merge-patch+json', encoding: 'json' }],
-    ['form over multipart', { given: ['multipart/form-data', 'application/x-www-form-urlencoded'], mediaType: 'application/x-www-form-urlencoded', encoding: 'form' }],
-    ['multipart over binary', { given: ['application/octet-stream', 'multipart/form-data'], mediaType: 'multipart/form-data', encoding: 'multipart' }],
-    ['text over binary', { given: ['application/octet-stream', 'text/plain'], mediaType: 'text/plain', encoding: 'text' }],
+    [
+      'JSON over XML and text',
+      { given: ['text/plain', 'application/xml', 'application/json'], mediaType: 'application/json', encoding: 'json' },
+    ],
+    [
+      'application/json over a +json type',
+      { given: ['application/vnd.api+json', 'application/json'], mediaType: 'application/json', encoding: 'json' },
+    ],
+    [
+      'a +json type over a form',
+      {
+        given: ['application/x-www-form-urlencoded', 'application/merge-patch+json'],
+        mediaType: 'application/merge-patch+json',
+        encoding: 'json',
+      },
+    ],
+    [
+      'form over multipart',
+      {
+        given: ['multipart/form-data', 'application/x-www-form-urlencoded'],
+        mediaType: 'application/x-www-form-urlencoded',
+        encoding: 'form',
+      },
+    ],
+    [
+      'multipart over binary',
+      {
+        given: ['application/octet-stream', 'multipart/form-data'],
+        mediaType: 'multipart/form-data',
+        encoding: 'multipart',
+      },
+    ],
+    [
+      'text over binary',
+      { given: ['application/octet-stream', 'text/plain'], mediaType: 'text/plain', encoding: 'text' },
+    ],
     ['XML is text', { given: ['application/xml'], mediaType: 'application/xml', encoding: 'text' }],
-    ['parameters on the media type are kept', { given: ['application/json; charset=utf-8'], mediaType: 'application/json; charset=utf-8', encoding: 'json' }],
+    [
+      'parameters on the media type are kept',
+      { given: ['application/json; charset=utf-8'], mediaType: 'application/json; charset=utf-8', encoding: 'json' },
+    ],
     ['*/* is sent as JSON', { given: ['*/*'], mediaType: 'application/json', encoding: 'json' }],
     ['an image is binary', { given: ['image/png'], mediaType: 'image/png', encoding: 'binary' }],
   ];
@@ -49,29 +84,47 @@ describe('request body: the schema of the `body` argument', () => {
     [
       'the chosen media type schema; the body description fills a missing one',
       {
-        given: { description: ' The pet ', content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' } } } } } },
+        given: {
+          description: ' The pet ',
+          content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' } } } } },
+        },
         want: { type: 'object', properties: { name: { type: 'string' } }, description: 'The pet' },
       },
     ],
     [
       'the schema description wins over the body description',
-      { given: { description: 'outer', content: { 'application/json': { schema: { type: 'string', description: 'inner' } } } }, want: { type: 'string', description: 'inner' } },
+      {
+        given: {
+          description: 'outer',
+          content: { 'application/json': { schema: { type: 'string', description: 'inner' } } },
+        },
+        want: { type: 'string', description: 'inner' },
+      },
     ],
     [
       'a $ref body schema stays a $ref (the description beside it in 3.1)',
       {
-        given: { description: 'A pet', content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } },
+        given: {
+          description: 'A pet',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } },
+        },
         components: { schemas: { Pet: { type: 'object' } } },
         want: { $ref: '#/$defs/Pet', description: 'A pet' },
       },
     ],
     ['JSON without a schema: anything', { given: { content: { 'application/json': {} } }, want: {} }],
-    ['a form without a schema: an object', { given: { content: { 'application/x-www-form-urlencoded': {} } }, want: { type: 'object' } }],
+    [
+      'a form without a schema: an object',
+      { given: { content: { 'application/x-www-form-urlencoded': {} } }, want: { type: 'object' } },
+    ],
     ['text without a schema: a string', { given: { content: { 'text/plain': {} } }, want: { type: 'string' } }],
     [
       'binary: base64 text, whatever the declared schema',
       {
-        given: { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        given: {
+          description: 'The file',
+          content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+        },
         want: { type: 'string', contentEncoding: 'base64', description: 'The file (base64-encoded bytes)' },
       },
     ],
@@ -130,22 +183,38 @@ describe('fixtures/request-bodies.yaml through the loader', () => {
       [
         'login',
         {
-          binding: { argument: 'body', mediaType: 'application/x-www-form-urlencoded', encoding: 'form', required: false },
-          schema: { type: 'object', required: ['user'], properties: { user: { type: 'string' }, password: { type: 'string', format: 'password' } } },
+          binding: {
+            argument: 'body',
+            mediaType: 'application/x-www-form-urlencoded',
+            encoding: 'form',
+            required: false,
+          },
+          schema: {
+            type: 'object',
+            required: ['user'],
+            properties: { user: { type: 'string' }, password: { type: 'string', format: 'password' } },
+          },
         },
       ],
       [
         'uploadPhoto',
         {
           binding: { argument: 'body', mediaType: 'multipart/form-data', encoding: 'multipart', required: true },
-          schema: { type: 'object', properties: { photo: { ...FILE_PART_SCHEMA, description: 'The image' }, caption: { type: 'string' } } },
+          schema: {
+            type: 'object',
+            properties: { photo: { ...FILE_PART_SCHEMA, description: 'The image' }, caption: { type: 'string' } },
+          },
         },
       ],
       [
         'putBlob',
         {
           binding: { argument: 'body', mediaType: 'application/octet-stream', encoding: 'binary', required: true },
-          schema: { type: 'string', contentEncoding: 'base64', description: 'The bytes to store (base64-encoded bytes)' },
+          schema: {
+            type: 'string',
+            contentEncoding: 'base64',
+            description: 'The bytes to store (base64-encoded bytes)',
+          },
         },
       ],
     ];

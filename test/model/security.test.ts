@@ -7,7 +7,10 @@ import { model, modelOfFixture, operation, toolNamed } from './literal-document.
 const securitySchemes = {
   key: { type: 'apiKey', in: 'query', name: 'api_key' },
   bearer: { type: 'http', scheme: 'bearer' },
-  oauth: { type: 'oauth2', flows: { implicit: { authorizationUrl: 'https://a.example.com', scopes: { read: 'r', write: 'w' } } } },
+  oauth: {
+    type: 'oauth2',
+    flows: { implicit: { authorizationUrl: 'https://a.example.com', scopes: { read: 'r', write: 'w' } } },
+  },
 };
 
 /** GET /x with `security` as given (absent when undefined) under `documentSecurity`. */
@@ -25,17 +28,33 @@ function securityOf(security: unknown, documentSecurity?: unknown) {
   };
 }
 
-type Want = { security: SecurityRequirement[]; source: 'operation' | 'document' | 'none'; diagnostics?: [string, string][] };
+type Want = {
+  security: SecurityRequirement[];
+  source: 'operation' | 'document' | 'none';
+  diagnostics?: [string, string][];
+};
 const req = (scheme: string, scopes: string[] = []) => ({ scheme, scopes });
 
 describe('security: OR of ANDs, exactly as the document states it', () => {
   const rows: [string, { op?: unknown; doc?: unknown; want: Want }][] = [
     ['none anywhere: public, from nowhere', { want: { security: [], source: 'none' } }],
-    ['the document default applies when the operation has none', { doc: [{ bearer: [] }], want: { security: [[req('bearer')]], source: 'document' } }],
-    ['the operation replaces the default', { doc: [{ bearer: [] }], op: [{ key: [] }], want: { security: [[req('key')]], source: 'operation' } }],
-    ['security: [] on the operation: public despite the default', { doc: [{ bearer: [] }], op: [], want: { security: [], source: 'operation' } }],
+    [
+      'the document default applies when the operation has none',
+      { doc: [{ bearer: [] }], want: { security: [[req('bearer')]], source: 'document' } },
+    ],
+    [
+      'the operation replaces the default',
+      { doc: [{ bearer: [] }], op: [{ key: [] }], want: { security: [[req('key')]], source: 'operation' } },
+    ],
+    [
+      'security: [] on the operation: public despite the default',
+      { doc: [{ bearer: [] }], op: [], want: { security: [], source: 'operation' } },
+    ],
     ['security: [] on the document: public', { doc: [], want: { security: [], source: 'document' } }],
-    ['[{}] among alternatives: authentication optional, so public', { op: [{ oauth: ['read'] }, {}], want: { security: [], source: 'operation' } }],
+    [
+      '[{}] among alternatives: authentication optional, so public',
+      { op: [{ oauth: ['read'] }, {}], want: { security: [], source: 'operation' } },
+    ],
     [
       'alternatives kept in order, AND-ed schemes kept together with their scopes',
       {
@@ -47,19 +66,34 @@ describe('security: OR of ANDs, exactly as the document states it', () => {
       'an unknown scheme: reported, its alternative dropped',
       {
         op: [{ bearer: [], nope: [] }, { key: [] }],
-        want: { security: [[req('key')]], source: 'operation', diagnostics: [['SECURITY_SCHEME_UNKNOWN', '/paths/~1x/get/security/0']] },
+        want: {
+          security: [[req('key')]],
+          source: 'operation',
+          diagnostics: [['SECURITY_SCHEME_UNKNOWN', '/paths/~1x/get/security/0']],
+        },
       },
     ],
     [
       'only unknown schemes: reported, but kept, so the operation does not become public',
       {
         op: [{ nope: ['a'] }],
-        want: { security: [[req('nope', ['a'])]], source: 'operation', diagnostics: [['SECURITY_SCHEME_UNKNOWN', '/paths/~1x/get/security/0']] },
+        want: {
+          security: [[req('nope', ['a'])]],
+          source: 'operation',
+          diagnostics: [['SECURITY_SCHEME_UNKNOWN', '/paths/~1x/get/security/0']],
+        },
       },
     ],
     [
       'an unknown scheme beside {}: still public',
-      { op: [{ nope: [] }, {}], want: { security: [], source: 'operation', diagnostics: [['SECURITY_SCHEME_UNKNOWN', '/paths/~1x/get/security/0']] } },
+      {
+        op: [{ nope: [] }, {}],
+        want: {
+          security: [],
+          source: 'operation',
+          diagnostics: [['SECURITY_SCHEME_UNKNOWN', '/paths/~1x/get/security/0']],
+        },
+      },
     ],
   ];
   it.each(rows)('%s', (_name, { op, doc, want }) => {
@@ -100,9 +134,27 @@ describe('security schemes and the environment variables they read', () => {
     const built = await modelOfFixture('security-requirements.yaml');
     const at = (name: string) => `/components/securitySchemes/${name}`;
     const want: SecuritySchemeModel[] = [
-      { name: 'apiKeyAuth', source: at('apiKeyAuth'), type: 'apiKey', scopes: [], upstream: { type: 'apiKey', in: 'header', name: 'X-API-Key', env: 'UPSTREAM_API_KEY_AUTH' } },
-      { name: 'basicAuth', source: at('basicAuth'), type: 'http', scopes: [], upstream: { type: 'http', scheme: 'basic', env: 'UPSTREAM_BASIC_AUTH' } },
-      { name: 'bearerAuth', source: at('bearerAuth'), type: 'http', scopes: [], upstream: { type: 'http', scheme: 'bearer', env: 'UPSTREAM_BEARER_AUTH' } },
+      {
+        name: 'apiKeyAuth',
+        source: at('apiKeyAuth'),
+        type: 'apiKey',
+        scopes: [],
+        upstream: { type: 'apiKey', in: 'header', name: 'X-API-Key', env: 'UPSTREAM_API_KEY_AUTH' },
+      },
+      {
+        name: 'basicAuth',
+        source: at('basicAuth'),
+        type: 'http',
+        scopes: [],
+        upstream: { type: 'http', scheme: 'basic', env: 'UPSTREAM_BASIC_AUTH' },
+      },
+      {
+        name: 'bearerAuth',
+        source: at('bearerAuth'),
+        type: 'http',
+        scopes: [],
+        upstream: { type: 'http', scheme: 'bearer', env: 'UPSTREAM_BEARER_AUTH' },
+      },
       { name: 'digestAuth', source: at('digestAuth'), type: 'http', scopes: [] },
       { name: 'mtls', source: at('mtls'), type: 'mutualTLS', scopes: [] },
       {
@@ -110,14 +162,23 @@ describe('security schemes and the environment variables they read', () => {
         source: at('oauth'),
         type: 'oauth2',
         scopes: ['admin', 'read', 'write'],
-        upstream: { type: 'oauth2', scopes: ['admin', 'read', 'write'], env: 'UPSTREAM_OAUTH', tokenUrl: 'https://auth.example.com/token' },
+        upstream: {
+          type: 'oauth2',
+          scopes: ['admin', 'read', 'write'],
+          env: 'UPSTREAM_OAUTH',
+          tokenUrl: 'https://auth.example.com/token',
+        },
       },
       {
         name: 'oidc',
         source: at('oidc'),
         type: 'openIdConnect',
         scopes: [],
-        upstream: { type: 'openIdConnect', openIdConnectUrl: 'https://id.example.com/.well-known/openid-configuration', env: 'UPSTREAM_OIDC' },
+        upstream: {
+          type: 'openIdConnect',
+          openIdConnectUrl: 'https://id.example.com/.well-known/openid-configuration',
+          env: 'UPSTREAM_OIDC',
+        },
       },
     ];
     expect(built.schemes).toEqual(want);
@@ -129,7 +190,13 @@ describe('security schemes and the environment variables they read', () => {
       ['usesDefault', { security: [[req('bearerAuth')]], source: 'document' }],
       ['isPublic', { security: [], source: 'operation' }],
       ['authOptional', { security: [], source: 'operation' }],
-      ['listFiles', { security: [[req('oauth', ['read']), req('apiKeyAuth')], [req('oidc', ['openid', 'files'])]], source: 'operation' }],
+      [
+        'listFiles',
+        {
+          security: [[req('oauth', ['read']), req('apiKeyAuth')], [req('oidc', ['openid', 'files'])]],
+          source: 'operation',
+        },
+      ],
       ['hasTypo', { security: [[req('basicAuth')]], source: 'operation' }],
     ];
     for (const [name, want] of rows) {

@@ -8,19 +8,38 @@ import { loaded, operation, toolNamed } from './literal-document.js';
 const CONFIG = 'openapi-to-mcp.config.yaml';
 
 /** Seven operations over four tags, oauth2 scopes on most, one public. */
-function document(extra: Record<string, unknown> = {}, pathExtra: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+function document(
+  extra: Record<string, unknown> = {},
+  pathExtra: Record<string, Record<string, unknown>> = {},
+): Record<string, unknown> {
   const op = (operationId: string | undefined, tags: string[], more: Record<string, unknown> = {}) =>
     operation({ ...(operationId ? { operationId } : {}), tags, ...more });
   return {
     security: [{ oauth: ['read:pets'] }],
     components: {
       securitySchemes: {
-        oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://auth.example.com/token', scopes: { 'read:pets': 'r', 'write:pets': 'w' } } } },
+        oauth: {
+          type: 'oauth2',
+          flows: {
+            clientCredentials: {
+              tokenUrl: 'https://auth.example.com/token',
+              scopes: { 'read:pets': 'r', 'write:pets': 'w' },
+            },
+          },
+        },
       },
     },
     paths: {
-      '/pets': { get: op('listPets', ['pets'], { summary: 'List pets' }), post: op('createPet', ['pets'], { security: [{ oauth: ['write:pets'] }] }), ...pathExtra['/pets'] },
-      '/pets/{petId}': { get: op('getPet', ['pets']), delete: op('deletePet', ['pets', 'admin']), ...pathExtra['/pets/{petId}'] },
+      '/pets': {
+        get: op('listPets', ['pets'], { summary: 'List pets' }),
+        post: op('createPet', ['pets'], { security: [{ oauth: ['write:pets'] }] }),
+        ...pathExtra['/pets'],
+      },
+      '/pets/{petId}': {
+        get: op('getPet', ['pets']),
+        delete: op('deletePet', ['pets', 'admin']),
+        ...pathExtra['/pets/{petId}'],
+      },
       '/admin/users': { get: op('listUsers', ['admin']), ...pathExtra['/admin/users'] },
       '/admin/users/{id}/roles': { put: op('setRoles', ['admin']), ...pathExtra['/admin/users/{id}/roles'] },
       '/store/inventory': { get: op(undefined, ['store']), ...pathExtra['/store/inventory'] },
@@ -30,7 +49,16 @@ function document(extra: Record<string, unknown> = {}, pathExtra: Record<string,
   };
 }
 
-const ALL = ['createPet', 'deletePet', 'get_store_inventory', 'getPet', 'health', 'listPets', 'listUsers', 'setRoles'].sort();
+const ALL = [
+  'createPet',
+  'deletePet',
+  'get_store_inventory',
+  'getPet',
+  'health',
+  'listPets',
+  'listUsers',
+  'setRoles',
+].sort();
 
 function build(config: GeneratorConfig, doc: Record<string, unknown> = document()): McpModel {
   return buildModel(loaded(doc), config, { configFile: CONFIG });
@@ -50,13 +78,33 @@ describe('include / exclude by each kind of selector', () => {
     ['include paths: * is exactly one segment', { include: { paths: ['/pets/*'] } }, ['deletePet', 'getPet']],
     ['include paths: * inside a segment', { include: { paths: ['/pet*'] } }, ['createPet', 'listPets']],
     ['include methods, any case', { include: { methods: ['put', 'DELETE'] } }, ['deletePet', 'setRoles']],
-    ['include tool-name globs', { include: { tools: ['list*', 'get_*'] } }, ['get_store_inventory', 'listPets', 'listUsers']],
-    ['kinds in one selector are OR-ed', { include: { tags: ['store'], operationIds: ['health'] } }, ['get_store_inventory', 'health']],
+    [
+      'include tool-name globs',
+      { include: { tools: ['list*', 'get_*'] } },
+      ['get_store_inventory', 'listPets', 'listUsers'],
+    ],
+    [
+      'kinds in one selector are OR-ed',
+      { include: { tags: ['store'], operationIds: ['health'] } },
+      ['get_store_inventory', 'health'],
+    ],
     ['exclude tags', { exclude: { tags: ['pets'] } }, ['get_store_inventory', 'health', 'listUsers', 'setRoles']],
-    ['exclude paths', { exclude: { paths: ['/admin/**', '/health'] } }, ['createPet', 'deletePet', 'get_store_inventory', 'getPet', 'listPets']],
+    [
+      'exclude paths',
+      { exclude: { paths: ['/admin/**', '/health'] } },
+      ['createPet', 'deletePet', 'get_store_inventory', 'getPet', 'listPets'],
+    ],
     ['exclude methods', { exclude: { methods: ['GET'] } }, ['createPet', 'deletePet', 'setRoles']],
-    ['exclude tool names', { exclude: { tools: ['*Pet', 'health'] } }, ['get_store_inventory', 'listPets', 'listUsers', 'setRoles']],
-    ['exclude applies after include', { include: { tags: ['pets'] }, exclude: { tags: ['admin'] } }, ['createPet', 'getPet', 'listPets']],
+    [
+      'exclude tool names',
+      { exclude: { tools: ['*Pet', 'health'] } },
+      ['get_store_inventory', 'listPets', 'listUsers', 'setRoles'],
+    ],
+    [
+      'exclude applies after include',
+      { include: { tags: ['pets'] }, exclude: { tags: ['admin'] } },
+      ['createPet', 'getPet', 'listPets'],
+    ],
   ])('%s', (_name, config, want) => {
     const built = build(config);
     expect(names(built)).toEqual([...want].sort());
@@ -98,7 +146,12 @@ describe('unmatched selectors and overrides: CONFIG_UNMATCHED warnings naming th
   it('a selector entry that matches no operation, with a guess', () => {
     const built = build({ exclude: { tags: ['pet', 'admin'], paths: ['/nowhere/**'] } });
     expect(codes(built, 'CONFIG_UNMATCHED')).toEqual([
-      expect.objectContaining({ severity: 'warning', file: CONFIG, pointer: '/exclude/tags/0', hint: 'Did you mean "pets"?' }),
+      expect.objectContaining({
+        severity: 'warning',
+        file: CONFIG,
+        pointer: '/exclude/tags/0',
+        hint: 'Did you mean "pets"?',
+      }),
       expect.objectContaining({ severity: 'warning', file: CONFIG, pointer: '/exclude/paths/0' }),
     ]);
     // The entries that do match still apply.
@@ -116,13 +169,17 @@ describe('unmatched selectors and overrides: CONFIG_UNMATCHED warnings naming th
   });
 
   it('an entry matching an excluded operation is not unmatched', () => {
-    expect(codes(build({ exclude: { tags: ['admin'] }, roles: { ops: { tags: ['admin'] } } }), 'CONFIG_UNMATCHED')).toEqual([]);
+    expect(
+      codes(build({ exclude: { tags: ['admin'] }, roles: { ops: { tags: ['admin'] } } }), 'CONFIG_UNMATCHED'),
+    ).toEqual([]);
   });
 });
 
 describe('tools overrides', () => {
   it('rename, title and description by operationId', () => {
-    const built = build({ tools: { listPets: { name: 'pets_list', title: 'All pets', description: 'Every pet, newest first.' } } });
+    const built = build({
+      tools: { listPets: { name: 'pets_list', title: 'All pets', description: 'Every pet, newest first.' } },
+    });
     const tool = toolNamed(built, 'pets_list');
     expect(tool).toMatchObject({ title: 'All pets', description: 'Every pet, newest first.', operationId: 'listPets' });
     // The title lives on the tool only: annotations.title would repeat it (src/model/trim.ts).
@@ -140,13 +197,20 @@ describe('tools overrides', () => {
 
   it('exclude: false keeps an operation that exclude or the spec drops', () => {
     const doc = document({}, { '/health': { 'x-mcp-exclude': true } });
-    expect(names(build({ exclude: { tags: ['admin'] }, tools: { deletePet: { exclude: false }, health: { exclude: false } } }, doc))).toEqual(
-      expect.arrayContaining(['deletePet', 'health']),
-    );
+    expect(
+      names(
+        build(
+          { exclude: { tags: ['admin'] }, tools: { deletePet: { exclude: false }, health: { exclude: false } } },
+          doc,
+        ),
+      ),
+    ).toEqual(expect.arrayContaining(['deletePet', 'health']));
   });
 
   it('scopes replace the scopes from OpenAPI security, normalized', () => {
-    const built = build({ tools: { createPet: { scopes: [['pets:write', 'pets:admin'], ['pets:admin', 'pets:write', 'x'], ['root']] } } });
+    const built = build({
+      tools: { createPet: { scopes: [['pets:write', 'pets:admin'], ['pets:admin', 'pets:write', 'x'], ['root']] } },
+    });
     expect(toolNamed(built, 'createPet').access).toEqual({ scopes: [['root'], ['pets:admin', 'pets:write']] });
     expect(built.authorization.scopesSupported).toEqual(['pets:admin', 'pets:write', 'read:pets', 'root']);
   });
@@ -161,12 +225,17 @@ describe('tools overrides', () => {
     const built = build({ tools: { getPet: { name: 'listPets' } } });
     const [d] = codes(built, 'TOOL_NAME_CONFLICT');
     expect(d).toMatchObject({ severity: 'error', file: CONFIG, pointer: '/tools/getPet/name' });
-    expect(d!.message).toBe('GET /pets/{petId} is named "listPets" by tools["getPet"].name, but GET /pets (operationId listPets) has that name too.');
+    expect(d!.message).toBe(
+      'GET /pets/{petId} is named "listPets" by tools["getPet"].name, but GET /pets (operationId listPets) has that name too.',
+    );
   });
 
   it('two renames onto one name: an error for each', () => {
     const built = build({ tools: { getPet: { name: 'pet' }, deletePet: { name: 'pet' } } });
-    expect(codes(built, 'TOOL_NAME_CONFLICT').map((d) => d.pointer)).toEqual(['/tools/getPet/name', '/tools/deletePet/name']);
+    expect(codes(built, 'TOOL_NAME_CONFLICT').map((d) => d.pointer)).toEqual([
+      '/tools/getPet/name',
+      '/tools/deletePet/name',
+    ]);
   });
 
   it('a rename onto the name of an excluded operation is fine', () => {
@@ -178,8 +247,7 @@ describe('tools overrides', () => {
 
 describe('names do not depend on what is excluded', () => {
   /** Two operations share an operationId: both carry a hash suffix, whether or not the other is a tool. */
-  const clash = () =>
-    document({}, { '/health': { post: operation({ operationId: 'getPet', tags: ['x'] }) } });
+  const clash = () => document({}, { '/health': { post: operation({ operationId: 'getPet', tags: ['x'] }) } });
 
   it('a suffixed name stays when its rival is excluded', () => {
     const all = build({}, clash());
@@ -202,8 +270,22 @@ describe('names do not depend on what is excluded', () => {
 
 describe('roles', () => {
   it('the sorted union of config roles, tool override roles and x-mcp-roles (path item and operation)', () => {
-    const doc = document({}, { '/admin/users': { 'x-mcp-roles': ['auditor'], get: operation({ operationId: 'listUsers', tags: ['admin'], 'x-mcp-roles': ['hr'] }) } });
-    const built = build({ roles: { admin: { tags: ['admin'] }, support: { tools: ['list*'] } }, tools: { listUsers: { roles: ['root'] } } }, doc);
+    const doc = document(
+      {},
+      {
+        '/admin/users': {
+          'x-mcp-roles': ['auditor'],
+          get: operation({ operationId: 'listUsers', tags: ['admin'], 'x-mcp-roles': ['hr'] }),
+        },
+      },
+    );
+    const built = build(
+      {
+        roles: { admin: { tags: ['admin'] }, support: { tools: ['list*'] } },
+        tools: { listUsers: { roles: ['root'] } },
+      },
+      doc,
+    );
     expect(toolNamed(built, 'listUsers').access.roles).toEqual(['admin', 'auditor', 'hr', 'root', 'support']);
     expect(toolNamed(built, 'listPets').access.roles).toEqual(['support']);
   });
@@ -223,12 +305,18 @@ describe('extensions in the spec', () => {
   };
 
   it('x-mcp-name, x-mcp-title, x-mcp-description', () => {
-    const built = build({}, withOp('/pets', 'get', { 'x-mcp-name': 'pets', 'x-mcp-title': 'Pets', 'x-mcp-description': 'All of them.' }));
+    const built = build(
+      {},
+      withOp('/pets', 'get', { 'x-mcp-name': 'pets', 'x-mcp-title': 'Pets', 'x-mcp-description': 'All of them.' }),
+    );
     expect(toolNamed(built, 'pets')).toMatchObject({ title: 'Pets', description: 'All of them.' });
   });
 
   it('the config wins over x-mcp-name', () => {
-    const built = build({ tools: { listPets: { name: 'from_config' } } }, withOp('/pets', 'get', { 'x-mcp-name': 'from_spec' }));
+    const built = build(
+      { tools: { listPets: { name: 'from_config' } } },
+      withOp('/pets', 'get', { 'x-mcp-name': 'from_spec' }),
+    );
     expect(names(built)).toContain('from_config');
     expect(names(built)).not.toContain('from_spec');
   });
@@ -256,7 +344,10 @@ describe('extensions in the spec', () => {
   });
 
   it('an x-mcp value of the wrong type: EXTENSION_INVALID, ignored', () => {
-    const built = build({}, withOp('/health', 'get', { 'x-mcp': { include: false }, 'x-mcp-roles': 'ops', 'x-mcp-exclude': 'yes' }));
+    const built = build(
+      {},
+      withOp('/health', 'get', { 'x-mcp': { include: false }, 'x-mcp-roles': 'ops', 'x-mcp-exclude': 'yes' }),
+    );
     expect(names(built)).toContain('health');
     expect(toolNamed(built, 'health').access.roles).toEqual(['ops']);
     expect(codes(built, 'EXTENSION_INVALID').map((d) => [d.severity, d.pointer])).toEqual([
@@ -269,7 +360,14 @@ describe('extensions in the spec', () => {
     const built = build(
       {},
       withOp('/pets/{petId}', 'delete', {
-        'x-speakeasy-mcp': { name: 'remove-pet', title: 'Remove a pet', description: 'Deletes it.', scopes: ['write'], idempotentHint: false, annotations: { openWorldHint: false } },
+        'x-speakeasy-mcp': {
+          name: 'remove-pet',
+          title: 'Remove a pet',
+          description: 'Deletes it.',
+          scopes: ['write'],
+          idempotentHint: false,
+          annotations: { openWorldHint: false },
+        },
       }),
     );
     const tool = toolNamed(built, 'remove-pet');
@@ -282,8 +380,12 @@ describe('extensions in the spec', () => {
   });
 
   it('x-speakeasy-mcp disabled: true drops the operation; x-mcp-name beats its name', () => {
-    expect(names(build({}, withOp('/pets', 'get', { 'x-speakeasy-mcp': { disabled: true } })))).not.toContain('listPets');
-    expect(names(build({}, withOp('/pets', 'get', { 'x-mcp-name': 'ours', 'x-speakeasy-mcp': { name: 'theirs' } })))).toContain('ours');
+    expect(names(build({}, withOp('/pets', 'get', { 'x-speakeasy-mcp': { disabled: true } })))).not.toContain(
+      'listPets',
+    );
+    expect(
+      names(build({}, withOp('/pets', 'get', { 'x-mcp-name': 'ours', 'x-speakeasy-mcp': { name: 'theirs' } }))),
+    ).toContain('ours');
   });
 
   it('x-mcp-name that another tool has: TOOL_NAME_CONFLICT at the operation', () => {
@@ -295,10 +397,17 @@ describe('extensions in the spec', () => {
 
 describe('server', () => {
   it('config overrides name, version and title', () => {
-    expect(build({ server: { name: 'pets', version: '2.0.0', title: 'Pets' } }).server).toMatchObject({ name: 'pets', version: '2.0.0', title: 'Pets' });
+    expect(build({ server: { name: 'pets', version: '2.0.0', title: 'Pets' } }).server).toMatchObject({
+      name: 'pets',
+      version: '2.0.0',
+      title: 'Pets',
+    });
   });
 
   it('authorization settings flow into the model', () => {
-    expect(build({ authorization: { rolesClaim: 'groups', toolsList: 'all' } }).authorization).toMatchObject({ rolesClaim: 'groups', toolsList: 'all' });
+    expect(build({ authorization: { rolesClaim: 'groups', toolsList: 'all' } }).authorization).toMatchObject({
+      rolesClaim: 'groups',
+      toolsList: 'all',
+    });
   });
 });

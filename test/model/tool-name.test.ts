@@ -6,33 +6,56 @@ const LONG_ID = 'generateTheQuarterlyRevenueReportForEveryRegionIncludingForecas
 
 describe('nameTools', () => {
   const rows: [string, { given: NameCandidate[]; want: NamedTool[] }][] = [
-    ['a valid operationId is kept', { given: [{ key: 'GET /pets', operationId: 'listPets' }], want: [{ key: 'GET /pets', name: 'listPets' }] }],
+    [
+      'a valid operationId is kept',
+      { given: [{ key: 'GET /pets', operationId: 'listPets' }], want: [{ key: 'GET /pets', name: 'listPets' }] },
+    ],
     [
       'dots and dashes are valid',
-      { given: [{ key: 'GET /pets', operationId: 'pets.list-all_v2' }], want: [{ key: 'GET /pets', name: 'pets.list-all_v2' }] },
+      {
+        given: [{ key: 'GET /pets', operationId: 'pets.list-all_v2' }],
+        want: [{ key: 'GET /pets', name: 'pets.list-all_v2' }],
+      },
     ],
     [
       'invalid characters become _, runs collapsed, ends trimmed',
       {
         given: [{ key: 'GET /pets', operationId: ' pets/list  all!' }],
-        want: [{ key: 'GET /pets', name: 'pets_list_all', adjusted: '" pets/list  all!" is not a valid MCP tool name' }],
+        want: [
+          { key: 'GET /pets', name: 'pets_list_all', adjusted: '" pets/list  all!" is not a valid MCP tool name' },
+        ],
       },
     ],
     [
       'accents are folded, not replaced',
-      { given: [{ key: 'GET /x', operationId: 'créerCafé' }], want: [{ key: 'GET /x', name: 'creerCafe', adjusted: '"créerCafé" is not a valid MCP tool name' }] },
+      {
+        given: [{ key: 'GET /x', operationId: 'créerCafé' }],
+        want: [{ key: 'GET /x', name: 'creerCafe', adjusted: '"créerCafé" is not a valid MCP tool name' }],
+      },
     ],
     [
       'no operationId: method + path, braces dropped',
       { given: [{ key: 'GET /pets/{id}/toys' }], want: [{ key: 'GET /pets/{id}/toys', name: 'get_pets_id_toys' }] },
     ],
-    ['an empty operationId counts as none', { given: [{ key: 'GET /x', operationId: '' }], want: [{ key: 'GET /x', name: 'get_x', adjusted: '"" is not a valid MCP tool name' }] }],
+    [
+      'an empty operationId counts as none',
+      {
+        given: [{ key: 'GET /x', operationId: '' }],
+        want: [{ key: 'GET /x', name: 'get_x', adjusted: '"" is not a valid MCP tool name' }],
+      },
+    ],
     ['the root path', { given: [{ key: 'GET /' }], want: [{ key: 'GET /', name: 'get' }] }],
     [
       'over 64 characters: cut to 57 + _ + 6 hex of sha256(METHOD /path)',
       {
         given: [{ key: 'GET /long', operationId: LONG_ID }],
-        want: [{ key: 'GET /long', name: `${LONG_ID.slice(0, 57)}_ae9676`, adjusted: `"${LONG_ID}" is longer than 64 characters` }],
+        want: [
+          {
+            key: 'GET /long',
+            name: `${LONG_ID.slice(0, 57)}_ae9676`,
+            adjusted: `"${LONG_ID}" is longer than 64 characters`,
+          },
+        ],
       },
     ],
     [
@@ -61,7 +84,10 @@ describe('nameTools', () => {
     [
       'a valid operationId owns its name against a sanitized one',
       {
-        given: [{ key: 'GET /items', operationId: 'list items' }, { key: 'POST /items', operationId: 'list_items' }],
+        given: [
+          { key: 'GET /items', operationId: 'list items' },
+          { key: 'POST /items', operationId: 'list_items' },
+        ],
         want: [
           { key: 'GET /items', name: 'list_items_e3d0ef', adjusted: '"list items" is used by another operation' },
           { key: 'POST /items', name: 'list_items' },
@@ -70,17 +96,24 @@ describe('nameTools', () => {
     ],
     [
       'a preferred name wins over the operationId',
-      { given: [{ key: 'GET /x', operationId: 'getX', preferred: 'fetch_x' }], want: [{ key: 'GET /x', name: 'fetch_x' }] },
+      {
+        given: [{ key: 'GET /x', operationId: 'getX', preferred: 'fetch_x' }],
+        want: [{ key: 'GET /x', name: 'fetch_x' }],
+      },
     ],
     [
-      'an explicit name outranks another operation\'s identical operationId',
+      "an explicit name outranks another operation's identical operationId",
       {
         given: [
           { key: 'GET /a', operationId: 'getA' },
           { key: 'GET /b', operationId: 'getB', preferred: 'getA' },
         ],
         want: [
-          { key: 'GET /a', name: expect.stringMatching(/^getA_[0-9a-f]{6}$/) as unknown as string, adjusted: '"getA" is used by another operation' },
+          {
+            key: 'GET /a',
+            name: expect.stringMatching(/^getA_[0-9a-f]{6}$/) as unknown as string,
+            adjusted: '"getA" is used by another operation',
+          },
           { key: 'GET /b', name: 'getA' },
         ],
       },
@@ -93,8 +126,16 @@ describe('nameTools', () => {
           { key: 'GET /b', preferred: 'same' },
         ],
         want: [
-          { key: 'GET /a', name: expect.stringMatching(/^same_[0-9a-f]{6}$/) as unknown as string, adjusted: '"same" is used by another operation' },
-          { key: 'GET /b', name: expect.stringMatching(/^same_[0-9a-f]{6}$/) as unknown as string, adjusted: '"same" is used by another operation' },
+          {
+            key: 'GET /a',
+            name: expect.stringMatching(/^same_[0-9a-f]{6}$/) as unknown as string,
+            adjusted: '"same" is used by another operation',
+          },
+          {
+            key: 'GET /b',
+            name: expect.stringMatching(/^same_[0-9a-f]{6}$/) as unknown as string,
+            adjusted: '"same" is used by another operation',
+          },
         ],
       },
     ],
@@ -105,7 +146,11 @@ describe('nameTools', () => {
 
   it('an owned name survives adding a colliding operation', () => {
     const before = nameTools([{ key: 'GET /pets', operationId: 'listPets' }]);
-    const after = nameTools([{ key: 'GET /pets', operationId: 'listPets' }, { key: 'GET /pets2', operationId: 'list pets' }, { key: 'POST /x', operationId: 'listPets!' }]);
+    const after = nameTools([
+      { key: 'GET /pets', operationId: 'listPets' },
+      { key: 'GET /pets2', operationId: 'list pets' },
+      { key: 'POST /x', operationId: 'listPets!' },
+    ]);
     expect(before[0]?.name).toBe('listPets');
     expect(after[0]?.name).toBe('listPets');
   });
@@ -135,19 +180,36 @@ describe('tool names in the model', () => {
       [`${LONG_ID.slice(0, 57)}_f8abaf`, 'GET /reports'],
       ['get_pets_id', 'PUT /pets/{id}'],
       ['get_pets_id_895c8d', 'GET /pets/{id}'],
-      ['get_reports_year_quarterly-summaries_by-region_region_inc_efbe8b', 'GET /reports/{year}/quarterly-summaries/by-region/{region}/including-forecasts'],
+      [
+        'get_reports_year_quarterly-summaries_by-region_region_inc_efbe8b',
+        'GET /reports/{year}/quarterly-summaries/by-region/{region}/including-forecasts',
+      ],
       ['listPets', 'GET /pets'],
       ['remove_6ac6ae', 'PATCH /pets/{id}'],
       ['remove_cb6f3f', 'DELETE /pets/{id}'],
     ]);
     for (const tool of built.tools) expect(tool.name).toMatch(/^[a-zA-Z0-9_.-]{1,64}$/);
-    const adjusted = built.diagnostics.filter((d) => d.code === 'TOOL_NAME_ADJUSTED').map((d) => [d.pointer, d.message]);
+    const adjusted = built.diagnostics
+      .filter((d) => d.code === 'TOOL_NAME_ADJUSTED')
+      .map((d) => [d.pointer, d.message]);
     expect(adjusted).toEqual([
       ['/paths/~1pets/post', 'POST /pets is the tool "create_pet": "create pet!" is not a valid MCP tool name.'],
-      ['/paths/~1pets~1{id}/get', 'GET /pets/{id} is the tool "get_pets_id_895c8d": "get_pets_id" is used by another operation.'],
-      ['/paths/~1pets~1{id}/delete', 'DELETE /pets/{id} is the tool "remove_cb6f3f": "remove" is used by another operation.'],
-      ['/paths/~1pets~1{id}/patch', 'PATCH /pets/{id} is the tool "remove_6ac6ae": "remove" is used by another operation.'],
-      ['/paths/~1reports/get', `GET /reports is the tool "${LONG_ID.slice(0, 57)}_f8abaf": "${LONG_ID}" is longer than 64 characters.`],
+      [
+        '/paths/~1pets~1{id}/get',
+        'GET /pets/{id} is the tool "get_pets_id_895c8d": "get_pets_id" is used by another operation.',
+      ],
+      [
+        '/paths/~1pets~1{id}/delete',
+        'DELETE /pets/{id} is the tool "remove_cb6f3f": "remove" is used by another operation.',
+      ],
+      [
+        '/paths/~1pets~1{id}/patch',
+        'PATCH /pets/{id} is the tool "remove_6ac6ae": "remove" is used by another operation.',
+      ],
+      [
+        '/paths/~1reports/get',
+        `GET /reports is the tool "${LONG_ID.slice(0, 57)}_f8abaf": "${LONG_ID}" is longer than 64 characters.`,
+      ],
       [
         '/paths/~1reports~1{year}~1quarterly-summaries~1by-region~1{region}~1including-forecasts/get',
         'GET /reports/{year}/quarterly-summaries/by-region/{region}/including-forecasts is the tool ' +

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build-model.js';
-import { parameterDescription, toolDescription, trimAnnotations, trimOutputOnlyDefs, trimOutputSchema, trimSchemaText } from '../../src/model/trim.js';
+import {
+  parameterDescription,
+  toolDescription,
+  trimAnnotations,
+  trimOutputOnlyDefs,
+  trimOutputSchema,
+  trimSchemaText,
+} from '../../src/model/trim.js';
 import type { JsonSchema, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
 import { loaded, model, operation, toolNamed } from './literal-document.js';
 
@@ -9,7 +16,17 @@ describe('trimOutputSchema: annotations out, every assertion kept', () => {
     [
       'description, title, $comment, deprecated, readOnly, writeOnly, examples at the root',
       {
-        given: { type: 'object', title: 'Pet', description: 'A pet', $comment: 'c', deprecated: true, readOnly: true, writeOnly: false, examples: [{}], required: ['id'] },
+        given: {
+          type: 'object',
+          title: 'Pet',
+          description: 'A pet',
+          $comment: 'c',
+          deprecated: true,
+          readOnly: true,
+          writeOnly: false,
+          examples: [{}],
+          required: ['id'],
+        },
         want: { type: 'object', required: ['id'] },
       },
     ],
@@ -18,7 +35,9 @@ describe('trimOutputSchema: annotations out, every assertion kept', () => {
       {
         given: {
           type: 'object',
-          properties: { tags: { type: 'array', description: 'Tags', items: { type: 'string', title: 'Tag', maxLength: 9 } } },
+          properties: {
+            tags: { type: 'array', description: 'Tags', items: { type: 'string', title: 'Tag', maxLength: 9 } },
+          },
           allOf: [{ description: 'x', minProperties: 1 }],
           additionalProperties: { description: 'extra', type: 'integer' },
           $defs: { A: { title: 'A', type: 'string', format: 'uuid' } },
@@ -35,15 +54,35 @@ describe('trimOutputSchema: annotations out, every assertion kept', () => {
     [
       'a property that is called "description" or "title" is data, not an annotation',
       {
-        given: { type: 'object', properties: { description: { type: 'string', description: 'The text' }, title: { type: 'string' } }, required: ['title'] },
-        want: { type: 'object', properties: { description: { type: 'string' }, title: { type: 'string' } }, required: ['title'] },
+        given: {
+          type: 'object',
+          properties: { description: { type: 'string', description: 'The text' }, title: { type: 'string' } },
+          required: ['title'],
+        },
+        want: {
+          type: 'object',
+          properties: { description: { type: 'string' }, title: { type: 'string' } },
+          required: ['title'],
+        },
       },
     ],
     [
       'validation keywords, default, enum and const values are kept verbatim',
       {
-        given: { type: ['string', 'null'], enum: ['a', null], default: 'a', pattern: '^a$', const: { description: 'not a schema' } },
-        want: { type: ['string', 'null'], enum: ['a', null], default: 'a', pattern: '^a$', const: { description: 'not a schema' } },
+        given: {
+          type: ['string', 'null'],
+          enum: ['a', null],
+          default: 'a',
+          pattern: '^a$',
+          const: { description: 'not a schema' },
+        },
+        want: {
+          type: ['string', 'null'],
+          enum: ['a', null],
+          default: 'a',
+          pattern: '^a$',
+          const: { description: 'not a schema' },
+        },
       },
     ],
     ['a boolean schema', { given: true, want: true }],
@@ -71,13 +110,31 @@ describe('trimOutputOnlyDefs: only definitions no input reaches lose their annot
 
 describe('toolDescription: the summary leads, said once', () => {
   const rows: [string, { summary: string; description: string; want: string }][] = [
-    ['summary and another description: both, summary first', { summary: 'List pets', description: 'All of them.', want: 'List pets\n\nAll of them.' }],
-    ['a description opening with the summary: as it is', { summary: 'List pets', description: 'List pets.\n\nAll of them.', want: 'List pets.\n\nAll of them.' }],
-    ['the same words in another case: as it is', { summary: 'List Pets', description: 'list pets:\nAll of them.', want: 'list pets:\nAll of them.' }],
-    ['a description that only repeats the summary: said once', { summary: 'List pets', description: 'List pets.', want: 'List pets.' }],
-    ['a summary only: the summary (a model may see no title)', { summary: 'List pets', description: '', want: 'List pets' }],
+    [
+      'summary and another description: both, summary first',
+      { summary: 'List pets', description: 'All of them.', want: 'List pets\n\nAll of them.' },
+    ],
+    [
+      'a description opening with the summary: as it is',
+      { summary: 'List pets', description: 'List pets.\n\nAll of them.', want: 'List pets.\n\nAll of them.' },
+    ],
+    [
+      'the same words in another case: as it is',
+      { summary: 'List Pets', description: 'list pets:\nAll of them.', want: 'list pets:\nAll of them.' },
+    ],
+    [
+      'a description that only repeats the summary: said once',
+      { summary: 'List pets', description: 'List pets.', want: 'List pets.' },
+    ],
+    [
+      'a summary only: the summary (a model may see no title)',
+      { summary: 'List pets', description: '', want: 'List pets' },
+    ],
     ['a description only', { summary: '', description: 'All of them.', want: 'All of them.' }],
-    ['a first line that only starts like the summary is not a repeat', { summary: 'List pets', description: 'List pets by owner.', want: 'List pets\n\nList pets by owner.' }],
+    [
+      'a first line that only starts like the summary is not a repeat',
+      { summary: 'List pets', description: 'List pets by owner.', want: 'List pets\n\nList pets by owner.' },
+    ],
   ];
   it.each(rows)('%s', (_name, { summary, description, want }) => {
     expect(toolDescription(summary, description)).toBe(want);
@@ -86,9 +143,27 @@ describe('toolDescription: the summary leads, said once', () => {
 
 describe('trimAnnotations: nothing that repeats the title or a default every reader agrees on', () => {
   const rows: [string, { given: ToolAnnotations; want: ToolAnnotations }][] = [
-    ['title repeats Tool.title', { given: { title: 'List', readOnlyHint: true, openWorldHint: true }, want: { readOnlyHint: true, openWorldHint: true } }],
-    ['false defaults of readOnlyHint and idempotentHint', { given: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true }, want: { destructiveHint: false, openWorldHint: true } }],
-    ['destructiveHint: true stays explicit', { given: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true }, want: { destructiveHint: true, idempotentHint: true, openWorldHint: true } }],
+    [
+      'title repeats Tool.title',
+      {
+        given: { title: 'List', readOnlyHint: true, openWorldHint: true },
+        want: { readOnlyHint: true, openWorldHint: true },
+      },
+    ],
+    [
+      'false defaults of readOnlyHint and idempotentHint',
+      {
+        given: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+        want: { destructiveHint: false, openWorldHint: true },
+      },
+    ],
+    [
+      'destructiveHint: true stays explicit',
+      {
+        given: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+        want: { destructiveHint: true, idempotentHint: true, openWorldHint: true },
+      },
+    ],
   ];
   it.each(rows)('%s', (_name, { given, want }) => {
     expect(trimAnnotations(given)).toEqual(want);
@@ -98,9 +173,18 @@ describe('trimAnnotations: nothing that repeats the title or a default every rea
 describe('parameterDescription: said once between a parameter and its schema', () => {
   const defs = (name: string) => (name === 'Owner' ? { type: 'string', description: 'The owner.' } : undefined);
   const rows: [string, { description: string; schema: JsonSchema; want: string | undefined }][] = [
-    ['the schema says the same', { description: 'The owner.', schema: { type: 'string', description: 'The owner.' }, want: undefined }],
-    ['the definition the schema refers to says the same', { description: 'The owner.', schema: { $ref: '#/$defs/Owner' }, want: undefined }],
-    ['something else: kept', { description: 'Login of the owner.', schema: { $ref: '#/$defs/Owner' }, want: 'Login of the owner.' }],
+    [
+      'the schema says the same',
+      { description: 'The owner.', schema: { type: 'string', description: 'The owner.' }, want: undefined },
+    ],
+    [
+      'the definition the schema refers to says the same',
+      { description: 'The owner.', schema: { $ref: '#/$defs/Owner' }, want: undefined },
+    ],
+    [
+      'something else: kept',
+      { description: 'Login of the owner.', schema: { $ref: '#/$defs/Owner' }, want: 'Login of the owner.' },
+    ],
     ['empty', { description: '', schema: { type: 'string' }, want: undefined }],
   ];
   it.each(rows)('%s', (_name, { description, schema, want }) => {
@@ -116,18 +200,50 @@ describe('through buildModel', () => {
           operationId: 'addPet',
           summary: 'Add a pet',
           description: 'Add a pet.\n\nOne at a time.',
-          parameters: [{ name: 'owner', in: 'path', required: true, description: 'The owner.', schema: { $ref: '#/components/schemas/Owner' }, example: 'ann' }],
+          parameters: [
+            {
+              name: 'owner',
+              in: 'path',
+              required: true,
+              description: 'The owner.',
+              schema: { $ref: '#/components/schemas/Owner' },
+              example: 'ann',
+            },
+          ],
           requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/NewPet' } } } },
-          responses: { '201': { description: 'Added', content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } } },
+          responses: {
+            '201': {
+              description: 'Added',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } },
+            },
+          },
         }),
       },
     },
     components: {
       schemas: {
         Owner: { type: 'string', description: 'The owner.', example: 'ann', 'x-internal': true },
-        NewPet: { type: 'object', description: 'What to add', properties: { name: { type: 'string', examples: ['Tom'], description: 'Its name' } }, 'x-go-type': 'NewPet' },
-        Pet: { type: 'object', required: ['id'], description: 'A pet', properties: { id: { type: 'integer', readOnly: true, description: 'Its id' }, friend: { $ref: '#/components/schemas/Friend' } } },
-        Friend: { type: 'object', title: 'Friend', description: 'Another pet', properties: { since: { type: 'string', format: 'date', description: 'When' } } },
+        NewPet: {
+          type: 'object',
+          description: 'What to add',
+          properties: { name: { type: 'string', examples: ['Tom'], description: 'Its name' } },
+          'x-go-type': 'NewPet',
+        },
+        Pet: {
+          type: 'object',
+          required: ['id'],
+          description: 'A pet',
+          properties: {
+            id: { type: 'integer', readOnly: true, description: 'Its id' },
+            friend: { $ref: '#/components/schemas/Friend' },
+          },
+        },
+        Friend: {
+          type: 'object',
+          title: 'Friend',
+          description: 'Another pet',
+          properties: { since: { type: 'string', format: 'date', description: 'When' } },
+        },
       },
     },
   };
@@ -142,8 +258,16 @@ describe('through buildModel', () => {
   it('keeps input descriptions once and drops output-only annotations', () => {
     expect(tool.inputSchema.properties).toEqual({ owner: { $ref: '#/$defs/Owner' }, body: { $ref: '#/$defs/NewPet' } });
     expect(built.defs.Owner).toEqual({ type: 'string', description: 'The owner.' });
-    expect(built.defs.NewPet).toEqual({ type: 'object', description: 'What to add', properties: { name: { type: 'string', description: 'Its name' } } });
-    expect(tool.outputSchema).toEqual({ type: 'object', required: ['id'], properties: { id: { type: 'integer' }, friend: { $ref: '#/$defs/Friend' } } });
+    expect(built.defs.NewPet).toEqual({
+      type: 'object',
+      description: 'What to add',
+      properties: { name: { type: 'string', description: 'Its name' } },
+    });
+    expect(tool.outputSchema).toEqual({
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'integer' }, friend: { $ref: '#/$defs/Friend' } },
+    });
     expect(built.defs.Friend).toEqual({ type: 'object', properties: { since: { type: 'string', format: 'date' } } });
   });
 
@@ -164,23 +288,37 @@ describe('descriptions without link targets or documentation pointers (doc-links
       type: 'object',
       description: 'A [pet](https://x.test/pet).',
       properties: {
-        description: { type: 'string', description: 'Text. For more information, see "[Markdown](https://x.test/md)."' },
+        description: {
+          type: 'string',
+          description: 'Text. For more information, see "[Markdown](https://x.test/md)."',
+        },
         tags: { type: 'array', items: { type: 'string', description: 'See [tags](/tags).' } },
       },
-      anyOf: [{ description: '[one](https://x.test/1)' }, { type: 'null', description: 'For more information, see [Nulls](https://x.test/n).' }],
+      anyOf: [
+        { description: '[one](https://x.test/1)' },
+        { type: 'null', description: 'For more information, see [Nulls](https://x.test/n).' },
+      ],
       default: { description: '[kept](https://x.test/data)' },
     };
     expect(trimSchemaText(given)).toEqual({
       type: 'object',
       description: 'A pet.',
-      properties: { description: { type: 'string', description: 'Text.' }, tags: { type: 'array', items: { type: 'string', description: 'See tags.' } } },
+      properties: {
+        description: { type: 'string', description: 'Text.' },
+        tags: { type: 'array', items: { type: 'string', description: 'See tags.' } },
+      },
       anyOf: [{ description: 'one' }, { type: 'null' }],
       default: { description: '[kept](https://x.test/data)' },
     });
   });
 
   it('toolDescription: links in the summary and the description, and a pointer sentence', () => {
-    expect(toolDescription('Get an [issue](https://x.test/i)', 'Returns it. For more information, see "[Issues](https://x.test/docs)."')).toBe('Get an issue\n\nReturns it.');
+    expect(
+      toolDescription(
+        'Get an [issue](https://x.test/i)',
+        'Returns it. For more information, see "[Issues](https://x.test/docs)."',
+      ),
+    ).toBe('Get an issue\n\nReturns it.');
   });
 
   it('through buildModel: tool descriptions, parameters, bodies and definitions; user overrides as written', () => {
@@ -192,7 +330,14 @@ describe('descriptions without link targets or documentation pointers (doc-links
               operationId: 'listIssues',
               summary: 'List [issues](https://docs.x.test/issues)',
               description: 'Lists [issues](https://docs.x.test/issues).',
-              parameters: [{ name: 'per_page', in: 'query', description: 'Page size (max 100). For more information, see "[Pagination](https://docs.x.test/p)."', schema: { type: 'integer' } }],
+              parameters: [
+                {
+                  name: 'per_page',
+                  in: 'query',
+                  description: 'Page size (max 100). For more information, see "[Pagination](https://docs.x.test/p)."',
+                  schema: { type: 'integer' },
+                },
+              ],
             }),
             post: operation({
               operationId: 'addIssue',
@@ -200,7 +345,15 @@ describe('descriptions without link targets or documentation pointers (doc-links
             }),
           },
         },
-        components: { schemas: { NewIssue: { type: 'object', description: 'An [issue](/issues) to add', properties: { title: { type: 'string', description: 'Its [title](#title)' } } } } },
+        components: {
+          schemas: {
+            NewIssue: {
+              type: 'object',
+              description: 'An [issue](/issues) to add',
+              properties: { title: { type: 'string', description: 'Its [title](#title)' } },
+            },
+          },
+        },
       }),
       { tools: { addIssue: { description: 'Adds one. See [the guide](https://x.test/guide).' } } },
     );
@@ -208,7 +361,11 @@ describe('descriptions without link targets or documentation pointers (doc-links
     expect(list.title).toBe('List issues');
     expect(list.description).toBe('List issues\n\nLists issues.');
     expect(list.inputSchema.properties).toEqual({ per_page: { type: 'integer', description: 'Page size (max 100).' } });
-    expect(built.defs.NewIssue).toEqual({ type: 'object', description: 'An issue to add', properties: { title: { type: 'string', description: 'Its title' } } });
+    expect(built.defs.NewIssue).toEqual({
+      type: 'object',
+      description: 'An issue to add',
+      properties: { title: { type: 'string', description: 'Its title' } },
+    });
     expect(toolNamed(built, 'addIssue').description).toBe('Adds one. See [the guide](https://x.test/guide).');
   });
 });

@@ -63,7 +63,10 @@ describe('an interrupted write', () => {
 
     for (let failAt = 0; failAt < renames; failAt++) {
       const report = writeProject(out, v2, { ...inputs('v2'), fs: failingRename(failAt) });
-      expect(report.diagnostics.map((d) => d.code), `failure at rename ${failAt}`).toEqual(['OUTPUT_WRITE_FAILED']);
+      expect(
+        report.diagnostics.map((d) => d.code),
+        `failure at rename ${failAt}`,
+      ).toEqual(['OUTPUT_WRITE_FAILED']);
       expect(report.diagnostics[0]?.message).toContain('injected failure');
       expect(snapshot(out), `failure at rename ${failAt}`).toEqual(before);
       expect(readdirSync(parent).sort()).toEqual(['probe', 'project']);
@@ -87,7 +90,10 @@ describe('an interrupted write', () => {
       rename: renameSync,
     };
     const report = writeProject(out, v2, { ...inputs('v2'), fs });
-    expect(report.diagnostics[0]).toMatchObject({ code: 'OUTPUT_WRITE_FAILED', message: expect.stringContaining('no space left') });
+    expect(report.diagnostics[0]).toMatchObject({
+      code: 'OUTPUT_WRITE_FAILED',
+      message: expect.stringContaining('no space left'),
+    });
     expect(snapshot(out)).toEqual(before);
     expect(readdirSync(parent)).toEqual(['project']);
   });
@@ -117,7 +123,13 @@ describe('after a run that was killed mid-write', () => {
     const report = writeProject(out, files, inputs('b'.repeat(64)));
     expect(report.written).toBe(0);
     expect(report.diagnostics[0]?.hint).toContain(backup);
-    expect(report.diagnostics).toEqual([expect.objectContaining({ code: 'OUTPUT_INTERRUPTED', severity: 'error', message: expect.stringContaining(backup) })]);
+    expect(report.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'OUTPUT_INTERRUPTED',
+        severity: 'error',
+        message: expect.stringContaining(backup),
+      }),
+    ]);
     expect(snapshot(out)).toEqual(before);
     rmSync(backup, { recursive: true });
     expect(writeProject(out, files, inputs('b'.repeat(64))).diagnostics).toEqual([]);
@@ -129,7 +141,9 @@ describe('after a run that was killed mid-write', () => {
     const out = join(dir, 'project');
     expect(writeProject(out, files, inputs('a'.repeat(64))).diagnostics).toEqual([]);
     mkdirSync(`${out}.openapi-to-mcp-backup-77`);
-    expect(writeProject(out, files, inputs('b'.repeat(64))).diagnostics.map((d) => d.code)).toEqual(['OUTPUT_INTERRUPTED']);
+    expect(writeProject(out, files, inputs('b'.repeat(64))).diagnostics.map((d) => d.code)).toEqual([
+      'OUTPUT_INTERRUPTED',
+    ]);
   });
 });
 

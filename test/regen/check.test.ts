@@ -66,25 +66,32 @@ describe('generate --check and --dry-run', () => {
     const report = JSON.parse(result.stdout) as CheckJson;
     expect(report).toMatchObject({ ok: true, stale: true, files: 0 });
     expect(report.changes.added).toEqual(['src/generated/tools/getPet.gen.ts']);
-    expect(report.changes.changed).toEqual(expect.arrayContaining(['openapi-to-mcp.lock.json', 'src/generated/tools.gen.ts']));
+    expect(report.changes.changed).toEqual(
+      expect.arrayContaining(['openapi-to-mcp.lock.json', 'src/generated/tools.gen.ts']),
+    );
     expect(report.changes.removed).toEqual([]);
     expect(report.changes.tools).toEqual({ added: ['getPet'], removed: [], changed: [] });
   });
 
-  test.concurrent('a hand-edited generated file makes the project stale; a hand-edited scaffold file does not', async () => {
-    const { spec, out } = await freshProject('check-edits');
-    appendFileSync(join(out, 'README.md'), '\nOur notes.\n');
-    writeFileSync(join(out, 'src/policy.ts'), 'export const policy = () => ({ allow: false });\n');
-    const scaffoldOnly = await cli(['generate', spec, '-o', out, '--check', '--json']);
-    expect(scaffoldOnly.status, scaffoldOnly.stdout).toBe(0);
-    expect((JSON.parse(scaffoldOnly.stdout) as CheckJson).changes.kept).toEqual([{ path: 'README.md', reason: 'edited' }]);
+  test.concurrent(
+    'a hand-edited generated file makes the project stale; a hand-edited scaffold file does not',
+    async () => {
+      const { spec, out } = await freshProject('check-edits');
+      appendFileSync(join(out, 'README.md'), '\nOur notes.\n');
+      writeFileSync(join(out, 'src/policy.ts'), 'export const policy = () => ({ allow: false });\n');
+      const scaffoldOnly = await cli(['generate', spec, '-o', out, '--check', '--json']);
+      expect(scaffoldOnly.status, scaffoldOnly.stdout).toBe(0);
+      expect((JSON.parse(scaffoldOnly.stdout) as CheckJson).changes.kept).toEqual([
+        { path: 'README.md', reason: 'edited' },
+      ]);
 
-    appendFileSync(join(out, 'src/generated/tools/createPet.gen.ts'), '// patched\n');
-    const generated = await cli(['generate', spec, '-o', out, '--check']);
-    expect(generated.status).toBe(3);
-    expect(generated.stdout).toContain('tools: 0 added, 0 removed, 1 changed (createPet)');
-    expect(generated.stdout).toContain('~ src/generated/tools/createPet.gen.ts');
-  });
+      appendFileSync(join(out, 'src/generated/tools/createPet.gen.ts'), '// patched\n');
+      const generated = await cli(['generate', spec, '-o', out, '--check']);
+      expect(generated.status).toBe(3);
+      expect(generated.stdout).toContain('tools: 0 added, 0 removed, 1 changed (createPet)');
+      expect(generated.stdout).toContain('~ src/generated/tools/createPet.gen.ts');
+    },
+  );
 
   test.concurrent('--check of a folder that was never generated: stale, exit 3, nothing written', async () => {
     const dir = tempDir('check-empty');
@@ -111,17 +118,20 @@ describe('generate --check and --dry-run', () => {
     expect(snapshot(out)).toEqual(before);
   });
 
-  test.concurrent('--dry-run into a folder it did not create: OUTPUT_NOT_EMPTY, as the real run would say', async () => {
-    const dir = tempDir('dry-run-foreign');
-    const spec = writeSpec(dir, 'openapi.yaml');
-    const out = join(dir, 'project');
-    mkdirSync(out);
-    writeFileSync(join(out, 'NOTES.md'), 'mine\n');
-    const result = await cli(['generate', spec, '-o', out, '--dry-run']);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^error OUTPUT_NOT_EMPTY\b/m);
-    expect(snapshot(out)).toEqual({ 'NOTES.md': 'mine\n' });
-  });
+  test.concurrent(
+    '--dry-run into a folder it did not create: OUTPUT_NOT_EMPTY, as the real run would say',
+    async () => {
+      const dir = tempDir('dry-run-foreign');
+      const spec = writeSpec(dir, 'openapi.yaml');
+      const out = join(dir, 'project');
+      mkdirSync(out);
+      writeFileSync(join(out, 'NOTES.md'), 'mine\n');
+      const result = await cli(['generate', spec, '-o', out, '--dry-run']);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^error OUTPUT_NOT_EMPTY\b/m);
+      expect(snapshot(out)).toEqual({ 'NOTES.md': 'mine\n' });
+    },
+  );
 
   test.concurrent('generate --help documents --check, --dry-run and exit code 3', async () => {
     const result = await cli(['generate', '--help']);

@@ -45,7 +45,11 @@ describe('regeneration is deterministic', () => {
     writeSpec(dir, 'openapi.yaml', reversePaths);
     const result = await cli(['generate', join(dir, 'openapi.yaml'), '-o', join(dir, 'a')]);
     expect(result.status, result.stderr).toBe(0);
-    expect(readdirSync(join(dir, 'a/src/generated/tools')).sort()).toEqual(['createPet.gen.ts', 'deletePet.gen.ts', 'listOwnerPets.gen.ts']);
+    expect(readdirSync(join(dir, 'a/src/generated/tools')).sort()).toEqual([
+      'createPet.gen.ts',
+      'deletePet.gen.ts',
+      'listOwnerPets.gen.ts',
+    ]);
     expect(changedPaths(first, treeHashes(join(dir, 'a')))).toEqual([LOCK]);
     const lock = (d: string) => JSON.parse(readFileSync(join(d, LOCK), 'utf8')) as { specHash: string; files: unknown };
     expect(lock(join(dir, 'a')).files).toEqual(lock(join(root, 'a')).files);
@@ -62,7 +66,9 @@ describe('regeneration is deterministic', () => {
     const result = await cli(['generate', join(dir, 'openapi.yaml'), '-o', out]);
     expect(result.status, result.stderr).toBe(0);
     const changed = changedPaths(before, treeHashes(out));
-    expect(changed).toEqual(expect.arrayContaining([LOCK, 'src/generated/tools.gen.ts', 'src/generated/tools/getPet.gen.ts']));
+    expect(changed).toEqual(
+      expect.arrayContaining([LOCK, 'src/generated/tools.gen.ts', 'src/generated/tools/getPet.gen.ts']),
+    );
     const allowed = [
       LOCK,
       'README.md', // its table of tools

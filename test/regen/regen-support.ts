@@ -25,7 +25,12 @@ export function addGetPet(spec: Spec): void {
       operationId: 'getPet',
       summary: 'Fetch a pet',
       parameters: [{ name: 'petId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
-      responses: { '200': { description: 'The pet', content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } } },
+      responses: {
+        '200': {
+          description: 'The pet',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } },
+        },
+      },
     },
   };
 }
@@ -49,7 +54,9 @@ export function reversePaths(spec: Spec): void {
 /** SHA-256 of each file under `dir`, by relative path. */
 export function treeHashes(dir: string): Record<string, string> {
   const files = snapshot(dir) ?? {};
-  return Object.fromEntries(Object.entries(files).map(([path, text]) => [path, createHash('sha256').update(text).digest('hex')]));
+  return Object.fromEntries(
+    Object.entries(files).map(([path, text]) => [path, createHash('sha256').update(text).digest('hex')]),
+  );
 }
 
 /** Paths whose hash differs between two trees, or that only one has. */

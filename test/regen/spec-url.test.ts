@@ -25,7 +25,11 @@ test('a spec URL with a token in its query: the project names the URL without it
   const result = await cli(['generate', `${baseUrl}/openapi.yaml?access_token=s3cret`, '-o', out]);
   expect(result.status, result.stderr).toBe(0);
   const files = snapshot(out) ?? {};
-  expect(Object.entries(files).filter(([, text]) => text.includes('s3cret')).map(([path]) => path)).toEqual([]);
+  expect(
+    Object.entries(files)
+      .filter(([, text]) => text.includes('s3cret'))
+      .map(([path]) => path),
+  ).toEqual([]);
   expect(JSON.parse(files['openapi-to-mcp.lock.json'] ?? '{}')).toMatchObject({ spec: `${baseUrl}/openapi.yaml` });
   expect(files['.github/workflows/openapi-to-mcp.yml']).toContain(`generate ${baseUrl}/openapi.yaml -o . --check`);
   expect(files['README.md']).toContain('downloads the spec from its URL');

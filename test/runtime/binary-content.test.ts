@@ -13,7 +13,11 @@ import { startHttpServer, type RunningHttpServer } from '../../templates/runtime
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
 const WAV = Buffer.from('RIFF\u0000\u0001WAVE', 'latin1');
 const PDF = Buffer.from('%PDF-1.7\n\u00e2\u00e3', 'latin1');
-const BODIES: Record<string, [string, Buffer]> = { '/image': ['image/png', PNG], '/audio': ['audio/wav', WAV], '/file': ['application/pdf', PDF] };
+const BODIES: Record<string, [string, Buffer]> = {
+  '/image': ['image/png', PNG],
+  '/audio': ['audio/wav', WAV],
+  '/file': ['application/pdf', PDF],
+};
 
 const tool = (name: string, path: string): ToolDefinition => ({
   name,
@@ -50,7 +54,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/api/v1`;
   const env = { MCP_TRANSPORT: 'http', MCP_AUTH: 'none', HOST: '127.0.0.1', PORT: '0', UPSTREAM_BASE_URL: base };
   const config = loadConfig(app, env);
-  server = await startHttpServer(config, createServerFactory({ app, upstream: { baseUrl: config.upstreamBaseUrl, env } }), () => {});
+  server = await startHttpServer(
+    config,
+    createServerFactory({ app, upstream: { baseUrl: config.upstreamBaseUrl, env } }),
+    () => {},
+  );
   client = new Client({ name: 'binary', version: '1' });
   await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
 });
@@ -65,7 +73,10 @@ describe('binary upstream answers through a live server', () => {
   it.each([
     ['get_image', { type: 'image', data: PNG.toString('base64'), mimeType: 'image/png' }],
     ['get_audio', { type: 'audio', data: WAV.toString('base64'), mimeType: 'audio/wav' }],
-    ['get_file', { type: 'resource', resource: { uri: 'BASE/file', mimeType: 'application/pdf', blob: PDF.toString('base64') } }],
+    [
+      'get_file',
+      { type: 'resource', resource: { uri: 'BASE/file', mimeType: 'application/pdf', blob: PDF.toString('base64') } },
+    ],
   ])('%s', async (name, want) => {
     const result = await client.callTool({ name, arguments: {} });
     expect(result.isError ?? false).toBe(false);

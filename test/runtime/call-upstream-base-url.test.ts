@@ -59,7 +59,10 @@ describe('callUpstream: the base URL cannot be escaped', () => {
     ...['../admin', '..%2Fadmin', '..\\admin', '．．', '‥', '..;', '%2e%2e'].map(
       (id): [string, { given: { path: string; id: string }; want: string }] => [
         `${JSON.stringify(id)}, a dot segment once decoded (once or more)`,
-        { given: { path: '/files/{id}', id }, want: 'Cannot call op: a path parameter must not form a "." or ".." path segment' },
+        {
+          given: { path: '/files/{id}', id },
+          want: 'Cannot call op: a path parameter must not form a "." or ".." path segment',
+        },
       ],
     ),
   ];

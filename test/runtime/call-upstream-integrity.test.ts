@@ -60,7 +60,9 @@ describe('callUpstream: caller arguments never shadow a credential', () => {
     [
       'a query parameter the spec itself names like the credential',
       {
-        tool: secured('queryKey', [{ name: 'api_key', argument: 'k', in: 'query', style: 'form', explode: true, required: false }]),
+        tool: secured('queryKey', [
+          { name: 'api_key', argument: 'k', in: 'query', style: 'form', explode: true, required: false },
+        ]),
         args: { k: 'ATTACKER' },
         message: /query parameter "api_key"/,
       },
@@ -76,7 +78,9 @@ describe('callUpstream: caller arguments never shadow a credential', () => {
     [
       'a header parameter named like the apiKey header, in another case',
       {
-        tool: secured('headerKey', [{ name: 'x-api-key', argument: 'h', in: 'header', style: 'simple', explode: false, required: false }]),
+        tool: secured('headerKey', [
+          { name: 'x-api-key', argument: 'h', in: 'header', style: 'simple', explode: false, required: false },
+        ]),
         args: { h: 'ATTACKER' },
         message: /header parameter "x-api-key" cannot be set by a caller/,
       },
@@ -91,15 +95,33 @@ describe('callUpstream: caller arguments never shadow a credential', () => {
     expect(upstream.received).toHaveLength(0);
   });
 
-  it.each(['form', 'multipart'] as const)('refuses a %s body field named like the query credential (merged by PHP, Rails)', async (encoding) => {
-    const t = tool(
-      { method: 'POST', body: { argument: 'body', mediaType: encoding === 'form' ? 'application/x-www-form-urlencoded' : 'multipart/form-data', encoding, required: true } },
-      { security: [[{ scheme: 'queryKey', scopes: [] }]] },
-    );
-    const result = await callUpstream(t, { body: { name: 'x', Api_Key: 'ATTACKER' } }, upstreamOptions(upstream.origin, { env }));
-    expect(result.content[0]).toEqual({ type: 'text', text: 'Cannot call op: the body field "Api_Key" would shadow the server\'s own credential' });
-    expect(upstream.received).toHaveLength(0);
-  });
+  it.each(['form', 'multipart'] as const)(
+    'refuses a %s body field named like the query credential (merged by PHP, Rails)',
+    async (encoding) => {
+      const t = tool(
+        {
+          method: 'POST',
+          body: {
+            argument: 'body',
+            mediaType: encoding === 'form' ? 'application/x-www-form-urlencoded' : 'multipart/form-data',
+            encoding,
+            required: true,
+          },
+        },
+        { security: [[{ scheme: 'queryKey', scopes: [] }]] },
+      );
+      const result = await callUpstream(
+        t,
+        { body: { name: 'x', Api_Key: 'ATTACKER' } },
+        upstreamOptions(upstream.origin, { env }),
+      );
+      expect(result.content[0]).toEqual({
+        type: 'text',
+        text: 'Cannot call op: the body field "Api_Key" would shadow the server\'s own credential',
+      });
+      expect(upstream.received).toHaveLength(0);
+    },
+  );
 
   it('sends a JSON body with such a property: its names are the API data', async () => {
     const t = tool(
@@ -122,16 +144,26 @@ describe('callUpstream: caller arguments never shadow a credential', () => {
   });
 
   it('sends declared keys beside the credential', async () => {
-    const result = await callUpstream(secured('queryKey', [filter()]), { filter: { color: 'red' } }, upstreamOptions(upstream.origin, { env }));
+    const result = await callUpstream(
+      secured('queryKey', [filter()]),
+      { filter: { color: 'red' } },
+      upstreamOptions(upstream.origin, { env }),
+    );
     expect(result.isError).toBeUndefined();
     expect(upstream.received.map((r) => r.url)).toEqual(['/api/v1/pets?color=red&api_key=server-qkey']);
   });
 
   it('refuses a key the parameter does not declare', async () => {
-    const result = await callUpstream(secured('queryKey', [filter()]), { filter: { color: 'red', admin: 'true' } }, upstreamOptions(upstream.origin, { env }));
+    const result = await callUpstream(
+      secured('queryKey', [filter()]),
+      { filter: { color: 'red', admin: 'true' } },
+      upstreamOptions(upstream.origin, { env }),
+    );
     expect(result).toEqual({
       isError: true,
-      content: [{ type: 'text', text: 'Cannot call op: parameter "filter" has no property "admin"; it declares "color"' }],
+      content: [
+        { type: 'text', text: 'Cannot call op: parameter "filter" has no property "admin"; it declares "color"' },
+      ],
     });
     expect(upstream.received).toHaveLength(0);
   });
@@ -142,16 +174,47 @@ describe('serializeParameters: declared properties and reserved names', () => {
   const rows: Array<[string, { p: ParameterBinding; value: unknown; want: string | undefined }]> = [
     ['form* declared keys only', { p: filter(), value: { color: 'red' }, want: undefined }],
     ['form* undeclared key', { p: filter(), value: { color: 'red', admin: true }, want: 'invalid_argument' }],
-    ['form (not exploded) undeclared key', { p: filter({ explode: false }), value: { admin: 'x' }, want: 'invalid_argument' }],
-    ['deepObject undeclared key', { p: filter({ style: 'deepObject' }), value: { admin: 'x' }, want: 'invalid_argument' }],
-    ['deepObject key equal to the credential stays under its parameter', { p: filter({ style: 'deepObject', properties: undefined }), value: { api_key: 'x' }, want: undefined }],
+    [
+      'form (not exploded) undeclared key',
+      { p: filter({ explode: false }), value: { admin: 'x' }, want: 'invalid_argument' },
+    ],
+    [
+      'deepObject undeclared key',
+      { p: filter({ style: 'deepObject' }), value: { admin: 'x' }, want: 'invalid_argument' },
+    ],
+    [
+      'deepObject key equal to the credential stays under its parameter',
+      { p: filter({ style: 'deepObject', properties: undefined }), value: { api_key: 'x' }, want: undefined },
+    ],
     ['path object undeclared key', { p: { ...filter(), in: 'path' }, value: { admin: 'x' }, want: 'invalid_argument' }],
-    ['cookie form* reserved name', { p: { ...filter({ properties: undefined }), in: 'cookie' }, value: { SID: 'x' }, want: 'reserved_name' }],
-    ['header named Cookie', { p: { ...filter(), name: 'Cookie', in: 'header', style: 'simple' }, value: 'sid=x', want: 'reserved_name' }],
-    ['header named Host', { p: { ...filter(), name: 'host', in: 'header', style: 'simple' }, value: 'evil.example', want: 'reserved_name' }],
-    ['header value outside Latin-1 (fetch would throw)', { p: { ...filter(), name: 'X-Trace', in: 'header', style: 'simple' }, value: 'a𝒳', want: 'invalid_header_value' }],
-    ['header value in Latin-1', { p: { ...filter(), name: 'X-Trace', in: 'header', style: 'simple' }, value: 'café', want: undefined }],
-    ['header named Transfer-Encoding', { p: { ...filter(), name: 'Transfer-Encoding', in: 'header', style: 'simple' }, value: 'chunked', want: 'reserved_name' }],
+    [
+      'cookie form* reserved name',
+      { p: { ...filter({ properties: undefined }), in: 'cookie' }, value: { SID: 'x' }, want: 'reserved_name' },
+    ],
+    [
+      'header named Cookie',
+      { p: { ...filter(), name: 'Cookie', in: 'header', style: 'simple' }, value: 'sid=x', want: 'reserved_name' },
+    ],
+    [
+      'header named Host',
+      { p: { ...filter(), name: 'host', in: 'header', style: 'simple' }, value: 'evil.example', want: 'reserved_name' },
+    ],
+    [
+      'header value outside Latin-1 (fetch would throw)',
+      { p: { ...filter(), name: 'X-Trace', in: 'header', style: 'simple' }, value: 'a𝒳', want: 'invalid_header_value' },
+    ],
+    [
+      'header value in Latin-1',
+      { p: { ...filter(), name: 'X-Trace', in: 'header', style: 'simple' }, value: 'café', want: undefined },
+    ],
+    [
+      'header named Transfer-Encoding',
+      {
+        p: { ...filter(), name: 'Transfer-Encoding', in: 'header', style: 'simple' },
+        value: 'chunked',
+        want: 'reserved_name',
+      },
+    ],
   ];
   it.each(rows)('%s', (_, { p, value, want }) => {
     const code = codeOf(() => serializeParameters(binding([p], '/x'), { filter: value }, reserved));
@@ -159,7 +222,11 @@ describe('serializeParameters: declared properties and reserved names', () => {
   });
 
   it('sends a deepObject with declared keys under its own name', () => {
-    const out = serializeParameters(binding([filter({ style: 'deepObject' })], '/x'), { filter: { color: 'red' } }, reserved);
+    const out = serializeParameters(
+      binding([filter({ style: 'deepObject' })], '/x'),
+      { filter: { color: 'red' } },
+      reserved,
+    );
     expect(out.query).toBe('filter[color]=red');
   });
 });

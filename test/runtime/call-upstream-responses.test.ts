@@ -82,7 +82,11 @@ describe('callUpstream: responses', () => {
           content: [
             {
               type: 'resource',
-              resource: { uri: 'URL/api/v1/pets', mimeType: 'application/pdf', blob: Buffer.alloc(70_000, 1).toString('base64') },
+              resource: {
+                uri: 'URL/api/v1/pets',
+                mimeType: 'application/pdf',
+                blob: Buffer.alloc(70_000, 1).toString('base64'),
+              },
             },
           ],
         },
@@ -125,7 +129,11 @@ describe('callUpstream: responses', () => {
   ];
   it.each(cases)('%s', async (_, { given, want }) => {
     upstream.respond = given.respond;
-    const got = await callUpstream(tool({}, given.tool), {}, upstreamOptions(upstream.origin, { env: { SID: 'a-secret' } }));
+    const got = await callUpstream(
+      tool({}, given.tool),
+      {},
+      upstreamOptions(upstream.origin, { env: { SID: 'a-secret' } }),
+    );
     expect(JSON.parse(JSON.stringify(got).replaceAll(upstream.origin, 'URL'))).toEqual(want);
     expect(upstream.received).toHaveLength(1);
   });
@@ -135,7 +143,12 @@ describe('callUpstream: responses', () => {
     const got = await callUpstream(tool({}), {}, upstreamOptions(upstream.origin, { maxResponseBytes: 1000 }));
     expect(got).toEqual({
       isError: true,
-      content: [{ type: 'text', text: 'The upstream response (HTTP 200 OK, image/png) exceeds the 1000-byte limit and was truncated.' }],
+      content: [
+        {
+          type: 'text',
+          text: 'The upstream response (HTTP 200 OK, image/png) exceeds the 1000-byte limit and was truncated.',
+        },
+      ],
     });
   });
 

@@ -38,7 +38,11 @@ function sign(scope: string): Promise<string> {
 function post(token: string, body: unknown): Promise<Response> {
   return fetch(server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${token}`,
+    },
     body: JSON.stringify(body),
   });
 }
@@ -51,8 +55,13 @@ const callTool = (name: string, args: Record<string, unknown>) => ({
 });
 
 async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'dynamic-auth-test', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: { token: async () => token } }));
+  const client = new Client(
+    { name: 'dynamic-auth-test', version: '1' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(server.url), { authProvider: { token: async () => token } }),
+  );
   return client;
 }
 
@@ -83,13 +92,17 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-describe('dynamic mode respects the caller\'s scopes (MCP_AUTH=oauth)', () => {
+describe("dynamic mode respects the caller's scopes (MCP_AUTH=oauth)", () => {
   it('search and describe do not show a tool the caller lacks scopes for', async () => {
     const client = await connect(await sign('library:read'));
     const search = await client.callTool({ name: 'search_tools', arguments: { query: 'membership member remove' } });
-    expect((search.structuredContent as { tools: { name: string }[] }).tools.map((t) => t.name)).not.toContain('expelMember');
+    expect((search.structuredContent as { tools: { name: string }[] }).tools.map((t) => t.name)).not.toContain(
+      'expelMember',
+    );
     const readable = await client.callTool({ name: 'search_tools', arguments: { query: 'catalogue' } });
-    expect((readable.structuredContent as { tools: { name: string }[] }).tools.map((t) => t.name)).toEqual(['listBooks']);
+    expect((readable.structuredContent as { tools: { name: string }[] }).tools.map((t) => t.name)).toEqual([
+      'listBooks',
+    ]);
     const describe = await client.callTool({ name: 'describe_tool', arguments: { name: 'expelMember' } });
     expect(describe.isError).toBe(true);
     expect(JSON.stringify(describe.content)).toMatch(/Unknown tool/);
@@ -103,7 +116,7 @@ describe('dynamic mode respects the caller\'s scopes (MCP_AUTH=oauth)', () => {
     await client.close();
   });
 
-  it('answers call_tool of that tool with 403 insufficient_scope naming the inner tool\'s scope (step-up), before the upstream', async () => {
+  it("answers call_tool of that tool with 403 insufficient_scope naming the inner tool's scope (step-up), before the upstream", async () => {
     upstream.requests.length = 0;
     const response = await post(await sign('library:read'), callTool('expelMember', { memberId: 4 }));
     expect(response.status).toBe(403);
@@ -112,7 +125,11 @@ describe('dynamic mode respects the caller\'s scopes (MCP_AUTH=oauth)', () => {
     expect(challenge).toContain('error="insufficient_scope"');
     expect(challenge).toContain('scope="library:admin"');
     // The body is a JSON-RPC error answering the request; the OAuth error rides in `error.data`.
-    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: 7, error: { data: { error: 'insufficient_scope', error_description: 'expelMember needs scope library:admin' } } });
+    expect(await response.json()).toMatchObject({
+      jsonrpc: '2.0',
+      id: 7,
+      error: { data: { error: 'insufficient_scope', error_description: 'expelMember needs scope library:admin' } },
+    });
     expect(upstream.requests).toHaveLength(0);
     expect(logs.some((l) => l.includes('"tool":"expelMember"') && l.includes('"outcome":"deny"'))).toBe(true);
   });
@@ -120,7 +137,10 @@ describe('dynamic mode respects the caller\'s scopes (MCP_AUTH=oauth)', () => {
   it('lets the same call through once the token carries the scope', async () => {
     upstream.requests.length = 0;
     const client = await connect(await sign('library:admin'));
-    const result = await client.callTool({ name: 'call_tool', arguments: { name: 'expelMember', arguments: { memberId: 4 } } });
+    const result = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'expelMember', arguments: { memberId: 4 } },
+    });
     expect(result.isError ?? false).toBe(false);
     expect(upstream.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['DELETE /api/v1/members/4']);
     // No token passthrough: the upstream sees the server's own credential, never the caller's token.
@@ -130,7 +150,10 @@ describe('dynamic mode respects the caller\'s scopes (MCP_AUTH=oauth)', () => {
 
   it('authorizes each call_tool of a JSON-RPC batch by its inner tool', async () => {
     upstream.requests.length = 0;
-    const response = await post(await sign('library:read'), [callTool('listBooks', {}), callTool('lendBook', { isbn: '978-0441013593', body: { memberId: 1 } })]);
+    const response = await post(await sign('library:read'), [
+      callTool('listBooks', {}),
+      callTool('lendBook', { isbn: '978-0441013593', body: { memberId: 1 } }),
+    ]);
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toContain('scope="library:write"');
     expect(upstream.requests).toHaveLength(0);

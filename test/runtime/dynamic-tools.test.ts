@@ -33,7 +33,10 @@ async function serve(app: AppDefinition, extraEnv: Record<string, string> = {}):
 }
 
 async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: 'dynamic-test', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  const client = new Client(
+    { name: 'dynamic-test', version: '1' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   return client;
 }
@@ -69,12 +72,16 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
   });
 
   it('finds a tool by words that occur only in its description', async () => {
-    const { tools } = structured<{ tools: Hit[] }>(await client.callTool({ name: 'search_tools', arguments: { query: 'borrowed copy due date' } }));
+    const { tools } = structured<{ tools: Hit[] }>(
+      await client.callTool({ name: 'search_tools', arguments: { query: 'borrowed copy due date' } }),
+    );
     expect(tools[0]).toEqual({ name: 'lendBook', summary: 'Lend a book', method: 'POST', path: '/books/{isbn}/loans' });
   });
 
   it('finds a tool by its path', async () => {
-    const { tools } = structured<{ tools: Hit[] }>(await client.callTool({ name: 'search_tools', arguments: { query: '/members/{memberId}' } }));
+    const { tools } = structured<{ tools: Hit[] }>(
+      await client.callTool({ name: 'search_tools', arguments: { query: '/members/{memberId}' } }),
+    );
     expect(tools[0]?.name).toBe('expelMember');
   });
 
@@ -93,9 +100,11 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
   });
 
   it('describes a tool with a self-contained input schema that validates arguments', async () => {
-    const described = structured<{ inputSchema: Record<string, unknown>; requiredScopes: string[][]; annotations: object }>(
-      await client.callTool({ name: 'describe_tool', arguments: { name: 'addBook' } }),
-    );
+    const described = structured<{
+      inputSchema: Record<string, unknown>;
+      requiredScopes: string[][];
+      annotations: object;
+    }>(await client.callTool({ name: 'describe_tool', arguments: { name: 'addBook' } }));
     expect(described.requiredScopes).toEqual([['library:write']]);
     expect(described.annotations).toEqual({ destructiveHint: false, openWorldHint: true });
     // NewBook is referred to once: written in place, so the schema holds no reference at all.
@@ -106,7 +115,9 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
   });
 
   it('describes the output schema with its $defs, so a result can be checked', async () => {
-    const described = structured<{ outputSchema: Record<string, unknown> }>(await client.callTool({ name: 'describe_tool', arguments: { name: 'listBooks' } }));
+    const described = structured<{ outputSchema: Record<string, unknown> }>(
+      await client.callTool({ name: 'describe_tool', arguments: { name: 'listBooks' } }),
+    );
     const output = fromJsonSchema<Record<string, unknown>>(described.outputSchema as never)['~standard'];
     expect(await output.validate({ items: [{ title: 'Dune', isbn: '1', shelf: 'A3' }] })).not.toHaveProperty('issues');
     expect((await output.validate({ items: [{ title: 'Dune', isbn: '1' }] })) as object).toHaveProperty('issues');
@@ -116,7 +127,10 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
     const { upstream } = running;
     upstream.requests.length = 0;
     upstream.respond(() => ({ status: 204 }));
-    const result = await client.callTool({ name: 'call_tool', arguments: { name: 'lendBook', arguments: { isbn: '978-0441013593', body: { memberId: 7 } } } });
+    const result = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'lendBook', arguments: { isbn: '978-0441013593', body: { memberId: 7 } } },
+    });
     expect(result.isError ?? false).toBe(false);
     expect(upstream.requests).toHaveLength(1);
     const [request] = upstream.requests;
@@ -126,8 +140,11 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
     expect(JSON.parse(request?.body.toString() ?? '')).toEqual({ memberId: 7 });
   });
 
-  it('checks the upstream response against the inner tool\'s output schema', async () => {
-    running.upstream.respond(() => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: 'not a list' }) }));
+  it("checks the upstream response against the inner tool's output schema", async () => {
+    running.upstream.respond(() => ({
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ items: 'not a list' }),
+    }));
     const result = await client.callTool({ name: 'call_tool', arguments: { name: 'listBooks', arguments: {} } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/does not match the declared output schema/);
@@ -147,19 +164,24 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
 
   it.each([['call_tool'], ['describe_tool']])('%s answers a tool error for an unknown tool name', async (meta) => {
     running.upstream.requests.length = 0;
-    const result = await client.callTool({ name: meta, arguments: { name: 'dropTables', ...(meta === 'call_tool' ? { arguments: {} } : {}) } });
+    const result = await client.callTool({
+      name: meta,
+      arguments: { name: 'dropTables', ...(meta === 'call_tool' ? { arguments: {} } : {}) },
+    });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/Unknown tool \\"dropTables\\"/);
     expect(running.upstream.requests).toHaveLength(0);
   });
 
   it('does not serve catalogue tools directly: only the meta-tools are registered', async () => {
-    const result = await client.callTool({ name: 'listBooks', arguments: {} }).catch((error: Error) => ({ isError: true, content: [{ type: 'text', text: error.message }] }));
+    const result = await client
+      .callTool({ name: 'listBooks', arguments: {} })
+      .catch((error: Error) => ({ isError: true, content: [{ type: 'text', text: error.message }] }));
     expect(result.isError).toBe(true);
   });
 });
 
-describe.skipIf(!hasSpec('github-rest.json'))('dynamic tool mode on GitHub\'s REST API (1,000+ operations)', () => {
+describe.skipIf(!hasSpec('github-rest.json'))("dynamic tool mode on GitHub's REST API (1,000+ operations)", () => {
   let running: Running;
   let client: Client;
   beforeAll(async () => {
@@ -173,8 +195,14 @@ describe.skipIf(!hasSpec('github-rest.json'))('dynamic tool mode on GitHub\'s RE
   });
 
   it('lets a real client find "list repository issues" and call issues/list-for-repo (the tool issues_list-for-repo)', async () => {
-    const { tools } = structured<{ tools: Hit[] }>(await client.callTool({ name: 'search_tools', arguments: { query: 'list repository issues', limit: 5 } }));
-    expect(tools[0]).toMatchObject({ name: 'issues_list-for-repo', method: 'GET', path: '/repos/{owner}/{repo}/issues' });
+    const { tools } = structured<{ tools: Hit[] }>(
+      await client.callTool({ name: 'search_tools', arguments: { query: 'list repository issues', limit: 5 } }),
+    );
+    expect(tools[0]).toMatchObject({
+      name: 'issues_list-for-repo',
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/issues',
+    });
     const described = structured<{ inputSchema: { properties: Record<string, unknown>; required: string[] } }>(
       await client.callTool({ name: 'describe_tool', arguments: { name: 'issues_list-for-repo' } }),
     );
@@ -183,9 +211,14 @@ describe.skipIf(!hasSpec('github-rest.json'))('dynamic tool mode on GitHub\'s RE
     running.upstream.respond(() => ({ headers: { 'content-type': 'application/json' }, body: '[]' }));
     const result = await client.callTool({
       name: 'call_tool',
-      arguments: { name: 'issues_list-for-repo', arguments: { owner: 'octo cat', repo: 'hello-world', state: 'open', labels: 'bug' } },
+      arguments: {
+        name: 'issues_list-for-repo',
+        arguments: { owner: 'octo cat', repo: 'hello-world', state: 'open', labels: 'bug' },
+      },
     });
     expect(result.isError ?? false).toBe(false);
-    expect(running.upstream.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/v1/repos/octo%20cat/hello-world/issues?state=open&labels=bug']);
+    expect(running.upstream.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /api/v1/repos/octo%20cat/hello-world/issues?state=open&labels=bug',
+    ]);
   }, 60_000);
 });

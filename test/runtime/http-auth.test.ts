@@ -50,7 +50,12 @@ interface Claims {
 
 function sign(claims: Claims = {}, key: CryptoKey = privateKey, header: Record<string, unknown> = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ scope: claims.scope ?? '', roles: claims.roles ?? [], client_id: 'test-client', ...(claims.nbf ? { nbf: claims.nbf } : {}) })
+  return new SignJWT({
+    scope: claims.scope ?? '',
+    roles: claims.roles ?? [],
+    client_id: 'test-client',
+    ...(claims.nbf ? { nbf: claims.nbf } : {}),
+  })
     .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt', ...header })
     .setIssuer(claims.iss ?? ISSUER)
     .setAudience(claims.aud ?? RESOURCE)
@@ -61,7 +66,11 @@ function sign(claims: Claims = {}, key: CryptoKey = privateKey, header: Record<s
 }
 
 /** A JWS by hand, for what jose refuses to produce (alg none, HMAC keyed with the public key). */
-function handMade(header: Record<string, unknown>, payload: Record<string, unknown>, signature: (input: string) => string): string {
+function handMade(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  signature: (input: string) => string,
+): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${signature(input)}`;
@@ -69,12 +78,28 @@ function handMade(header: Record<string, unknown>, payload: Record<string, unkno
 
 function claimsNow(extra: Record<string, unknown> = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: ISSUER, aud: RESOURCE, sub: 'mallory', iat: now, exp: now + 300, scope: 'pets:read pets:write pets:admin', ...extra };
+  return {
+    iss: ISSUER,
+    aud: RESOURCE,
+    sub: 'mallory',
+    iat: now,
+    exp: now + 300,
+    scope: 'pets:read pets:write pets:admin',
+    ...extra,
+  };
 }
 
 /** The server under test: OAuth against the local JWKS, calling the recording upstream. */
 function oauthEnv(): Record<string, string> {
-  return { MCP_AUTH: 'oauth', HOST: '127.0.0.1', PORT: '0', MCP_PUBLIC_URL: RESOURCE, OAUTH_ISSUER: ISSUER, OAUTH_JWKS_URI: jwks.url, UPSTREAM_BASE_URL: upstream.baseUrl };
+  return {
+    MCP_AUTH: 'oauth',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MCP_PUBLIC_URL: RESOURCE,
+    OAUTH_ISSUER: ISSUER,
+    OAUTH_JWKS_URI: jwks.url,
+    UPSTREAM_BASE_URL: upstream.baseUrl,
+  };
 }
 
 function post(body: unknown, headers: Record<string, string> = {}, url = server.url): Promise<Response> {
@@ -86,12 +111,22 @@ function post(body: unknown, headers: Record<string, string> = {}, url = server.
 }
 
 const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-const call = (name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } });
+const call = (name: string, args: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id: 2,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'auth-test', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: { token: async () => token } }));
+  const client = new Client(
+    { name: 'auth-test', version: '1' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(server.url), { authProvider: { token: async () => token } }),
+  );
   return client;
 }
 
@@ -101,7 +136,10 @@ beforeAll(async () => {
   app = {
     ...built,
     tools: built.tools.map((t) => (t.name === 'deletePet' ? { ...t, access: { ...t.access, roles: ['vet'] } } : t)),
-    authorization: { ...built.authorization, scopeImplies: { 'pets:admin': ['pets:read', 'pets:write'], 'pets:write': ['pets:read'] } },
+    authorization: {
+      ...built.authorization,
+      scopeImplies: { 'pets:admin': ['pets:read', 'pets:write'], 'pets:write': ['pets:read'] },
+    },
   };
   const pair = await generateKeyPair('RS256', { extractable: true });
   privateKey = pair.privateKey;
@@ -110,7 +148,9 @@ beforeAll(async () => {
   jwks.server.on('request', (_req, res) => {
     jwks.hits++;
     if (!jwks.up) return void res.writeHead(503).end();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk, ...rotatedJwks] }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ keys: [publicJwk, ...rotatedJwks] }));
   });
   await new Promise<void>((resolve) => jwks.server.listen(0, '127.0.0.1', resolve));
   const address = jwks.server.address();
@@ -123,7 +163,11 @@ beforeAll(async () => {
       ...oauthEnv(),
       OAUTH_ROLES_CLAIM: 'roles',
     },
-    { log: (line) => logs.push(line), policy: (request) => policy(request), verifier: { jwksCooldownMs: 100, retryAfterMs: 100 } },
+    {
+      log: (line) => logs.push(line),
+      policy: (request) => policy(request),
+      verifier: { jwksCooldownMs: 100, retryAfterMs: 100 },
+    },
   );
 });
 
@@ -139,22 +183,49 @@ describe('authentication: every bad credential is refused with 401 and a challen
     ['a token only in the query string', async () => ({}), 'none'],
     ['another auth scheme (Basic)', async () => ({ authorization: 'Basic YWxpY2U6cHc=' }), 'none'],
     ['an expired token', async () => bearer(await sign({ exp: Math.floor(Date.now() / 1000) - 600 })), 'invalid_token'],
-    ['a token not yet valid', async () => bearer(await sign({ nbf: Math.floor(Date.now() / 1000) + 600 })), 'invalid_token'],
-    ['a token from another issuer', async () => bearer(await sign({ iss: 'https://evil.example.test' })), 'invalid_token'],
-    ['a genuine token for another resource (RFC 8707)', async () => bearer(await sign({ aud: 'http://127.0.0.1/other-mcp' })), 'invalid_token'],
-    ['a token signed by a foreign key under the same kid', async () => bearer(await sign({}, (await generateKeyPair('RS256')).privateKey)), 'invalid_token'],
+    [
+      'a token not yet valid',
+      async () => bearer(await sign({ nbf: Math.floor(Date.now() / 1000) + 600 })),
+      'invalid_token',
+    ],
+    [
+      'a token from another issuer',
+      async () => bearer(await sign({ iss: 'https://evil.example.test' })),
+      'invalid_token',
+    ],
+    [
+      'a genuine token for another resource (RFC 8707)',
+      async () => bearer(await sign({ aud: 'http://127.0.0.1/other-mcp' })),
+      'invalid_token',
+    ],
+    [
+      'a token signed by a foreign key under the same kid',
+      async () => bearer(await sign({}, (await generateKeyPair('RS256')).privateKey)),
+      'invalid_token',
+    ],
     ['alg none', async () => bearer(handMade({ alg: 'none', typ: 'at+jwt' }, claimsNow(), () => '')), 'invalid_token'],
     [
       'HS256 keyed with the public key (PEM)',
       async () => {
-        const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
-        return bearer(handMade({ alg: 'HS256', kid, typ: 'at+jwt' }, claimsNow(), (input) => createHmac('sha256', pem).update(input).digest('base64url')));
+        const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' })
+          .export({ type: 'spki', format: 'pem' })
+          .toString();
+        return bearer(
+          handMade({ alg: 'HS256', kid, typ: 'at+jwt' }, claimsNow(), (input) =>
+            createHmac('sha256', pem).update(input).digest('base64url'),
+          ),
+        );
       },
       'invalid_token',
     ],
     [
       'HS256 keyed with the public JWK',
-      async () => bearer(handMade({ alg: 'HS256', kid }, claimsNow(), (input) => createHmac('sha256', JSON.stringify(publicJwk)).update(input).digest('base64url'))),
+      async () =>
+        bearer(
+          handMade({ alg: 'HS256', kid }, claimsNow(), (input) =>
+            createHmac('sha256', JSON.stringify(publicJwk)).update(input).digest('base64url'),
+          ),
+        ),
       'invalid_token',
     ],
     ['a malformed bearer token', async () => ({ authorization: 'Bearer not a token' }), 'invalid_token'],
@@ -164,7 +235,9 @@ describe('authentication: every bad credential is refused with 401 and a challen
   ];
 
   it.each(attacks)('%s', async (name, headers, error) => {
-    const url = name.includes('query') ? `${server.url}?access_token=${await sign({ scope: 'pets:read' })}` : server.url;
+    const url = name.includes('query')
+      ? `${server.url}?access_token=${await sign({ scope: 'pets:read' })}`
+      : server.url;
     const sent = await headers();
     const response = await post(list, sent, url);
     expect(response.status).toBe(401);
@@ -183,7 +256,11 @@ describe('authentication: every bad credential is refused with 401 and a challen
   it('answers on the MCP endpoint in JSON-RPC: the 401 body is a JSON-RPC error carrying the OAuth error', async () => {
     const response = await post(list, { authorization: 'Bearer not a token' });
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32001, data: { error: 'invalid_token' } } });
+    expect(await response.json()).toMatchObject({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32001, data: { error: 'invalid_token' } },
+    });
   });
 
   it('refuses two Authorization headers with 400 invalid_request, even when both carry good tokens (RFC 6750 §3.1)', async () => {
@@ -218,7 +295,13 @@ describe('authentication: every bad credential is refused with 401 and a challen
     expect(raw).toMatch(/www-authenticate: Bearer error="invalid_request"/i);
     expect(raw).not.toContain(token);
     const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
-    expect(audit).toEqual([expect.objectContaining({ subject: 'anonymous', outcome: 'deny', reason: 'invalid request: more than one Authorization header' })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        subject: 'anonymous',
+        outcome: 'deny',
+        reason: 'invalid request: more than one Authorization header',
+      }),
+    ]);
   });
 
   it('accepts a good token and lists only what it may call', async () => {
@@ -232,7 +315,10 @@ describe('authentication: every bad credential is refused with 401 and a challen
 
 describe('per-tool authorization', () => {
   it('answers a call lacking scopes with 403 insufficient_scope naming what to ask for (step-up)', async () => {
-    const response = await post(call('createPet', { body: { name: 'Rex' } }), bearer(await sign({ scope: 'pets:read' })));
+    const response = await post(
+      call('createPet', { body: { name: 'Rex' } }),
+      bearer(await sign({ scope: 'pets:read' })),
+    );
     expect(response.status).toBe(403);
     const challenge = response.headers.get('www-authenticate') ?? '';
     expect(challenge).toContain('error="insufficient_scope"');
@@ -250,13 +336,16 @@ describe('per-tool authorization', () => {
   });
 
   it('denies a role-restricted tool without the role: 403, no scope hint', async () => {
-    const response = await post(call('deletePet', { petId: 'p1' }), bearer(await sign({ scope: 'pets:admin', roles: ['owner'] })));
+    const response = await post(
+      call('deletePet', { petId: 'p1' }),
+      bearer(await sign({ scope: 'pets:admin', roles: ['owner'] })),
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toBeNull();
     expect(await response.text()).toMatch(/requires one of the roles vet/);
   });
 
-  it('lets the vet delete, and never sends the caller\'s token upstream', async () => {
+  it("lets the vet delete, and never sends the caller's token upstream", async () => {
     const token = await sign({ scope: 'pets:admin', roles: ['vet'] });
     const client = await connect(token);
     upstream.requests.length = 0;
@@ -269,7 +358,10 @@ describe('per-tool authorization', () => {
   });
 
   it('asks the policy last and reports its reason with a 403 and no scope hint', async () => {
-    policy = (request) => (request.tool.name === 'getPet' && request.arguments.petId === 'secret' ? { allow: false, reason: 'that pet is private' } : { allow: true });
+    policy = (request) =>
+      request.tool.name === 'getPet' && request.arguments.petId === 'secret'
+        ? { allow: false, reason: 'that pet is private' }
+        : { allow: true };
     try {
       const token = await sign({ scope: 'pets:read' });
       const denied = await post(call('getPet', { petId: 'secret' }), bearer(token));
@@ -289,13 +381,24 @@ describe('per-tool authorization', () => {
     const token = await sign({ scope: 'pets:read' });
     await post(call('createPet', { body: { name: 'x' } }), bearer(token));
     const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
-    expect(audit).toEqual([expect.objectContaining({ subject: 'alice', client: 'test-client', tool: 'createPet', outcome: 'deny', transport: 'http' })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        subject: 'alice',
+        client: 'test-client',
+        tool: 'createPet',
+        outcome: 'deny',
+        transport: 'http',
+      }),
+    ]);
     expect(logs.join('\n')).not.toContain(token);
   });
 
   it('a batch with one denied call is refused whole, and nothing in it is audited as allowed', async () => {
     logs.length = 0;
-    const response = await post([call('listPets', {}), call('createPet', { body: { name: 'x' } })], bearer(await sign({ scope: 'pets:read' })));
+    const response = await post(
+      [call('listPets', {}), call('createPet', { body: { name: 'x' } })],
+      bearer(await sign({ scope: 'pets:read' })),
+    );
     expect(response.status).toBe(403);
     const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
     expect(audit).toEqual([expect.objectContaining({ tool: 'createPet', outcome: 'deny' })]);
@@ -307,7 +410,17 @@ describe('per-tool authorization', () => {
     await client.callTool({ name: 'listPets', arguments: {} });
     await client.close();
     const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
-    expect(audit).toEqual([expect.objectContaining({ subject: 'alice', client: 'test-client', tool: 'listPets', outcome: 'allow', reason: 'scopes granted', transport: 'http', remote: '127.0.0.1' })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        subject: 'alice',
+        client: 'test-client',
+        tool: 'listPets',
+        outcome: 'allow',
+        reason: 'scopes granted',
+        transport: 'http',
+        remote: '127.0.0.1',
+      }),
+    ]);
   });
 
   it('refuses a batch of more than 100 messages whole: one audit line, no allow, nothing upstream', async () => {
@@ -318,12 +431,21 @@ describe('per-tool authorization', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
     const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'authorization');
-    expect(audit).toEqual([expect.objectContaining({ subject: 'alice', outcome: 'deny', reason: 'batch of 101 messages exceeds the limit of 100' })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        subject: 'alice',
+        outcome: 'deny',
+        reason: 'batch of 101 messages exceeds the limit of 100',
+      }),
+    ]);
     expect(upstream.requests).toHaveLength(0);
   });
 
   it('refuses a foreign Origin even with a valid token', async () => {
-    const response = await post(list, { ...bearer(await sign({ scope: 'pets:read' })), origin: 'https://evil.example.test' });
+    const response = await post(list, {
+      ...bearer(await sign({ scope: 'pets:read' })),
+      origin: 'https://evil.example.test',
+    });
     expect(response.status).toBe(403);
   });
 });
@@ -365,8 +487,21 @@ describe('MCP_AUTH=api-key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keys-'));
     const file = join(dir, 'keys.json');
     const sha256 = createHash('sha256').update(key).digest('hex');
-    writeFileSync(file, JSON.stringify({ keys: [{ sha256, subject: 'ci-bot', roles: ['vet'], scopes: ['pets:read'] }] }));
-    keyed = await startHttp(app, { MCP_AUTH: 'api-key', MCP_API_KEYS_FILE: file, HOST: '127.0.0.1', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl }, { log: (l) => logs.push(l) });
+    writeFileSync(
+      file,
+      JSON.stringify({ keys: [{ sha256, subject: 'ci-bot', roles: ['vet'], scopes: ['pets:read'] }] }),
+    );
+    keyed = await startHttp(
+      app,
+      {
+        MCP_AUTH: 'api-key',
+        MCP_API_KEYS_FILE: file,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        UPSTREAM_BASE_URL: upstream.baseUrl,
+      },
+      { log: (l) => logs.push(l) },
+    );
   });
   afterAll(async () => keyed?.close());
 
@@ -413,7 +548,9 @@ describe('opt-in RFC 8693 token exchange through the HTTP gate', () => {
   it("exchanges the caller's token at the token endpoint and sends only the exchanged one upstream", async () => {
     const token = await sign({ scope: 'pets:read' });
     const client = new Client({ name: 'exchange', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(exchanging.url), { authProvider: { token: async () => token } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(exchanging.url), { authProvider: { token: async () => token } }),
+    );
     upstream.requests.length = 0;
     const result = await client.callTool({ name: 'listPets', arguments: {} });
     await client.close();
@@ -435,7 +572,11 @@ describe('browser-based clients (CORS) from an allowed Origin', () => {
   it('answer the preflight without a token, and let the client read the challenge', async () => {
     const preflight = await fetch(server.url, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'http://localhost:6274',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:6274');
@@ -447,7 +588,10 @@ describe('browser-based clients (CORS) from an allowed Origin', () => {
   });
 
   it('refuse the preflight from a foreign Origin', async () => {
-    const preflight = await fetch(server.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(403);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });

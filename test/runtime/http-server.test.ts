@@ -25,10 +25,20 @@ const logs: string[] = [];
 beforeAll(async () => {
   app = await appFromSpec(join(REPO, 'fixtures/petstore-3.1.yaml'));
   upstream = await startRecordingUpstream();
-  upstream.respond(() => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [], next: null }) }));
+  upstream.respond(() => ({
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [], next: null }),
+  }));
   const env = { ...BASE_ENV, UPSTREAM_BASE_URL: upstream.baseUrl };
   const config = loadConfig(app, env);
-  server = await startHttpServer(config, createServerFactory({ app, upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: 5000, maxResponseBytes: 1 << 20, env } }), (l) => logs.push(l));
+  server = await startHttpServer(
+    config,
+    createServerFactory({
+      app,
+      upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: 5000, maxResponseBytes: 1 << 20, env },
+    }),
+    (l) => logs.push(l),
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -41,7 +51,11 @@ describe('Streamable HTTP serving', () => {
   });
 
   it.each([
-    ['SDK v2 pinned to 2026-07-28', () => new ClientV2({ name: 'v2', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } }), '2026-07-28'],
+    [
+      'SDK v2 pinned to 2026-07-28',
+      () => new ClientV2({ name: 'v2', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } }),
+      '2026-07-28',
+    ],
     ['SDK v2 with its default 2025 handshake', () => new ClientV2({ name: 'v2', version: '1' }), '2025-11-25'],
   ] as const)('serves a client on %s', async (_name, makeClient, version) => {
     const client = makeClient();
@@ -76,9 +90,15 @@ describe('Streamable HTTP serving', () => {
     const create = tools.find((t) => t.name === 'createPet')!;
     expect(create.inputSchema.properties?.body).toEqual({ $ref: '#/$defs/NewPet' });
     // NewPet and Pet refer to each other: NewPet stays a definition; Pet, referred to once, is written in place.
-    const defs = (create.inputSchema as { $defs?: Record<string, { properties?: Record<string, unknown> }> }).$defs ?? {};
+    const defs =
+      (create.inputSchema as { $defs?: Record<string, { properties?: Record<string, unknown> }> }).$defs ?? {};
     expect(Object.keys(defs)).toEqual(['NewPet']);
-    expect(defs.NewPet?.properties?.parent).toEqual({ allOf: [{ $ref: '#/$defs/NewPet' }, { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } }] });
+    expect(defs.NewPet?.properties?.parent).toEqual({
+      allOf: [
+        { $ref: '#/$defs/NewPet' },
+        { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } },
+      ],
+    });
     await client.close();
   });
 
@@ -102,7 +122,11 @@ describe('Streamable HTTP serving', () => {
     ['no foreign header (control)', {}],
   ])('answers 403 (or 200 for the control) to %s', async (name, headers) => {
     // node:http, not fetch: fetch may not set Host.
-    const status = await rawPost(server.url, { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers });
+    const status = await rawPost(server.url, {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    });
     expect(status).toBe(name.startsWith('no foreign') ? 200 : 403);
   });
 
@@ -115,9 +139,17 @@ describe('start-up configuration fails closed', () => {
   it.each([
     ['HTTP with the default MCP_AUTH=oauth and no issuer', { MCP_AUTH: undefined }, /OAUTH_ISSUER/],
     ['MCP_AUTH=api-key without a keys file', { MCP_AUTH: 'api-key' }, /MCP_API_KEYS_FILE/],
-    ['an HMAC algorithm in OAUTH_ALGORITHMS', { MCP_AUTH: 'oauth', OAUTH_ISSUER: 'https://issuer.example.test', OAUTH_ALGORITHMS: 'RS256,HS256' }, /HS256/],
+    [
+      'an HMAC algorithm in OAUTH_ALGORITHMS',
+      { MCP_AUTH: 'oauth', OAUTH_ISSUER: 'https://issuer.example.test', OAUTH_ALGORITHMS: 'RS256,HS256' },
+      /HS256/,
+    ],
     ['MCP_AUTH=none on a non-loopback address', { HOST: '0.0.0.0' }, /only binds to loopback/],
-    ['HOST off loopback without MCP_PUBLIC_URL (it would advertise http://0.0.0.0:PORT/mcp)', { HOST: '0.0.0.0', MCP_AUTH: 'oauth', OAUTH_ISSUER: 'https://issuer.example.test' }, /not loopback, and MCP_PUBLIC_URL is not set/],
+    [
+      'HOST off loopback without MCP_PUBLIC_URL (it would advertise http://0.0.0.0:PORT/mcp)',
+      { HOST: '0.0.0.0', MCP_AUTH: 'oauth', OAUTH_ISSUER: 'https://issuer.example.test' },
+      /not loopback, and MCP_PUBLIC_URL is not set/,
+    ],
     ['MCP_AUTH with an unknown value', { MCP_AUTH: 'maybe' }, /MCP_AUTH must be one of/],
     ['a non-http upstream', { UPSTREAM_BASE_URL: 'file:///etc/passwd' }, /UPSTREAM_BASE_URL must be an http/],
   ])('refuses %s', async (_name, overrides, message) => {
@@ -137,12 +169,21 @@ describe('start-up configuration fails closed', () => {
 });
 
 function rawPost(url: string, headers: Record<string, string>): Promise<number> {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

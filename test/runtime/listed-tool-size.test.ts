@@ -20,7 +20,9 @@ describe.skipIf(!present)("GitHub's tools/list (1,223 tools) with the default ou
   let listed: ListedTool[];
   beforeAll(async () => {
     app = await appFromSpec(GITHUB);
-    listed = app.tools.map((tool) => listedTool(tool, app.defs, { outputSchemas: app.server.outputSchemas ?? 'shallow' }));
+    listed = app.tools.map((tool) =>
+      listedTool(tool, app.defs, { outputSchemas: app.server.outputSchemas ?? 'shallow' }),
+    );
   }, 120_000);
 
   it(`is at most ${PEER_BYTES.toLocaleString('en-US')} bytes over all tools, serialized as the SDK does (compact JSON)`, () => {
@@ -31,7 +33,9 @@ describe.skipIf(!present)("GitHub's tools/list (1,223 tools) with the default ou
 
   it('still gives every tool its title and annotations, and every tool with structured output its shape', () => {
     expect(listed.filter((t) => !t.title).map((t) => t.name)).toEqual([]);
-    expect(listed.filter((t) => !t.annotations || Object.keys(t.annotations).length === 0).map((t) => t.name)).toEqual([]);
+    expect(listed.filter((t) => !t.annotations || Object.keys(t.annotations).length === 0).map((t) => t.name)).toEqual(
+      [],
+    );
     const withOutput = app.tools.filter((t) => t.outputSchema).map((t) => t.name);
     expect(withOutput.length).toBeGreaterThan(600);
     expect(listed.filter((t) => t.outputSchema?.type === 'object').map((t) => t.name)).toEqual(withOutput);

@@ -23,11 +23,30 @@ import { startRecordingUpstream, type RecordingUpstream } from '../support/recor
 const RUNS = 150;
 const SEED = 9;
 
-const HOSTILE = ['', '..', '%2e%2e', '../admin', '．．', 'a\r\nX: 1', '\0', '\uD800', '𝒳', '?x=1#y', '&api_key=x', 'sid=x; sid=y', '/'.repeat(3)];
+const HOSTILE = [
+  '',
+  '..',
+  '%2e%2e',
+  '../admin',
+  '．．',
+  'a\r\nX: 1',
+  '\0',
+  '\uD800',
+  '𝒳',
+  '?x=1#y',
+  '&api_key=x',
+  'sid=x; sid=y',
+  '/'.repeat(3),
+];
 const text = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 8 }));
 const leaf = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
 const anything = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(text, tie('value'), { maxKeys: 3 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(text, tie('value'), { maxKeys: 3 }),
+  ),
 })).value;
 
 type Schema = { readonly [k: string]: unknown };
@@ -39,7 +58,8 @@ function fromSchema(schema: unknown, root: Schema, depth = 0): fc.Arbitrary<unkn
   if (typeof s.$ref === 'string' && s.$ref.startsWith('#/$defs/')) {
     return fromSchema((root.$defs as Record<string, unknown>)[s.$ref.slice('#/$defs/'.length)], root, depth + 1);
   }
-  if (Array.isArray(s.enum) && s.enum.length > 0) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...s.enum) }, { weight: 1, arbitrary: text });
+  if (Array.isArray(s.enum) && s.enum.length > 0)
+    return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...s.enum) }, { weight: 1, arbitrary: text });
   for (const key of ['anyOf', 'oneOf'] as const) {
     const list = s[key];
     if (Array.isArray(list) && list.length > 0) return fc.oneof(...list.map((b) => fromSchema(b, root, depth + 1)));
@@ -67,7 +87,15 @@ function fromSchema(schema: unknown, root: Schema, depth = 0): fc.Arbitrary<unkn
       if (Object.keys(properties).length === 0 && type === undefined) return anything;
       // Sometimes extra keys: credential names, hostile names.
       return fc
-        .tuple(declared, fc.option(fc.dictionary(fc.oneof(fc.constantFrom('api_key', 'sid', 'admin', '__proto__'), text), leaf, { maxKeys: 2 }), { freq: 3 }))
+        .tuple(
+          declared,
+          fc.option(
+            fc.dictionary(fc.oneof(fc.constantFrom('api_key', 'sid', 'admin', '__proto__'), text), leaf, {
+              maxKeys: 2,
+            }),
+            { freq: 3 },
+          ),
+        )
         .map(([d, extra]) => ({ ...(extra ?? {}), ...d }));
     }
     default:
@@ -88,10 +116,22 @@ beforeAll(async () => {
   for (const fixture of ['parameters-styles.yaml', 'request-bodies.yaml', 'petstore-3.1.yaml']) {
     const app = await appFromSpec(join(REPO, 'fixtures', fixture));
     const upstream = await startRecordingUpstream();
-    upstream.respond((req) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ echo: req.url }) }));
-    const env = { MCP_TRANSPORT: 'http', MCP_AUTH: 'none', HOST: '127.0.0.1', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl };
+    upstream.respond((req) => ({
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ echo: req.url }),
+    }));
+    const env = {
+      MCP_TRANSPORT: 'http',
+      MCP_AUTH: 'none',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      UPSTREAM_BASE_URL: upstream.baseUrl,
+    };
     const config = loadConfig(app, env);
-    const factory = createServerFactory({ app, upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: 5000, maxResponseBytes: 1 << 20, env } });
+    const factory = createServerFactory({
+      app,
+      upstream: { baseUrl: config.upstreamBaseUrl, timeoutMs: 5000, maxResponseBytes: 1 << 20, env },
+    });
     const server = await startHttpServer(config, factory, () => {});
     const client = new Client({ name: 'fuzz', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
@@ -114,7 +154,11 @@ describe('a live server under random arguments (fast-check, fixed seed)', () => 
         const input = toolSchemas(t, app.defs).inputSchema;
         return fc.record({ live: fc.constant(i), tool: fc.constant(t.name), args: fromSchema(input, input) });
       });
-      const random = fc.record({ live: fc.constant(i), tool: fc.oneof(fc.constantFrom(...app.tools.map((t) => t.name)), text), args: anything });
+      const random = fc.record({
+        live: fc.constant(i),
+        tool: fc.oneof(fc.constantFrom(...app.tools.map((t) => t.name)), text),
+        args: anything,
+      });
       return fc.oneof({ weight: 4, arbitrary: schemaBased }, { weight: 1, arbitrary: random });
     });
     await fc.assert(

@@ -39,18 +39,34 @@ beforeAll(async () => {
 });
 afterAll(async () => upstream?.close());
 
-async function callThrough(app: AppDefinition, toolPath: string, credentials: Record<string, string>, log: (line: string) => void = () => {}) {
+async function callThrough(
+  app: AppDefinition,
+  toolPath: string,
+  credentials: Record<string, string>,
+  log: (line: string) => void = () => {},
+) {
   const tool = app.tools.find((t) => t.http.method === 'GET' && t.http.path === toolPath);
   if (!tool) throw new Error(`no GET ${toolPath}`);
   const server = await startHttp(
     app,
-    { MCP_AUTH: 'oauth', HOST: '127.0.0.1', PORT: '0', MCP_PUBLIC_URL: RESOURCE, OAUTH_ISSUER: ISSUER, OAUTH_PUBLIC_KEY: jwk, UPSTREAM_BASE_URL: upstream.baseUrl, ...credentials },
+    {
+      MCP_AUTH: 'oauth',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      MCP_PUBLIC_URL: RESOURCE,
+      OAUTH_ISSUER: ISSUER,
+      OAUTH_PUBLIC_KEY: jwk,
+      UPSTREAM_BASE_URL: upstream.baseUrl,
+      ...credentials,
+    },
     { log },
   );
   const token = await sign();
   const client = new Client({ name: 'creds', version: '1' });
   try {
-    await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: { token: async () => token } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.url), { authProvider: { token: async () => token } }),
+    );
     upstream.requests.length = 0;
     const result = await client.callTool({ name: tool.name, arguments: {} });
     expect(upstream.requests).toHaveLength(1);
@@ -81,10 +97,19 @@ describe('upstream credentials from real specs, never the caller token', () => {
 
   it('gotify-server: an upstream that echoes its request does not hand the query key to the caller or the log', async () => {
     const app = await appFromSpec(join(SPECS, 'gotify-server.json'));
-    upstream.respond((req) => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `bad request ${req.url}` }) }));
+    upstream.respond((req) => ({
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: `bad request ${req.url}` }),
+    }));
     const lines: string[] = [];
     try {
-      const { result, request } = await callThrough(app, '/application', { UPSTREAM_CLIENT_TOKEN_QUERY: 'gotify key/1' }, (line) => lines.push(line));
+      const { result, request } = await callThrough(
+        app,
+        '/application',
+        { UPSTREAM_CLIENT_TOKEN_QUERY: 'gotify key/1' },
+        (line) => lines.push(line),
+      );
       expect(request.url).toBe('/api/v1/application?token=gotify%20key%2F1');
       expect(JSON.stringify(result)).toContain('bad request /api/v1/application?token=[redacted]');
       expect(JSON.stringify([result, lines])).not.toMatch(/gotify(%20| )key/);
@@ -95,7 +120,11 @@ describe('upstream credentials from real specs, never the caller token', () => {
 
   it('gotify-server: the operator log of the runtime redacts the upstream key, and shares tokens with the upstream caller', async () => {
     const app = await appFromSpec(join(SPECS, 'gotify-server.json'));
-    const env = { MCP_TRANSPORT: 'stdio', UPSTREAM_BASE_URL: upstream.baseUrl, UPSTREAM_CLIENT_TOKEN_QUERY: 'gotify key/1' };
+    const env = {
+      MCP_TRANSPORT: 'stdio',
+      UPSTREAM_BASE_URL: upstream.baseUrl,
+      UPSTREAM_CLIENT_TOKEN_QUERY: 'gotify key/1',
+    };
     const lines: string[] = [];
     const runtime = await createRuntime(app, env, { log: (line) => lines.push(line) });
     upstreamRedactor(app.schemes, env).addToken('token-obtained-later');

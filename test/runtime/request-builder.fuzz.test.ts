@@ -40,12 +40,72 @@ const CREDENTIAL = {
 
 /** Every spelling of a way out, an injection or a credential name we know of. */
 const HOSTILE = [
-  '', '.', '..', '...', '%2e%2e', '%2E%2E', '%252e%252e', '..%2F', '..%2f..%2fadmin', '../admin', '..\\admin', '..;', '..;/x',
-  '．．', '．', '‥', '／', '＼', '%2F', '%5C', '/', '\\', '//evil.example', 'http://evil.example/', '@evil.example', '?x=1', '#frag',
-  'a\r\nX-Injected: 1', '\r', '\n', '\0', '%00', '%0d%0a', '\uD800', '\uDFFF', 'é', '𝒳', '\u202E', ' ', '+', '&', '=', ';', ',',
-  'api_key=ATTACKER', '&api_key=ATTACKER', 'sid=ATTACKER; sid=x', 'Bearer ATTACKER',
+  '',
+  '.',
+  '..',
+  '...',
+  '%2e%2e',
+  '%2E%2E',
+  '%252e%252e',
+  '..%2F',
+  '..%2f..%2fadmin',
+  '../admin',
+  '..\\admin',
+  '..;',
+  '..;/x',
+  '．．',
+  '．',
+  '‥',
+  '／',
+  '＼',
+  '%2F',
+  '%5C',
+  '/',
+  '\\',
+  '//evil.example',
+  'http://evil.example/',
+  '@evil.example',
+  '?x=1',
+  '#frag',
+  'a\r\nX-Injected: 1',
+  '\r',
+  '\n',
+  '\0',
+  '%00',
+  '%0d%0a',
+  '\uD800',
+  '\uDFFF',
+  'é',
+  '𝒳',
+  '\u202E',
+  ' ',
+  '+',
+  '&',
+  '=',
+  ';',
+  ',',
+  'api_key=ATTACKER',
+  '&api_key=ATTACKER',
+  'sid=ATTACKER; sid=x',
+  'Bearer ATTACKER',
 ];
-const NAMES = ['api_key', 'API_KEY', 'Api_Key', 'sid', 'SID', 'x-api-key', 'X-API-KEY', 'authorization', 'cookie', 'host', 'color', 'size', 'admin', '__proto__', 'constructor'];
+const NAMES = [
+  'api_key',
+  'API_KEY',
+  'Api_Key',
+  'sid',
+  'SID',
+  'x-api-key',
+  'X-API-KEY',
+  'authorization',
+  'cookie',
+  'host',
+  'color',
+  'size',
+  'admin',
+  '__proto__',
+  'constructor',
+];
 
 const hostileString = fc.oneof(
   fc.constantFrom(...HOSTILE),
@@ -58,7 +118,10 @@ const value = fc.oneof(
   { weight: 3, arbitrary: hostileString },
   { weight: 1, arbitrary: leaf },
   { weight: 1, arbitrary: fc.array(leaf, { maxLength: 3 }) },
-  { weight: 3, arbitrary: fc.dictionary(key, fc.oneof(leaf, fc.dictionary(key, leaf, { maxKeys: 2 })), { maxKeys: 4 }) },
+  {
+    weight: 3,
+    arbitrary: fc.dictionary(key, fc.oneof(leaf, fc.dictionary(key, leaf, { maxKeys: 2 })), { maxKeys: 4 }),
+  },
 );
 
 const STYLES: Record<ParameterLocation, ParameterStyle[]> = {
@@ -75,13 +138,17 @@ const PARAM_NAMES: Record<ParameterLocation, string[]> = {
 };
 
 const parameter = (location: ParameterLocation, name: string) =>
-  fc.record({
-    style: fc.constantFrom(...STYLES[location]),
-    explode: fc.boolean(),
-    allowReserved: fc.boolean(),
-    properties: fc.option(fc.uniqueArray(fc.constantFrom('color', 'size', 'api_key', 'sid'), { maxLength: 3 }).map((p) => p.sort()), { nil: undefined }),
-  }).map(
-    ({ style, explode, allowReserved, properties }): ParameterBinding => ({
+  fc
+    .record({
+      style: fc.constantFrom(...STYLES[location]),
+      explode: fc.boolean(),
+      allowReserved: fc.boolean(),
+      properties: fc.option(
+        fc.uniqueArray(fc.constantFrom('color', 'size', 'api_key', 'sid'), { maxLength: 3 }).map((p) => p.sort()),
+        { nil: undefined },
+      ),
+    })
+    .map(({ style, explode, allowReserved, properties }): ParameterBinding => ({
       name,
       argument: `${location}_${name}`,
       in: location,
@@ -90,21 +157,28 @@ const parameter = (location: ParameterLocation, name: string) =>
       required: location === 'path',
       ...(location === 'query' && allowReserved ? { allowReserved } : {}),
       ...(properties ? { properties } : {}),
-    }),
-  );
+    }));
 
 const locationParams = (location: Exclude<ParameterLocation, 'path'>) =>
-  fc.subarray(PARAM_NAMES[location], { maxLength: 2 }).chain((names) => fc.tuple(...names.map((n) => parameter(location, n))));
+  fc
+    .subarray(PARAM_NAMES[location], { maxLength: 2 })
+    .chain((names) => fc.tuple(...names.map((n) => parameter(location, n))));
 
 const body = fc.option(
-  fc.constantFrom<BodyBinding['encoding']>('json', 'form', 'multipart', 'text', 'binary').map(
-    (encoding): BodyBinding => ({
+  fc
+    .constantFrom<BodyBinding['encoding']>('json', 'form', 'multipart', 'text', 'binary')
+    .map((encoding): BodyBinding => ({
       argument: 'body',
       encoding,
       required: false,
-      mediaType: { json: 'application/json', form: 'application/x-www-form-urlencoded', multipart: 'multipart/form-data', text: 'text/plain', binary: 'application/octet-stream' }[encoding],
-    }),
-  ),
+      mediaType: {
+        json: 'application/json',
+        form: 'application/x-www-form-urlencoded',
+        multipart: 'multipart/form-data',
+        text: 'text/plain',
+        binary: 'application/octet-stream',
+      }[encoding],
+    })),
   { nil: undefined },
 );
 
@@ -119,7 +193,12 @@ const binding = fc
   })
   .map(({ template, path, query, header, cookie, body }): HttpBinding => {
     const used = path.filter((p) => template.includes(`{${p.name}}`));
-    return { method: 'POST', path: template, parameters: [...used, ...query, ...header, ...cookie], ...(body ? { body } : {}) };
+    return {
+      method: 'POST',
+      path: template,
+      parameters: [...used, ...query, ...header, ...cookie],
+      ...(body ? { body } : {}),
+    };
   });
 
 /** One alternative of up to three schemes (only bearer sets Authorization, so they never clash). */
@@ -129,7 +208,12 @@ const scenario = binding.chain((http) =>
   fc.record({
     http: fc.constant(http),
     security,
-    args: fc.record(Object.fromEntries([...http.parameters.map((p) => [p.argument, fc.option(value, { nil: undefined })]), ['body', fc.option(value, { nil: undefined })]])),
+    args: fc.record(
+      Object.fromEntries([
+        ...http.parameters.map((p) => [p.argument, fc.option(value, { nil: undefined })]),
+        ['body', fc.option(value, { nil: undefined })],
+      ]),
+    ),
   }),
 );
 
@@ -147,9 +231,16 @@ async function run(http: HttpBinding, names: readonly (keyof typeof CREDENTIAL)[
     return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof globalThis.fetch;
   const tool: ToolDefinition = {
-    name: 'op', description: 'fuzz', inputSchema: { type: 'object' }, defs: [], annotations: {}, http,
+    name: 'op',
+    description: 'fuzz',
+    inputSchema: { type: 'object' },
+    defs: [],
+    annotations: {},
+    http,
     security: names.length === 0 ? [] : [names.map((scheme) => ({ scheme, scopes: [] }))],
-    access: { scopes: [[]] }, tags: [], source: '#/fuzz',
+    access: { scopes: [[]] },
+    tags: [],
+    source: '#/fuzz',
   };
   const result = await callUpstream(tool, args, { baseUrl: `${ORIGIN}${PREFIX}/`, schemes, env, fetch });
   return { result, sent };
@@ -159,7 +250,13 @@ async function run(http: HttpBinding, names: readonly (keyof typeof CREDENTIAL)[
 function climbs(segment: string): boolean {
   let text = segment;
   for (let i = 0; i < 4; i++) {
-    if (text.normalize('NFKC').split(/[/\\;]/).some((p) => p === '.' || p === '..')) return true;
+    if (
+      text
+        .normalize('NFKC')
+        .split(/[/\\;]/)
+        .some((p) => p === '.' || p === '..')
+    )
+      return true;
     let next: string;
     try {
       next = decodeURIComponent(text);
@@ -206,7 +303,8 @@ describe('request builder under fuzzing (fast-check, fixed seed)', () => {
         // Origin and path prefix, also for a server that decodes before normalising.
         expect(url.origin).toBe(ORIGIN);
         expect(url.pathname.startsWith(`${PREFIX}/`)).toBe(true);
-        for (const segment of url.pathname.slice(PREFIX.length + 1).split('/')) expect(climbs(segment), segment).toBe(false);
+        for (const segment of url.pathname.slice(PREFIX.length + 1).split('/'))
+          expect(climbs(segment), segment).toBe(false);
 
         // Headers: the spec's, the runtime's own, the credentials'; no CR/LF/NUL.
         const specHeaders = http.parameters.filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
@@ -219,7 +317,10 @@ describe('request builder under fuzzing (fast-check, fixed seed)', () => {
         // Query and cookie names: the spec's (or a free-form object's), never a credential's but the server's own.
         const query = [...url.searchParams.keys()];
         const cookies = cookieNames(headers.get('cookie'));
-        for (const [location, names2] of [['query', query], ['cookie', cookies]] as const) {
+        for (const [location, names2] of [
+          ['query', query],
+          ['cookie', cookies],
+        ] as const) {
           const { names: allowed, free } = allowedNames(http, location);
           for (const n of names2) {
             const base = n.replace(/\[[\s\S]*$/, '');

@@ -18,13 +18,20 @@ let upstream: RecordingUpstream;
 
 beforeAll(async () => {
   const built = await appFromSpec(join(REPO, 'fixtures/auth/pets-oauth.yaml'));
-  app = { ...built, tools: built.tools.map((t) => (t.name === 'deletePet' ? { ...t, access: { ...t.access, roles: ['vet'] } } : t)) };
+  app = {
+    ...built,
+    tools: built.tools.map((t) => (t.name === 'deletePet' ? { ...t, access: { ...t.access, roles: ['vet'] } } : t)),
+  };
   upstream = await startRecordingUpstream();
 });
 afterAll(async () => upstream?.close());
 
 async function connect(env: Record<string, string>, policy?: Policy, logs: string[] = []): Promise<Client> {
-  const runtime = await createRuntime(app, { MCP_TRANSPORT: 'stdio', UPSTREAM_BASE_URL: upstream.baseUrl, ...env }, { log: (l) => logs.push(l), ...(policy ? { policy } : {}) });
+  const runtime = await createRuntime(
+    app,
+    { MCP_TRANSPORT: 'stdio', UPSTREAM_BASE_URL: upstream.baseUrl, ...env },
+    { log: (l) => logs.push(l), ...(policy ? { policy } : {}) },
+  );
   const server = await runtime.factory({ era: 'legacy' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
@@ -40,7 +47,9 @@ describe('stdio: scopes do not apply, roles from MCP_ROLES do', () => {
     // Every scoped tool is there (no OAuth over stdio); the vet-only one is not.
     expect(tools.map((t) => t.name).sort()).toEqual(['createPet', 'getHealth', 'getPet', 'listPets']);
     upstream.requests.length = 0;
-    const result = await client.callTool({ name: 'deletePet', arguments: { petId: 'p1' } }).catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }));
+    const result = await client
+      .callTool({ name: 'deletePet', arguments: { petId: 'p1' } })
+      .catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }));
     expect(result.isError).toBe(true);
     expect(upstream.requests).toHaveLength(0);
     await client.close();
@@ -57,7 +66,14 @@ describe('stdio: scopes do not apply, roles from MCP_ROLES do', () => {
 
   it('the policy decides over stdio too, and the decision is audited', async () => {
     const logs: string[] = [];
-    const client = await connect({}, (request) => (request.transport === 'stdio' && request.tool.method !== 'GET' ? { allow: false, reason: 'read-only laptop' } : { allow: true }), logs);
+    const client = await connect(
+      {},
+      (request) =>
+        request.transport === 'stdio' && request.tool.method !== 'GET'
+          ? { allow: false, reason: 'read-only laptop' }
+          : { allow: true },
+      logs,
+    );
     upstream.requests.length = 0;
     const denied = await client.callTool({ name: 'createPet', arguments: { body: { name: 'Rex' } } });
     expect(denied.isError).toBe(true);
@@ -80,9 +96,14 @@ describe('stdio in dynamic tool mode (MCP_TOOL_MODE=dynamic): call_tool is guard
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(['call_tool', 'describe_tool', 'search_tools']);
     const search = await client.callTool({ name: 'search_tools', arguments: { query: 'pet', limit: 50 } });
-    expect((search.structuredContent as { tools: { name: string }[] }).tools.map((t) => t.name)).not.toContain('deletePet');
+    expect((search.structuredContent as { tools: { name: string }[] }).tools.map((t) => t.name)).not.toContain(
+      'deletePet',
+    );
     upstream.requests.length = 0;
-    const result = await client.callTool({ name: 'call_tool', arguments: { name: 'deletePet', arguments: { petId: 'p1' } } });
+    const result = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'deletePet', arguments: { petId: 'p1' } },
+    });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/Not allowed to call deletePet: requires one of the roles vet/);
     expect(upstream.requests).toHaveLength(0);
@@ -92,16 +113,27 @@ describe('stdio in dynamic tool mode (MCP_TOOL_MODE=dynamic): call_tool is guard
   it('the policy sees the inner tool and its arguments, and the decision is audited under its name', async () => {
     const logs: string[] = [];
     const seen: string[] = [];
-    const client = await connect({ MCP_TOOL_MODE: 'dynamic', MCP_ROLES: 'vet' }, (request) => {
-      seen.push(`${request.tool.name} ${JSON.stringify(request.arguments)}`);
-      return { allow: false, reason: 'read-only laptop' };
-    }, logs);
+    const client = await connect(
+      { MCP_TOOL_MODE: 'dynamic', MCP_ROLES: 'vet' },
+      (request) => {
+        seen.push(`${request.tool.name} ${JSON.stringify(request.arguments)}`);
+        return { allow: false, reason: 'read-only laptop' };
+      },
+      logs,
+    );
     upstream.requests.length = 0;
-    const result = await client.callTool({ name: 'call_tool', arguments: { name: 'deletePet', arguments: { petId: 'p1' } } });
+    const result = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'deletePet', arguments: { petId: 'p1' } },
+    });
     expect(result.isError).toBe(true);
     expect(seen).toEqual(['deletePet {"petId":"p1"}']);
     expect(upstream.requests).toHaveLength(0);
-    expect(logs.some((l) => l.includes('"tool":"deletePet"') && l.includes('"outcome":"deny"') && l.includes('read-only laptop'))).toBe(true);
+    expect(
+      logs.some(
+        (l) => l.includes('"tool":"deletePet"') && l.includes('"outcome":"deny"') && l.includes('read-only laptop'),
+      ),
+    ).toBe(true);
     await client.close();
   });
 });

@@ -15,7 +15,13 @@ const tool = (name: string, inputSchema: ToolDefinition['inputSchema']): ToolDef
   source: '/paths/~1x/get',
 });
 
-const app = (tools: ToolDefinition[]): AppDefinition => ({ server: { name: 's', version: '1' }, tools, defs: {}, schemes: {}, authorization: { scopesSupported: [], scopeImplies: {}, toolsList: 'filter' } });
+const app = (tools: ToolDefinition[]): AppDefinition => ({
+  server: { name: 's', version: '1' },
+  tools,
+  defs: {},
+  schemes: {},
+  authorization: { scopesSupported: [], scopeImplies: {}, toolsList: 'filter' },
+});
 
 describe('prepareTools', () => {
   it('validates arguments against a schema that compiles', async () => {
@@ -28,7 +34,9 @@ describe('prepareTools', () => {
 
   it('accepts arguments, and warns once, when a spec schema cannot compile (a regex invalid in Unicode mode)', async () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const [prepared] = prepareTools(app([tool('odd', { type: 'object', properties: { s: { type: 'string', pattern: '(?i)abc' } } })]));
+    const [prepared] = prepareTools(
+      app([tool('odd', { type: 'object', properties: { s: { type: 'string', pattern: '(?i)abc' } } })]),
+    );
     expect(await prepared!.inputSchema['~standard'].validate({ s: 'x' })).toEqual({ value: { s: 'x' } });
     await prepared!.inputSchema['~standard'].validate({ s: 'y' });
     expect(write.mock.calls.filter(([line]) => String(line).includes('does not compile'))).toHaveLength(1);

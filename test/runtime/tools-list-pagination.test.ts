@@ -28,14 +28,22 @@ let server: RunningHttpServer;
 /** `TOOLS` copies of the petstore's first tool, each with its own name. */
 function manyTools(base: AppDefinition): AppDefinition {
   const template = base.tools[0] as ToolDefinition;
-  const tools = Array.from({ length: TOOLS }, (_, i): ToolDefinition => ({ ...template, name: `tool_${String(i).padStart(3, '0')}` }));
+  const tools = Array.from({ length: TOOLS }, (_, i): ToolDefinition => ({
+    ...template,
+    name: `tool_${String(i).padStart(3, '0')}`,
+  }));
   return { ...base, tools };
 }
 
 function post(body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-11-25',
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
 }
@@ -51,7 +59,18 @@ beforeAll(async () => {
   petstore = await appFromSpec(join(REPO, 'fixtures/petstore-3.1.yaml'));
   app = manyTools(petstore);
   upstream = await startRecordingUpstream();
-  server = await startHttp(app, { MCP_AUTH: 'none', HOST: '127.0.0.1', PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl, MCP_TOOLS_PAGE_SIZE: String(PAGE), MCP_MAX_BATCH: '5' }, { log: () => {} });
+  server = await startHttp(
+    app,
+    {
+      MCP_AUTH: 'none',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      UPSTREAM_BASE_URL: upstream.baseUrl,
+      MCP_TOOLS_PAGE_SIZE: String(PAGE),
+      MCP_MAX_BATCH: '5',
+    },
+    { log: () => {} },
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -60,8 +79,16 @@ afterAll(async () => {
 
 describe('tools/list pagination', () => {
   it.each([
-    ['SDK v2 pinned to 2026-07-28', () => new ClientV2({ name: 'v2', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } }), (url: URL) => new TransportV2(url)],
-    ['SDK v2 with its 2025 handshake', () => new ClientV2({ name: 'v2', version: '1' }), (url: URL) => new TransportV2(url)],
+    [
+      'SDK v2 pinned to 2026-07-28',
+      () => new ClientV2({ name: 'v2', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } }),
+      (url: URL) => new TransportV2(url),
+    ],
+    [
+      'SDK v2 with its 2025 handshake',
+      () => new ClientV2({ name: 'v2', version: '1' }),
+      (url: URL) => new TransportV2(url),
+    ],
   ])('%s lists every tool (it follows the cursor itself)', async (_name, client, transport) => {
     const c = client();
     await c.connect(transport(new URL(server.url)));
@@ -75,7 +102,9 @@ describe('tools/list pagination', () => {
     const sizes: number[] = [];
     let cursor: string | undefined;
     do {
-      const answer = await message(await post({ jsonrpc: '2.0', id: 1, method: 'tools/list', ...(cursor ? { params: { cursor } } : {}) }));
+      const answer = await message(
+        await post({ jsonrpc: '2.0', id: 1, method: 'tools/list', ...(cursor ? { params: { cursor } } : {}) }),
+      );
       const result = answer.result as { tools: unknown[]; nextCursor?: string };
       sizes.push(result.tools.length);
       cursor = result.nextCursor;
@@ -97,15 +126,23 @@ describe('tools/list pagination', () => {
     expect(names).toEqual(app.tools.map((t) => t.name));
   });
 
-  it.each([['garbage'], ['dG9vbHM6Nw'], ['dG9vbHM6OTk5OQ'], ['']])('answers the invalid cursor %j with -32602', async (cursor) => {
-    // dG9vbHM6Nw is "tools:7", an offset where no page starts; dG9vbHM6OTk5OQ is "tools:9999".
-    const answer = await message(await post({ jsonrpc: '2.0', id: 3, method: 'tools/list', params: { cursor } }));
-    expect(answer).toMatchObject({ id: 3, error: { code: -32602 } });
-  });
+  it.each([['garbage'], ['dG9vbHM6Nw'], ['dG9vbHM6OTk5OQ'], ['']])(
+    'answers the invalid cursor %j with -32602',
+    async (cursor) => {
+      // dG9vbHM6Nw is "tools:7", an offset where no page starts; dG9vbHM6OTk5OQ is "tools:9999".
+      const answer = await message(await post({ jsonrpc: '2.0', id: 3, method: 'tools/list', params: { cursor } }));
+      expect(answer).toMatchObject({ id: 3, error: { code: -32602 } });
+    },
+  );
 
   it('refuses a batch larger than MCP_MAX_BATCH whole, before any call runs', async () => {
     upstream.requests.length = 0;
-    const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'tool_000', arguments: {} } });
+    const call = (id: number) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'tool_000', arguments: {} },
+    });
     const response = await post(Array.from({ length: 6 }, (_, i) => call(i)));
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
@@ -116,8 +153,13 @@ describe('tools/list pagination', () => {
 describe('the listed shape', () => {
   it('is, by default, exactly what listedTool builds for each tool, page after page', async () => {
     const prepared = prepareTools(petstore);
-    const factory = createServerFactory({ app: petstore, upstream: { baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000, maxResponseBytes: 1024, env: {} } });
-    const server = (await factory({ era: 'legacy' })) as unknown as { _requestHandlers: Map<string, (r: unknown, c: unknown) => Promise<{ tools: unknown[] }>> };
+    const factory = createServerFactory({
+      app: petstore,
+      upstream: { baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000, maxResponseBytes: 1024, env: {} },
+    });
+    const server = (await factory({ era: 'legacy' })) as unknown as {
+      _requestHandlers: Map<string, (r: unknown, c: unknown) => Promise<{ tools: unknown[] }>>;
+    };
     const listed = await server._requestHandlers.get('tools/list')!({ method: 'tools/list', params: {} }, {});
     const want = prepared.map((t) => listedTool(t.definition, petstore.defs, { outputSchemas: 'shallow' }));
     expect(JSON.stringify(listed.tools)).toBe(JSON.stringify(want));

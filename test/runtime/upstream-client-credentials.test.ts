@@ -24,7 +24,10 @@ const schemesAt = (tokenUrl: string): Record<string, SecuritySchemeDefinition> =
 const needs = (scheme: string, ...scopes: string[]): ToolDefinition => tool({}, { security: [[{ scheme, scopes }]] });
 
 /** Options with one UpstreamAuth (one token cache), as a server creates them once. */
-function server(env: Record<string, string>, extra: { now?: () => number; tokenUrl?: string; timeoutMs?: number } = {}): UpstreamOptions {
+function server(
+  env: Record<string, string>,
+  extra: { now?: () => number; tokenUrl?: string; timeoutMs?: number } = {},
+): UpstreamOptions {
   const schemes = schemesAt(extra.tokenUrl ?? `${tokens.origin}/token`);
   const baseUrl = `${upstream.origin}/api/v1`;
   const { tokenUrl: _, ...authOptions } = extra;
@@ -32,11 +35,16 @@ function server(env: Record<string, string>, extra: { now?: () => number; tokenU
 }
 
 const bearerSeen = () => upstream.received.map((r) => r.headers.authorization);
-const text = (result: { content: { type: string; text?: string }[] }) => result.content.map((c) => c.text ?? '').join('\n');
+const text = (result: { content: { type: string; text?: string }[] }) =>
+  result.content.map((c) => c.text ?? '').join('\n');
 
 describe('OAuth 2.0 client credentials for the upstream (RFC 6749 §4.4)', () => {
   it('gets a token with client_secret_basic and sends it, and only it, upstream', async () => {
-    const options = server({ ...CLIENT, PETS_AUDIENCE: 'https://api.pets.example', PETS_RESOURCE: 'https://api.pets.example/v1' });
+    const options = server({
+      ...CLIENT,
+      PETS_AUDIENCE: 'https://api.pets.example',
+      PETS_RESOURCE: 'https://api.pets.example/v1',
+    });
     const result = await callUpstream(needs('pets', 'pets:write', 'pets:read'), {}, options);
     expect(result.isError).toBeUndefined();
     expect(tokens.calls).toEqual([
@@ -137,26 +145,51 @@ describe('OAuth 2.0 client credentials for the upstream (RFC 6749 §4.4)', () =>
     const result = await callUpstream(needs('pets'), {}, server(CLIENT, { tokenUrl: url }));
     expect(result).toEqual({
       isError: true,
-      content: [{ type: 'text', text: 'Cannot call op: upstream scheme "pets": the token endpoint could not be reached (ECONNREFUSED)' }],
+      content: [
+        {
+          type: 'text',
+          text: 'Cannot call op: upstream scheme "pets": the token endpoint could not be reached (ECONNREFUSED)',
+        },
+      ],
     });
     expect(upstream.received).toEqual([]);
   });
 
   it('surfaces an OAuth error response by its code only, to the caller and in the operator log', async () => {
     const logs: string[] = [];
-    const result = await callUpstream(needs('pets'), {}, { ...server({ ...CLIENT, PETS_CLIENT_SECRET: 'wrong secret' }), log: (l) => logs.push(l) });
-    expect(text(result)).toBe('Cannot call op: upstream scheme "pets": the token endpoint refused the request: invalid_client (HTTP 401)');
+    const result = await callUpstream(
+      needs('pets'),
+      {},
+      { ...server({ ...CLIENT, PETS_CLIENT_SECRET: 'wrong secret' }), log: (l) => logs.push(l) },
+    );
+    expect(text(result)).toBe(
+      'Cannot call op: upstream scheme "pets": the token endpoint refused the request: invalid_client (HTTP 401)',
+    );
     expect(text(result)).not.toContain(CLIENT_SECRET);
     expect(upstream.received).toEqual([]);
     expect(logs.map((l) => JSON.parse(l))).toEqual([
-      { level: 'warn', msg: 'upstream credentials', tool: 'op', code: 'token_request_failed', error: 'upstream scheme "pets": the token endpoint refused the request: invalid_client (HTTP 401)' },
+      {
+        level: 'warn',
+        msg: 'upstream credentials',
+        tool: 'op',
+        code: 'token_request_failed',
+        error: 'upstream scheme "pets": the token endpoint refused the request: invalid_client (HTTP 401)',
+      },
     ]);
     expect(logs.join('\n')).not.toContain('wrong secret');
   });
 
   it.each([
-    ['a token that is not Bearer', { access_token: 'abc', token_type: 'mac' }, 'issued a token that is not a Bearer token'],
-    ['a token with a line break', { access_token: 'abc\r\nX-Evil: 1', token_type: 'Bearer' }, 'answered without a usable access_token'],
+    [
+      'a token that is not Bearer',
+      { access_token: 'abc', token_type: 'mac' },
+      'issued a token that is not a Bearer token',
+    ],
+    [
+      'a token with a line break',
+      { access_token: 'abc\r\nX-Evil: 1', token_type: 'Bearer' },
+      'answered without a usable access_token',
+    ],
     ['no access_token', { token_type: 'Bearer' }, 'answered without a usable access_token'],
     ['a JSON array', [], 'did not answer with a JSON object'],
   ])('refuses %s', async (_, body, reason) => {
@@ -169,14 +202,18 @@ describe('OAuth 2.0 client credentials for the upstream (RFC 6749 §4.4)', () =>
   it('gives up on a token endpoint that does not answer in time', async () => {
     tokens.delayMs = 500;
     const result = await callUpstream(needs('pets'), {}, server(CLIENT, { timeoutMs: 100 }));
-    expect(text(result)).toBe('Cannot call op: upstream scheme "pets": the token endpoint did not answer within 100 ms');
+    expect(text(result)).toBe(
+      'Cannot call op: upstream scheme "pets": the token endpoint did not answer within 100 ms',
+    );
     expect(upstream.received).toEqual([]);
   });
 
   it('stops reading a token response past 64 KiB', async () => {
     tokens.answer = () => ({ status: 200, body: { access_token: 'a'.repeat(70_000), token_type: 'Bearer' } });
     const result = await callUpstream(needs('pets'), {}, server(CLIENT));
-    expect(text(result)).toBe('Cannot call op: upstream scheme "pets": the token endpoint sent a response larger than 65536 bytes');
+    expect(text(result)).toBe(
+      'Cannot call op: upstream scheme "pets": the token endpoint sent a response larger than 65536 bytes',
+    );
   });
 
   it('does not cache a failure: the next call asks again', async () => {
@@ -197,7 +234,10 @@ describe('OAuth 2.0 client credentials for the upstream (RFC 6749 §4.4)', () =>
   });
 
   it('prefers <env>_TOKEN_URL over the tokenUrl of the document', async () => {
-    const options = server({ ...CLIENT, PETS_TOKEN_URL: `${tokens.origin}/token?tenant=a` }, { tokenUrl: 'https://unreachable.invalid/token' });
+    const options = server(
+      { ...CLIENT, PETS_TOKEN_URL: `${tokens.origin}/token?tenant=a` },
+      { tokenUrl: 'https://unreachable.invalid/token' },
+    );
     await callUpstream(needs('pets'), {}, options);
     expect(tokens.calls.map((c) => c.path)).toEqual(['/token?tenant=a']);
   });
@@ -214,14 +254,23 @@ describe('OpenID Connect schemes', () => {
     const options = server({ OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET });
     for (const scopes of [['a'], ['b'], ['a']]) await callUpstream(needs('oidc', ...scopes), {}, options);
     expect(tokens.discoveries).toBe(1);
-    expect(tokens.calls.map((c) => [c.path, c.form.scope])).toEqual([['/token', 'a'], ['/token', 'b']]);
+    expect(tokens.calls.map((c) => [c.path, c.form.scope])).toEqual([
+      ['/token', 'a'],
+      ['/token', 'b'],
+    ]);
     expect(bearerSeen()).toEqual(['Bearer cc-1', 'Bearer cc-2', 'Bearer cc-1']);
   });
 
   it('refuse a discovery document whose issuer does not match its URL (OpenID Discovery §4.3)', async () => {
     tokens.issuer = 'https://someone-else.example';
-    const result = await callUpstream(needs('oidc'), {}, server({ OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET }));
-    expect(text(result)).toBe('Cannot call op: upstream scheme "oidc": OpenID Connect discovery returned an issuer that does not match its URL');
+    const result = await callUpstream(
+      needs('oidc'),
+      {},
+      server({ OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET }),
+    );
+    expect(text(result)).toBe(
+      'Cannot call op: upstream scheme "oidc": OpenID Connect discovery returned an issuer that does not match its URL',
+    );
     expect(tokens.calls).toEqual([]);
   });
 });

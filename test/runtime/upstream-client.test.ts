@@ -3,7 +3,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKeepAliveClient, fetchClient, type UpstreamClient, type UpstreamRequest } from '../../templates/runtime/http/upstream-client.js';
+import {
+  createKeepAliveClient,
+  fetchClient,
+  type UpstreamClient,
+  type UpstreamRequest,
+} from '../../templates/runtime/http/upstream-client.js';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './support/self-signed.js';
 
 // Issue 8 ("fixed cost"): the default upstream client is node:http with keep-alive agents. It must keep
@@ -64,30 +69,34 @@ describe('createKeepAliveClient', () => {
   it.each([
     ['GET', 2],
     ['POST', 1],
-  ])('%s on a pooled connection the server dropped: sent again on a new one only when idempotent', async (method, sends) => {
-    // The server answers the first request of each connection and drops the connection at the second,
-    // as a server whose keep-alive timeout ran out just as the request arrived.
-    const perSocket = new WeakMap<object, number>();
-    respond = (_, res) => {
-      const n = (perSocket.get(res.socket!) ?? 0) + 1;
-      perSocket.set(res.socket!, n);
-      if (n === 2) res.socket!.destroy();
-      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    };
-    const client = createKeepAliveClient();
-    try {
-      expect((await client.send(request('/first'))).status).toBe(200);
-      const second = client.send(request('/second', { method }));
-      if (sends === 2) expect((await second).status).toBe(200);
-      else await expect(second).rejects.toMatchObject({ code: 'ECONNRESET' });
-      expect(seen.filter((s) => s.url === '/second')).toHaveLength(sends);
-    } finally {
-      client.close();
-    }
-  });
+  ])(
+    '%s on a pooled connection the server dropped: sent again on a new one only when idempotent',
+    async (method, sends) => {
+      // The server answers the first request of each connection and drops the connection at the second,
+      // as a server whose keep-alive timeout ran out just as the request arrived.
+      const perSocket = new WeakMap<object, number>();
+      respond = (_, res) => {
+        const n = (perSocket.get(res.socket!) ?? 0) + 1;
+        perSocket.set(res.socket!, n);
+        if (n === 2) res.socket!.destroy();
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      };
+      const client = createKeepAliveClient();
+      try {
+        expect((await client.send(request('/first'))).status).toBe(200);
+        const second = client.send(request('/second', { method }));
+        if (sends === 2) expect((await second).status).toBe(200);
+        else await expect(second).rejects.toMatchObject({ code: 'ECONNRESET' });
+        expect(seen.filter((s) => s.url === '/second')).toHaveLength(sends);
+      } finally {
+        client.close();
+      }
+    },
+  );
 
   it('answers a redirect as it is, without following it', async () => {
-    respond = (url, res) => (url === '/from' ? res.writeHead(302, { location: `${origin}/to` }).end() : res.end('followed'));
+    respond = (url, res) =>
+      url === '/from' ? res.writeHead(302, { location: `${origin}/to` }).end() : res.end('followed');
     const client = createKeepAliveClient();
     try {
       const reply = await client.send(request('/from'));
@@ -104,7 +113,10 @@ describe('createKeepAliveClient', () => {
     const client = createKeepAliveClient();
     try {
       const reply = await client.send(request('/bomb', { maxBytes: 1000 }));
-      expect({ truncated: reply.body.truncated, size: reply.body.bytes.byteLength }).toEqual({ truncated: true, size: 1000 });
+      expect({ truncated: reply.body.truncated, size: reply.body.bytes.byteLength }).toEqual({
+        truncated: true,
+        size: 1000,
+      });
       expect(seen[0]?.headers['accept-encoding']).toBeUndefined();
     } finally {
       client.close();
@@ -112,11 +124,15 @@ describe('createKeepAliveClient', () => {
   });
 
   it('decodes a gzip body within the cap', async () => {
-    respond = (_, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync('hello'));
+    respond = (_, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync('hello'));
     const client = createKeepAliveClient();
     try {
       const reply = await client.send(request('/gz'));
-      expect({ text: text(reply.body.bytes), truncated: reply.body.truncated }).toEqual({ text: 'hello', truncated: false });
+      expect({ text: text(reply.body.bytes), truncated: reply.body.truncated }).toEqual({
+        text: 'hello',
+        truncated: false,
+      });
     } finally {
       client.close();
     }
@@ -148,7 +164,13 @@ describe('createKeepAliveClient', () => {
       for (const body of ['{"a":1}', new Uint8Array([104, 105]), new URLSearchParams({ q: 'a b' }), form]) {
         await client.send(request('/post', { method: 'POST', body }));
       }
-      expect(seen.map((s) => [s.body.length > 0, s.headers['content-length'] === String(Buffer.byteLength(s.body)), s.headers['user-agent']])).toEqual([
+      expect(
+        seen.map((s) => [
+          s.body.length > 0,
+          s.headers['content-length'] === String(Buffer.byteLength(s.body)),
+          s.headers['user-agent'],
+        ]),
+      ).toEqual([
         [true, true, 'node'],
         [true, true, 'node'],
         [true, true, 'node'],

@@ -145,7 +145,12 @@ const cases: Array<
       },
       want: {
         satisfied: false,
-        missing: ['PETS_TOKEN', 'PETS_BASIC_USERNAME', 'PETS_OAUTH_ACCESS_TOKEN', 'PETS_OAUTH_CLIENT_ID and PETS_OAUTH_CLIENT_SECRET'],
+        missing: [
+          'PETS_TOKEN',
+          'PETS_BASIC_USERNAME',
+          'PETS_OAUTH_ACCESS_TOKEN',
+          'PETS_OAUTH_CLIENT_ID and PETS_OAUTH_CLIENT_SECRET',
+        ],
       },
     },
   ],
@@ -160,7 +165,10 @@ const cases: Array<
     'oauth2 client credentials without an UpstreamAuth do not satisfy',
     {
       given: { security: [req('oauth')], env: { PETS_OAUTH_CLIENT_ID: 'id', PETS_OAUTH_CLIENT_SECRET: 's' } },
-      want: { satisfied: false, missing: ['PETS_OAUTH_ACCESS_TOKEN', 'PETS_OAUTH_CLIENT_ID and PETS_OAUTH_CLIENT_SECRET'] },
+      want: {
+        satisfied: false,
+        missing: ['PETS_OAUTH_ACCESS_TOKEN', 'PETS_OAUTH_CLIENT_ID and PETS_OAUTH_CLIENT_SECRET'],
+      },
     },
   ],
   [
@@ -191,7 +199,11 @@ describe('resolveUpstreamCredentials', () => {
 
   it('does not read inherited properties of the env object', async () => {
     expect(
-      await resolveUpstreamCredentials([req('bearer')], { bearer: { type: 'http', scheme: 'bearer', env: 'toString' } }, {}),
+      await resolveUpstreamCredentials(
+        [req('bearer')],
+        { bearer: { type: 'http', scheme: 'bearer', env: 'toString' } },
+        {},
+      ),
     ).toEqual({
       satisfied: false,
       missing: ['toString'],
@@ -225,7 +237,9 @@ describe('resolveUpstreamCredentials with upstream OAuth flows', () => {
   it('skips an alternative where a fetched token would clash with a bearer token on Authorization', async () => {
     const env = { PETS_OAUTH_CLIENT_ID: 'id', PETS_OAUTH_CLIENT_SECRET: 's', PETS_TOKEN: 't', PETS_KEY: 'k' };
     const auth = createUpstreamAuth(schemes, env);
-    expect(await resolveUpstreamCredentials([req('oauth', 'bearer'), req('headerKey')], schemes, env, { auth })).toEqual({
+    expect(
+      await resolveUpstreamCredentials([req('oauth', 'bearer'), req('headerKey')], schemes, env, { auth }),
+    ).toEqual({
       satisfied: true,
       ...none,
       headers: { 'X-API-Key': 'k' },

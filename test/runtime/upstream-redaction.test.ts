@@ -11,7 +11,13 @@ import {
 import { createUpstreamAuth } from '../../templates/runtime/http/upstream-auth.js';
 import { upstreamRedactor } from '../../templates/runtime/http/upstream-redactor.js';
 import type { SecuritySchemeDefinition, ToolDefinition } from '../../templates/runtime/mcp/types.js';
-import { reply, startRecordingServer, tool, upstreamOptions, type RecordingServer } from './support/recording-server.js';
+import {
+  reply,
+  startRecordingServer,
+  tool,
+  upstreamOptions,
+  type RecordingServer,
+} from './support/recording-server.js';
 import { CLIENT_ID, CLIENT_SECRET, startTokenServer, type TokenServer } from './support/token-server.js';
 
 // Issue 9 item 3: an upstream that echoes its request must not hand the server's secrets to the MCP client.
@@ -28,9 +34,11 @@ beforeEach(() => {
 });
 
 /** Answers with the request line and headers, as many APIs do in their errors. */
-const echo = (status: number, contentType = 'application/json') => (req: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(status, { 'content-type': contentType }).end(JSON.stringify({ url: req.url, headers: req.headers }));
-};
+const echo =
+  (status: number, contentType = 'application/json') =>
+  (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': contentType }).end(JSON.stringify({ url: req.url, headers: req.headers }));
+  };
 
 /** A key with characters that percent-encoding changes, so the echo differs from the raw value. */
 const QKEY = 'qk/+= é&secret';
@@ -40,7 +48,8 @@ const schemes: Record<string, SecuritySchemeDefinition> = {
   basic: { type: 'http', scheme: 'basic', env: 'BASIC' },
   pets: { type: 'oauth2', scopes: [], tokenUrl: 'http://127.0.0.1:1/token', env: 'PETS' },
 };
-const needs = (scheme: string, extra: Partial<ToolDefinition> = {}): ToolDefinition => tool({}, { security: [[{ scheme, scopes: [] }]], ...extra });
+const needs = (scheme: string, extra: Partial<ToolDefinition> = {}): ToolDefinition =>
+  tool({}, { security: [[{ scheme, scopes: [] }]], ...extra });
 const serialized = (value: unknown) => JSON.stringify(value);
 
 describe('callUpstream: results never carry the server secrets an upstream echoes', () => {
@@ -61,7 +70,9 @@ describe('callUpstream: results never carry the server secrets an upstream echoe
     upstream.respond = echo(500);
     const env = { BASIC_USERNAME: 'svc', BASIC_PASSWORD: 'hunter2-pass' };
     const result = await callUpstream(needs('basic'), {}, upstreamOptions(upstream.origin, { schemes, env }));
-    expect(upstream.received[0]?.headers.authorization).toBe(`Basic ${Buffer.from('svc:hunter2-pass').toString('base64')}`);
+    expect(upstream.received[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('svc:hunter2-pass').toString('base64')}`,
+    );
     expect(serialized(result)).not.toContain(Buffer.from('svc:hunter2-pass').toString('base64'));
     expect(result.isError).toBe(true);
   });
@@ -78,8 +89,16 @@ describe('callUpstream: results never carry the server secrets an upstream echoe
   });
 
   it('withholds a binary body that carries a secret', async () => {
-    upstream.respond = reply(200, 'image/png', Buffer.concat([Buffer.from([0x89, 0x50]), Buffer.from('leak:cookie-secret')]));
-    const result = await callUpstream(needs('cookieKey'), {}, upstreamOptions(upstream.origin, { schemes, env: { SID: 'cookie-secret' } }));
+    upstream.respond = reply(
+      200,
+      'image/png',
+      Buffer.concat([Buffer.from([0x89, 0x50]), Buffer.from('leak:cookie-secret')]),
+    );
+    const result = await callUpstream(
+      needs('cookieKey'),
+      {},
+      upstreamOptions(upstream.origin, { schemes, env: { SID: 'cookie-secret' } }),
+    );
     expect(result).toEqual({
       isError: true,
       content: [{ type: 'text', text: 'The upstream response contains a credential of this server; it was withheld.' }],
@@ -97,7 +116,11 @@ describe('token endpoint errors never echo the client secret', () => {
     const oauth = { pets: { ...schemes['pets']!, tokenUrl: `${tokens.origin}/token` } as SecuritySchemeDefinition };
     const env = { PETS_CLIENT_ID: CLIENT_ID, PETS_CLIENT_SECRET: CLIENT_SECRET };
     const lines: string[] = [];
-    const result = await callUpstream(needs('pets'), {}, { baseUrl: upstream.origin, schemes: oauth, env, log: (l) => lines.push(l) });
+    const result = await callUpstream(
+      needs('pets'),
+      {},
+      { baseUrl: upstream.origin, schemes: oauth, env, log: (l) => lines.push(l) },
+    );
     expect(result.isError).toBe(true);
     expect(serialized(result)).toContain('answered HTTP 400');
     expect(serialized([result, lines])).not.toContain(basic.slice('Basic '.length));
@@ -119,7 +142,14 @@ describe('createSecretRedactor', () => {
   it('redacts every encoding the runtime sends a secret in', () => {
     const secret = 'a b/c+d"é';
     const r = createSecretRedactor([secret]);
-    const forms = [secret, 'a%20b%2Fc%2Bd%22%C3%A9', 'a%20b%2fc%2bd%22%c3%a9', encodeURIComponent(secret), 'a+b%2Fc%2Bd%22%C3%A9', JSON.stringify(secret).slice(1, -1)];
+    const forms = [
+      secret,
+      'a%20b%2Fc%2Bd%22%C3%A9',
+      'a%20b%2fc%2bd%22%c3%a9',
+      encodeURIComponent(secret),
+      'a+b%2Fc%2Bd%22%C3%A9',
+      JSON.stringify(secret).slice(1, -1),
+    ];
     expect(forms.map((f) => r.redact(`x${f}x`))).toEqual(forms.map(() => 'x[redacted]x'));
   });
 

@@ -25,10 +25,15 @@ const ENV = {
 };
 /** The caller's inbound MCP access token: it must never reach the upstream API. */
 const SUBJECT = 'eyJhbGciOiJFUzI1NiJ9.caller-token.sig';
-const petsTool = tool({ method: 'POST', body: { argument: 'body', mediaType: 'application/json', encoding: 'json', required: false } }, { security: [[{ scheme: 'pets', scopes: ['pets:read'] }]] });
+const petsTool = tool(
+  { method: 'POST', body: { argument: 'body', mediaType: 'application/json', encoding: 'json', required: false } },
+  { security: [[{ scheme: 'pets', scopes: ['pets:read'] }]] },
+);
 
 function server(now?: () => number): UpstreamOptions {
-  const schemes: Record<string, SecuritySchemeDefinition> = { pets: { type: 'oauth2', scopes: ['pets:read'], tokenUrl: `${tokens.origin}/token`, env: 'PETS' } };
+  const schemes: Record<string, SecuritySchemeDefinition> = {
+    pets: { type: 'oauth2', scopes: ['pets:read'], tokenUrl: `${tokens.origin}/token`, env: 'PETS' },
+  };
   const baseUrl = `${upstream.origin}/api`;
   return { baseUrl, schemes, env: ENV, auth: createUpstreamAuth(schemes, ENV, { baseUrl, ...(now ? { now } : {}) }) };
 }
@@ -64,7 +69,11 @@ describe('RFC 8693 token exchange for the upstream (opt-in)', () => {
     await callUpstream(petsTool, {}, options, { subjectToken: SUBJECT });
     await callUpstream(petsTool, {}, options, { subjectToken: `${SUBJECT}2` });
     expect(tokens.calls.map((c) => c.form.subject_token)).toEqual([SUBJECT, `${SUBJECT}2`]);
-    expect(upstream.received.map((r) => r.headers.authorization)).toEqual(['Bearer ex-1', 'Bearer ex-1', 'Bearer ex-2']);
+    expect(upstream.received.map((r) => r.headers.authorization)).toEqual([
+      'Bearer ex-1',
+      'Bearer ex-1',
+      'Bearer ex-2',
+    ]);
   });
 
   it('does not use an exchanged token past the expiry of the caller token', async () => {
@@ -97,13 +106,23 @@ describe('RFC 8693 token exchange for the upstream (opt-in)', () => {
   it('keeps the caller token out of an error message', async () => {
     tokens.answer = () => ({ status: 400, body: { error: `bad ${SUBJECT}` } });
     const result = await callUpstream(petsTool, {}, server(), { subjectToken: SUBJECT });
-    expect(result.content).toEqual([{ type: 'text', text: 'Cannot call op: upstream scheme "pets": the token endpoint answered HTTP 400' }]);
+    expect(result.content).toEqual([
+      { type: 'text', text: 'Cannot call op: upstream scheme "pets": the token endpoint answered HTTP 400' },
+    ]);
   });
 
   it('refuses an issued token that is not an access token (RFC 8693 §2.2.1)', async () => {
-    tokens.answer = () => ({ status: 200, body: { access_token: 'x', token_type: 'Bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:id_token' } });
+    tokens.answer = () => ({
+      status: 200,
+      body: { access_token: 'x', token_type: 'Bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:id_token' },
+    });
     const result = await callUpstream(petsTool, {}, server(), { subjectToken: SUBJECT });
-    expect(result.content).toEqual([{ type: 'text', text: 'Cannot call op: upstream scheme "pets": the token endpoint issued a token that is not an access token' }]);
+    expect(result.content).toEqual([
+      {
+        type: 'text',
+        text: 'Cannot call op: upstream scheme "pets": the token endpoint issued a token that is not an access token',
+      },
+    ]);
     expect(upstream.received).toEqual([]);
   });
 });

@@ -26,7 +26,10 @@ export function ensureConformanceSuite(): ConformanceSuite {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'conformance-runner', private: true }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--save-exact', ...key.split(' ')], { cwd: dir, stdio: 'inherit' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--save-exact', ...key.split(' ')], {
+      cwd: dir,
+      stdio: 'inherit',
+    });
     writeFileSync(marker, key);
   }
   return {
@@ -48,15 +51,30 @@ export interface ConformanceCheck {
  * and returns every check from the result folders. The suite's exit code is not used: it
  * is 0 even with failed checks, so the checks are what the test asserts.
  */
-export async function runServerScenarios(suite: ConformanceSuite, url: string, outDir: string, scenario?: string): Promise<ConformanceCheck[]> {
+export async function runServerScenarios(
+  suite: ConformanceSuite,
+  url: string,
+  outDir: string,
+  scenario?: string,
+): Promise<ConformanceCheck[]> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const args = [suite.cli, 'server', '--url', url, '-o', outDir, ...(scenario ? ['--scenario', scenario] : [])];
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(suite.node, args, { encoding: 'utf8', timeout: 180_000, maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      if (error && error.killed) reject(new Error(`conformance run timed out:\n${stdout}${stderr}`));
-      else resolve(`${stdout}${stderr}`);
-    });
+    execFile(
+      suite.node,
+      args,
+      {
+        encoding: 'utf8',
+        timeout: 180_000,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+      },
+      (error, stdout, stderr) => {
+        if (error && error.killed) reject(new Error(`conformance run timed out:\n${stdout}${stderr}`));
+        else resolve(`${stdout}${stderr}`);
+      },
+    );
   });
   const checks: ConformanceCheck[] = [];
   for (const folder of readdirSync(outDir)) {
@@ -65,7 +83,12 @@ export async function runServerScenarios(suite: ConformanceSuite, url: string, o
     // Folder names are `server-<scenario>-<timestamp>`.
     const name = folder.replace(/^server-/, '').replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, '');
     for (const check of JSON.parse(readFileSync(file, 'utf8')) as Omit<ConformanceCheck, 'scenario'>[]) {
-      checks.push({ scenario: name, id: check.id, status: check.status, ...(check.errorMessage ? { errorMessage: check.errorMessage } : {}) });
+      checks.push({
+        scenario: name,
+        id: check.id,
+        status: check.status,
+        ...(check.errorMessage ? { errorMessage: check.errorMessage } : {}),
+      });
     }
   }
   if (checks.length === 0) throw new Error(`the conformance suite wrote no checks:\n${output}`);

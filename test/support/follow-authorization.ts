@@ -8,7 +8,11 @@
  * Only hops on the authorization server's own origin are followed: a redirect anywhere else that
  * is not the redirect URI is an error, not a place to send the cookies.
  */
-export async function followAuthorization(authorizationUrl: URL, redirectUri: string, maxHops = 20): Promise<URLSearchParams> {
+export async function followAuthorization(
+  authorizationUrl: URL,
+  redirectUri: string,
+  maxHops = 20,
+): Promise<URLSearchParams> {
   const cookies = new Map<string, string>();
   const callback = new URL(redirectUri);
   let url = authorizationUrl;

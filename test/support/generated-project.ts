@@ -37,7 +37,10 @@ export function sharedDependencies(projectDir: string): string {
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== key) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'generated-deps', private: true, type: 'module', dependencies: deps }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'generated-deps', private: true, type: 'module', dependencies: deps }),
+    );
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
     writeFileSync(marker, key);
   }
@@ -50,7 +53,10 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CommandResult {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): CommandResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input ?? '',

@@ -9,7 +9,11 @@ export interface LoadResult {
  * Runs `total` calls of `one` with at most `concurrency` in flight (a fixed pool of workers
  * pulling the next index), counting each call `one` reports as failed or that throws.
  */
-export async function runLoad(total: number, concurrency: number, one: (index: number) => Promise<string | undefined>): Promise<LoadResult> {
+export async function runLoad(
+  total: number,
+  concurrency: number,
+  one: (index: number) => Promise<string | undefined>,
+): Promise<LoadResult> {
   let next = 0;
   let errors = 0;
   const failures: string[] = [];

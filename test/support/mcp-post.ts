@@ -29,15 +29,23 @@ export async function postMcp(url: string, body: unknown, headers: Record<string
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, message: parseMessage(text, response.headers.get('content-type')), text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    message: parseMessage(text, response.headers.get('content-type')),
+    text,
+  };
 }
 
 /** A JSON-RPC 2.0 response (JSON-RPC 2.0 §5): `result` xor `error` with a numeric code. */
 export function isJsonRpcResponse(message: Record<string, unknown> | undefined): boolean {
   if (!message || message.jsonrpc !== '2.0') return false;
-  if ('result' in message) return !('error' in message) && typeof message.result === 'object' && message.result !== null;
+  if ('result' in message)
+    return !('error' in message) && typeof message.result === 'object' && message.result !== null;
   const error = message.error as { code?: unknown; message?: unknown } | undefined;
-  return typeof error === 'object' && error !== null && Number.isInteger(error.code) && typeof error.message === 'string';
+  return (
+    typeof error === 'object' && error !== null && Number.isInteger(error.code) && typeof error.message === 'string'
+  );
 }
 
 function parseMessage(text: string, contentType: string | null): Record<string, unknown> | undefined {
@@ -51,7 +59,9 @@ function parseMessage(text: string, contentType: string | null): Record<string, 
   if (!json) return undefined;
   try {
     const parsed = JSON.parse(json) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -61,11 +71,21 @@ function parseMessage(text: string, contentType: string | null): Record<string, 
  * A POST through node:http, which (unlike fetch) lets a test set `Host` and other forbidden
  * headers to anything Node will put on the wire.
  */
-export function postRaw(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+export function postRaw(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...STATELESS_HEADERS, ...headers } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { ...STATELESS_HEADERS, ...headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

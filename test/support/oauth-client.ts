@@ -168,7 +168,10 @@ export interface OAuthConnection<P extends OAuthClientProvider = HeadlessOAuthCl
  * (MCP 2025-11-25 "Authorization": 401 -> RFC 9728 -> RFC 8414 -> RFC 7591 -> code + PKCE with
  * RFC 8707 `resource`), then reconnects with the token.
  */
-export async function connectWithOAuth(mcpUrl: string | URL, options: ConnectWithOAuthOptions = {}): Promise<OAuthConnection> {
+export async function connectWithOAuth(
+  mcpUrl: string | URL,
+  options: ConnectWithOAuthOptions = {},
+): Promise<OAuthConnection> {
   const provider = options.provider ?? new HeadlessOAuthClientProvider(options);
   const url = new URL(mcpUrl);
   const newTransport = () =>

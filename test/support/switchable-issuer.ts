@@ -53,7 +53,8 @@ export async function startSwitchableIssuer(): Promise<SwitchableIssuer> {
     if (path === '/jwks') {
       hits++;
       if (state.jwks === 'down') return void req.socket.destroy();
-      if (state.jwks === 'garbage') return void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>maintenance</html>');
+      if (state.jwks === 'garbage')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>maintenance</html>');
       const published =
         state.jwks === 'unusable-key'
           ? [{ kty: 'RSA', kid: keys[0]!.kid, alg: 'RS256', use: 'sig', n: 'AQ', e: 'AQAB' }]
@@ -65,9 +66,14 @@ export async function startSwitchableIssuer(): Promise<SwitchableIssuer> {
     if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') {
       if (state.metadata === 'down') return void req.socket.destroy();
       const issuer = state.metadata === 'ok' ? origin : state.metadata.issuer;
-      return void res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ issuer, jwks_uri: `${origin}/jwks`, token_endpoint: `${origin}/token`, response_types_supported: ['code'] }));
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          issuer,
+          jwks_uri: `${origin}/jwks`,
+          token_endpoint: `${origin}/token`,
+          response_types_supported: ['code'],
+        }),
+      );
     }
     res.writeHead(404).end();
   });

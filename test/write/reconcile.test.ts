@@ -22,18 +22,36 @@ interface Row {
 const rows: readonly [string, Row][] = [
   ['generator file, missing on disk: written', { owner: 'generator', next: 'b', locked: 'a', want: { write: 'add' } }],
   ['generator file, same bytes: left alone', { owner: 'generator', next: 'a', locked: 'a', disk: 'a', want: {} }],
-  ['generator file, hand-edited: overwritten', { owner: 'generator', next: 'b', locked: 'a', disk: 'x', want: { write: 'replace' } }],
-  ['scaffold file, untouched since the lock: updated', { owner: 'scaffold', next: 'b', locked: 'a', disk: 'a', want: { write: 'replace' } }],
+  [
+    'generator file, hand-edited: overwritten',
+    { owner: 'generator', next: 'b', locked: 'a', disk: 'x', want: { write: 'replace' } },
+  ],
+  [
+    'scaffold file, untouched since the lock: updated',
+    { owner: 'scaffold', next: 'b', locked: 'a', disk: 'a', want: { write: 'replace' } },
+  ],
   ['scaffold file, edited: kept', { owner: 'scaffold', next: 'b', locked: 'a', disk: 'x', want: { kept: 'edited' } }],
-  ['scaffold file, edited to what the generator now makes: left alone', { owner: 'scaffold', next: 'b', locked: 'a', disk: 'b', want: {} }],
-  ['scaffold file the lock does not list: kept', { owner: 'scaffold', next: 'b', disk: 'x', want: { kept: 'unlocked' } }],
+  [
+    'scaffold file, edited to what the generator now makes: left alone',
+    { owner: 'scaffold', next: 'b', locked: 'a', disk: 'b', want: {} },
+  ],
+  [
+    'scaffold file the lock does not list: kept',
+    { owner: 'scaffold', next: 'b', disk: 'x', want: { kept: 'unlocked' } },
+  ],
   // Issue 11: a Dockerfile the team does not want, or the workflow moved to the repository root.
-  ['scaffold file the user deleted: stays deleted, not drift', { owner: 'scaffold', next: 'b', locked: 'a', want: { kept: 'deleted' } }],
+  [
+    'scaffold file the user deleted: stays deleted, not drift',
+    { owner: 'scaffold', next: 'b', locked: 'a', want: { kept: 'deleted' } },
+  ],
   ['scaffold file new in this version: written', { owner: 'scaffold', next: 'b', want: { write: 'add' } }],
   ['user file, missing: created', { owner: 'user', next: 'p', locked: 'p', want: { write: 'add' } }],
   ['user file, edited: never overwritten', { owner: 'user', next: 'p', locked: 'p', disk: 'mine', want: {} }],
   ['gone from the plan, untouched: removed', { owner: 'generator', locked: 'a', disk: 'a', want: { remove: true } }],
-  ['gone from the plan, edited: kept', { owner: 'generator', locked: 'a', disk: 'x', want: { kept: 'edited-obsolete' } }],
+  [
+    'gone from the plan, edited: kept',
+    { owner: 'generator', locked: 'a', disk: 'x', want: { kept: 'edited-obsolete' } },
+  ],
   ['gone from the plan, already deleted: nothing', { owner: 'scaffold', locked: 'a', want: {} }],
   ['user file gone from the plan: never removed', { owner: 'user', locked: 'p', disk: 'p', want: {} }],
 ];
@@ -44,24 +62,53 @@ describe('reconcile: what the user deleted, --force and package.json', () => {
     version: '0',
     specHash: 's0',
     optionsHash: 'o',
-    files: Object.fromEntries(Object.entries(files).map(([p, f]) => [p, { owner: f.owner, sha256: sha256(f.content) }])),
+    files: Object.fromEntries(
+      Object.entries(files).map(([p, f]) => [p, { owner: f.owner, sha256: sha256(f.content) }]),
+    ),
   });
 
   it('--force (restoreDeleted) brings a deleted scaffold file back', () => {
     const previous = lockOf({ Dockerfile: { owner: 'scaffold', content: 'a' } });
-    const got = reconcile([{ path: 'Dockerfile', owner: 'scaffold', content: 'b' }], previous, () => ({ kind: 'absent' }), INPUTS, { restoreDeleted: true });
+    const got = reconcile(
+      [{ path: 'Dockerfile', owner: 'scaffold', content: 'b' }],
+      previous,
+      () => ({ kind: 'absent' }),
+      INPUTS,
+      { restoreDeleted: true },
+    );
     expect(got.writes.map((w) => w.path)).toEqual(['Dockerfile', LOCK_FILE]);
     expect(got.kept).toEqual([]);
   });
 
-  it('merges an edited package.json: the generator\'s dependency pins and new scripts, the user\'s additions kept', () => {
-    const before = { name: 'x', scripts: { build: 'tsc' }, dependencies: { jose: '6.0.0' }, devDependencies: { vitest: '4.0.0' } };
-    const mine = { ...before, scripts: { build: 'tsc', lint: 'eslint .' }, dependencies: { dotenv: '^17.0.0', jose: '6.0.0' } };
-    const next = { name: 'x', scripts: { build: 'tsc', dev: 'node dist/dev.js' }, dependencies: { jose: '6.2.17' }, devDependencies: { vitest: '4.1.12' } };
+  it("merges an edited package.json: the generator's dependency pins and new scripts, the user's additions kept", () => {
+    const before = {
+      name: 'x',
+      scripts: { build: 'tsc' },
+      dependencies: { jose: '6.0.0' },
+      devDependencies: { vitest: '4.0.0' },
+    };
+    const mine = {
+      ...before,
+      scripts: { build: 'tsc', lint: 'eslint .' },
+      dependencies: { dotenv: '^17.0.0', jose: '6.0.0' },
+    };
+    const next = {
+      name: 'x',
+      scripts: { build: 'tsc', dev: 'node dist/dev.js' },
+      dependencies: { jose: '6.2.17' },
+      devDependencies: { vitest: '4.1.12' },
+    };
     const previous = lockOf({ 'package.json': { owner: 'scaffold', content: JSON.stringify(before) } });
     const current = `${JSON.stringify(mine, null, 2)}\n`;
-    const disk = (p: string): DiskEntry => (p === 'package.json' ? { kind: 'file', sha256: sha256(current) } : { kind: 'absent' });
-    const got = reconcile([{ path: 'package.json', owner: 'scaffold', content: JSON.stringify(next) }], previous, disk, INPUTS, { read: () => current });
+    const disk = (p: string): DiskEntry =>
+      p === 'package.json' ? { kind: 'file', sha256: sha256(current) } : { kind: 'absent' };
+    const got = reconcile(
+      [{ path: 'package.json', owner: 'scaffold', content: JSON.stringify(next) }],
+      previous,
+      disk,
+      INPUTS,
+      { read: () => current },
+    );
     const written = got.writes.find((w) => w.path === 'package.json');
     expect(written?.replaces).toBe(true);
     expect(JSON.parse(written!.content)).toEqual({
@@ -84,10 +131,12 @@ describe('reconcile: what the user deleted, --force and package.json', () => {
     expect(again.kept).toEqual([]);
   });
 
-  it('keeps a package.json that is not JSON as the user\'s', () => {
+  it("keeps a package.json that is not JSON as the user's", () => {
     const previous = lockOf({ 'package.json': { owner: 'scaffold', content: '{}' } });
     const disk = (): DiskEntry => ({ kind: 'file', sha256: sha256('not json') });
-    const got = reconcile([{ path: 'package.json', owner: 'scaffold', content: '{"a":1}' }], previous, disk, INPUTS, { read: () => 'not json' });
+    const got = reconcile([{ path: 'package.json', owner: 'scaffold', content: '{"a":1}' }], previous, disk, INPUTS, {
+      read: () => 'not json',
+    });
     expect(got.kept).toEqual([{ path: 'package.json', reason: 'edited' }]);
   });
 });
@@ -102,7 +151,8 @@ describe('reconcile', () => {
       optionsHash: 'o',
       files: row.locked === undefined ? {} : { [path]: { owner: row.owner, sha256: sha256(row.locked) } },
     };
-    const disk = (p: string): DiskEntry => (p === path && row.disk !== undefined ? { kind: 'file', sha256: sha256(row.disk) } : { kind: 'absent' });
+    const disk = (p: string): DiskEntry =>
+      p === path && row.disk !== undefined ? { kind: 'file', sha256: sha256(row.disk) } : { kind: 'absent' };
     const files = row.next === undefined ? [] : [{ path, owner: row.owner, content: row.next }];
     const got = reconcile(files, previous, disk, INPUTS);
     const write = got.writes.find((w) => w.path === path);
@@ -111,9 +161,10 @@ describe('reconcile', () => {
     expect(got.kept.find((k) => k.path === path)?.reason).toBe(row.want.kept);
   });
 
-  it('writes the lock file last, and records the generator\'s hash even for a kept file', () => {
+  it("writes the lock file last, and records the generator's hash even for a kept file", () => {
     const previous = parseLock(JSON.stringify({ generator: 'openapi-to-mcp', files: { 'README.md': sha256('old') } }))!;
-    const disk = (p: string): DiskEntry => (p === 'README.md' ? { kind: 'file', sha256: sha256('mine') } : { kind: 'absent' });
+    const disk = (p: string): DiskEntry =>
+      p === 'README.md' ? { kind: 'file', sha256: sha256('mine') } : { kind: 'absent' };
     const got = reconcile(
       [
         { path: 'README.md', owner: 'scaffold', content: 'new' },
@@ -146,7 +197,10 @@ describe('parseLock', () => {
         },
       }),
     );
-    expect(lock?.files).toEqual({ 'ok.ts': { owner: 'scaffold', sha256: hash }, 'legacy.ts': { owner: 'generator', sha256: hash } });
+    expect(lock?.files).toEqual({
+      'ok.ts': { owner: 'scaffold', sha256: hash },
+      'legacy.ts': { owner: 'generator', sha256: hash },
+    });
   });
 
   it.each([['not json'], ['[]'], ['{"generator":"other","files":{}}']])('%s: no lock', (text) => {

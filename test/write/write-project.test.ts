@@ -14,15 +14,26 @@ describe('writeProject', () => {
     const out = join(root, 'other-spec');
     rmSync(out, { recursive: true, force: true });
     const tool = (name: string) => file(`src/generated/tools/${name}.gen.ts`, name);
-    expect(writeProject(out, [tool('a'), tool('b')], { specHash: 'h1', optionsHash: 'o', spec: '../pets.yaml' }).diagnostics).toEqual([]);
+    expect(
+      writeProject(out, [tool('a'), tool('b')], { specHash: 'h1', optionsHash: 'o', spec: '../pets.yaml' }).diagnostics,
+    ).toEqual([]);
     const refused = writeProject(out, [tool('c')], { specHash: 'h2', optionsHash: 'o', spec: '../stores.yaml' });
     expect(refused.written).toBe(0);
     expect(refused.diagnostics).toEqual([
-      expect.objectContaining({ code: 'OUTPUT_OTHER_SPEC', severity: 'error', message: expect.stringContaining('generated from ../pets.yaml, not ../stores.yaml') }),
+      expect.objectContaining({
+        code: 'OUTPUT_OTHER_SPEC',
+        severity: 'error',
+        message: expect.stringContaining('generated from ../pets.yaml, not ../stores.yaml'),
+      }),
     ]);
     expect(refused.diagnostics[0]?.message).toContain('2 tools removed, 1 added');
     expect(existsSync(join(out, 'src/generated/tools/a.gen.ts'))).toBe(true);
-    const forced = writeProject(out, [tool('c')], { specHash: 'h2', optionsHash: 'o', spec: '../stores.yaml', force: true });
+    const forced = writeProject(out, [tool('c')], {
+      specHash: 'h2',
+      optionsHash: 'o',
+      spec: '../stores.yaml',
+      force: true,
+    });
     expect(forced.diagnostics).toEqual([]);
     expect(existsSync(join(out, 'src/generated/tools/a.gen.ts'))).toBe(false);
   });
@@ -35,7 +46,9 @@ describe('writeProject', () => {
     rmSync(join(out, 'Dockerfile'));
     const again = writeProject(out, files, { specHash: 'h', optionsHash: 'o' });
     expect(existsSync(join(out, 'Dockerfile'))).toBe(false);
-    expect(again.diagnostics).toEqual([expect.objectContaining({ code: 'SCAFFOLD_FILE_DELETED', severity: 'info', file: 'Dockerfile' })]);
+    expect(again.diagnostics).toEqual([
+      expect.objectContaining({ code: 'SCAFFOLD_FILE_DELETED', severity: 'info', file: 'Dockerfile' }),
+    ]);
     writeProject(out, files, { specHash: 'h', optionsHash: 'o', force: true });
     expect(readFileSync(join(out, 'Dockerfile'), 'utf8')).toBe('FROM node:22\n');
   });
@@ -43,9 +56,15 @@ describe('writeProject', () => {
   it('removes generated files of operations that are gone, and keeps files it never wrote', () => {
     const out = join(root, 'regenerate');
     rmSync(out, { recursive: true, force: true });
-    writeProject(out, [file('src/generated/tools/a.gen.ts', 'a'), file('src/generated/tools/b.gen.ts', 'b')], { specHash: 'h1', optionsHash: 'o' });
+    writeProject(out, [file('src/generated/tools/a.gen.ts', 'a'), file('src/generated/tools/b.gen.ts', 'b')], {
+      specHash: 'h1',
+      optionsHash: 'o',
+    });
     writeFileSync(join(out, 'NOTES.md'), 'mine');
-    const report = writeProject(out, [file('src/generated/tools/a.gen.ts', 'a2')], { specHash: 'h2', optionsHash: 'o' });
+    const report = writeProject(out, [file('src/generated/tools/a.gen.ts', 'a2')], {
+      specHash: 'h2',
+      optionsHash: 'o',
+    });
     expect(report.removed).toEqual(['src/generated/tools/b.gen.ts']);
     expect(existsSync(join(out, 'src/generated/tools/b.gen.ts'))).toBe(false);
     expect(readFileSync(join(out, 'src/generated/tools/a.gen.ts'), 'utf8')).toBe('a2');
@@ -58,7 +77,12 @@ describe('writeProject', () => {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     writeFileSync(victim, 'keep me');
-    const hostile = { generator: 'openapi-to-mcp', version: '0', specHash: 'x', files: { '../victim.txt': 'x', [victim]: 'x' } };
+    const hostile = {
+      generator: 'openapi-to-mcp',
+      version: '0',
+      specHash: 'x',
+      files: { '../victim.txt': 'x', [victim]: 'x' },
+    };
     writeFileSync(join(out, LOCK_FILE), JSON.stringify(hostile));
     const report = writeProject(out, [file('README.md', 'r')], { specHash: 'h', optionsHash: 'o' });
     expect(report.removed).toEqual([]);
@@ -76,7 +100,10 @@ describe('writeProject', () => {
     rmSync(join(out, 'src'), { recursive: true, force: true });
     mkdirSync(join(out, 'src'));
     symlinkSync(elsewhere, join(out, 'src/generated'), 'dir');
-    const report = writeProject(out, [file('README.md', 'r'), file('src/generated/tools/a.gen.ts', 'changed')], { specHash: 'h', optionsHash: 'o' });
+    const report = writeProject(out, [file('README.md', 'r'), file('src/generated/tools/a.gen.ts', 'changed')], {
+      specHash: 'h',
+      optionsHash: 'o',
+    });
     expect(report.diagnostics.map((d) => d.code)).toEqual(['OUTPUT_WRITE_FAILED']);
     expect(report.diagnostics[0]?.message).toContain('symbolic link');
     expect(readFileSync(join(elsewhere, 'tools/a.gen.ts'), 'utf8')).toBe('a');

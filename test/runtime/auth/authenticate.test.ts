@@ -19,14 +19,22 @@ async function refusal(promise: Promise<unknown>): Promise<unknown> {
 describe('authenticate', () => {
   it('returns the verified principal and the token', async () => {
     const seen: string[] = [];
-    const result = await authenticate(bearer, { verifier: verifier(async (t) => (seen.push(t), principal)), maxTokenBytes: 100 });
+    const result = await authenticate(bearer, {
+      verifier: verifier(async (t) => (seen.push(t), principal)),
+      maxTokenBytes: 100,
+    });
     expect(result).toEqual({ principal, token: 'tok' });
     expect(seen).toEqual(['tok']);
   });
 
   it('does not ask the verifier when no credential was sent', async () => {
     let asked = false;
-    const error = await refusal(authenticate({ authorization: [], apiKey: [] }, { verifier: verifier(async () => ((asked = true), principal)), maxTokenBytes: 100 }));
+    const error = await refusal(
+      authenticate(
+        { authorization: [], apiKey: [] },
+        { verifier: verifier(async () => ((asked = true), principal)), maxTokenBytes: 100 },
+      ),
+    );
     expect(error).toMatchObject({ code: 'credential_missing' });
     expect(asked).toBe(false);
   });
@@ -34,13 +42,23 @@ describe('authenticate', () => {
   it("passes the verifier's own AuthError kinds through unchanged", async () => {
     const invalid = new InvalidTokenError('token expired');
     const unavailable = new AuthUnavailableError('JWKS unreachable', { retryAfterSeconds: 7 });
-    expect(await refusal(authenticate(bearer, { verifier: verifier(async () => Promise.reject(invalid)), maxTokenBytes: 100 }))).toBe(invalid);
-    expect(await refusal(authenticate(bearer, { verifier: verifier(async () => Promise.reject(unavailable)), maxTokenBytes: 100 }))).toBe(unavailable);
+    expect(
+      await refusal(
+        authenticate(bearer, { verifier: verifier(async () => Promise.reject(invalid)), maxTokenBytes: 100 }),
+      ),
+    ).toBe(invalid);
+    expect(
+      await refusal(
+        authenticate(bearer, { verifier: verifier(async () => Promise.reject(unavailable)), maxTokenBytes: 100 }),
+      ),
+    ).toBe(unavailable);
   });
 
   it('fails closed on an unexpected verifier failure: unavailable, with the failure as cause', async () => {
     const boom = new TypeError('boom');
-    const error = await refusal(authenticate(bearer, { verifier: verifier(async () => Promise.reject(boom)), maxTokenBytes: 100 }));
+    const error = await refusal(
+      authenticate(bearer, { verifier: verifier(async () => Promise.reject(boom)), maxTokenBytes: 100 }),
+    );
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ code: 'unavailable', description: 'token verification failed', cause: boom });
   });

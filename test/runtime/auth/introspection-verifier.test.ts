@@ -86,7 +86,11 @@ describe('RFC 7662 introspection', () => {
   });
 
   it.each([
-    ['another audience (RFC 8707)', { aud: 'https://other.example.com/mcp' }, 'token audience "https://other.example.com/mcp" is not this resource (OAUTH_AUDIENCE)'],
+    [
+      'another audience (RFC 8707)',
+      { aud: 'https://other.example.com/mcp' },
+      'token audience "https://other.example.com/mcp" is not this resource (OAUTH_AUDIENCE)',
+    ],
     ['another issuer', { iss: 'https://evil.example.com' }, 'token issuer not accepted'],
     ['an expiry in the past', { exp: now() - 120 }, 'token expired'],
     ['an nbf in the future', { nbf: now() + 120 }, 'token not yet valid'],
@@ -161,8 +165,7 @@ describe('RFC 7662 introspection', () => {
   // Deliberate change (issue 9, item 1): refusals are remembered briefly so junk cannot amplify.
   describe('refusals are remembered briefly', () => {
     let clockMs: number;
-    const clocked = (options: IntrospectionVerifierOptions = {}) =>
-      verifier({}, { now: () => clockMs, ...options });
+    const clocked = (options: IntrospectionVerifierOptions = {}) => verifier({}, { now: () => clockMs, ...options });
     beforeEach(() => {
       clockMs = Date.now();
     });

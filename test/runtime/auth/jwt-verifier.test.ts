@@ -77,13 +77,16 @@ describe('accepted tokens', () => {
   });
 
   // RFC 9068 §4: plain JWTs are refused by default now (jwt-verifier-edges.test.ts has the opt-out).
-  it.each([[{ typ: 'JWT' }], [{}]])('refuses typ %j unless OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT is set', async (header) => {
-    const token = await sign(rsa, claims(), header);
-    await rejects(verifier().verify(token), InvalidTokenError, /is not at\+jwt|has no "typ" header/, token);
-    await expect(verifier({ OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT: 'true' }).verify(token)).resolves.toMatchObject({
-      subject: 'alice',
-    });
-  });
+  it.each([[{ typ: 'JWT' }], [{}]])(
+    'refuses typ %j unless OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT is set',
+    async (header) => {
+      const token = await sign(rsa, claims(), header);
+      await rejects(verifier().verify(token), InvalidTokenError, /is not at\+jwt|has no "typ" header/, token);
+      await expect(verifier({ OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT: 'true' }).verify(token)).resolves.toMatchObject({
+        subject: 'alice',
+      });
+    },
+  );
 
   it('refuses a JWT of another type (dpop+jwt)', async () => {
     const token = await sign(rsa, claims(), { typ: 'dpop+jwt' });
@@ -153,7 +156,12 @@ describe('issuer and audience', () => {
 
   it('refuses a genuine token of the same issuer minted for another resource (RFC 8707)', async () => {
     const token = await sign(rsa, claims({ aud: 'https://other.example.com/mcp' }));
-    await rejects(verifier().verify(token), InvalidTokenError, 'token audience "https://other.example.com/mcp" is not this resource (OAUTH_AUDIENCE)', token);
+    await rejects(
+      verifier().verify(token),
+      InvalidTokenError,
+      'token audience "https://other.example.com/mcp" is not this resource (OAUTH_AUDIENCE)',
+      token,
+    );
   });
 
   it('accepts a token whose aud array names this resource', async () => {
@@ -165,7 +173,12 @@ describe('issuer and audience', () => {
     const v = verifier({ OAUTH_AUDIENCE: 'api://pets, https://pets.example.com' });
     await expect(v.verify(await sign(rsa, claims({ aud: 'api://pets' })))).resolves.toMatchObject({ subject: 'alice' });
     const token = await sign(rsa, claims());
-    await rejects(v.verify(token), InvalidTokenError, 'token audience "https://mcp.example.com/mcp" is not this resource (OAUTH_AUDIENCE)', token);
+    await rejects(
+      v.verify(token),
+      InvalidTokenError,
+      'token audience "https://mcp.example.com/mcp" is not this resource (OAUTH_AUDIENCE)',
+      token,
+    );
   });
 
   it('refuses a sender-constrained token (cnf) it cannot check', async () => {

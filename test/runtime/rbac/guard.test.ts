@@ -3,7 +3,11 @@ import { authorizeCall, callerOf, mayCall } from '../../../templates/runtime/rba
 import type { Principal } from '../../../templates/runtime/auth/principal.js';
 import type { AuthorizationDefinition, ToolDefinition } from '../../../templates/runtime/mcp/types.js';
 
-const authorization: AuthorizationDefinition = { scopesSupported: ['pets:read', 'pets:write'], scopeImplies: { 'pets:write': ['pets:read'] }, toolsList: 'filter' };
+const authorization: AuthorizationDefinition = {
+  scopesSupported: ['pets:read', 'pets:write'],
+  scopeImplies: { 'pets:write': ['pets:read'] },
+  toolsList: 'filter',
+};
 
 function tool(name: string, scopes: string[][], roles?: string[]): ToolDefinition {
   return {
@@ -24,7 +28,8 @@ function principal(scopes: string[], claims: Record<string, unknown> = {}): Prin
   return { subject: 'alice', clientId: 'agent', scopes, claims, via: 'jwt' };
 }
 
-const http = (p: Principal) => callerOf(p, authorization, { rolesClaim: 'roles', transport: 'http', remoteAddress: '10.1.2.3' });
+const http = (p: Principal) =>
+  callerOf(p, authorization, { rolesClaim: 'roles', transport: 'http', remoteAddress: '10.1.2.3' });
 
 describe('mayCall', () => {
   it('grants through the scope hierarchy', () => {
@@ -44,12 +49,16 @@ describe('mayCall', () => {
 
   it('grants a role from the roles claim or from the credential itself', () => {
     expect(mayCall(tool('del', [[]], ['admin']), http(principal([], { roles: ['admin'] }))).allow).toBe(true);
-    const keyed = callerOf({ subject: 'ci', scopes: [], roles: ['admin'], claims: {}, via: 'api-key' }, authorization, { transport: 'http' });
+    const keyed = callerOf({ subject: 'ci', scopes: [], roles: ['admin'], claims: {}, via: 'api-key' }, authorization, {
+      transport: 'http',
+    });
     expect(mayCall(tool('del', [[]], ['admin']), keyed).allow).toBe(true);
   });
 
   it('over stdio skips scopes (no OAuth there) but keeps roles', () => {
-    const local = callerOf({ subject: 'stdio', scopes: [], roles: ['user'], claims: {}, via: 'stdio' }, authorization, { transport: 'stdio' });
+    const local = callerOf({ subject: 'stdio', scopes: [], roles: ['user'], claims: {}, via: 'stdio' }, authorization, {
+      transport: 'stdio',
+    });
     expect(mayCall(tool('a', [['pets:write']]), local).allow).toBe(true);
     expect(mayCall(tool('b', [['pets:write']], ['admin']), local).allow).toBe(false);
   });
@@ -61,10 +70,16 @@ describe('authorizeCall with the user policy', () => {
 
   it('passes the policy what it needs and honours a denial with its reason', async () => {
     let seen: unknown;
-    const decision = await authorizeCall(del, caller, (request) => {
-      seen = request;
-      return { allow: false, reason: 'deletes only from the office network' };
-    }, { id: 7 }, new Date('2026-11-23T10:00:00Z'));
+    const decision = await authorizeCall(
+      del,
+      caller,
+      (request) => {
+        seen = request;
+        return { allow: false, reason: 'deletes only from the office network' };
+      },
+      { id: 7 },
+      new Date('2026-11-23T10:00:00Z'),
+    );
     expect(decision).toEqual({ allow: false, kind: 'policy', reason: 'policy: deletes only from the office network' });
     expect(seen).toMatchObject({
       subject: 'alice',
@@ -85,7 +100,12 @@ describe('authorizeCall with the user policy', () => {
   });
 
   it.each([
-    ['throws', () => { throw new Error('boom'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('boom');
+      },
+    ],
     ['returns nothing', () => undefined as never],
     ['returns allow: "yes"', () => ({ allow: 'yes' }) as never],
   ])('fails closed when the policy %s', async (_name, policy) => {

@@ -4,13 +4,33 @@ import { readClaim, roleClaimPath, rolesFromClaims } from '../../../templates/ru
 describe('roles from token claims', () => {
   it.each([
     ['keycloak realm roles', 'keycloak', { realm_access: { roles: ['admin', 'user'] } }, ['admin', 'user']],
-    ['keycloak client roles', 'keycloak-client:pets-api', { resource_access: { 'pets-api': { roles: ['writer'] }, other: { roles: ['x'] } } }, ['writer']],
-    ['keycloak client id with dots', 'keycloak-client:my.app', { resource_access: { 'my.app': { roles: ['writer'] } } }, ['writer']],
+    [
+      'keycloak client roles',
+      'keycloak-client:pets-api',
+      { resource_access: { 'pets-api': { roles: ['writer'] }, other: { roles: ['x'] } } },
+      ['writer'],
+    ],
+    [
+      'keycloak client id with dots',
+      'keycloak-client:my.app',
+      { resource_access: { 'my.app': { roles: ['writer'] } } },
+      ['writer'],
+    ],
     ['Microsoft Entra ID app roles', 'entra', { roles: ['Pets.Write'] }, ['Pets.Write']],
     ['Okta groups', 'okta', { groups: ['Everyone', 'admins'] }, ['Everyone', 'admins']],
     ['Amazon Cognito groups', 'cognito', { 'cognito:groups': ['ops'] }, ['ops']],
-    ['Auth0 namespaced claim', 'auth0:https://pets.example.com/', { 'https://pets.example.com/roles': ['vet'] }, ['vet']],
-    ['a URL-shaped claim named directly', 'https://pets.example.com/roles', { 'https://pets.example.com/roles': ['vet'] }, ['vet']],
+    [
+      'Auth0 namespaced claim',
+      'auth0:https://pets.example.com/',
+      { 'https://pets.example.com/roles': ['vet'] },
+      ['vet'],
+    ],
+    [
+      'a URL-shaped claim named directly',
+      'https://pets.example.com/roles',
+      { 'https://pets.example.com/roles': ['vet'] },
+      ['vet'],
+    ],
     ['a dotted path', 'app.auth.roles', { app: { auth: { roles: ['r1'] } } }, ['r1']],
     ['a space-separated string', 'roles', { roles: 'b a  a' }, ['a', 'b']],
     ['a missing claim', 'keycloak', { sub: 'x' }, []],

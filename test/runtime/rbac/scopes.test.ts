@@ -15,7 +15,15 @@ describe('checkScopes', () => {
   });
 
   it('names the alternative missing the fewest scopes, in full', () => {
-    const result = checkScopes({ scopes: [['a', 'b', 'c'], ['x', 'y']] }, new Set(['a', 'b']));
+    const result = checkScopes(
+      {
+        scopes: [
+          ['a', 'b', 'c'],
+          ['x', 'y'],
+        ],
+      },
+      new Set(['a', 'b']),
+    );
     expect(result).toEqual({ ok: false, required: ['a', 'b', 'c'], missing: ['c'] });
   });
 

@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../templates/runtime/auth/auth-error.js';
 import { authErrorResponse } from '../../../templates/runtime/server/auth-response.js';
 
-const settings = { resourceMetadataUrl: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp', scopesSupported: ['pets:read', 'pets:write'] };
+const settings = {
+  resourceMetadataUrl: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp',
+  scopesSupported: ['pets:read', 'pets:write'],
+};
 const RM = 'resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"';
 
 describe('authErrorResponse: one AuthError, one HTTP answer', () => {
   it.each<[string, AuthError, number, string | null, Record<string, unknown>]>([
-    ['credential_missing: 401, challenge without an error code', new AuthError('credential_missing', 'no credential'), 401, `Bearer scope="pets:read pets:write", ${RM}`, { code: -32001, data: { error: 'unauthorized' } }],
+    [
+      'credential_missing: 401, challenge without an error code',
+      new AuthError('credential_missing', 'no credential'),
+      401,
+      `Bearer scope="pets:read pets:write", ${RM}`,
+      { code: -32001, data: { error: 'unauthorized' } },
+    ],
     [
       'invalid_request: 400 invalid_request',
       new AuthError('invalid_request', 'more than one Authorization header'),
@@ -29,7 +38,13 @@ describe('authErrorResponse: one AuthError, one HTTP answer', () => {
       `Bearer error="insufficient_scope", error_description="createPet needs scope pets:write", scope="pets:write", ${RM}`,
       { code: -32003, data: { error: 'insufficient_scope', scope: 'pets:write' } },
     ],
-    ['access_denied: 403 without a challenge', new AuthError('access_denied', 'deletePet: requires one of the roles vet'), 403, null, { code: -32003, data: { error: 'access_denied', error_description: 'deletePet: requires one of the roles vet' } }],
+    [
+      'access_denied: 403 without a challenge',
+      new AuthError('access_denied', 'deletePet: requires one of the roles vet'),
+      403,
+      null,
+      { code: -32003, data: { error: 'access_denied', error_description: 'deletePet: requires one of the roles vet' } },
+    ],
   ])('%s', (_name, error, status, challenge, rpcError) => {
     const answer = authErrorResponse(error, settings, 7);
     expect(answer.status).toBe(status);
@@ -39,13 +54,18 @@ describe('authErrorResponse: one AuthError, one HTTP answer', () => {
   });
 
   it('unavailable: 503 with Retry-After, and the operator message is not sent to the client', () => {
-    const answer = authErrorResponse(new AuthError('unavailable', 'JWKS https://idp.internal/jwks returned 500'), settings);
+    const answer = authErrorResponse(
+      new AuthError('unavailable', 'JWKS https://idp.internal/jwks returned 500'),
+      settings,
+    );
     expect(answer.status).toBe(503);
     expect(answer.headers['retry-after']).toBe('5');
     expect(answer.headers['www-authenticate']).toBeUndefined();
     expect(answer.body).not.toContain('idp.internal');
     expect(JSON.parse(answer.body)).toMatchObject({ id: null, error: { data: { error: 'temporarily_unavailable' } } });
-    expect(authErrorResponse(new AuthError('unavailable', 'x', { retryAfterSeconds: 30 }), settings).headers['retry-after']).toBe('30');
+    expect(
+      authErrorResponse(new AuthError('unavailable', 'x', { retryAfterSeconds: 30 }), settings).headers['retry-after'],
+    ).toBe('30');
   });
 
   it('names no metadata in API-key mode, and no scope when the tools need none', () => {

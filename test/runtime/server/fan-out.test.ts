@@ -39,7 +39,17 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const address = upstream.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  server = await startHttp(app, { MCP_AUTH: 'none', HOST: '127.0.0.1', PORT: '0', UPSTREAM_BASE_URL: `http://127.0.0.1:${port}`, MCP_MAX_CONCURRENT_CALLS: '3' }, { log: () => {} });
+  server = await startHttp(
+    app,
+    {
+      MCP_AUTH: 'none',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      UPSTREAM_BASE_URL: `http://127.0.0.1:${port}`,
+      MCP_MAX_CONCURRENT_CALLS: '3',
+    },
+    { log: () => {} },
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -49,10 +59,19 @@ afterAll(async () => {
 
 describe('upstream fan-out of one request', () => {
   it('runs the calls of a 2025-03-26 batch at most MCP_MAX_CONCURRENT_CALLS at a time, and answers them all', async () => {
-    const batch = Array.from({ length: 12 }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'tools/call', params: { name: 'listOwnerPets', arguments: { ownerId: `o${i}` } } }));
+    const batch = Array.from({ length: 12 }, (_, i) => ({
+      jsonrpc: '2.0',
+      id: i + 1,
+      method: 'tools/call',
+      params: { name: 'listOwnerPets', arguments: { ownerId: `o${i}` } },
+    }));
     const response = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-03-26' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-03-26',
+      },
       body: JSON.stringify(batch),
     });
     expect(response.status).toBe(200);

@@ -6,15 +6,27 @@ import type { PreparedTool } from '../../../templates/runtime/server/tool-regist
 
 /** Tools whose listed JSON is `size` bytes of description each (the rest is a few bytes of name). */
 function tools(sizes: readonly number[]): PreparedTool[] {
-  return sizes.map((size, i) => ({ definition: { name: `t${i}`, description: 'x'.repeat(size) } as ToolDefinition }) as PreparedTool);
+  return sizes.map(
+    (size, i) => ({ definition: { name: `t${i}`, description: 'x'.repeat(size) } as ToolDefinition }) as PreparedTool,
+  );
 }
 
 const describeTool: DescribeTool = (tool) => ({ name: tool.definition.name, description: tool.definition.description });
-const options = (over: Partial<ToolListOptions> = {}): ToolListOptions => ({ describe: describeTool, pageSize: 3, maxPageBytes: 10_000, maxClasses: 2, ...over });
+const options = (over: Partial<ToolListOptions> = {}): ToolListOptions => ({
+  describe: describeTool,
+  pageSize: 3,
+  maxPageBytes: 10_000,
+  maxClasses: 2,
+  ...over,
+});
 const all = () => true;
 
 /** Every page of a class, following the cursor. */
-function pages(lister: ReturnType<typeof createToolLister>, key = '*', visible: (t: PreparedTool) => boolean = all): string[][] {
+function pages(
+  lister: ReturnType<typeof createToolLister>,
+  key = '*',
+  visible: (t: PreparedTool) => boolean = all,
+): string[][] {
   const out: string[][] = [];
   let cursor: string | undefined;
   do {
@@ -27,7 +39,11 @@ function pages(lister: ReturnType<typeof createToolLister>, key = '*', visible: 
 
 describe('createToolLister', () => {
   it('cuts pages at the page size', () => {
-    expect(pages(createToolLister(tools([1, 1, 1, 1, 1, 1, 1]), options()))).toEqual([['t0', 't1', 't2'], ['t3', 't4', 't5'], ['t6']]);
+    expect(pages(createToolLister(tools([1, 1, 1, 1, 1, 1, 1]), options()))).toEqual([
+      ['t0', 't1', 't2'],
+      ['t3', 't4', 't5'],
+      ['t6'],
+    ]);
   });
 
   it('cuts pages before they pass the byte budget, and never leaves a page empty', () => {
@@ -42,7 +58,10 @@ describe('createToolLister', () => {
 
   it('describes each tool once, however many callers and classes list it', () => {
     const described: string[] = [];
-    const lister = createToolLister(tools([1, 1, 1, 1]), options({ describe: (t) => (described.push(t.definition.name), describeTool(t)) }));
+    const lister = createToolLister(
+      tools([1, 1, 1, 1]),
+      options({ describe: (t) => (described.push(t.definition.name), describeTool(t)) }),
+    );
     for (let i = 0; i < 5; i++) pages(lister);
     pages(lister, 'odd', (t) => t.definition.name === 't1' || t.definition.name === 't3');
     expect(described).toEqual(['t0', 't1', 't2', 't3']);
@@ -50,12 +69,17 @@ describe('createToolLister', () => {
 
   it('cuts pages on demand: the first page describes only its own tools', () => {
     const described: string[] = [];
-    const lister = createToolLister(tools([1, 1, 1, 1, 1, 1, 1]), options({ describe: (t) => (described.push(t.definition.name), describeTool(t)) }));
+    const lister = createToolLister(
+      tools([1, 1, 1, 1, 1, 1, 1]),
+      options({ describe: (t) => (described.push(t.definition.name), describeTool(t)) }),
+    );
     lister.page('*', all, undefined);
     expect(described).toEqual(['t0', 't1', 't2']);
     // A cursor to a later page first cuts the pages before it, so only real page starts are accepted.
     expect(() => lister.page('*', all, Buffer.from('tools:4').toString('base64url'))).toThrow(InvalidCursorError);
-    expect(lister.page('*', all, Buffer.from('tools:6').toString('base64url')).tools.map((t) => t.name)).toEqual(['t6']);
+    expect(lister.page('*', all, Buffer.from('tools:6').toString('base64url')).tools.map((t) => t.name)).toEqual([
+      't6',
+    ]);
   });
 
   it('builds a class once and keeps at most maxClasses, least recently used evicted', () => {
@@ -79,7 +103,15 @@ describe('createToolLister', () => {
     const lister = createToolLister(tools([1, 1, 1, 1, 1]), options());
     const next = lister.page('*', all, undefined).nextCursor as string;
     expect(lister.page('*', all, next).tools.map((t) => t.name)).toEqual(['t3', 't4']);
-    const forged = [Buffer.from('tools:1').toString('base64url'), Buffer.from('tools:03').toString('base64url'), Buffer.from('tools:5').toString('base64url'), `${next}=`, 'x'.repeat(100), '', 'tools:3'];
+    const forged = [
+      Buffer.from('tools:1').toString('base64url'),
+      Buffer.from('tools:03').toString('base64url'),
+      Buffer.from('tools:5').toString('base64url'),
+      `${next}=`,
+      'x'.repeat(100),
+      '',
+      'tools:3',
+    ];
     for (const cursor of forged) expect(() => lister.page('*', all, cursor), cursor).toThrow(InvalidCursorError);
   });
 });

@@ -66,7 +66,9 @@ export async function startTokenServer(): Promise<TokenServer> {
   });
   async function handle(req: IncomingMessage, res: ServerResponse, body: string) {
     const json = (status: number, value: unknown) =>
-      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(value));
     if (req.method === 'GET' && req.url === '/.well-known/openid-configuration') {
       state.discoveries++;
       return json(200, { issuer: state.issuer ?? state.origin, token_endpoint: `${state.origin}/token` });
@@ -85,7 +87,8 @@ export async function startTokenServer(): Promise<TokenServer> {
       return json(401, { error: 'invalid_client', error_description: `client ${CLIENT_SECRET} is not known` });
     }
     const exchange = call.form.grant_type === 'urn:ietf:params:oauth:grant-type:token-exchange';
-    if (!exchange && call.form.grant_type !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+    if (!exchange && call.form.grant_type !== 'client_credentials')
+      return json(400, { error: 'unsupported_grant_type' });
     issued++;
     return json(200, {
       access_token: `${exchange ? 'ex' : 'cc'}-${issued}`,
