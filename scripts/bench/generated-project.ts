@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, REPO } from './paths.js';
+import { sharedDependencies } from '../shared-dependencies.js';
 
 /**
  * Generates `spec` with our CLI into `outDir`, links the dependencies every
@@ -12,34 +13,9 @@ import { CLI, REPO } from './paths.js';
 export function buildGeneratedProject(spec: string, outDir: string): void {
   rmSync(outDir, { recursive: true, force: true });
   run(process.execPath, [CLI, 'generate', spec, '-o', outDir], REPO, `generate ${spec}`);
-  symlinkSync(sharedDependencies(outDir), join(outDir, 'node_modules'), 'dir');
+  symlinkSync(sharedDependencies(outDir, join(REPO, '.cache')), join(outDir, 'node_modules'), 'dir');
   run('npm', ['run', 'build', '--silent'], outDir, `build ${outDir}`);
   if (!existsSync(join(outDir, 'dist/index.js'))) throw new Error(`bench: ${outDir} built no dist/index.js`);
-}
-
-function sharedDependencies(projectDir: string): string {
-  const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as {
-    dependencies?: Record<string, string>;
-    devDependencies?: Record<string, string>;
-  };
-  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-  const key = Object.entries(deps)
-    .map(([n, v]) => `${n}@${v}`)
-    .sort()
-    .join(' ');
-  const dir = join(REPO, '.cache', 'generated-deps');
-  const marker = join(dir, 'installed.txt');
-  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== key) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({ name: 'generated-deps', private: true, type: 'module', dependencies: deps }),
-    );
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
-    writeFileSync(marker, key);
-  }
-  return join(dir, 'node_modules');
 }
 
 function run(command: string, args: readonly string[], cwd: string, what: string): void {

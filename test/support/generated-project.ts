@@ -1,6 +1,7 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sharedDependencies as installShared } from '../../scripts/shared-dependencies.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const CACHE = join(REPO, '.cache');
@@ -17,34 +18,9 @@ export function hasSpec(name: string): boolean {
   return existsSync(join(SPECS, name));
 }
 
-/**
- * One `npm install` of the dependencies every generated project declares,
- * shared by all end-to-end tests through a `node_modules` symlink: the
- * projects are built and tested for real, without an install each.
- */
+/** The shared install of generated projects' dependencies, under `.cache/` (scripts/shared-dependencies.ts). */
 export function sharedDependencies(projectDir: string): string {
-  const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-    devDependencies: Record<string, string>;
-  };
-  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-  const key = Object.entries(deps)
-    .map(([n, v]) => `${n}@${v}`)
-    .sort()
-    .join(' ');
-  const dir = join(CACHE, 'generated-deps');
-  const marker = join(dir, 'installed.txt');
-  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== key) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({ name: 'generated-deps', private: true, type: 'module', dependencies: deps }),
-    );
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
-    writeFileSync(marker, key);
-  }
-  return join(dir, 'node_modules');
+  return installShared(projectDir, CACHE);
 }
 
 export interface CommandResult {
