@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthorizationServer } from '../support/authorization-server.js';
@@ -10,6 +9,7 @@ import { generateProject, REPO, runInProject } from '../support/generated-projec
 import { connectWithOAuth } from '../support/oauth-client.js';
 import { startRecordingUpstream } from '../support/recording-upstream.js';
 import type { RecordingUpstream } from '../support/recording-upstream.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * Issue "generated servers are OAuth 2.1 resource servers", done means: a generated server
@@ -307,18 +307,6 @@ describe('the generated project', () => {
     expect(result.stdout).toMatch(/auth\.test\.ts/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function listening(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {

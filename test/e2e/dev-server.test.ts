@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProject, REPO } from '../support/generated-project.js';
@@ -9,6 +8,7 @@ import { connectWithOAuth, HeadlessOAuthClientProvider } from '../support/oauth-
 import { startRecordingUpstream } from '../support/recording-upstream.js';
 import type { RecordingUpstream } from '../support/recording-upstream.js';
 import { signInThroughPages } from '../support/sign-in-pages.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * Issue 11, done means: in a generated project, `npm run dev` plus the SDK's OAuth client
@@ -121,17 +121,6 @@ function printedMcpUrl(child: ChildProcess): Promise<string> {
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`npm run dev exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
 }

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { generateProject, runInProjectAsync } from './generated-project.js';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 /** Generates `spec` into .cache/e2e/`name` and compiles it; returns the project folder. */
 export async function buildGeneratedServer(spec: string, name: string): Promise<string> {
@@ -60,18 +62,6 @@ export function rssKb(pid: number): number {
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS for ${pid}`);
   return Number(match[1]);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function listening(child: ChildProcess, log: () => string): Promise<void> {

@@ -17,6 +17,12 @@ import { connectWithOAuth, HeadlessOAuthClientProvider } from '../../support/oau
 import { startRecordingUpstream } from '../../support/recording-upstream.js';
 import type { RecordingUpstream } from '../../support/recording-upstream.js';
 import { signInThroughPages } from '../../support/sign-in-pages.js';
+import { freePort } from '../../support/free-port.js';
+
+/** Both servers' ports, chosen where no other server's `listen(0)` can take them meanwhile. */
+async function ports(): Promise<{ PORT: string; DEV_AUTH_PORT: string }> {
+  return { PORT: String(await freePort()), DEV_AUTH_PORT: String(await freePort()) };
+}
 
 // Issue 11 item 3: `npm run dev` is the generated server plus a development authorization
 // server, and a real MCP client's own OAuth flow (discovery from the 401, dynamic registration,
@@ -41,7 +47,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'dev-state-'));
   dev = await startDev(
     app,
-    { PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl },
+    { ...(await ports()), UPSTREAM_BASE_URL: upstream.baseUrl },
     { stateFile: join(stateDir, 'dev-auth.json'), log: (line) => logs.push(line) },
   );
 });
@@ -182,7 +188,7 @@ describe('safety of the development server', () => {
     const before = readDevState(join(stateDir, 'dev-auth.json'))!;
     const again = await startDev(
       app,
-      { PORT: '0', UPSTREAM_BASE_URL: upstream.baseUrl },
+      { ...(await ports()), UPSTREAM_BASE_URL: upstream.baseUrl },
       { stateFile: join(stateDir, 'dev-auth.json'), log: () => {} },
     );
     try {
