@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { ConfigError } from '../config/config-error.js';
 import { loadDotEnv } from '../config/dotenv.js';
+import { closeOnSignals, withConfigErrors } from '../config/process-lifecycle.js';
 import { isLoopback } from '../config/loopback.js';
 import type { AppDefinition } from '../mcp/types.js';
 import type { Policy } from '../rbac/policy-types.js';
@@ -108,7 +109,7 @@ export async function runDev(app: AppDefinition, options: DevOptions = {}): Prom
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const loaded = loadDotEnv();
   if (loaded.length > 0) log(`loaded .env: ${loaded.join(', ')}`);
-  try {
+  await withConfigErrors(log, async () => {
     const running = await startDev(app, process.env, { ...options, log });
     const name = app.server.name.replace(/[^A-Za-z0-9_-]/g, '-');
     log(
@@ -124,17 +125,8 @@ export async function runDev(app: AppDefinition, options: DevOptions = {}): Prom
         '',
       ].join('\n'),
     );
-    const stop = () => void running.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      log(`configuration error: ${error.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  }
+    closeOnSignals(() => running.close());
+  });
 }
 
 async function portFor(raw: string | undefined, fallback: number, host: string): Promise<number> {

@@ -15,7 +15,7 @@ import { redactingLog } from '../http/secret-redactor.js';
 import { upstreamRedactor } from '../http/upstream-redactor.js';
 import type { AppDefinition, ToolMode } from '../mcp/types.js';
 import type { RuntimeConfig } from './config.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { createServerFactory } from './create-server.js';
 import { loadDispatchConfig } from './dispatch-config.js';
 import type { DispatchConfig } from './dispatch-config.js';
@@ -23,6 +23,7 @@ import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
 import { serveStdioWithLimit, stdioMaxMessageBytes } from './stdio-server.js';
 import type { RunningHttpServer } from './http-server.js';
+import { closeOnSignals, withConfigErrors } from '../config/process-lifecycle.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -79,7 +80,7 @@ export async function startHttp(app: AppDefinition, env: Env, options: MainOptio
 /** The entry of a generated server: configuration from the environment, then stdio or HTTP. */
 export async function main(app: AppDefinition, env: Env = process.env, options: MainOptions = {}): Promise<void> {
   const log = options.log ?? stderr;
-  try {
+  await withConfigErrors(log, async () => {
     const runtime = await createRuntime(app, env, { ...options, log });
     void logDeploymentChecksAtStartup(app, env, log);
     if (runtime.config.transport === 'stdio') {
@@ -103,17 +104,8 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
         tools: app.tools.length,
       }),
     );
-    const stop = () => void running.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      log(`configuration error: ${error.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  }
+    closeOnSignals(() => running.close());
+  });
 }
 
 async function createHttpAuth(
