@@ -75,7 +75,6 @@ async function credentialChecks(app: AppDefinition, env: CredentialEnv, real: Up
   // Satisfiability only: a placeholder stands in for tokens the flows would fetch at call time.
   const auth: UpstreamAuth = {
     flowOf: real.flowOf,
-    secrets: [],
     redactor: real.redactor,
     token: async () => ({ token: 'doctor', discard() {} }),
   };

@@ -62,8 +62,6 @@ export interface UpstreamAuth {
    * @throws {UpstreamError} `token_request_failed`, `invalid_token_url`, `invalid_credential`.
    */
   token(scheme: string, scopes: readonly string[], context?: UpstreamCallContext): Promise<AcquiredToken>;
-  /** Client secrets in use, so that callers can redact them from messages. */
-  readonly secrets: readonly string[];
   /**
    * Redacts every upstream secret of this server: the credentials in `env`
    * (all schemes), client secrets with their Basic header, and each token as
@@ -120,8 +118,9 @@ export function createUpstreamAuth(
     if (config) flows.set(name, config);
   }
   const cache = createTokenCache({ now, maxEntries: options.maxCachedTokens ?? DEFAULT_MAX_CACHED_TOKENS });
+  // The default redactor (one per env, shared with the operator log) already knows env's credentials.
   const redactor = options.redactor ?? upstreamRedactor(schemes, env);
-  for (const secret of credentialSecrets(schemes, env)) redactor.add(secret);
+  if (options.redactor) for (const secret of credentialSecrets(schemes, env)) redactor.add(secret);
   for (const { client } of flows.values()) {
     redactor.add(client.secret);
     redactor.add(clientSecretBasic(client.id, client.secret).slice('Basic '.length));
@@ -129,7 +128,6 @@ export function createUpstreamAuth(
 
   return {
     flowOf: (scheme) => flows.get(scheme)?.flow,
-    secrets: [...flows.values()].map((f) => f.client.secret),
     redactor,
     async token(scheme, requested, context = {}) {
       const config = flows.get(scheme);

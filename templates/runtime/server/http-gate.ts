@@ -73,8 +73,9 @@ export async function gateRequest(
       apiKeyHeader: auth.mode === 'api-key',
     });
   } catch (error) {
-    const refusal =
-      error instanceof AuthError ? error : new AuthError('unavailable', 'token verification failed', { cause: error });
+    // authenticate() turns every failure into an AuthError (unexpected ones as `unavailable`).
+    if (!(error instanceof AuthError)) throw error;
+    const refusal = error;
     if (refusal.code === 'unavailable')
       auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: refusal.description }));
     recordDecision(auth.audit, party(), { outcome: 'deny', reason: authenticationReason(refusal) });
