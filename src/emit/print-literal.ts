@@ -176,7 +176,8 @@ function printKey(key: string): string {
 }
 
 /** Columns as prettier counts them (wide East Asian characters take two). */
-function width(text: string): number {
+/** Display width: printable ASCII counts one per character, the rest as prettier measures it. */
+export function width(text: string): number {
   return PRINTABLE_ASCII.test(text) ? text.length : util.getStringWidth(text);
 }
 

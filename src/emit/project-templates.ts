@@ -25,11 +25,12 @@ export function renderTemplate(name: string, data: object): string {
 
 /** Everything the templates may show, computed once per project. */
 export function templateData(model: McpModel, options: ResolvedOptions): object {
+  const kubeName = kubernetesName(options.packageName);
   return {
     server: model.server,
     packageName: options.packageName,
     // RFC 1123 label: what Kubernetes accepts as a Deployment and Service name.
-    kubeName: kubernetesName(options.packageName),
+    kubeName,
     specLabel: options.specLabel,
     generatorVersion: GENERATOR_VERSION,
     generatorPackage: PACKAGE_NAME,
@@ -61,7 +62,7 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
     oauthCredentials: model.schemes.find((s) => s.upstream?.type === 'oauth2' || s.upstream?.type === 'openIdConnect')
       ?.upstream?.env,
     cases: testCases(model, options.testedTools),
-    clients: clientSnippets(model, kubernetesName(options.packageName)),
+    clients: clientSnippets(model, kubeName),
   };
 }
 

@@ -1,4 +1,4 @@
-import { util } from 'prettier';
+import { width } from './print-literal.js';
 
 const HEADER = '| tool | operation | description |';
 const DELIMITER = '| --- | --- | --- |';
@@ -76,8 +76,4 @@ function alignedTable(header: readonly string[], rows: readonly string[][]): str
   const line = (row: readonly string[]) =>
     `| ${row.map((cell, i) => cell + ' '.repeat((widths[i] as number) - width(cell))).join(' | ')} |`;
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
-}
-
-function width(text: string): number {
-  return /^[\x20-\x7e]*$/.test(text) ? text.length : util.getStringWidth(text);
 }

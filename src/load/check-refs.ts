@@ -65,7 +65,7 @@ export function resolvePointer(document: unknown, fragment: string): unknown {
   return node;
 }
 
-function decodeToken(raw: string): string {
+export function decodeToken(raw: string): string {
   let token = raw;
   try {
     token = decodeURIComponent(raw);

@@ -1,5 +1,5 @@
 import { pointer } from '../diagnostics.js';
-import { resolvePointer } from './check-refs.js';
+import { decodeToken, resolvePointer } from './check-refs.js';
 import type { SpecKind } from './detect-version.js';
 import { forEachRef } from './ref-positions.js';
 import type { Shape } from './ref-positions.js';
@@ -94,14 +94,4 @@ function reach(document: unknown, tokens: readonly string[], from: string, depth
 
 function parse(fragment: string): string[] {
   return fragment === '' ? [] : fragment.slice(1).split('/').map(decodeToken);
-}
-
-function decodeToken(raw: string): string {
-  let token = raw;
-  try {
-    token = decodeURIComponent(raw);
-  } catch {
-    // Not percent-encoded after all: use it as written.
-  }
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -11,7 +11,7 @@ export interface SwapFs {
 export const NODE_FS: SwapFs = { writeFile: (path, content) => writeFileSync(path, content), rename: renameSync };
 
 /** Where a run stages new files and keeps the files it replaces, inside the project folder. */
-export const STAGE_PREFIX = '.openapi-to-mcp-stage-';
+const STAGE_PREFIX = '.openapi-to-mcp-stage-';
 export const BACKUP_PREFIX = '.openapi-to-mcp-backup-';
 
 /**

@@ -45,8 +45,8 @@ export function diffProject(
   const out = resolve(outDir);
   const previous = readLock(out);
   const foreign = !previous && existsSync(out) && readdirSync(out).length > 0;
-  const read = (path: string) =>
-    diskEntry(out, path).kind === 'file' ? readFileSync(join(out, path), 'utf8') : undefined;
+  // reconcile asks only for a path it has already found to be a regular file.
+  const read = (path: string) => readFileSync(join(out, path), 'utf8');
   const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs, { ...options, read });
   return { previous, reconciled, changes: projectChanges(reconciled, previous), foreign };
 }

@@ -1,9 +1,8 @@
-import { Readable, Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { run } from '../../src/cli/main.js';
 import { useColor } from '../../src/cli/print-diagnostics.js';
-import { ANSI, REPO, SPECS, cli, removeTempDirs, tempDir } from './cli-process.js';
+import { ANSI, SPECS, cli, removeTempDirs, tempDir } from './cli-process.js';
+import { runCli } from './in-process.js';
 
 afterAll(removeTempDirs);
 
@@ -23,33 +22,8 @@ describe('useColor', () => {
   });
 });
 
-class Capture extends Writable {
-  text = '';
-  constructor(readonly isTTY: boolean) {
-    super();
-  }
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += String(chunk);
-    done();
-  }
-}
-
 /** The CLI in this process, with stdout and stderr that claim to be terminals. */
-async function runOnTty(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new Capture(true);
-  const stderr = new Capture(true);
-  const status = await run(argv, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    stdin: Readable.from([]),
-    env,
-    cwd: REPO,
-  });
-  return { status, stdout: stdout.text, stderr: stderr.text };
-}
+const runOnTty = (argv: readonly string[], env: NodeJS.ProcessEnv) => runCli(argv, { tty: true, env });
 
 describe('diagnostics on a terminal', () => {
   const args = ['inspect', 'fixtures/cli/dangling-ref.yaml'];
