@@ -8,7 +8,7 @@ export interface MinimalProtectedResource {
   /** The MCP endpoint, also the RFC 8707 resource identifier. */
   readonly url: string;
   readonly metadataUrl: string;
-  /** Each MCP request's fate, in order: 401, 403, 404, or 'mcp' (verified, handed to the SDK). */
+  /** Each MCP request's fate, in order: 401, 403, 404, or 'mcp' (a verified message handed to the SDK). */
   readonly outcomes: (number | 'mcp')[];
   close(): Promise<void>;
 }
@@ -99,7 +99,9 @@ export async function startMinimalProtectedResource(options: {
         'www-authenticate': `Bearer error="insufficient_scope", scope="${wanted}", resource_metadata="${metadataUrl}"`,
       });
     }
-    outcomes.push('mcp');
+    // Messages only: the SDK client's standalone GET stream opens when it likes, and would make
+    // the order of outcomes depend on timing.
+    if (req.method === 'POST') outcomes.push('mcp');
     await mcp(Object.assign(req, { auth: { token, clientId, scopes, resource: new URL(url) } }), res, body);
   }
 
