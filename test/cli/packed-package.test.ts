@@ -16,7 +16,14 @@ let installed: string;
 beforeAll(() => {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'user'), { recursive: true });
-  const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', root], { cwd: REPO, encoding: 'utf8' })
+  if (!existsSync(join(REPO, 'dist/src/index.js')))
+    throw new Error('no dist/: run `npm run build` (npm test does) first');
+  // --ignore-scripts: `prepare` would rebuild dist/ in place while other test files run the CLI from
+  // it (seen as a half-written module in CI). `npm test` has just built it; the tarball takes that build.
+  const packed = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', root], {
+    cwd: REPO,
+    encoding: 'utf8',
+  })
     .trim()
     .split('\n')
     .at(-1)!;
