@@ -43,12 +43,18 @@ export interface Reconciled {
   /** Generator files of the previous run that are no longer produced and are untouched since. */
   readonly removes: readonly string[];
   readonly kept: readonly KeptFile[];
+  /**
+   * Generator files about to be replaced although their bytes differ from what the previous lock
+   * says the generator wrote (or the lock does not list them): a hand edit the write undoes. Sorted.
+   */
+  readonly overwritten: readonly string[];
   readonly lock: Lock;
 }
 
 /**
  * DESIGN.md §7, ownership, decided per path from the new files, the previous lock and the disk:
- * - `generator` files (src/generated/, src/runtime/) are rewritten whenever they differ;
+ * - `generator` files (src/generated/, src/runtime/, test/cases.gen.ts) are rewritten whenever they
+ *   differ; one whose bytes no longer match the lock was edited by hand and is listed in `overwritten`;
  * - `scaffold` files are rewritten only while their bytes still match the lock (the user has not
  *   edited them); otherwise they are kept and reported;
  * - `user` files are created when missing and never overwritten or deleted;
@@ -65,6 +71,7 @@ export function reconcile(
 ): Reconciled {
   const writes: PendingWrite[] = [];
   const kept: KeptFile[] = [];
+  const overwritten: string[] = [];
   for (const file of files) {
     const now = disk(file.path);
     if (now.kind === 'absent') {
@@ -77,6 +84,10 @@ export function reconcile(
     }
     if (now.kind === 'file' && now.sha256 === sha256(file.content)) continue;
     if (file.owner === 'user') continue;
+    if (file.owner === 'generator') {
+      const locked = previous?.files[file.path];
+      if (locked === undefined || now.kind !== 'file' || now.sha256 !== locked.sha256) overwritten.push(file.path);
+    }
     if (file.owner === 'scaffold') {
       const locked = previous?.files[file.path];
       const untouched = locked !== undefined && now.kind === 'file' && now.sha256 === locked.sha256;
@@ -113,5 +124,5 @@ export function reconcile(
     writes.push({ path: LOCK_FILE, content: lockText, replaces: lockNow.kind !== 'absent' });
   }
   kept.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { writes, removes: removes.sort(), kept, lock };
+  return { writes, removes: removes.sort(), kept, overwritten: overwritten.sort(), lock };
 }

@@ -5,7 +5,7 @@ import type { EmittedFile } from '../emit/emit-project.js';
 import type { Lock, LockInputs } from './lock-file.js';
 import { LOCK_FILE, parseLock, sha256 } from './lock-file.js';
 import type { ProjectChanges } from './project-changes.js';
-import { keptDiagnostics, projectChanges } from './project-changes.js';
+import { editDiagnostics, projectChanges } from './project-changes.js';
 import type { DiskEntry, Reconciled } from './reconcile.js';
 import { reconcile } from './reconcile.js';
 import type { SwapFs } from './swap-files.js';
@@ -55,7 +55,8 @@ export function diffProject(
  * The only stage that writes (DESIGN.md §7). Refuses a non-empty folder that has no lock file
  * (one we did not create) unless `force`; applies the changes of `diffProject` all or nothing
  * (see `swapFiles`), the lock file last. Edited scaffold files and anything the lock does not
- * list survive; the kept files are reported as EDITED_FILE_KEPT warnings.
+ * list survive; the kept files are reported as EDITED_FILE_KEPT warnings, and generator files whose
+ * hand edits are replaced as EDITED_FILE_OVERWRITTEN warnings.
  */
 export function writeProject(outDir: string, files: readonly EmittedFile[], options: WriteOptions): WriteReport {
   const interrupted = interruptedRun(outDir);
@@ -108,7 +109,7 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
       ],
     };
   }
-  const { writes, removes, kept } = diff.reconciled;
+  const { writes, removes } = diff.reconciled;
   try {
     swapFiles(resolve(outDir), writes, removes, options.fs);
   } catch (error) {
@@ -126,7 +127,12 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
       ],
     };
   }
-  return { written: writes.length, removed: removes, changes: diff.changes, diagnostics: keptDiagnostics(kept) };
+  return {
+    written: writes.length,
+    removed: removes,
+    changes: diff.changes,
+    diagnostics: editDiagnostics(diff.changes, true),
+  };
 }
 
 function readLock(out: string): Lock | undefined {
