@@ -93,6 +93,14 @@ export function keptDiagnostics(kept: readonly KeptFile[]): Diagnostic[] {
           message: `kept your ${path}, which openapi-to-mcp did not write; the generator's version would change it`,
           hint: `Delete ${path} and regenerate with --force to take the generator's version, or keep yours.`,
         };
+      case 'listed':
+        return {
+          code: 'EDITED_FILE_KEPT',
+          severity: 'warning',
+          file: path,
+          message: `kept your edited ${path}, as .openapi-to-mcp-keep asks; the generator's version would change it`,
+          hint: `Compare it with the generator's version; to take that, remove ${path} from .openapi-to-mcp-keep and regenerate.`,
+        };
       case 'deleted':
         return {
           code: 'SCAFFOLD_FILE_DELETED',

@@ -2,6 +2,8 @@ import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { EmittedFile } from '../emit/emit-project.js';
+import type { KeepList } from './keep-file.js';
+import { KEEP_FILE, KEEP_NOTHING, parseKeepFile } from './keep-file.js';
 import type { Lock, LockInputs } from './lock-file.js';
 import { LOCK_FILE, parseLock, sha256 } from './lock-file.js';
 import type { ProjectChanges } from './project-changes.js';
@@ -47,7 +49,11 @@ export function diffProject(
   const foreign = !previous && existsSync(out) && readdirSync(out).length > 0;
   // reconcile asks only for a path it has already found to be a regular file.
   const read = (path: string) => readFileSync(join(out, path), 'utf8');
-  const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs, { ...options, read });
+  const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs, {
+    ...options,
+    keep: readKeepList(out),
+    read,
+  });
   return { previous, reconciled, changes: projectChanges(reconciled, previous), foreign };
 }
 
@@ -139,6 +145,12 @@ function readLock(out: string): Lock | undefined {
   const path = join(out, LOCK_FILE);
   if (diskEntry(out, LOCK_FILE).kind !== 'file') return undefined;
   return parseLock(readFileSync(path, 'utf8'));
+}
+
+/** The project's `.openapi-to-mcp-keep`, when it is a regular file (see keep-file.ts). */
+function readKeepList(out: string): KeepList {
+  if (diskEntry(out, KEEP_FILE).kind !== 'file') return KEEP_NOTHING;
+  return parseKeepFile(readFileSync(join(out, KEEP_FILE), 'utf8'));
 }
 
 function diskEntry(out: string, path: string): DiskEntry {

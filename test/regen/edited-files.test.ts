@@ -54,6 +54,33 @@ describe('edited files on regeneration', () => {
     expect(again.stderr).not.toContain('EDITED_FILE_OVERWRITTEN');
   });
 
+  test('a runtime file listed in .openapi-to-mcp-keep keeps its patch: reported, not stale; unlisted, it is restored', async () => {
+    const { spec, out } = await freshProject('keep-list');
+    const path = 'src/runtime/http/percent-encode.ts';
+    appendFileSync(join(out, path), '// patched until the fix ships\n');
+    const patched = read(join(out, path));
+    writeFileSync(join(out, '.openapi-to-mcp-keep'), `# our patches\n${path}\n`);
+
+    const regenerate = await runCli(['generate', spec, '-o', out]);
+    expect(regenerate.status, regenerate.stderr).toBe(0);
+    expect(regenerate.stderr).toMatch(/^warning EDITED_FILE_KEPT src\/runtime\/http\/percent-encode\.ts$/m);
+    expect(regenerate.stderr).toContain(`kept your edited ${path}, as .openapi-to-mcp-keep asks`);
+    expect(regenerate.stderr).not.toContain('EDITED_FILE_OVERWRITTEN');
+    expect(read(join(out, path))).toBe(patched);
+    const check = await runCli(['generate', spec, '-o', out, '--check', '--json']);
+    expect(check.status, check.stdout).toBe(0);
+    expect((JSON.parse(check.stdout) as { changes: { kept: unknown[] } }).changes.kept).toEqual([
+      { path, reason: 'listed' },
+    ]);
+
+    writeFileSync(join(out, '.openapi-to-mcp-keep'), '# nothing kept\n');
+    const unlisted = await runCli(['generate', spec, '-o', out]);
+    expect(unlisted.status, unlisted.stderr).toBe(0);
+    expect(unlisted.stderr).toMatch(/^warning EDITED_FILE_OVERWRITTEN src\/runtime\/http\/percent-encode\.ts$/m);
+    expect(read(join(out, path))).toBe(read(join(REPO, 'templates/runtime/http/percent-encode.ts')));
+    expect(read(join(out, '.openapi-to-mcp-keep'))).toBe('# nothing kept\n');
+  });
+
   test('an edited test/cases.gen.ts is reported and replaced like the rest of the generator files', async () => {
     const { spec, out } = await freshProject('edited-cases');
     writeFileSync(join(out, 'test/cases.gen.ts'), 'export const cases = [];\n');

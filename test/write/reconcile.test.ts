@@ -15,6 +15,8 @@ interface Row {
   readonly locked?: string;
   /** What is on disk at `f`. */
   readonly disk?: string;
+  /** `f` is listed in `.openapi-to-mcp-keep`. */
+  readonly keep?: true;
   /** `overwritten`: a generator file replaced although its bytes differ from the lock's (a hand edit), reported. */
   readonly want: { write?: 'add' | 'replace'; remove?: true; kept?: KeptFile['reason']; overwritten?: true };
 }
@@ -42,6 +44,18 @@ const rows: readonly [string, Row][] = [
   [
     'generator file the lock does not list, different on disk: overwritten and reported',
     { owner: 'generator', next: 'b', disk: 'x', want: { write: 'replace', overwritten: true } },
+  ],
+  [
+    'generator file listed in .openapi-to-mcp-keep, edited: kept, not overwritten',
+    { owner: 'generator', next: 'b', locked: 'a', disk: 'x', keep: true, want: { kept: 'listed' } },
+  ],
+  [
+    'generator file listed in .openapi-to-mcp-keep, untouched: regenerated',
+    { owner: 'generator', next: 'b', locked: 'a', disk: 'a', keep: true, want: { write: 'replace' } },
+  ],
+  [
+    'generator file listed in .openapi-to-mcp-keep, not on disk: written',
+    { owner: 'generator', next: 'b', locked: 'a', keep: true, want: { write: 'add' } },
   ],
   [
     'scaffold file, untouched since the lock: updated',
@@ -171,7 +185,7 @@ describe('reconcile', () => {
     const disk = (p: string): DiskEntry =>
       p === path && row.disk !== undefined ? { kind: 'file', sha256: sha256(row.disk) } : { kind: 'absent' };
     const files = row.next === undefined ? [] : [{ path, owner: row.owner, content: row.next }];
-    const got = reconcile(files, previous, disk, INPUTS);
+    const got = reconcile(files, previous, disk, INPUTS, { keep: (p) => row.keep === true && p === path });
     const write = got.writes.find((w) => w.path === path);
     expect(write ? (write.replaces ? 'replace' : 'add') : undefined).toBe(row.want.write);
     expect(got.removes.includes(path)).toBe(row.want.remove === true);
