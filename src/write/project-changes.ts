@@ -59,7 +59,8 @@ export function editDiagnostics(changes: ProjectChanges, applied: boolean): Diag
 
 /**
  * One warning per generator-owned file whose edit is replaced: the generator owns it, so it wins,
- * but not silently. The hint names the places an edit survives (README "The generated project").
+ * but not silently. The hint names the places an edit survives ("Keeping your changes" in the
+ * generated README) and the keep list (keep-file.ts).
  */
 export function overwrittenDiagnostics(paths: readonly string[], applied: boolean): Diagnostic[] {
   return paths.map((path): Diagnostic => ({
@@ -69,7 +70,7 @@ export function overwrittenDiagnostics(paths: readonly string[], applied: boolea
     message: applied
       ? `replaced your edited ${path} with the generator's version: the generator owns it`
       : `${path} was edited since openapi-to-mcp wrote it; regenerating replaces it with the generator's version`,
-    hint: `Keep a change where regeneration leaves it: src/policy.ts, an edited src/server.ts or src/index.ts, or a file of your own; or save it as a patch (git diff -- ${path}) and apply it after regenerating.`,
+    hint: `Make changes where regenerating keeps them (src/policy.ts, src/server.ts, src/index.ts, files of your own), or list ${path} in .openapi-to-mcp-keep to keep your edited copy.`,
   }));
 }
 

@@ -97,7 +97,7 @@ describe('writeProject', () => {
         severity: 'warning',
         file: 'src/runtime/http/a.ts',
         message: "replaced your edited src/runtime/http/a.ts with the generator's version: the generator owns it",
-        hint: expect.stringContaining('src/policy.ts'),
+        hint: expect.stringContaining('list src/runtime/http/a.ts in .openapi-to-mcp-keep'),
       },
     ]);
     expect(readFileSync(join(out, 'src/runtime/http/a.ts'), 'utf8')).toBe('export const a = 1;\n');
