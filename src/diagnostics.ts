@@ -50,6 +50,8 @@ export const DIAGNOSTIC_CODES = {
   OUTPUT_OTHER_SPEC: 'The output folder was generated from another spec; --force replaces it.',
   EDITED_FILE_KEPT:
     'A file the generator wrote was edited since (or was never its own), so it was kept, not overwritten or deleted.',
+  EDITED_FILE_OVERWRITTEN:
+    'A generator-owned file (src/generated/, src/runtime/, test/cases.gen.ts) was edited since the last run; regenerating replaces it.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

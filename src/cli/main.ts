@@ -10,7 +10,7 @@ import type { EmittedFile } from '../emit/emit-project.js';
 import type { LockInputs } from '../write/lock-file.js';
 import { LOCK_FILE } from '../write/lock-file.js';
 import type { ProjectChanges } from '../write/project-changes.js';
-import { isStale, keptDiagnostics } from '../write/project-changes.js';
+import { editDiagnostics, isStale } from '../write/project-changes.js';
 import type { WriteOptions } from '../write/write-project.js';
 import { formatChanges } from './print-changes.js';
 import { formatTable, inspectRows } from './inspect-table.js';
@@ -303,7 +303,7 @@ function diffOrReport(
             },
           ]
         : [];
-    return { written: 0, changes: diff.changes, diagnostics: [...refused, ...keptDiagnostics(diff.changes.kept)] };
+    return { written: 0, changes: diff.changes, diagnostics: [...refused, ...editDiagnostics(diff.changes, false)] };
   } catch (error) {
     return { written: 0, diagnostics: [writeFailed(label, error)] };
   }

@@ -1,6 +1,11 @@
 import type { ToolModel, McpModel } from '../model/types.js';
 import { sampleValue } from './sample-value.js';
 
+/**
+ * One entry of a generated project's `test/cases.gen.ts`, whose `ToolCase` interface
+ * (templates/project/cases.gen.ts.hbs) is this shape as the project sees it;
+ * test/regen/edited-files.test.ts type-checks the emitted data against it.
+ */
 export interface GeneratedTestCase {
   readonly tool: string;
   readonly arguments: Record<string, unknown>;
@@ -15,7 +20,8 @@ export interface GeneratedTestCase {
 }
 
 /**
- * Test cases for the generated project's own tests: tools whose request the
+ * Test cases for the generated project's own tests (test/cases.gen.ts, rewritten every run, so an
+ * edited test/server.test.ts never calls a tool that is gone): tools whose request the
  * generator can predict exactly (primitive path and required query
  * parameters, JSON or no body), with arguments sampled from their schemas.
  */

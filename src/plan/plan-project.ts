@@ -53,6 +53,12 @@ const SCAFFOLD: readonly [string, string][] = [
   ['.github/workflows/openapi-to-mcp.yml', 'ci-workflow.yml.hbs'],
 ];
 
+/**
+ * Rendered from templates but rewritten every run like src/generated/: the spec-derived test cases,
+ * kept out of the scaffold test so an edited test never holds cases of an operation that is gone.
+ */
+const GENERATOR_TEMPLATES: readonly [string, string][] = [['test/cases.gen.ts', 'cases.gen.ts.hbs']];
+
 /** Created once; the generator never overwrites or deletes them. */
 const USER_FILES: readonly [string, string][] = [['src/policy.ts', 'policy.ts.hbs']];
 
@@ -62,6 +68,11 @@ export function planProject(model: McpModel, options: ResolvedOptions, runtimeFi
     ...SCAFFOLD.map(([path, template]): PlannedFile => ({
       path,
       owner: 'scaffold',
+      source: { kind: 'template', template },
+    })),
+    ...GENERATOR_TEMPLATES.map(([path, template]): PlannedFile => ({
+      path,
+      owner: 'generator',
       source: { kind: 'template', template },
     })),
     ...USER_FILES.map(([path, template]): PlannedFile => ({

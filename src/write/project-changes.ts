@@ -9,6 +9,8 @@ export interface ProjectChanges {
   readonly removed: readonly string[];
   /** The user's files the generator would have changed or deleted; they never make a project stale. */
   readonly kept: readonly KeptFile[];
+  /** Generator-owned files edited by hand since the last run, which regenerating replaces (also in `changed`). */
+  readonly overwritten: readonly string[];
   readonly tools: {
     readonly added: readonly string[];
     readonly removed: readonly string[];
@@ -32,6 +34,7 @@ export function projectChanges(reconciled: Reconciled, previous: Lock | undefine
     changed,
     removed: [...reconciled.removes],
     kept: reconciled.kept,
+    overwritten: reconciled.overwritten,
     tools: {
       added: [...after].filter((n) => !before.has(n)).sort(),
       removed: [...before].filter((n) => !after.has(n)).sort(),
@@ -44,6 +47,31 @@ export function projectChanges(reconciled: Reconciled, previous: Lock | undefine
 /** Stale: regenerating would add, change or remove a file (the lock file included). Kept user files do not count. */
 export function isStale(changes: ProjectChanges): boolean {
   return changes.added.length + changes.changed.length + changes.removed.length > 0;
+}
+
+/**
+ * The warnings a run owes the user about their edits: generator files whose edits are (or, for
+ * `--check` and `--dry-run`, would be) overwritten, then the files kept as theirs.
+ */
+export function editDiagnostics(changes: ProjectChanges, applied: boolean): Diagnostic[] {
+  return [...overwrittenDiagnostics(changes.overwritten, applied), ...keptDiagnostics(changes.kept)];
+}
+
+/**
+ * One warning per generator-owned file whose edit is replaced: the generator owns it, so it wins,
+ * but not silently. The hint names the places an edit survives ("Keeping your changes" in the
+ * generated README) and the keep list (keep-file.ts).
+ */
+export function overwrittenDiagnostics(paths: readonly string[], applied: boolean): Diagnostic[] {
+  return paths.map((path): Diagnostic => ({
+    code: 'EDITED_FILE_OVERWRITTEN',
+    severity: 'warning',
+    file: path,
+    message: applied
+      ? `replaced your edited ${path} with the generator's version: the generator owns it`
+      : `${path} was edited since openapi-to-mcp wrote it; regenerating replaces it with the generator's version`,
+    hint: `Make changes where regenerating keeps them (src/policy.ts, src/server.ts, src/index.ts, files of your own), or list ${path} in .openapi-to-mcp-keep to keep your edited copy.`,
+  }));
 }
 
 /** One warning per kept file, so the user learns that their edit hides the generator's newer version. */
@@ -65,6 +93,14 @@ export function keptDiagnostics(kept: readonly KeptFile[]): Diagnostic[] {
           file: path,
           message: `kept your ${path}, which openapi-to-mcp did not write; the generator's version would change it`,
           hint: `Delete ${path} and regenerate with --force to take the generator's version, or keep yours.`,
+        };
+      case 'listed':
+        return {
+          code: 'EDITED_FILE_KEPT',
+          severity: 'warning',
+          file: path,
+          message: `kept your edited ${path}, as .openapi-to-mcp-keep asks; the generator's version would change it`,
+          hint: `Compare it with the generator's version; to take that, remove ${path} from .openapi-to-mcp-keep and regenerate.`,
         };
       case 'deleted':
         return {

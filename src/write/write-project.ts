@@ -2,10 +2,12 @@ import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { EmittedFile } from '../emit/emit-project.js';
+import type { KeepList } from './keep-file.js';
+import { KEEP_FILE, KEEP_NOTHING, parseKeepFile } from './keep-file.js';
 import type { Lock, LockInputs } from './lock-file.js';
 import { LOCK_FILE, parseLock, sha256 } from './lock-file.js';
 import type { ProjectChanges } from './project-changes.js';
-import { keptDiagnostics, projectChanges } from './project-changes.js';
+import { editDiagnostics, projectChanges } from './project-changes.js';
 import type { DiskEntry, Reconciled } from './reconcile.js';
 import { reconcile } from './reconcile.js';
 import type { SwapFs } from './swap-files.js';
@@ -47,7 +49,11 @@ export function diffProject(
   const foreign = !previous && existsSync(out) && readdirSync(out).length > 0;
   // reconcile asks only for a path it has already found to be a regular file.
   const read = (path: string) => readFileSync(join(out, path), 'utf8');
-  const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs, { ...options, read });
+  const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs, {
+    ...options,
+    keep: readKeepList(out),
+    read,
+  });
   return { previous, reconciled, changes: projectChanges(reconciled, previous), foreign };
 }
 
@@ -55,7 +61,8 @@ export function diffProject(
  * The only stage that writes (DESIGN.md §7). Refuses a non-empty folder that has no lock file
  * (one we did not create) unless `force`; applies the changes of `diffProject` all or nothing
  * (see `swapFiles`), the lock file last. Edited scaffold files and anything the lock does not
- * list survive; the kept files are reported as EDITED_FILE_KEPT warnings.
+ * list survive; the kept files are reported as EDITED_FILE_KEPT warnings, and generator files whose
+ * hand edits are replaced as EDITED_FILE_OVERWRITTEN warnings.
  */
 export function writeProject(outDir: string, files: readonly EmittedFile[], options: WriteOptions): WriteReport {
   const interrupted = interruptedRun(outDir);
@@ -108,7 +115,7 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
       ],
     };
   }
-  const { writes, removes, kept } = diff.reconciled;
+  const { writes, removes } = diff.reconciled;
   try {
     swapFiles(resolve(outDir), writes, removes, options.fs);
   } catch (error) {
@@ -126,13 +133,24 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
       ],
     };
   }
-  return { written: writes.length, removed: removes, changes: diff.changes, diagnostics: keptDiagnostics(kept) };
+  return {
+    written: writes.length,
+    removed: removes,
+    changes: diff.changes,
+    diagnostics: editDiagnostics(diff.changes, true),
+  };
 }
 
 function readLock(out: string): Lock | undefined {
   const path = join(out, LOCK_FILE);
   if (diskEntry(out, LOCK_FILE).kind !== 'file') return undefined;
   return parseLock(readFileSync(path, 'utf8'));
+}
+
+/** The project's `.openapi-to-mcp-keep`, when it is a regular file (see keep-file.ts). */
+function readKeepList(out: string): KeepList {
+  if (diskEntry(out, KEEP_FILE).kind !== 'file') return KEEP_NOTHING;
+  return parseKeepFile(readFileSync(join(out, KEEP_FILE), 'utf8'));
 }
 
 function diskEntry(out: string, path: string): DiskEntry {

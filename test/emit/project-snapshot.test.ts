@@ -40,6 +40,7 @@ describe('the generated project for fixtures/petstore-3.1.yaml', async () => {
         'src/index.ts',
         'src/policy.ts',
         'src/server.ts',
+        'test/cases.gen.ts',
         'test/server.test.ts',
         'tsconfig.json',
       ]),

@@ -15,7 +15,10 @@ interface Row {
   readonly locked?: string;
   /** What is on disk at `f`. */
   readonly disk?: string;
-  readonly want: { write?: 'add' | 'replace'; remove?: true; kept?: KeptFile['reason'] };
+  /** `f` is listed in `.openapi-to-mcp-keep`. */
+  readonly keep?: true;
+  /** `overwritten`: a generator file replaced although its bytes differ from the lock's (a hand edit), reported. */
+  readonly want: { write?: 'add' | 'replace'; remove?: true; kept?: KeptFile['reason']; overwritten?: true };
 }
 
 /** DESIGN.md §7, one path at a time. */
@@ -23,8 +26,36 @@ const rows: readonly [string, Row][] = [
   ['generator file, missing on disk: written', { owner: 'generator', next: 'b', locked: 'a', want: { write: 'add' } }],
   ['generator file, same bytes: left alone', { owner: 'generator', next: 'a', locked: 'a', disk: 'a', want: {} }],
   [
-    'generator file, hand-edited: overwritten',
-    { owner: 'generator', next: 'b', locked: 'a', disk: 'x', want: { write: 'replace' } },
+    'generator file, hand-edited: overwritten and reported',
+    { owner: 'generator', next: 'b', locked: 'a', disk: 'x', want: { write: 'replace', overwritten: true } },
+  ],
+  [
+    'generator file, hand-edited, the generator makes the same as last time: restored and reported',
+    { owner: 'generator', next: 'a', locked: 'a', disk: 'x', want: { write: 'replace', overwritten: true } },
+  ],
+  [
+    'generator file, untouched since the lock: regenerated without a word',
+    { owner: 'generator', next: 'b', locked: 'a', disk: 'a', want: { write: 'replace' } },
+  ],
+  [
+    'generator file, edited to what the generator now makes: left alone',
+    { owner: 'generator', next: 'b', locked: 'a', disk: 'b', want: {} },
+  ],
+  [
+    'generator file the lock does not list, different on disk: overwritten and reported',
+    { owner: 'generator', next: 'b', disk: 'x', want: { write: 'replace', overwritten: true } },
+  ],
+  [
+    'generator file listed in .openapi-to-mcp-keep, edited: kept, not overwritten',
+    { owner: 'generator', next: 'b', locked: 'a', disk: 'x', keep: true, want: { kept: 'listed' } },
+  ],
+  [
+    'generator file listed in .openapi-to-mcp-keep, untouched: regenerated',
+    { owner: 'generator', next: 'b', locked: 'a', disk: 'a', keep: true, want: { write: 'replace' } },
+  ],
+  [
+    'generator file listed in .openapi-to-mcp-keep, not on disk: written',
+    { owner: 'generator', next: 'b', locked: 'a', keep: true, want: { write: 'add' } },
   ],
   [
     'scaffold file, untouched since the lock: updated',
@@ -154,11 +185,12 @@ describe('reconcile', () => {
     const disk = (p: string): DiskEntry =>
       p === path && row.disk !== undefined ? { kind: 'file', sha256: sha256(row.disk) } : { kind: 'absent' };
     const files = row.next === undefined ? [] : [{ path, owner: row.owner, content: row.next }];
-    const got = reconcile(files, previous, disk, INPUTS);
+    const got = reconcile(files, previous, disk, INPUTS, { keep: (p) => row.keep === true && p === path });
     const write = got.writes.find((w) => w.path === path);
     expect(write ? (write.replaces ? 'replace' : 'add') : undefined).toBe(row.want.write);
     expect(got.removes.includes(path)).toBe(row.want.remove === true);
     expect(got.kept.find((k) => k.path === path)?.reason).toBe(row.want.kept);
+    expect(got.overwritten).toEqual(row.want.overwritten ? [path] : []);
   });
 
   it("writes the lock file last, and records the generator's hash even for a kept file", () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCK_FILE, writeProject } from '../../src/write/write-project.js';
+import { LOCK_FILE, diffProject, writeProject } from '../../src/write/write-project.js';
 import { CACHE } from '../support/generated-project.js';
 
 const root = join(CACHE, 'write-tests');
@@ -69,6 +69,45 @@ describe('writeProject', () => {
     expect(existsSync(join(out, 'src/generated/tools/b.gen.ts'))).toBe(false);
     expect(readFileSync(join(out, 'src/generated/tools/a.gen.ts'), 'utf8')).toBe('a2');
     expect(readFileSync(join(out, 'NOTES.md'), 'utf8')).toBe('mine');
+  });
+
+  it('reports an edited generator file (EDITED_FILE_OVERWRITTEN) and restores it; a regenerated one goes unsaid', () => {
+    const out = join(root, 'edited-runtime');
+    rmSync(out, { recursive: true, force: true });
+    const runtime = file('src/runtime/http/a.ts', 'export const a = 1;\n');
+    writeProject(out, [runtime, file('src/generated/tools/t.gen.ts', 't1')], { specHash: 'h', optionsHash: 'o' });
+    writeFileSync(join(out, 'src/runtime/http/a.ts'), 'export const a = 2; // my fix\n');
+
+    // --check and --dry-run: the edit is drift, and named.
+    const diff = diffProject(out, [runtime, file('src/generated/tools/t.gen.ts', 't2')], {
+      specHash: 'h',
+      optionsHash: 'o',
+    });
+    expect(diff.changes.overwritten).toEqual(['src/runtime/http/a.ts']);
+    expect(diff.changes.changed).toEqual(['src/runtime/http/a.ts', 'src/generated/tools/t.gen.ts', LOCK_FILE]);
+    expect(readFileSync(join(out, 'src/runtime/http/a.ts'), 'utf8')).toContain('my fix');
+
+    const report = writeProject(out, [runtime, file('src/generated/tools/t.gen.ts', 't2')], {
+      specHash: 'h',
+      optionsHash: 'o',
+    });
+    expect(report.diagnostics).toEqual([
+      {
+        code: 'EDITED_FILE_OVERWRITTEN',
+        severity: 'warning',
+        file: 'src/runtime/http/a.ts',
+        message: "replaced your edited src/runtime/http/a.ts with the generator's version: the generator owns it",
+        hint: expect.stringContaining('list src/runtime/http/a.ts in .openapi-to-mcp-keep'),
+      },
+    ]);
+    expect(readFileSync(join(out, 'src/runtime/http/a.ts'), 'utf8')).toBe('export const a = 1;\n');
+    expect(readFileSync(join(out, 'src/generated/tools/t.gen.ts'), 'utf8')).toBe('t2');
+    // Restored: the next run has nothing to say.
+    const again = writeProject(out, [runtime, file('src/generated/tools/t.gen.ts', 't2')], {
+      specHash: 'h',
+      optionsHash: 'o',
+    });
+    expect(again.diagnostics).toEqual([]);
   });
 
   it('never deletes outside the project because a lock file on disk says so', () => {
