@@ -1,3 +1,4 @@
+import { readText } from '../config/env-readers.js';
 import { createUpstreamAuth, type UpstreamAuth } from '../http/upstream-auth.js';
 import { resolveUpstreamCredentials, type CredentialEnv } from '../http/upstream-credentials.js';
 import { UpstreamError } from '../http/upstream-error.js';
@@ -6,7 +7,7 @@ import { fail, ok, warn, type DoctorCheck } from './check.js';
 
 /** The upstream base URL as the server resolves it (UPSTREAM_BASE_URL, else the spec's first server), or a failed check. */
 export function upstreamBaseUrl(app: AppDefinition, env: CredentialEnv): URL | DoctorCheck {
-  const raw = env.UPSTREAM_BASE_URL?.trim() || app.server.defaultBaseUrl;
+  const raw = readText(env, 'UPSTREAM_BASE_URL') ?? app.server.defaultBaseUrl;
   if (!raw)
     return fail(
       'upstream-url',
