@@ -14,6 +14,18 @@ export type EnvScope = 'http' | 'stdio' | 'dev';
 /** Sections of `.env.example`, in order. */
 export type EnvGroup = 'transport' | 'http' | 'auth' | 'oauth' | 'api-key' | 'tools' | 'upstream' | 'dev';
 
+/** The heading of each `.env.example` section, in the order they appear. */
+export const ENV_GROUPS: Readonly<Record<EnvGroup, string>> = {
+  transport: 'Transport.',
+  http: 'HTTP: where to listen, the public URL of the MCP endpoint and the bounds of a connection.',
+  auth: 'Authorization over HTTP.',
+  oauth: 'With MCP_AUTH=oauth, the authorization server. Its JWKS is discovered from its metadata unless set below.',
+  'api-key': 'With MCP_AUTH=api-key, a JSON file of SHA-256 key hashes (npm run hash-key).',
+  tools: 'Tools: what tools/list shows, paging, and the bounds of one request.',
+  upstream: 'The upstream API. Fixed by configuration: tool arguments can never change it.',
+  dev: 'npm run dev only.',
+};
+
 /** Defaults the generated project sets (from the OpenAPI document and the generator's config), not the runtime. */
 export interface ProjectDefaults {
   readonly transport?: 'http' | 'stdio';
@@ -106,7 +118,7 @@ export const ENV_VARS = {
   },
   MCP_ALLOWED_ORIGINS: {
     type: 'list',
-    noDefault: 'see below',
+    noDefault: "`MCP_PUBLIC_URL`'s origin; on a loopback `HOST` also loopback origins",
     description:
       'browser origins allowed to call it, in full: `https://app.example.com`, `http://localhost:*` (any port)',
     applies: ['http'],
@@ -160,7 +172,8 @@ export const ENV_VARS = {
     type: 'enum',
     values: ['oauth', 'api-key', 'none'],
     default: 'oauth',
-    description: 'HTTP authorization: `oauth`, `api-key`, or `none` (loopback only, local development)',
+    description:
+      'HTTP authorization: `oauth` (an OAuth 2.1 resource server), `api-key`, or `none` (loopback only, local development)',
     applies: ['http'],
     active: true,
     group: 'auth',
@@ -320,7 +333,7 @@ export const ENV_VARS = {
   OAUTH_ROLES_CLAIM: {
     type: 'string',
     projectDefault: 'rolesClaim',
-    noDefault: 'none (role rules deny)',
+    noDefault: 'none: role rules deny',
     description:
       'where roles are in the token: `keycloak`, `keycloak-client:<id>`, `entra`, `okta`, `cognito`, `auth0:<namespace>`, or a claim path such as `realm_access.roles`',
     applies: ['http', 'dev'],
@@ -463,4 +476,28 @@ export function envDefault(name: EnvName, project: ProjectDefaults = {}): string
   const fromProject = spec.projectDefault === undefined ? undefined : project[spec.projectDefault];
   const value = fromProject ?? spec.default;
   return value === undefined ? undefined : String(value);
+}
+
+/** The parts of a generated server's definition (`AppDefinition`) that set defaults. */
+export interface ProjectDefinition {
+  readonly server: {
+    readonly defaultTransport?: 'http' | 'stdio';
+    readonly defaultPort?: number;
+    readonly defaultBaseUrl?: string;
+  };
+  readonly authorization: { readonly toolsList?: 'filter' | 'all'; readonly rolesClaim?: string };
+  readonly toolMode?: 'static' | 'dynamic';
+}
+
+/** The defaults a generated project sets, as `envDefault` takes them. */
+export function projectDefaults(app: ProjectDefinition): ProjectDefaults {
+  const { server, authorization } = app;
+  return {
+    ...(server.defaultTransport ? { transport: server.defaultTransport } : {}),
+    ...(server.defaultPort !== undefined ? { port: server.defaultPort } : {}),
+    ...(server.defaultBaseUrl ? { baseUrl: server.defaultBaseUrl } : {}),
+    ...(app.toolMode ? { toolMode: app.toolMode } : {}),
+    ...(authorization.toolsList ? { toolsList: authorization.toolsList } : {}),
+    ...(authorization.rolesClaim ? { rolesClaim: authorization.rolesClaim } : {}),
+  };
 }
