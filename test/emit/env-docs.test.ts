@@ -1,9 +1,14 @@
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateFromDocument } from '../../src/generate.js';
 import { loadDocument } from '../../src/load/index.js';
 import { envDefault, envEntries, isEnvName, projectDefaults } from '../../templates/runtime/config/env-table.js';
 import { credentialVariables, resolveUpstreamCredentials } from '../../templates/runtime/http/upstream-credentials.js';
+import { loadAuthConfig } from '../../templates/runtime/auth/auth-config.js';
+import type { AppDefinition } from '../../templates/runtime/mcp/types.js';
+import { loadConfig } from '../../templates/runtime/server/config.js';
+import { loadDispatchConfig } from '../../templates/runtime/server/dispatch-config.js';
 import { REPO } from '../support/generated-project.js';
 
 /**
@@ -105,6 +110,34 @@ describe.each([
     ];
     expect(secrets.length).toBeGreaterThan(1);
     for (const name of secrets) expect(lines.get(name)?.map((l) => l.value)).toEqual(['']);
+  });
+});
+
+describe('.env.example as the server reads it', () => {
+  it('loads once OAUTH_ISSUER is filled in, and every default it shows is the default the server applies', async () => {
+    const { result, env } = await generate('fixtures/security-requirements.yaml');
+    const app = { server: result.model.server, authorization: result.model.authorization } as AppDefinition;
+    const active = { ...parseEnv(env), OAUTH_ISSUER: 'https://issuer.example.com' } as Record<string, string>;
+    expect(() => loadAuthConfig(parseEnv(env), new URL('http://127.0.0.1:3000/mcp'))).toThrow(/needs OAUTH_ISSUER/);
+    // Uncomment every line that shows a value: the server must read the same configuration.
+    const shown = parseEnv(
+      env
+        .split('\n')
+        .flatMap((line) => /^# ([A-Z][A-Z0-9_]*=\S+) {3}# /.exec(line)?.slice(1) ?? [])
+        .join('\n'),
+    ) as Record<string, string>;
+    expect(Object.keys(shown).length).toBeGreaterThan(10);
+    const load = (vars: Record<string, string>) => {
+      const config = loadConfig(app, vars);
+      // Unset, these two are resolved against the generated defaults when the tool set is built.
+      const effective = {
+        ...config,
+        toolMode: config.toolMode ?? result.options.toolMode,
+        toolsList: config.toolsList ?? app.authorization.toolsList,
+      };
+      return { effective, dispatch: loadDispatchConfig(vars), auth: loadAuthConfig(vars, config.publicUrl) };
+    };
+    expect(load({ ...active, ...shown })).toEqual(load(active));
   });
 });
 
