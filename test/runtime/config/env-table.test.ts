@@ -229,6 +229,8 @@ describe('every read of the environment goes through the table (a guard over the
         ...body.matchAll(/\{[^}]*\}\s*=\s*(?:process\.)?env\b/g),
       ].map((m) => m[0]);
       expect(direct).toEqual([]);
+      // Credential variable names come from credentialVariable() (http/upstream-credentials.ts) alone.
+      expect([...body.matchAll(/\.env\}_[A-Z]/g)].map((m) => m[0])).toEqual([]);
       if (!DYNAMIC.has(path)) expect([...body.matchAll(/\benv\s*(?:\?\.)?\[/g)].map((m) => m[0])).toEqual([]);
     },
   );
