@@ -1,5 +1,6 @@
 import { ConfigError } from './config-error.js';
 import {
+  envEntries,
   envVar,
   type BooleanEnvName,
   type EnumEnvName,
@@ -67,4 +68,12 @@ export function readList(env: Env, name: ListEnvName): string[] | undefined {
     .map((s) => s.trim())
     .filter(Boolean);
   return items && items.length > 0 ? items : undefined;
+}
+
+/** The values of the table's secrets set in `env` (e.g. OAUTH_INTROSPECTION_CLIENT_SECRET), for the log redactor. */
+export function secretValues(env: Env): string[] {
+  return envEntries().flatMap(([name, spec]) => {
+    const value = spec.type === 'secret' ? readText(env, name) : undefined;
+    return value === undefined ? [] : [value];
+  });
 }

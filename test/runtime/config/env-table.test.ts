@@ -18,6 +18,8 @@ import {
   type EnvName,
 } from '../../../templates/runtime/config/env-table.js';
 import { startDev } from '../../../templates/runtime/dev/start-dev.js';
+import { REDACTED } from '../../../templates/runtime/http/secret-redactor.js';
+import { upstreamRedactor } from '../../../templates/runtime/http/upstream-redactor.js';
 import type { AppDefinition } from '../../../templates/runtime/mcp/types.js';
 import { loadConfig } from '../../../templates/runtime/server/config.js';
 import { DEFAULT_MAX_CONCURRENT_CALLS } from '../../../templates/runtime/server/create-server.js';
@@ -157,6 +159,16 @@ describe('the environment table drives the parsers', () => {
   it('npm run dev refuses a DEV_AUTH_PORT outside the table bounds before it listens', async () => {
     await expect(startDev(app, { PORT: '3999', DEV_AUTH_PORT: '70000' }, { log: () => {} })).rejects.toThrow(
       new ConfigError('DEV_AUTH_PORT must be a whole number from 0 to 65535 (got "70000").'),
+    );
+  });
+});
+
+describe('secrets of the table', () => {
+  it('are redacted from the operator log like upstream credentials', () => {
+    const env = { OAUTH_INTROSPECTION_CLIENT_SECRET: 'intro-secret-value', HOST: '127.0.0.1' };
+    const redactor = upstreamRedactor({}, env);
+    expect(redactor.redact('introspection failed for intro-secret-value at 127.0.0.1')).toBe(
+      `introspection failed for ${REDACTED} at 127.0.0.1`,
     );
   });
 });
