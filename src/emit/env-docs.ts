@@ -58,7 +58,7 @@ export function envExampleLines(defaults: ProjectDefaults, credentials: readonly
     for (const [name, spec] of entries) {
       const value = spec.type === 'secret' ? '' : (envDefault(name, defaults) ?? '');
       const note =
-        spec.noDefault && value === '' && !/^(none|required|off)$/.test(spec.noDefault)
+        spec.noDefault && value === '' && !/^(none|required|off)\b/.test(spec.noDefault)
           ? ` (default: ${spec.noDefault})`
           : '';
       if (spec.active) lines.push(`# ${oneLine(spec.description)}${note}`, `${name}=${value}`);
