@@ -61,8 +61,10 @@ export function envExampleLines(defaults: ProjectDefaults, credentials: readonly
         spec.noDefault && value === '' && !/^(none|required|off)\b/.test(spec.noDefault)
           ? ` (default: ${spec.noDefault})`
           : '';
-      if (spec.active) lines.push(`# ${oneLine(spec.description)}${note}`, `${name}=${value}`);
-      else lines.push(`# ${name}=${value}   # ${oneLine(spec.description)}${note}`);
+      // The section says HTTP or the MCP_AUTH mode; a stdio-only variable says so itself.
+      const text = `${spec.applies.join() === 'stdio' ? 'stdio: ' : ''}${oneLine(spec.description)}${note}`;
+      if (spec.active) lines.push(`# ${text}`, `${name}=${value}`);
+      else lines.push(`# ${name}=${value}   # ${text}`);
     }
   }
   if (credentials.length > 0) {
