@@ -3,6 +3,8 @@ import type { McpModel } from '../model/types.js';
 import type { ResolvedOptions } from '../options.js';
 import { readProjectTemplate } from './runtime-files.js';
 import { testCases } from './test-cases.js';
+import { defaultsOf, envExampleLines, envReadmeRows, schemeCredentials } from './env-docs.js';
+import { credentialVariables } from '../../templates/runtime/http/upstream-credentials.js';
 import { PACKAGE_NAME } from '../package-root.js';
 import { GENERATOR_VERSION, dependencyVersions } from './versions.js';
 
@@ -26,6 +28,8 @@ export function renderTemplate(name: string, data: object): string {
 /** Everything the templates may show, computed once per project. */
 export function templateData(model: McpModel, options: ResolvedOptions): object {
   const kubeName = kubernetesName(options.packageName);
+  const defaults = defaultsOf(model, options);
+  const credentials = schemeCredentials(model, (s) => credentialHelp(s.upstream!));
   return {
     server: model.server,
     packageName: options.packageName,
@@ -55,9 +59,9 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
       path: t.http.path,
       summary: tableCell(t.title ?? t.description),
     })),
-    credentials: model.schemes
-      .filter((s) => s.upstream)
-      .map((s) => ({ scheme: s.name, what: credentialHelp(s.upstream!), vars: credentialVars(s.upstream!) })),
+    // The runtime's environment table and credential naming rule: .env.example and the README say what it reads.
+    envExample: envExampleLines(defaults, credentials),
+    envRows: envReadmeRows(defaults, credentials),
     // The first OAuth scheme's variable prefix, as an example in the README; absent when there is none.
     oauthCredentials: model.schemes.find((s) => s.upstream?.type === 'oauth2' || s.upstream?.type === 'openIdConnect')
       ?.upstream?.env,
@@ -77,7 +81,9 @@ function clientSnippets(model: McpModel, name: string): Record<string, string> {
   for (const name of usualSchemes(model)) {
     const upstream = model.schemes.find((s) => s.name === name)?.upstream;
     if (!upstream) continue;
-    for (const v of credentialVars(upstream)) if (!v.optional) env[v.name] = `<${v.meaning.replace(/[`<>]/g, '')}>`;
+    for (const v of credentialVariables(upstream)) {
+      if (!v.optional) env[v.name] = `<${v.description.replace(/[`<>]/g, '')}>`;
+    }
   }
   const stdio = { command: 'node', args: ['/absolute/path/to/this/project/dist/index.js'], env };
   const remote = 'https://mcp.example.com/mcp';
@@ -115,61 +121,7 @@ function usualSchemes(model: McpModel): string[] {
   return best ? best[0].split('\u0000') : [];
 }
 
-/** One upstream credential variable: `optional` ones are commented out in `.env.example`. */
-interface CredentialVar {
-  readonly name: string;
-  readonly meaning: string;
-  readonly optional: boolean;
-}
-
 type UpstreamDefinition = NonNullable<McpModel['schemes'][number]['upstream']>;
-
-function credentialVars(def: UpstreamDefinition): CredentialVar[] {
-  const must = (name: string, meaning: string) => ({ name, meaning, optional: false });
-  const may = (name: string, meaning: string) => ({ name, meaning, optional: true });
-  switch (def.type) {
-    case 'apiKey':
-      return [must(def.env, `API key (${def.in} \`${def.name.replace(/\|/g, '\\|')}\`)`)];
-    case 'http':
-      return def.scheme === 'basic'
-        ? [must(`${def.env}_USERNAME`, 'HTTP Basic user name'), must(`${def.env}_PASSWORD`, 'HTTP Basic password')]
-        : [must(def.env, 'bearer token')];
-    case 'oauth2':
-    case 'openIdConnect': {
-      const p = def.env;
-      // A declared token endpoint (clientCredentials tokenUrl, or OpenID discovery) makes client credentials the default.
-      const endpoint = def.type === 'openIdConnect' || def.tokenUrl !== undefined;
-      const client = [
-        (endpoint ? must : may)(`${p}_CLIENT_ID`, 'OAuth client id of this server (client credentials, RFC 6749 §4.4)'),
-        (endpoint ? must : may)(
-          `${p}_CLIENT_SECRET`,
-          'its client secret (sent with HTTP Basic to the token endpoint only)',
-        ),
-      ];
-      const token = (endpoint ? may : must)(
-        `${p}_ACCESS_TOKEN`,
-        'a static access token, instead of client credentials',
-      );
-      return [
-        ...(endpoint ? client : [token]),
-        ...(endpoint ? [token] : client),
-        may(
-          `${p}_TOKEN_URL`,
-          endpoint
-            ? 'token endpoint, overriding the API description'
-            : 'token endpoint (the API description names none)',
-        ),
-        may(`${p}_SCOPES`, 'scopes to request, space separated (default: those the operation lists)'),
-        may(`${p}_AUDIENCE`, '`audience` of token requests'),
-        may(`${p}_RESOURCE`, "RFC 8707 `resource` of token requests: the API's URI"),
-        may(
-          `${p}_TOKEN_EXCHANGE`,
-          "`true`: exchange the caller's OAuth token for an API token (RFC 8693) with this client, instead of client credentials",
-        ),
-      ];
-    }
-  }
-}
 
 function credentialHelp(def: UpstreamDefinition): string {
   switch (def.type) {

@@ -1,4 +1,5 @@
 import type { SecurityRequirement, SecuritySchemeDefinition } from '../../templates/runtime/mcp/types.js';
+import { credentialPrefix, schemeEnvName } from '../../templates/runtime/http/upstream-credentials.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
@@ -85,7 +86,8 @@ export function collectSchemes(
 }
 
 function toSchemeModel(name: string, source: string, scheme: Record<string, unknown>): SecuritySchemeModel {
-  const env = `UPSTREAM_${envName(name)}`;
+  // The runtime owns the naming rule: it reads these variables.
+  const env = credentialPrefix(name);
   const type = typeof scheme.type === 'string' ? scheme.type : 'unknown';
   const scopes = oauthScopes(scheme);
   const base = { name, source, type, scopes };
@@ -136,13 +138,5 @@ function describeScheme(scheme: Record<string, unknown>): string {
   return [scheme.type, scheme.scheme ?? scheme.in].filter((x) => typeof x === 'string').join(' ');
 }
 
-/** `petstore_auth` -> `PETSTORE_AUTH`, `bearerAuth` -> `BEARER_AUTH`. */
-export function envName(name: string): string {
-  return (
-    name
-      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-      .replace(/[^A-Za-z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '')
-      .toUpperCase() || 'SCHEME'
-  );
-}
+/** `petstore_auth` -> `PETSTORE_AUTH`, `bearerAuth` -> `BEARER_AUTH` (the rule is the runtime's). */
+export const envName = schemeEnvName;

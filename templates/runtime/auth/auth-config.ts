@@ -1,22 +1,13 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { ConfigError } from '../config/config-error.js';
+import { readChoice, readFlag, readInteger, readList, readText, type Env } from '../config/env-readers.js';
+import { OAUTH_DEFAULT_ALGORITHMS } from '../config/env-table.js';
 import { isLoopback } from '../config/loopback.js';
 import { readApiKeysFile, type ApiKeyEntry } from './api-keys.js';
 
-/** Asymmetric JWS algorithms only: never `none`, never HMAC (RFC 8725 §3.1, §2.1). */
-export const DEFAULT_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const;
+/** Asymmetric JWS algorithms only: never `none`, never HMAC (RFC 8725 §3.1, §2.1); OAUTH_ALGORITHMS's default. */
+export const DEFAULT_ALGORITHMS = OAUTH_DEFAULT_ALGORITHMS;
 
 /** A signing key given in the environment instead of a JWKS URL. */
 export type StaticKey =
@@ -89,8 +80,6 @@ export interface NoAuthSettings {
 
 export type AuthSettings = OAuthSettings | ApiKeySettings | NoAuthSettings;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /**
  * Reads the authentication settings once, at start-up, and throws
  * `ConfigError` saying what to set. It checks shapes and the algorithm
@@ -98,11 +87,11 @@ type Env = Readonly<Record<string, string | undefined>>;
  * server starts while the issuer is down and answers 503 until it is back).
  */
 export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
-  const mode = value(env, 'MCP_AUTH') ?? 'oauth';
-  const maxTokenBytes = integer(env, 'OAUTH_MAX_TOKEN_BYTES', 8192, 1024, 65536);
+  const mode = readChoice(env, 'MCP_AUTH');
+  const maxTokenBytes = readInteger(env, 'OAUTH_MAX_TOKEN_BYTES');
   if (mode === 'none') return Object.freeze({ mode, maxTokenBytes });
   if (mode === 'api-key') {
-    const keysFile = value(env, 'MCP_API_KEYS_FILE');
+    const keysFile = readText(env, 'MCP_API_KEYS_FILE');
     if (!keysFile) {
       throw new ConfigError(
         'MCP_AUTH=api-key needs MCP_API_KEYS_FILE: the path of a JSON file {"keys":[{"sha256":"<hex>","subject":"...","roles":[],"scopes":[]}]} (hash a key with `npm run hash-key`).',
@@ -110,10 +99,9 @@ export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
     }
     return Object.freeze({ mode, keysFile, keys: readApiKeysFile(keysFile), maxTokenBytes });
   }
-  if (mode !== 'oauth') throw new ConfigError(`MCP_AUTH must be one of oauth, api-key, none (got "${mode}").`);
 
-  const allowInsecureHttp = flag(env, 'OAUTH_DANGEROUSLY_ALLOW_INSECURE_HTTP');
-  const issuer = value(env, 'OAUTH_ISSUER');
+  const allowInsecureHttp = readFlag(env, 'OAUTH_DANGEROUSLY_ALLOW_INSECURE_HTTP');
+  const issuer = readText(env, 'OAUTH_ISSUER');
   if (!issuer) {
     throw new ConfigError(
       'MCP_AUTH=oauth needs OAUTH_ISSUER: the issuer identifier of your authorization server, exactly as its metadata states it (e.g. https://auth.example.com/realms/main).',
@@ -125,29 +113,29 @@ export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
     throw new ConfigError('OAUTH_ISSUER must not have a query or fragment (RFC 8414 §2).');
   }
 
-  const jwksRaw = value(env, 'OAUTH_JWKS_URI');
-  const keyRaw = value(env, 'OAUTH_PUBLIC_KEY');
+  const jwksRaw = readText(env, 'OAUTH_JWKS_URI');
+  const keyRaw = readText(env, 'OAUTH_PUBLIC_KEY');
   if (jwksRaw && keyRaw) throw new ConfigError('Set either OAUTH_JWKS_URI or OAUTH_PUBLIC_KEY, not both.');
 
   return Object.freeze({
     mode,
     issuer,
-    audiences: Object.freeze(list(env, 'OAUTH_AUDIENCE') ?? defaultAudiences(publicUrl)),
+    audiences: Object.freeze(readList(env, 'OAUTH_AUDIENCE') ?? defaultAudiences(publicUrl)),
     ...(jwksRaw ? { jwksUri: httpUrl(jwksRaw, 'OAUTH_JWKS_URI', allowInsecureHttp) } : {}),
     ...(keyRaw ? { publicKey: parseStaticKey(keyRaw) } : {}),
     ...introspection(env, allowInsecureHttp),
     algorithms: Object.freeze(algorithms(env)),
-    clockToleranceS: integer(env, 'OAUTH_CLOCK_TOLERANCE_S', 30, 0, 300),
+    clockToleranceS: readInteger(env, 'OAUTH_CLOCK_TOLERANCE_S'),
     authorizationServers: Object.freeze(
-      (list(env, 'OAUTH_AUTHORIZATION_SERVERS') ?? [issuer]).map((server) => {
+      (readList(env, 'OAUTH_AUTHORIZATION_SERVERS') ?? [issuer]).map((server) => {
         httpUrl(server, 'OAUTH_AUTHORIZATION_SERVERS', allowInsecureHttp);
         return server;
       }),
     ),
     maxTokenBytes,
     allowInsecureHttp,
-    acceptPlainJwt: flag(env, 'OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT'),
-    introspectionAcceptsMissingAudience: flag(env, 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD'),
+    acceptPlainJwt: readFlag(env, 'OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT'),
+    introspectionAcceptsMissingAudience: readFlag(env, 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD'),
     ...scopesClaim(env),
     ...clientIdAudiences(env),
     ...grantedScopePrefix(env),
@@ -156,7 +144,7 @@ export function loadAuthConfig(env: Env, publicUrl: URL): AuthSettings {
 
 /** A top-level claim name; nested paths are not read (`scope` and `scp` are top-level too). */
 function scopesClaim(env: Env): { scopesClaim?: string } {
-  const claim = value(env, 'OAUTH_SCOPES_CLAIM');
+  const claim = readText(env, 'OAUTH_SCOPES_CLAIM');
   if (claim === undefined) return {};
   if (!/^[\x21-\x7e]{1,128}$/.test(claim)) {
     throw new ConfigError(
@@ -167,7 +155,7 @@ function scopesClaim(env: Env): { scopesClaim?: string } {
 }
 
 function grantedScopePrefix(env: Env): { grantedScopePrefix?: string } {
-  const prefix = value(env, 'OAUTH_GRANTED_SCOPE_PREFIX');
+  const prefix = readText(env, 'OAUTH_GRANTED_SCOPE_PREFIX');
   if (prefix === undefined) return {};
   // RFC 6749 §3.3: scope tokens are %x21 / %x23-5B / %x5D-7E, so a prefix of them keeps the scope valid.
   if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(prefix)) {
@@ -179,7 +167,7 @@ function grantedScopePrefix(env: Env): { grantedScopePrefix?: string } {
 }
 
 function clientIdAudiences(env: Env): { clientIdAudiences?: readonly string[] } {
-  const ids = list(env, 'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE');
+  const ids = readList(env, 'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE');
   if (ids === undefined) return {};
   if (ids.some((id) => /^(\*|true|1)$/i.test(id))) {
     throw new ConfigError(
@@ -200,9 +188,9 @@ function defaultAudiences(publicUrl: URL): string[] {
 }
 
 function introspection(env: Env, allowInsecureHttp: boolean): { introspection?: IntrospectionSettings } {
-  const urlRaw = value(env, 'OAUTH_INTROSPECTION_URL');
-  const clientId = value(env, 'OAUTH_INTROSPECTION_CLIENT_ID');
-  const clientSecret = value(env, 'OAUTH_INTROSPECTION_CLIENT_SECRET');
+  const urlRaw = readText(env, 'OAUTH_INTROSPECTION_URL');
+  const clientId = readText(env, 'OAUTH_INTROSPECTION_CLIENT_ID');
+  const clientSecret = readText(env, 'OAUTH_INTROSPECTION_CLIENT_SECRET');
   if (!urlRaw && !clientId && !clientSecret) return {};
   if (!clientId || !clientSecret) {
     throw new ConfigError(
@@ -214,7 +202,7 @@ function introspection(env: Env, allowInsecureHttp: boolean): { introspection?: 
 }
 
 function algorithms(env: Env): string[] {
-  const given = list(env, 'OAUTH_ALGORITHMS');
+  const given = readList(env, 'OAUTH_ALGORITHMS');
   if (!given) return [...DEFAULT_ALGORITHMS];
   for (const alg of given) {
     // RFC 8725 §3.1/§3.2: `none` and HMAC keyed with a public key are the classic algorithm confusions.
@@ -311,36 +299,6 @@ function httpUrl(raw: string, name: string, allowInsecureHttp: boolean): URL {
     );
   }
   return parsed;
-}
-
-function value(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  return raw === undefined || raw === '' ? undefined : raw;
-}
-
-function flag(env: Env, name: string): boolean {
-  const raw = value(env, name);
-  if (raw === undefined || raw === 'false' || raw === '0') return false;
-  if (raw === 'true' || raw === '1') return true;
-  throw new ConfigError(`${name} must be true or false (got "${raw}").`);
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = value(env, name);
-  if (raw === undefined) return fallback;
-  const parsed = Number(raw);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
-  }
-  return parsed;
-}
-
-function list(env: Env, name: string): string[] | undefined {
-  const items = value(env, name)
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return items && items.length > 0 ? items : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
+import { readInteger } from '../config/env-readers.js';
 import { apiKeyProblem, generateApiKey, hashApiKey, parseApiKeys } from './api-keys.js';
 
 export interface HashKeyInput {
@@ -93,8 +94,12 @@ export function hashKeyCommand(input: HashKeyInput): HashKeyOutput {
   };
 }
 
-/** OAUTH_MAX_TOKEN_BYTES as the server reads it (a whole number 1024..65536), else its default. */
-function maxBytes(env: HashKeyInput['env']): number | undefined {
-  const parsed = Number(env?.OAUTH_MAX_TOKEN_BYTES?.trim());
-  return Number.isInteger(parsed) && parsed >= 1024 && parsed <= 65536 ? parsed : undefined;
+/** OAUTH_MAX_TOKEN_BYTES as the server reads it; a value the server would refuse leaves the default here. */
+function maxBytes(env: HashKeyInput['env'] = {}): number | undefined {
+  try {
+    return readInteger(env, 'OAUTH_MAX_TOKEN_BYTES');
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
 }

@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import { ConfigError } from '../config/config-error.js';
 import { loadDotEnv } from '../config/dotenv.js';
+import { readInteger, readText } from '../config/env-readers.js';
+import { ENV_VARS } from '../config/env-table.js';
 import { closeOnSignals, withConfigErrors } from '../config/process-lifecycle.js';
 import { isLoopback } from '../config/loopback.js';
 import type { AppDefinition } from '../mcp/types.js';
@@ -36,21 +38,21 @@ export interface RunningDev {
  * listen (PORT=0: free ports).
  */
 export async function startDev(app: AppDefinition, env: Env, options: DevOptions = {}): Promise<RunningDev> {
-  const host = env.HOST?.trim() || '127.0.0.1';
+  const host = readText(env, 'HOST') ?? ENV_VARS.HOST.default;
   if (!isLoopback(host)) {
     throw new ConfigError(
       `npm run dev signs in anyone, so it only binds to loopback; HOST is "${host}". Unset HOST or use HOST=127.0.0.1.`,
     );
   }
-  const mcpPort = await portFor(env.PORT, app.server.defaultPort ?? 3000, host);
+  const mcpPort = await portFor(readInteger(env, 'PORT', app.server.defaultPort), host);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const mcpUrl = `http://${urlHost}:${mcpPort}/mcp`;
-  const authPort = env.DEV_AUTH_PORT?.trim()
-    ? await portFor(env.DEV_AUTH_PORT, 0, host)
-    : env.PORT?.trim() === '0'
+  const authPort = readText(env, 'DEV_AUTH_PORT')
+    ? await portFor(readInteger(env, 'DEV_AUTH_PORT'), host)
+    : readText(env, 'PORT') === '0'
       ? 0
       : mcpPort + 1;
-  const rolesClaim = env.OAUTH_ROLES_CLAIM?.trim() || app.authorization.rolesClaim || 'roles';
+  const rolesClaim = readText(env, 'OAUTH_ROLES_CLAIM') || app.authorization.rolesClaim || 'roles';
   const rolesClaimPath = roleClaimPath(rolesClaim);
   const stateFile = options.stateFile ?? DEV_STATE_FILE;
   const previous = readDevState(stateFile);
@@ -129,11 +131,8 @@ export async function runDev(app: AppDefinition, options: DevOptions = {}): Prom
   });
 }
 
-async function portFor(raw: string | undefined, fallback: number, host: string): Promise<number> {
-  const text = raw?.trim();
-  const port = text === undefined || text === '' ? fallback : Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError(`ports are whole numbers from 0 to 65535 (got "${text}").`);
+/** PORT=0 or DEV_AUTH_PORT=0: a free port. */
+async function portFor(port: number, host: string): Promise<number> {
   return port === 0 ? freePort(host) : port;
 }
 

@@ -2,6 +2,8 @@ import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { loadAuthConfig, type AuthSettings } from '../auth/auth-config.js';
 import { guardKeySelection } from '../auth/key-selection.js';
 import { ConfigError } from '../config/config-error.js';
+import { readText } from '../config/env-readers.js';
+import { ENV_VARS } from '../config/env-table.js';
 import { isLoopback } from '../config/loopback.js';
 import { loadConfig } from '../server/config.js';
 import type { AppDefinition } from '../mcp/types.js';
@@ -41,7 +43,7 @@ export async function diagnose(app: AppDefinition, env: Env, options: DiagnoseOp
   const now = options.now ?? Date.now;
   const { check: publicUrlCheck, publicUrl } = checkPublicUrl(app, env);
   const checks: DoctorCheck[] = [publicUrlCheck, ...serverConfig(app, env)];
-  const transport = env.MCP_TRANSPORT?.trim() || app.server.defaultTransport || 'http';
+  const transport = readText(env, 'MCP_TRANSPORT') ?? app.server.defaultTransport ?? ENV_VARS.MCP_TRANSPORT.default;
   let token: TokenSummary | undefined;
   if (transport === 'stdio') {
     checks.push(
@@ -85,7 +87,7 @@ async function authorizationChecks(
       ? []
       : [warn('token', `a sample token is only checked with MCP_AUTH=oauth (it is ${settings.mode})`)];
   if (settings.mode === 'none') {
-    const host = env.HOST?.trim() || '127.0.0.1';
+    const host = readText(env, 'HOST') ?? ENV_VARS.HOST.default;
     return {
       checks: [
         isLoopback(host.replace(/^\[|\]$/g, ''))
@@ -109,7 +111,7 @@ async function authorizationChecks(
       ],
     };
   }
-  const rolesClaim = env.OAUTH_ROLES_CLAIM?.trim() || app.authorization.rolesClaim;
+  const rolesClaim = readText(env, 'OAUTH_ROLES_CLAIM') || app.authorization.rolesClaim;
   const checks: DoctorCheck[] = [
     ok(
       'authorization',

@@ -1,3 +1,5 @@
+import { readText } from '../config/env-readers.js';
+import { ENV_VARS } from '../config/env-table.js';
 import { isLoopback } from '../config/loopback.js';
 import type { AppDefinition } from '../mcp/types.js';
 import { fail, ok, warn, type DoctorCheck } from './check.js';
@@ -21,13 +23,13 @@ const EXAMPLE = 'e.g. https://mcp.example.com/mcp';
  * and its path is where the endpoint is served. Does not contact the URL.
  */
 export function checkPublicUrl(app: AppDefinition, env: Env): PublicUrlResult {
-  const transport = env.MCP_TRANSPORT?.trim() || app.server.defaultTransport || 'http';
+  const transport = readText(env, 'MCP_TRANSPORT') ?? app.server.defaultTransport ?? ENV_VARS.MCP_TRANSPORT.default;
   if (transport === 'stdio') return { check: ok(ID, 'MCP_TRANSPORT=stdio: no HTTP endpoint, nothing to check') };
-  const host = env.HOST?.trim() || '127.0.0.1';
+  const host = readText(env, 'HOST') ?? ENV_VARS.HOST.default;
   const hostIsLoopback = isLoopback(bare(host));
-  const raw = env.MCP_PUBLIC_URL?.trim();
+  const raw = readText(env, 'MCP_PUBLIC_URL');
   if (!raw) {
-    const port = env.PORT?.trim() || String(app.server.defaultPort ?? 3000);
+    const port = readText(env, 'PORT') ?? String(app.server.defaultPort ?? ENV_VARS.PORT.default);
     const fallback = `http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`;
     if (!hostIsLoopback) {
       return {

@@ -1,12 +1,13 @@
+import { readText } from '../config/env-readers.js';
 import { createUpstreamAuth, type UpstreamAuth } from '../http/upstream-auth.js';
-import { resolveUpstreamCredentials, type CredentialEnv } from '../http/upstream-credentials.js';
+import { credentialVariable, resolveUpstreamCredentials, type CredentialEnv } from '../http/upstream-credentials.js';
 import { UpstreamError } from '../http/upstream-error.js';
 import type { AppDefinition, SecurityRequirement } from '../mcp/types.js';
 import { fail, ok, warn, type DoctorCheck } from './check.js';
 
 /** The upstream base URL as the server resolves it (UPSTREAM_BASE_URL, else the spec's first server), or a failed check. */
 export function upstreamBaseUrl(app: AppDefinition, env: CredentialEnv): URL | DoctorCheck {
-  const raw = env.UPSTREAM_BASE_URL?.trim() || app.server.defaultBaseUrl;
+  const raw = readText(env, 'UPSTREAM_BASE_URL') ?? app.server.defaultBaseUrl;
   if (!raw)
     return fail(
       'upstream-url',
@@ -138,9 +139,11 @@ function describe(scheme: string, app: AppDefinition, auth: UpstreamAuth): strin
   const def = app.schemes[scheme];
   if (!def) return scheme;
   const flow = auth.flowOf(scheme);
-  if (flow) return `${def.type}, ${flow.replace('_', ' ')} with ${def.env}_CLIENT_ID`;
+  if (flow) return `${def.type}, ${flow.replace('_', ' ')} with ${credentialVariable(def.env, 'CLIENT_ID')}`;
   if (def.type === 'apiKey') return `apiKey in ${def.in} "${def.name}" from ${def.env}`;
   if (def.type === 'http')
-    return def.scheme.toLowerCase() === 'basic' ? `basic from ${def.env}_USERNAME/_PASSWORD` : `bearer from ${def.env}`;
-  return `static token from ${def.env}_ACCESS_TOKEN`;
+    return def.scheme.toLowerCase() === 'basic'
+      ? `basic from ${credentialVariable(def.env, 'USERNAME')}/_PASSWORD`
+      : `bearer from ${def.env}`;
+  return `static token from ${credentialVariable(def.env, 'ACCESS_TOKEN')}`;
 }

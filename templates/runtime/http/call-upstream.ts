@@ -6,7 +6,12 @@ import { shapeResponse } from './shape-response.js';
 import { REDACTED, redactToolResult } from './secret-redactor.js';
 import { errorResult, type ToolResult } from './tool-result.js';
 import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
-import { resolveUpstreamCredentials, type CredentialEnv, type CredentialResolution } from './upstream-credentials.js';
+import {
+  credentialVariable,
+  resolveUpstreamCredentials,
+  type CredentialEnv,
+  type CredentialResolution,
+} from './upstream-credentials.js';
 import {
   createKeepAliveClient,
   fetchClient,
@@ -201,7 +206,7 @@ export async function callUpstream(
 function blockedReason(blocked: readonly string[], options: UpstreamOptions): string {
   const names = blocked.map((name) => {
     const def = Object.hasOwn(options.schemes, name) ? options.schemes[name] : undefined;
-    return def ? `"${name}" (${def.env}_TOKEN_EXCHANGE=true)` : `"${name}"`;
+    return def ? `"${name}" (${credentialVariable(def.env, 'TOKEN_EXCHANGE')}=true)` : `"${name}"`;
   });
   return `upstream scheme ${names.join(', ')} exchanges the caller's OAuth access token for an upstream token, and this call has none (stdio or API-key authentication)`;
 }

@@ -6,7 +6,12 @@ import type { SecretRedactor } from './secret-redactor.js';
 import { createTokenCache, refreshAt, type CachedToken } from './token-cache.js';
 import { parseTokenEndpointUrl } from './token-endpoint-url.js';
 import { requestToken, TOKEN_TYPE_ACCESS_TOKEN, type OAuthClient } from './token-request.js';
-import { credentialSecrets, type CredentialEnv } from './upstream-credentials.js';
+import {
+  credentialSecrets,
+  credentialVariable,
+  type CredentialEnv,
+  type CredentialSuffix,
+} from './upstream-credentials.js';
 import { upstreamRedactor } from './upstream-redactor.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -189,8 +194,8 @@ function flowConfig(
   baseUrl: string | undefined,
   http: { timeoutMs: number; maxBytes: number; fetch?: typeof fetch },
 ): FlowConfig | undefined {
-  const v = (suffix: string) => `${def.env}_${suffix}`;
-  const read = (suffix: string) => {
+  const v = (suffix: CredentialSuffix) => credentialVariable(def.env, suffix);
+  const read = (suffix: CredentialSuffix) => {
     const value = Object.hasOwn(env, v(suffix)) ? env[v(suffix)]?.trim() : undefined;
     return value === undefined || value === '' ? undefined : value;
   };

@@ -5,6 +5,111 @@ import type { UpstreamAuth, UpstreamCallContext } from './upstream-auth.js';
 /** The environment the server was started with; only read, never logged. */
 export type CredentialEnv = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The prefix of a security scheme's credential variables: `UPSTREAM_` and the scheme name in
+ * upper snake case (`petstore_auth` -> `UPSTREAM_PETSTORE_AUTH`, `bearerAuth` -> `UPSTREAM_BEARER_AUTH`).
+ * The generator stores it as `env` in each `SecuritySchemeDefinition`; this is the one place the rule lives.
+ */
+export function credentialPrefix(schemeName: string): string {
+  return `UPSTREAM_${schemeEnvName(schemeName)}`;
+}
+
+/** A scheme name in upper snake case, only `A-Z0-9_`: `SCHEME` when nothing is left. */
+export function schemeEnvName(schemeName: string): string {
+  return (
+    schemeName
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .toUpperCase() || 'SCHEME'
+  );
+}
+
+/** What follows the prefix: HTTP Basic's two, and the settings of an oauth2 / openIdConnect scheme. */
+export type CredentialSuffix =
+  | 'USERNAME'
+  | 'PASSWORD'
+  | 'ACCESS_TOKEN'
+  | 'CLIENT_ID'
+  | 'CLIENT_SECRET'
+  | 'TOKEN_URL'
+  | 'SCOPES'
+  | 'AUDIENCE'
+  | 'RESOURCE'
+  | 'TOKEN_EXCHANGE';
+
+/** `<prefix>_<suffix>`, e.g. `UPSTREAM_OAUTH_CLIENT_ID`. */
+export function credentialVariable(prefix: string, suffix: CredentialSuffix): string {
+  return `${prefix}_${suffix}`;
+}
+
+/** One variable a scheme reads, for `.env.example`, the README and client snippets. */
+export interface CredentialVariable {
+  readonly name: string;
+  /** One line of Markdown. */
+  readonly description: string;
+  /** Alternatives and tuning: commented out in `.env.example`, left out of client snippets. */
+  readonly optional: boolean;
+  /** Never printed, echoed or logged. */
+  readonly secret: boolean;
+}
+
+/**
+ * Every variable the runtime reads for `def` (this module and `upstream-auth.ts`), in the order to
+ * document them. For oauth2 with a client credentials `tokenUrl` and for openIdConnect, the client
+ * credentials come first and are expected; otherwise the static access token is.
+ */
+export function credentialVariables(def: SecuritySchemeDefinition): CredentialVariable[] {
+  const must = (name: string, description: string, secret = false) => ({ name, description, optional: false, secret });
+  const may = (name: string, description: string, secret = false) => ({ name, description, optional: true, secret });
+  const v = (suffix: CredentialSuffix) => credentialVariable(def.env, suffix);
+  switch (def.type) {
+    case 'apiKey':
+      return [
+        must(def.env, `API key (${def.in} \`${def.name.replace(/[\u0000-\u001f\u007f\u2028\u2029`]/g, '')}\`)`, true),
+      ];
+    case 'http':
+      return def.scheme.toLowerCase() === 'basic'
+        ? [must(v('USERNAME'), 'HTTP Basic user name'), must(v('PASSWORD'), 'HTTP Basic password', true)]
+        : [must(def.env, 'bearer token', true)];
+    case 'oauth2':
+    case 'openIdConnect': {
+      // A declared token endpoint (clientCredentials tokenUrl, or OpenID discovery) makes client credentials the default.
+      const endpoint = def.type === 'openIdConnect' || def.tokenUrl !== undefined;
+      const client = [
+        (endpoint ? must : may)(v('CLIENT_ID'), 'OAuth client id of this server (client credentials, RFC 6749 §4.4)'),
+        (endpoint ? must : may)(
+          v('CLIENT_SECRET'),
+          'its client secret (sent with HTTP Basic to the token endpoint only)',
+          true,
+        ),
+      ];
+      const token = (endpoint ? may : must)(
+        v('ACCESS_TOKEN'),
+        'a static access token, instead of client credentials',
+        true,
+      );
+      return [
+        ...(endpoint ? client : [token]),
+        ...(endpoint ? [token] : client),
+        may(
+          v('TOKEN_URL'),
+          endpoint
+            ? 'token endpoint, overriding the API description'
+            : 'token endpoint (the API description names none)',
+        ),
+        may(v('SCOPES'), 'scopes to request, space separated (default: those the operation lists)'),
+        may(v('AUDIENCE'), '`audience` of token requests'),
+        may(v('RESOURCE'), "RFC 8707 `resource` of token requests: the API's URI"),
+        may(
+          v('TOKEN_EXCHANGE'),
+          "`true`: exchange the caller's OAuth token for an API token (RFC 8693) with this client, instead of client credentials",
+        ),
+      ];
+    }
+  }
+}
+
 /** What to add to the upstream request; values are raw (the caller encodes query and cookie values). */
 export interface UpstreamCredentials {
   readonly headers: Record<string, string>;
@@ -156,8 +261,8 @@ function resolveScheme(
       const scheme = def.scheme.toLowerCase();
       if (scheme === 'bearer') return bearer(def.env, env);
       if (scheme !== 'basic') return { ok: false, missing: [] };
-      const userVar = `${def.env}_USERNAME`;
-      const passVar = `${def.env}_PASSWORD`;
+      const userVar = credentialVariable(def.env, 'USERNAME');
+      const passVar = credentialVariable(def.env, 'PASSWORD');
       const user = read(env, userVar);
       const pass = read(env, passVar, true);
       if (user === undefined || pass === undefined) {
@@ -184,9 +289,10 @@ function resolveScheme(
         if (!context.subjectToken) return { ok: false, missing: [], blocked: name };
         return { ok: true, fetch: { scheme: name, scopes } };
       }
-      const token = bearer(`${def.env}_ACCESS_TOKEN`, env);
+      const v = (suffix: CredentialSuffix) => credentialVariable(def.env, suffix);
+      const token = bearer(v('ACCESS_TOKEN'), env);
       if (token.ok) return token;
-      return { ok: false, missing: [`${def.env}_ACCESS_TOKEN`, `${def.env}_CLIENT_ID and ${def.env}_CLIENT_SECRET`] };
+      return { ok: false, missing: [v('ACCESS_TOKEN'), `${v('CLIENT_ID')} and ${v('CLIENT_SECRET')}`] };
     }
   }
 }
@@ -226,11 +332,12 @@ export function credentialSecrets(
   for (const def of Object.values(schemes)) {
     if (def.type === 'apiKey') out.push(value(def.env));
     else if (def.type === 'http' && def.scheme.toLowerCase() === 'basic') {
-      const user = value(`${def.env}_USERNAME`);
-      const pass = value(`${def.env}_PASSWORD`);
+      const user = value(credentialVariable(def.env, 'USERNAME'));
+      const pass = value(credentialVariable(def.env, 'PASSWORD'));
       out.push(pass, Buffer.from(`${user}:${pass}`, 'utf8').toString('base64'));
     } else if (def.type === 'http') out.push(value(def.env));
-    else out.push(value(`${def.env}_ACCESS_TOKEN`), value(`${def.env}_CLIENT_SECRET`));
+    else
+      out.push(value(credentialVariable(def.env, 'ACCESS_TOKEN')), value(credentialVariable(def.env, 'CLIENT_SECRET')));
   }
   return [...new Set(out.flatMap((s) => [s, s.trim()]))].filter((s) => s !== '');
 }

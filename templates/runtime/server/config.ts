@@ -1,9 +1,10 @@
 import type { AppDefinition } from '../mcp/types.js';
 
 import { ConfigError } from '../config/config-error.js';
+import { readChoice, readInteger, readList, readText, type Env } from '../config/env-readers.js';
+import { ENV_VARS } from '../config/env-table.js';
 import { isLoopback } from '../config/loopback.js';
 import type { HttpLimits } from './http-limits.js';
-import { DEFAULT_HTTP_LIMITS } from './http-limits.js';
 import type { AllowedOrigins } from './origin-check.js';
 import { defaultAllowedOrigins, parseAllowedOrigins } from './origin-check.js';
 
@@ -37,23 +38,22 @@ export interface RuntimeConfig {
   readonly stdioRoles: readonly string[];
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and checks the environment once, at start-up: a bad configuration fails at once, not on the first request. */
 export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
-  const transport = oneOf(env, 'MCP_TRANSPORT', ['http', 'stdio'] as const, app.server.defaultTransport ?? 'http');
-  const host = env.HOST?.trim() || '127.0.0.1';
-  const explicitPublicUrl = env.MCP_PUBLIC_URL?.trim() ? url(env.MCP_PUBLIC_URL.trim(), 'MCP_PUBLIC_URL') : undefined;
+  const transport = readChoice(env, 'MCP_TRANSPORT', app.server.defaultTransport);
+  const host = readText(env, 'HOST') ?? ENV_VARS.HOST.default;
+  const publicUrlRaw = readText(env, 'MCP_PUBLIC_URL');
+  const explicitPublicUrl = publicUrlRaw ? url(publicUrlRaw, 'MCP_PUBLIC_URL') : undefined;
   // Without PORT, a loopback MCP_PUBLIC_URL with a port says where to listen; a public one sits behind a proxy.
   const impliedPort =
     explicitPublicUrl?.port && isLoopback(unbracket(explicitPublicUrl.hostname))
       ? Number(explicitPublicUrl.port)
-      : (app.server.defaultPort ?? 3000);
-  const port = integer(env, 'PORT', impliedPort, 0, 65535);
+      : app.server.defaultPort;
+  const port = readInteger(env, 'PORT', impliedPort);
   const publicUrl =
     explicitPublicUrl ?? url(`http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`, 'MCP_PUBLIC_URL');
-  const auth = oneOf(env, 'MCP_AUTH', ['oauth', 'api-key', 'none'] as const, 'oauth');
-  const upstreamBaseUrl = env.UPSTREAM_BASE_URL?.trim() || app.server.defaultBaseUrl;
+  const auth = readChoice(env, 'MCP_AUTH');
+  const upstreamBaseUrl = readText(env, 'UPSTREAM_BASE_URL') ?? app.server.defaultBaseUrl;
   if (!upstreamBaseUrl) {
     throw new ConfigError(
       'UPSTREAM_BASE_URL is not set and the OpenAPI document names no absolute server URL. Set UPSTREAM_BASE_URL to the API base URL, e.g. https://api.example.com/v1.',
@@ -68,48 +68,44 @@ export function loadConfig(app: AppDefinition, env: Env): RuntimeConfig {
       `HOST is "${host}", not loopback, and MCP_PUBLIC_URL is not set. Set MCP_PUBLIC_URL to the URL clients use for the MCP endpoint (e.g. https://mcp.example.com/mcp): it is the token audience and the protected resource's identifier.`,
     );
   }
-  const headersTimeoutMs = integer(env, 'MCP_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.headersTimeoutMs, 100, 600_000);
-  const requestTimeoutMs = integer(
+  const headersTimeoutMs = readInteger(env, 'MCP_HEADERS_TIMEOUT_MS');
+  const requestTimeoutMs = readInteger(
     env,
     'MCP_REQUEST_TIMEOUT_MS',
-    Math.max(DEFAULT_HTTP_LIMITS.requestTimeoutMs, headersTimeoutMs),
-    100,
-    3_600_000,
+    Math.max(ENV_VARS.MCP_REQUEST_TIMEOUT_MS.default, headersTimeoutMs),
   );
   if (requestTimeoutMs < headersTimeoutMs) {
     throw new ConfigError(
       `MCP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least MCP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}): the whole request includes its headers.`,
     );
   }
-  const origins = list(env.MCP_ALLOWED_ORIGINS);
+  const rolesClaim = readText(env, 'OAUTH_ROLES_CLAIM');
+  const origins = readList(env, 'MCP_ALLOWED_ORIGINS');
   return Object.freeze({
     transport,
     host,
     port,
     publicUrl,
     auth,
-    allowedHosts: list(env.MCP_ALLOWED_HOSTS) ?? [
+    allowedHosts: readList(env, 'MCP_ALLOWED_HOSTS') ?? [
       ...new Set(['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, host]),
     ],
     allowedOrigins: origins ? parseAllowedOrigins(origins) : defaultAllowedOrigins(publicUrl, host),
     httpLimits: Object.freeze({
       headersTimeoutMs,
       requestTimeoutMs,
-      maxConnections: integer(env, 'MCP_MAX_CONNECTIONS', DEFAULT_HTTP_LIMITS.maxConnections, 1, 1_000_000),
+      maxConnections: readInteger(env, 'MCP_MAX_CONNECTIONS'),
     }),
     warnings: Object.freeze(transport === 'http' ? publicUrlWarnings(publicUrl) : []),
     upstreamBaseUrl: base.href.replace(/\/+$/, ''),
-    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 600_000),
-    upstreamMaxResponseBytes: integer(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
-    maxRequestBodyBytes: integer(env, 'MCP_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    ...(env.MCP_TOOLS_LIST?.trim()
-      ? { toolsList: oneOf(env, 'MCP_TOOLS_LIST', ['filter', 'all'] as const, 'filter') }
-      : {}),
-    ...(env.MCP_TOOL_MODE?.trim()
-      ? { toolMode: oneOf(env, 'MCP_TOOL_MODE', ['static', 'dynamic'] as const, 'static') }
-      : {}),
-    ...(env.OAUTH_ROLES_CLAIM?.trim() ? { rolesClaim: env.OAUTH_ROLES_CLAIM.trim() } : {}),
-    stdioRoles: list(env.MCP_ROLES) ?? [],
+    upstreamTimeoutMs: readInteger(env, 'UPSTREAM_TIMEOUT_MS'),
+    upstreamMaxResponseBytes: readInteger(env, 'UPSTREAM_MAX_RESPONSE_BYTES'),
+    maxRequestBodyBytes: readInteger(env, 'MCP_MAX_REQUEST_BYTES'),
+    // Unset: the generated default applies, resolved where the tool set is built.
+    ...(readText(env, 'MCP_TOOLS_LIST') ? { toolsList: readChoice(env, 'MCP_TOOLS_LIST') } : {}),
+    ...(readText(env, 'MCP_TOOL_MODE') ? { toolMode: readChoice(env, 'MCP_TOOL_MODE') } : {}),
+    ...(rolesClaim ? { rolesClaim } : {}),
+    stdioRoles: readList(env, 'MCP_ROLES') ?? [],
   });
 }
 
@@ -129,23 +125,6 @@ function unbracket(host: string): string {
   return host.replace(/^\[|\]$/g, '');
 }
 
-function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if ((values as readonly string[]).includes(raw)) return raw as T;
-  throw new ConfigError(`${name} must be one of ${values.join(', ')} (got "${raw}").`);
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
-  }
-  return value;
-}
-
 function url(raw: string, name: string): URL {
   let parsed: URL;
   try {
@@ -158,12 +137,4 @@ function url(raw: string, name: string): URL {
   }
   if (parsed.username || parsed.password) throw new ConfigError(`${name} must not carry credentials in the URL.`);
   return parsed;
-}
-
-function list(raw: string | undefined): string[] | undefined {
-  const items = raw
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return items && items.length > 0 ? items : undefined;
 }

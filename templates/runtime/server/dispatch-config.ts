@@ -1,7 +1,4 @@
-import { ConfigError } from '../config/config-error.js';
-import { DEFAULT_MAX_CONCURRENT_CALLS } from './create-server.js';
-import { MAX_BATCH } from './http-gate.js';
-import { DEFAULT_TOOLS_PAGE_SIZE } from './tool-list-pages.js';
+import { readInteger, type Env } from '../config/env-readers.js';
 
 /** How MCP requests are served: paging and the bounds one request may not pass. */
 export interface DispatchConfig {
@@ -13,22 +10,11 @@ export interface DispatchConfig {
   readonly maxConcurrentCalls: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads the dispatch settings once, at start-up. @throws {ConfigError} on a value out of range. */
 export function loadDispatchConfig(env: Env): DispatchConfig {
   return Object.freeze({
-    pageSize: integer(env, 'MCP_TOOLS_PAGE_SIZE', DEFAULT_TOOLS_PAGE_SIZE, 1, 1000),
-    maxBatch: integer(env, 'MCP_MAX_BATCH', MAX_BATCH, 1, MAX_BATCH),
-    maxConcurrentCalls: integer(env, 'MCP_MAX_CONCURRENT_CALLS', DEFAULT_MAX_CONCURRENT_CALLS, 1, 100),
+    pageSize: readInteger(env, 'MCP_TOOLS_PAGE_SIZE'),
+    maxBatch: readInteger(env, 'MCP_MAX_BATCH'),
+    maxConcurrentCalls: readInteger(env, 'MCP_MAX_CONCURRENT_CALLS'),
   });
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!/^[0-9]+$/.test(raw) || value < min || value > max)
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}; it is "${raw}".`);
-  return value;
 }
