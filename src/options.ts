@@ -29,6 +29,11 @@ export interface ResolvedOptions {
   readonly configPath?: string;
   /** `--name` was given: regenerating must repeat it. */
   readonly explicitName?: boolean;
+  /**
+   * `--tool-mode` overrides a different `toolMode` in the config file: regenerating (CI `--check`)
+   * must repeat it, or the config file's mode would win there. Derived, never set by a caller.
+   */
+  readonly explicitToolMode?: boolean;
 }
 
 /**
@@ -37,8 +42,11 @@ export interface ResolvedOptions {
  * `configHash` is not settable: it is always the hash of the configuration actually used.
  */
 export type OptionFlags = {
-  readonly [K in Exclude<keyof ResolvedOptions, 'configHash'>]?: ResolvedOptions[K] | undefined;
+  readonly [K in Exclude<keyof ResolvedOptions, DerivedOption>]?: ResolvedOptions[K] | undefined;
 };
+
+/** Options that follow from the others; a caller cannot set them. */
+type DerivedOption = 'configHash' | 'explicitToolMode';
 
 /** Where a resolved value came from, for diagnostics and `inspect`. */
 export type OptionOrigin = 'flag' | 'config' | 'default';
@@ -63,7 +71,7 @@ export interface OptionResolution {
 export const OPTION_DEFAULTS = Object.freeze({ testedTools: 8, toolMode: 'static' as ToolMode });
 
 type Rule<K extends keyof ResolvedOptions> = {
-  readonly config?: (config: GeneratorConfig) => ResolvedOptions[K] | undefined;
+  readonly config?: (config: GeneratorConfig, flags: OptionFlags) => ResolvedOptions[K] | undefined;
   readonly default?: (defaults: OptionSources['defaults']) => ResolvedOptions[K] | undefined;
 };
 
@@ -81,6 +89,9 @@ const RULES: { readonly [K in keyof ResolvedOptions]-?: Rule<K> } = {
   configHash: { config: (c) => (Object.keys(c).length > 0 ? canonicalHash(c) : undefined) },
   configPath: {},
   explicitName: {},
+  explicitToolMode: {
+    config: (c, f) => (f.toolMode !== undefined && c.toolMode !== undefined && f.toolMode !== c.toolMode) || undefined,
+  },
 };
 
 /**
@@ -92,10 +103,10 @@ export function resolveOptions(sources: OptionSources): OptionResolution {
   const origins: Partial<Record<keyof ResolvedOptions, OptionOrigin>> = {};
   for (const key of Object.keys(RULES) as (keyof ResolvedOptions)[]) {
     const rule = RULES[key] as Rule<typeof key>;
-    const flag = key === 'configHash' ? undefined : sources.flags[key];
+    const flag = isDerived(key) ? undefined : sources.flags[key];
     const candidates: [OptionOrigin, unknown][] = [
       ['flag', flag],
-      ['config', rule.config?.(sources.config)],
+      ['config', rule.config?.(sources.config, sources.flags)],
       ['default', rule.default?.(sources.defaults)],
     ];
     const found = candidates.find(([, value]) => value !== undefined);
@@ -104,6 +115,10 @@ export function resolveOptions(sources: OptionSources): OptionResolution {
     origins[key] = found[0];
   }
   return { options: Object.freeze(options) as unknown as ResolvedOptions, origins: Object.freeze(origins) };
+}
+
+function isDerived(key: keyof ResolvedOptions): key is DerivedOption {
+  return key === 'configHash' || key === 'explicitToolMode';
 }
 
 /**

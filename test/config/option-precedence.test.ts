@@ -83,6 +83,30 @@ const PRECEDENCE: Row[] = [
   ],
   ['explicitName: no default', 'explicitName', { flags: {} }, { value: undefined, origin: undefined }],
   ['explicitName: flag', 'explicitName', { flags: { explicitName: true } }, { value: true, origin: 'flag' }],
+  [
+    'explicitToolMode: no flag, no need to repeat it',
+    'explicitToolMode',
+    { flags: {}, config: { toolMode: 'dynamic' } },
+    { value: undefined, origin: undefined },
+  ],
+  [
+    'explicitToolMode: a flag the config agrees with need not be repeated',
+    'explicitToolMode',
+    { flags: { toolMode: 'dynamic' }, config: { toolMode: 'dynamic' } },
+    { value: undefined, origin: undefined },
+  ],
+  [
+    'explicitToolMode: a flag overriding the config must be repeated',
+    'explicitToolMode',
+    { flags: { toolMode: 'static' }, config: { toolMode: 'dynamic' } },
+    { value: true, origin: 'config' },
+  ],
+  [
+    'explicitToolMode: never set by a caller',
+    'explicitToolMode',
+    { flags: { explicitToolMode: true } as OptionFlags },
+    { value: undefined, origin: undefined },
+  ],
   ['configHash: none without a config', 'configHash', { flags: {} }, { value: undefined, origin: undefined }],
   [
     'configHash: from the config file',
