@@ -39,14 +39,16 @@ export interface ResolvedOptions {
 /**
  * What the caller sets: the CLI's flags, or the options a library caller passes. A key that is
  * absent or `undefined` is not set, so it never hides the config file or the default.
- * `configHash` is not settable: it is always the hash of the configuration actually used.
+ * Derived options are not settable: `configHash` is always the hash of the configuration
+ * actually used, `explicitToolMode` follows from the flag and the config file.
  */
 export type OptionFlags = {
   readonly [K in Exclude<keyof ResolvedOptions, DerivedOption>]?: ResolvedOptions[K] | undefined;
 };
 
-/** Options that follow from the others; a caller cannot set them. */
-type DerivedOption = 'configHash' | 'explicitToolMode';
+/** Options that follow from the others; a caller cannot set them (a JavaScript caller that tries is ignored). */
+const DERIVED = ['configHash', 'explicitToolMode'] as const;
+type DerivedOption = (typeof DERIVED)[number];
 
 /** Where a resolved value came from, for diagnostics and `inspect`. */
 export type OptionOrigin = 'flag' | 'config' | 'default';
@@ -77,7 +79,7 @@ type Rule<K extends keyof ResolvedOptions> = {
 
 /**
  * The one table of precedence, per option: flag, then config file, then default. Every option
- * of ResolvedOptions has a row (the `Record` type makes a new option without one a type error).
+ * of ResolvedOptions has a row (the mapped type makes a new option without one a type error).
  */
 const RULES: { readonly [K in keyof ResolvedOptions]-?: Rule<K> } = {
   specLabel: { default: (d) => d.specLabel },
@@ -118,7 +120,7 @@ export function resolveOptions(sources: OptionSources): OptionResolution {
 }
 
 function isDerived(key: keyof ResolvedOptions): key is DerivedOption {
-  return key === 'configHash' || key === 'explicitToolMode';
+  return (DERIVED as readonly string[]).includes(key);
 }
 
 /**
