@@ -25,13 +25,13 @@ export interface OperationInput extends OperationSite {
 
 /** One operation -> one tool, without its final name (names are assigned across all tools). */
 export function operationToTool(ctx: OperationContext, site: OperationInput): Reported<Omit<ToolModel, 'name'>> {
-  const { document, registry } = ctx;
+  const { registry } = ctx;
   const { path, method, operation, operationPointer } = site;
   const collected = collectParameters(ctx, site);
   const parameters = collected.value;
   const diagnostics: Diagnostic[] = [...collected.diagnostics];
-  const body = collectRequestBody(document, operation, operationPointer, registry);
-  const response = collectResponse(document, operation, operationPointer, registry);
+  const body = collectRequestBody(ctx, site);
+  const response = collectResponse(ctx, site);
 
   const properties: Record<string, JsonSchema | boolean> = {};
   const required: string[] = [];
