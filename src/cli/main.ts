@@ -114,15 +114,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       stages.options(),
     ]);
     const outDir = resolve(io.cwd, opts.out);
-    const flags = generateFlags(spec, opts, io.cwd, outDir);
-    const { specPath } = flags;
-    const result = await generateFromDocument(doc, flags, config);
+    const result = await generateFromDocument(doc, generateFlags(spec, opts, io.cwd, outDir), config);
     const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
     if (hasErrors(generated)) {
       report(opts.json, generated, { out: opts.out, tools: result.model.tools.length, files: 0 });
       exitCode = EXIT.errors;
       return;
     }
+    const { specPath } = result.options;
     const lockInputs = {
       specHash,
       optionsHash: optionsHash(result.options),
