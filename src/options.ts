@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ToolMode } from '../templates/runtime/mcp/types.js';
+import type { GeneratorConfig } from './config/types.js';
 
 /** Every option resolved once, defaults filled, frozen (STYLE.md §10). */
 export interface ResolvedOptions {
@@ -17,8 +18,8 @@ export interface ResolvedOptions {
    */
   readonly specPath?: string;
   /**
-   * SHA-256 of the resolved configuration file, once one exists (DESIGN.md §1): set it here so
-   * that a changed config makes the lock file's `optionsHash`, and so `--check`, stale.
+   * SHA-256 of the canonical JSON of the configuration file, once one exists (DESIGN.md §1):
+   * set here so that a changed config makes the lock file's `optionsHash`, and so `--check`, stale.
    */
   readonly configHash?: string;
   /**
@@ -28,12 +29,98 @@ export interface ResolvedOptions {
   readonly configPath?: string;
   /** `--name` was given: regenerating must repeat it. */
   readonly explicitName?: boolean;
+  /**
+   * `--tool-mode` overrides a different `toolMode` in the config file: regenerating (CI `--check`)
+   * must repeat it, or the config file's mode would win there. Derived, never set by a caller.
+   */
+  readonly explicitToolMode?: boolean;
 }
 
-export function resolveOptions(
-  partial: Partial<ResolvedOptions> & { specLabel: string; packageName: string },
-): ResolvedOptions {
-  return Object.freeze({ testedTools: 8, toolMode: 'static' as const, ...partial });
+/**
+ * What the caller sets: the CLI's flags, or the options a library caller passes. A key that is
+ * absent or `undefined` is not set, so it never hides the config file or the default.
+ * Derived options are not settable: `configHash` is always the hash of the configuration
+ * actually used, `explicitToolMode` follows from the flag and the config file.
+ */
+export type OptionFlags = {
+  readonly [K in Exclude<keyof ResolvedOptions, DerivedOption>]?: ResolvedOptions[K] | undefined;
+};
+
+/** Options that follow from the others; a caller cannot set them (a JavaScript caller that tries is ignored). */
+const DERIVED = ['configHash', 'explicitToolMode'] as const;
+type DerivedOption = (typeof DERIVED)[number];
+
+/** Where a resolved value came from, for diagnostics and `inspect`. */
+export type OptionOrigin = 'flag' | 'config' | 'default';
+
+export type OptionOrigins = Readonly<Partial<Record<keyof ResolvedOptions, OptionOrigin>>>;
+
+export interface OptionSources {
+  readonly flags: OptionFlags;
+  /** The validated configuration file; `{}` when there is none. */
+  readonly config: GeneratorConfig;
+  /** The defaults that depend on the document: how it was named when loaded, and its server name. */
+  readonly defaults: { readonly specLabel: string; readonly packageName: string };
+}
+
+export interface OptionResolution {
+  readonly options: ResolvedOptions;
+  /** One entry per option that has a value. Kept apart from `options`, so it is not part of `optionsHash`. */
+  readonly origins: OptionOrigins;
+}
+
+/** Fixed defaults; `specLabel` and `packageName` come from the document (OptionSources.defaults). */
+export const OPTION_DEFAULTS = Object.freeze({ testedTools: 8, toolMode: 'static' as ToolMode });
+
+type Rule<K extends keyof ResolvedOptions> = {
+  readonly config?: (config: GeneratorConfig, flags: OptionFlags) => ResolvedOptions[K] | undefined;
+  readonly default?: (defaults: OptionSources['defaults']) => ResolvedOptions[K] | undefined;
+};
+
+/**
+ * The one table of precedence, per option: flag, then config file, then default. Every option
+ * of ResolvedOptions has a row (the mapped type makes a new option without one a type error).
+ */
+const RULES: { readonly [K in keyof ResolvedOptions]-?: Rule<K> } = {
+  specLabel: { default: (d) => d.specLabel },
+  packageName: { default: (d) => d.packageName },
+  testedTools: { default: () => OPTION_DEFAULTS.testedTools },
+  toolMode: { config: (c) => c.toolMode, default: () => OPTION_DEFAULTS.toolMode },
+  specPath: {},
+  // The lock's options hash covers the configuration too: same configuration, same hash.
+  configHash: { config: (c) => (Object.keys(c).length > 0 ? canonicalHash(c) : undefined) },
+  configPath: {},
+  explicitName: {},
+  explicitToolMode: {
+    config: (c, f) => (f.toolMode !== undefined && c.toolMode !== undefined && f.toolMode !== c.toolMode) || undefined,
+  },
+};
+
+/**
+ * Flags > config file > defaults, for the CLI and the library alike. Returns a complete,
+ * frozen ResolvedOptions (STYLE.md §10) and where each value came from.
+ */
+export function resolveOptions(sources: OptionSources): OptionResolution {
+  const options: Record<string, unknown> = {};
+  const origins: Partial<Record<keyof ResolvedOptions, OptionOrigin>> = {};
+  for (const key of Object.keys(RULES) as (keyof ResolvedOptions)[]) {
+    const rule = RULES[key] as Rule<typeof key>;
+    const flag = isDerived(key) ? undefined : sources.flags[key];
+    const candidates: [OptionOrigin, unknown][] = [
+      ['flag', flag],
+      ['config', rule.config?.(sources.config, sources.flags)],
+      ['default', rule.default?.(sources.defaults)],
+    ];
+    const found = candidates.find(([, value]) => value !== undefined);
+    if (!found) continue;
+    options[key] = found[1];
+    origins[key] = found[0];
+  }
+  return { options: Object.freeze(options) as unknown as ResolvedOptions, origins: Object.freeze(origins) };
+}
+
+function isDerived(key: keyof ResolvedOptions): key is DerivedOption {
+  return (DERIVED as readonly string[]).includes(key);
 }
 
 /**
@@ -41,10 +128,16 @@ export function resolveOptions(
  * all of ResolvedOptions shapes the output, so any option added later is covered without a change here.
  */
 export function optionsHash(options: ResolvedOptions): string {
-  return createHash('sha256').update(canonicalJson(options)).digest('hex');
+  return canonicalHash(options);
 }
 
-function canonicalJson(value: unknown): string {
+/** SHA-256 (hex) of a value's canonical JSON: the same value hashes the same whatever its key order. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+/** JSON with keys sorted at every level and `undefined` members left out. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value)

@@ -1,4 +1,4 @@
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ToolMode } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -12,6 +12,7 @@ import { LOCK_FILE } from '../write/lock-file.js';
 import type { ProjectChanges } from '../write/project-changes.js';
 import { editDiagnostics, isStale } from '../write/project-changes.js';
 import type { WriteOptions } from '../write/write-project.js';
+import { generateFlags } from './generate-flags.js';
 import { formatChanges } from './print-changes.js';
 import { formatTable, inspectRows } from './inspect-table.js';
 import { formatDiagnostics, useColor } from './print-diagnostics.js';
@@ -22,7 +23,7 @@ const stages = {
   config: () => import('../config/load-config.js'),
   generate: () => import('../generate.js'),
   load: () => import('../load/index.js'),
-  model: () => import('../model/build-model.js'),
+  plan: () => import('../plan/plan-document.js'),
   lint: () => import('../model/lint.js'),
   options: () => import('../options.js'),
   write: () => import('../write/write-project.js'),
@@ -113,24 +114,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       stages.options(),
     ]);
     const outDir = resolve(io.cwd, opts.out);
-    const specPath = specFromProject(spec, io.cwd, outDir);
-    const result = await generateFromDocument(
-      doc,
-      {
-        specLabel: specLabel(spec),
-        ...(opts.toolMode ? { toolMode: opts.toolMode } : {}),
-        ...(specPath !== undefined ? { specPath } : {}),
-        ...(opts.name ? { packageName: opts.name, explicitName: true } : {}),
-        ...(opts.config ? { configPath: relative(outDir, resolve(io.cwd, opts.config)).split(sep).join('/') } : {}),
-      },
-      config,
-    );
+    const result = await generateFromDocument(doc, generateFlags(spec, opts, io.cwd, outDir), config);
     const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
     if (hasErrors(generated)) {
       report(opts.json, generated, { out: opts.out, tools: result.model.tools.length, files: 0 });
       exitCode = EXIT.errors;
       return;
     }
+    const { specPath } = result.options;
     const lockInputs = {
       specHash,
       optionsHash: optionsHash(result.options),
@@ -180,17 +171,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const inputs = await configAndSpec(spec, opts);
         if (!inputs) return;
         const { config, loaded } = inputs;
-        const [{ buildModel }, { lintSecurity, strictLint }, { settle }] = await Promise.all([
-          stages.model(),
-          stages.lint(),
-          stages.load(),
-        ]);
-        const model = buildModel(loaded, config.config, config.file !== undefined ? { configFile: config.file } : {});
-        const lint = lintSecurity(model.tools, model.schemes, model.authorization).map((d) => ({
-          ...d,
-          file: loaded.source,
-        }));
-        const all = [...(await settle(loaded)).diagnostics, ...model.diagnostics, ...lint];
+        const [{ planDocument }, { strictLint }] = await Promise.all([stages.plan(), stages.lint()]);
+        // The same path as generate (options, model, lint), so inspect shows what generate would write.
+        const { model, diagnostics: settled } = planDocument(loaded, {}, config);
+        const all = await settled();
         const diagnostics = opts.strict ? strictLint(all) : all;
         if (opts.json) {
           io.stdout.write(
@@ -341,39 +325,4 @@ export function startProgress(io: Pick<Io, 'stderr'>, label: string): () => void
   if (!io.stderr.isTTY) return () => {};
   const timer = setTimeout(() => io.stderr.write(`${label}...\n`), 1000);
   return () => clearTimeout(timer);
-}
-
-/**
- * Where the spec is as seen from the project (POSIX), for the lock file and the generated CI
- * workflow: a URL as given, nothing for stdin. Depends only on the two locations, not on the
- * working directory, so output stays the same from any folder.
- */
-function specFromProject(spec: string, cwd: string, outDir: string): string | undefined {
-  if (spec === '-') return undefined;
-  if (/^https?:\/\//i.test(spec)) return publicUrl(spec);
-  return relative(outDir, resolve(cwd, spec)).split(sep).join('/');
-}
-
-/**
- * A spec URL as it may be committed (lock file, README, CI workflow): without user info, query or
- * fragment, which is where people put access tokens (RFC 3986 §3.2.1 deprecates passwords in URLs).
- */
-function publicUrl(spec: string): string {
-  try {
-    const url = new URL(spec);
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    url.hash = '';
-    return url.href;
-  } catch {
-    return '<url>';
-  }
-}
-
-/** How the generated README names the spec: the file name only, so output does not depend on the working directory. */
-function specLabel(spec: string): string {
-  if (spec === '-') return '<stdin>';
-  if (/^https?:\/\//i.test(spec)) return publicUrl(spec);
-  return spec.split(/[\\/]/).pop() || spec;
 }

@@ -51,7 +51,7 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
     generateFlags: [
       ...(options.configPath !== undefined ? [` --config ${shellWord(options.configPath)}`] : []),
       ...(options.explicitName ? [` --name ${shellWord(options.packageName)}`] : []),
-      ...(options.toolMode === 'dynamic' ? [' --tool-mode dynamic'] : []),
+      ...(options.toolMode === 'dynamic' || options.explicitToolMode ? [` --tool-mode ${options.toolMode}`] : []),
     ].join(''),
     tools: model.tools.map((t) => ({
       name: t.name,

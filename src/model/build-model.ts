@@ -8,7 +8,10 @@ import { isObject } from './json-schema.js';
 import { HTTP_METHODS, operationToTool } from './operation.js';
 import { resolveObject } from './refs.js';
 import { SchemaRegistry } from './schema-registry.js';
-import { collectSchemes } from './security.js';
+import type { OperationContext } from './model-context.js';
+import type { Reported } from './reported.js';
+import { reported } from './reported.js';
+import { collectSchemes, documentSecurity } from './security.js';
 import { defaultBaseUrl } from './servers.js';
 import { selectOperations } from './tool-selection.js';
 import type { OperationEntry } from './tool-selection.js';
@@ -25,13 +28,23 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
   const document = loaded.document as Record<string, unknown>;
   const diagnostics: Diagnostic[] = [];
   const registry = new SchemaRegistry(document, loaded.dialect);
-  const schemes = collectSchemes(document, diagnostics);
-  const ctx = { document, registry, schemes, diagnostics };
+  const { value: schemes, diagnostics: schemeDiagnostics } = collectSchemes(document);
+  diagnostics.push(...schemeDiagnostics);
+  // The document's default security is read once; the first tool that inherits it carries its diagnostics.
+  const defaultSecurity = documentSecurity(document, schemes);
+  const ctx: OperationContext = {
+    document,
+    registry,
+    schemes,
+    ...(defaultSecurity ? { documentSecurity: defaultSecurity.value } : {}),
+  };
 
   const entries = listOperations(document);
-  for (const entry of entries) reportCallbacks(entry.operation, entry.pointer, diagnostics);
-  reportWebhooks(document, diagnostics);
-  const selected = selectOperations(entries, document, config, diagnostics, options.configFile);
+  for (const entry of entries) diagnostics.push(...callbackDiagnostics(entry.operation, entry.pointer));
+  diagnostics.push(...webhookDiagnostics(document));
+  const selection = selectOperations({ entries, document, config, configFile: options.configFile });
+  diagnostics.push(...selection.diagnostics);
+  const selected = selection.value;
   if (selected.length === 0) {
     diagnostics.push({
       code: 'NO_OPERATIONS',
@@ -48,17 +61,23 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
     });
   }
 
+  let defaultSecurityReported = false;
   const tools: ToolModel[] = selected.map((s) => {
     const { entry } = s;
-    const draft = operationToTool(
-      ctx,
-      entry.path,
-      entry.pathItem,
-      entry.pathPointer,
-      entry.method,
-      entry.operation,
-      entry.pointer,
-    );
+    const built = operationToTool(ctx, {
+      path: entry.path,
+      method: entry.method,
+      pathItem: entry.pathItem,
+      pathPointer: entry.pathPointer,
+      operation: entry.operation,
+      operationPointer: entry.pointer,
+    });
+    const draft = built.value;
+    diagnostics.push(...built.diagnostics);
+    if (draft.securitySource === 'document' && defaultSecurity && !defaultSecurityReported) {
+      diagnostics.push(...defaultSecurity.diagnostics);
+      defaultSecurityReported = true;
+    }
     const title = s.title ?? draft.title;
     const scopes = s.scopes ? normalizeAlternatives(s.scopes) : scopesOf(draft.security, config.scopes);
     const { operationId, title: _derivedTitle, ...rest } = draft;
@@ -88,9 +107,11 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
     trimSchemaText,
   );
 
+  const server = serverDefinition(document);
+  diagnostics.push(...server.diagnostics);
   return {
     server: {
-      ...serverDefinition(document, diagnostics),
+      ...server.value,
       ...config.server,
       ...(config.transport?.default ? { defaultTransport: config.transport.default } : {}),
       ...(config.transport?.port !== undefined ? { defaultPort: config.transport.port } : {}),
@@ -138,18 +159,21 @@ function listOperations(document: Record<string, unknown>): OperationEntry[] {
   return entries;
 }
 
-function serverDefinition(document: Record<string, unknown>, diagnostics: Diagnostic[]): ServerDefinition {
+function serverDefinition(document: Record<string, unknown>): Reported<ServerDefinition> {
   const info = isObject(document.info) ? document.info : {};
   const title = typeof info.title === 'string' && info.title.trim() !== '' ? info.title.trim() : 'API';
-  const baseUrl = defaultBaseUrl(document, diagnostics);
+  const { value: baseUrl, diagnostics } = defaultBaseUrl(document);
   const description = typeof info.description === 'string' ? info.description.trim() : '';
-  return {
-    name: packageName(title),
-    version: typeof info.version === 'string' ? info.version : '0.0.0',
-    title,
-    ...(description ? { description } : {}),
-    ...(baseUrl ? { defaultBaseUrl: baseUrl } : {}),
-  };
+  return reported(
+    {
+      name: packageName(title),
+      version: typeof info.version === 'string' ? info.version : '0.0.0',
+      title,
+      ...(description ? { description } : {}),
+      ...(baseUrl ? { defaultBaseUrl: baseUrl } : {}),
+    },
+    diagnostics,
+  );
 }
 
 /** `Swagger Petstore` -> `swagger-petstore` (a valid npm package name). */
@@ -165,29 +189,29 @@ export function packageName(title: string): string {
   );
 }
 
-function reportCallbacks(operation: Record<string, unknown>, at: string, diagnostics: Diagnostic[]): void {
-  if (!isObject(operation.callbacks)) return;
-  for (const name of Object.keys(operation.callbacks)) {
-    diagnostics.push({
-      code: 'CALLBACK_SKIPPED',
-      severity: 'info',
-      message: `Callback "${name}" describes requests the API sends; it is not a tool.`,
-      pointer: `${at}/callbacks/${name}`,
-    });
-  }
+function callbackDiagnostics(operation: Record<string, unknown>, at: string): Diagnostic[] {
+  if (!isObject(operation.callbacks)) return [];
+  return Object.keys(operation.callbacks).map((name): Diagnostic => ({
+    code: 'CALLBACK_SKIPPED',
+    severity: 'info',
+    message: `Callback "${name}" describes requests the API sends; it is not a tool.`,
+    pointer: `${at}/callbacks/${name}`,
+  }));
 }
 
-function reportWebhooks(document: Record<string, unknown>, diagnostics: Diagnostic[]): void {
-  if (!isObject(document.webhooks)) return;
+function webhookDiagnostics(document: Record<string, unknown>): Diagnostic[] {
+  if (!isObject(document.webhooks)) return [];
   const count = Object.keys(document.webhooks).length;
-  if (count === 0) return;
-  diagnostics.push({
-    code: 'WEBHOOK_SKIPPED',
-    severity: 'info',
-    message:
-      count === 1
-        ? '1 webhook describes requests the API sends; it is not a tool.'
-        : `${count} webhooks describe requests the API sends; they are not tools.`,
-    pointer: '/webhooks',
-  });
+  if (count === 0) return [];
+  return [
+    {
+      code: 'WEBHOOK_SKIPPED',
+      severity: 'info',
+      message:
+        count === 1
+          ? '1 webhook describes requests the API sends; it is not a tool.'
+          : `${count} webhooks describe requests the API sends; they are not tools.`,
+      pointer: '/webhooks',
+    },
+  ];
 }

@@ -3,47 +3,35 @@ import type { Diagnostic } from '../diagnostics.js';
 import { withoutDocLinks } from './doc-links.js';
 import type { ParameterInput } from './parameters.js';
 import { collectParameters } from './parameters.js';
+import type { OperationContext, OperationSite } from './model-context.js';
+import type { Reported } from './reported.js';
+import { reported } from './reported.js';
 import { collectRequestBody } from './request-body.js';
 import { collectResponse } from './responses.js';
-import type { SchemaRegistry } from './schema-registry.js';
 import { securityOf } from './security.js';
 import { toolDescription, trimAnnotations } from './trim.js';
-import type { SecuritySchemeModel, ToolModel } from './types.js';
+import type { ToolModel } from './types.js';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** MCP property names follow the tool-name alphabet; many clients reject anything else. */
 const ARGUMENT_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
 
-export interface OperationContext {
-  readonly document: Record<string, unknown>;
-  readonly registry: SchemaRegistry;
-  readonly schemes: ReadonlyMap<string, SecuritySchemeModel>;
-  readonly diagnostics: Diagnostic[];
+/** One operation: where it is (OperationSite), its path template and its method. */
+export interface OperationInput extends OperationSite {
+  readonly path: string;
+  readonly method: (typeof HTTP_METHODS)[number];
 }
 
 /** One operation -> one tool, without its final name (names are assigned across all tools). */
-export function operationToTool(
-  ctx: OperationContext,
-  path: string,
-  pathItem: Record<string, unknown>,
-  pathPointer: string,
-  method: (typeof HTTP_METHODS)[number],
-  operation: Record<string, unknown>,
-  operationPointer: string,
-): Omit<ToolModel, 'name'> {
-  const { document, registry, diagnostics } = ctx;
-  const parameters = collectParameters(
-    document,
-    pathItem,
-    pathPointer,
-    operation,
-    operationPointer,
-    registry,
-    diagnostics,
-  );
-  const body = collectRequestBody(document, operation, operationPointer, registry);
-  const response = collectResponse(document, operation, operationPointer, registry);
+export function operationToTool(ctx: OperationContext, site: OperationInput): Reported<Omit<ToolModel, 'name'>> {
+  const { registry } = ctx;
+  const { path, method, operation, operationPointer } = site;
+  const collected = collectParameters(ctx, site);
+  const parameters = collected.value;
+  const diagnostics: Diagnostic[] = [...collected.diagnostics];
+  const body = collectRequestBody(ctx, site);
+  const response = collectResponse(ctx, site);
 
   const properties: Record<string, JsonSchema | boolean> = {};
   const required: string[] = [];
@@ -83,12 +71,14 @@ export function operationToTool(
     ...(body?.refs ?? []),
     ...response.refs,
   ]);
-  const { security, source } = securityOf(operation, operationPointer, document, ctx.schemes, diagnostics);
+  const secured = securityOf(operation, operationPointer, ctx);
+  diagnostics.push(...secured.diagnostics);
+  const { security, source } = secured.value;
   // The title is the summary as a model reads it, like the description (doc-links.ts).
   const summary = withoutDocLinks(text(operation.summary));
   const description = toolDescription(summary, text(operation.description));
   const httpMethod = method.toUpperCase() as HttpMethod;
-  return {
+  const tool: Omit<ToolModel, 'name'> = {
     ...(typeof operation.operationId === 'string' ? { operationId: operation.operationId } : {}),
     ...(summary ? { title: summary } : {}),
     description: (operation.deprecated === true ? 'Deprecated. ' : '') + (description || `${httpMethod} ${path}`),
@@ -121,6 +111,7 @@ export function operationToTool(
     tags: Array.isArray(operation.tags) ? operation.tags.filter((t): t is string => typeof t === 'string') : [],
     source: operationPointer,
   };
+  return reported(tool, diagnostics);
 }
 
 /** MCP 2025-11-25 "ToolAnnotations": hints from HTTP method semantics (RFC 9110 §9.2). */

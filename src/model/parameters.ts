@@ -7,6 +7,9 @@ import type {
 import type { Diagnostic } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
 import { resolveObject } from './refs.js';
+import type { ModelContext, OperationSite } from './model-context.js';
+import type { Reported } from './reported.js';
+import { reported } from './reported.js';
 import type { SchemaRegistry } from './schema-registry.js';
 import { parameterDescription } from './trim.js';
 
@@ -33,15 +36,10 @@ export interface ParameterInput {
  * the JSON Schema of its argument. Argument names are assigned later, once
  * all inputs of the operation are known.
  */
-export function collectParameters(
-  document: unknown,
-  pathItem: Record<string, unknown>,
-  pathPointer: string,
-  operation: Record<string, unknown>,
-  operationPointer: string,
-  registry: SchemaRegistry,
-  diagnostics: Diagnostic[],
-): ParameterInput[] {
+export function collectParameters(ctx: ModelContext, site: OperationSite): Reported<ParameterInput[]> {
+  const { document, registry } = ctx;
+  const { pathItem, pathPointer, operation, operationPointer } = site;
+  const diagnostics: Diagnostic[] = [];
   const merged = new Map<string, { value: Record<string, unknown>; pointer: string }>();
   const add = (list: unknown, base: string) => {
     if (!Array.isArray(list)) return;
@@ -72,7 +70,7 @@ export function collectParameters(
     if (location === 'header' && IGNORED_HEADERS.has(name.toLowerCase())) continue;
     inputs.push(toInput(value, location, name, registry));
   }
-  return inputs;
+  return reported(inputs, diagnostics);
 }
 
 function toInput(

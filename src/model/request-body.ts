@@ -2,7 +2,7 @@ import type { BodyEncoding, JsonSchema } from '../../templates/runtime/mcp/types
 import { FILE_PART_SCHEMA } from '../../templates/runtime/http/file-part.js';
 import { isObject } from './json-schema.js';
 import { getAtPointer, resolveObject } from './refs.js';
-import type { SchemaRegistry } from './schema-registry.js';
+import type { ModelContext, OperationSite } from './model-context.js';
 
 export interface BodyInput {
   readonly mediaType: string;
@@ -17,11 +17,11 @@ export interface BodyInput {
  * and the schema of the `body` argument. OpenAPI 3.1 §4.8.13.
  */
 export function collectRequestBody(
-  document: unknown,
-  operation: Record<string, unknown>,
-  operationPointer: string,
-  registry: SchemaRegistry,
+  ctx: ModelContext,
+  site: Pick<OperationSite, 'operation' | 'operationPointer'>,
 ): BodyInput | undefined {
+  const { document, registry } = ctx;
+  const { operation, operationPointer } = site;
   const resolved = resolveObject(document, operation.requestBody, `${operationPointer}/requestBody`);
   if (!resolved || !isObject(resolved.value.content)) return undefined;
   const content = resolved.value.content;

@@ -1,7 +1,7 @@
 import type { JsonSchema } from '../../templates/runtime/mcp/types.js';
 import { isObject } from './json-schema.js';
 import { getAtPointer, resolveObject } from './refs.js';
-import type { SchemaRegistry } from './schema-registry.js';
+import type { ModelContext, OperationSite } from './model-context.js';
 
 export interface ResponseInput {
   /** MCP requires `outputSchema` to be `type: "object"` at the root (2025-11-25 "Output Schema"). */
@@ -13,11 +13,11 @@ export interface ResponseInput {
 
 /** The first 2xx response in status order (`200` ... `299`, then `2XX`). OpenAPI 3.1 §4.8.16. */
 export function collectResponse(
-  document: unknown,
-  operation: Record<string, unknown>,
-  operationPointer: string,
-  registry: SchemaRegistry,
+  ctx: ModelContext,
+  site: Pick<OperationSite, 'operation' | 'operationPointer'>,
 ): ResponseInput {
+  const { document, registry } = ctx;
+  const { operation, operationPointer } = site;
   const responses = isObject(operation.responses) ? operation.responses : {};
   const success = Object.keys(responses)
     .filter((code) => /^2(\d\d|XX)$/i.test(code))

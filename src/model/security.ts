@@ -4,27 +4,65 @@ import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
 import { resolveObject } from './refs.js';
+import type { Reported } from './reported.js';
+import { reported } from './reported.js';
 import type { SecuritySchemeModel } from './types.js';
 
+/** Where a tool's security requirements come from. */
+export interface ToolSecurity {
+  readonly security: SecurityRequirement[];
+  readonly source: 'operation' | 'document' | 'none';
+}
+
+/** What securityOf needs besides the operation: the declared schemes and the document default, read once. */
+export interface SecurityContext {
+  readonly schemes: ReadonlyMap<string, SecuritySchemeModel>;
+  /** `documentSecurity(...)`'s value; absent when the document has no `security`. */
+  readonly documentSecurity?: readonly SecurityRequirement[];
+}
+
 /**
- * Security requirements stay OR-of-AND exactly as OpenAPI states them
- * (OpenAPI 3.1 §4.8.30): `security: []` (or an empty object among the
- * alternatives) means the operation is public; an absent `security` means
- * the document default. An alternative naming an undeclared scheme is
- * dropped, unless none would be left: then they are all kept (and cannot be
- * satisfied), since dropping them would make the operation public.
+ * An operation's security: its own `security`, else the document default (OpenAPI 3.1
+ * §4.8.10.1). The default is read once per document (documentSecurity), so a problem in it is
+ * reported once, not once per operation that inherits it.
  */
 export function securityOf(
   operation: Record<string, unknown>,
   operationPointer: string,
+  ctx: SecurityContext,
+): Reported<ToolSecurity> {
+  if (Array.isArray(operation.security)) {
+    const own = requirementsAt(operation.security, `${operationPointer}/security`, ctx.schemes);
+    return reported({ security: own.value, source: 'operation' }, own.diagnostics);
+  }
+  if (ctx.documentSecurity) {
+    // A copy per tool, as when each tool read the default itself: no two tools share arrays.
+    const security = ctx.documentSecurity.map((and) => and.map((r) => ({ scheme: r.scheme, scopes: [...r.scopes] })));
+    return reported({ security, source: 'document' });
+  }
+  return reported({ security: [], source: 'none' });
+}
+
+/** The document's default `security` (root level), or undefined when it states none. */
+export function documentSecurity(
   document: Record<string, unknown>,
   schemes: ReadonlyMap<string, SecuritySchemeModel>,
-  diagnostics: Diagnostic[],
-): { security: SecurityRequirement[]; source: 'operation' | 'document' | 'none' } {
-  const own = Array.isArray(operation.security);
-  const raw = own ? operation.security : document.security;
-  const at = own ? `${operationPointer}/security` : '/security';
-  if (!Array.isArray(raw)) return { security: [], source: 'none' };
+): Reported<SecurityRequirement[]> | undefined {
+  return Array.isArray(document.security) ? requirementsAt(document.security, '/security', schemes) : undefined;
+}
+
+/**
+ * Security requirements stay OR-of-AND exactly as OpenAPI states them
+ * (OpenAPI 3.1 §4.8.30): `security: []` (or an empty object among the
+ * alternatives) means public. An alternative naming an undeclared scheme is
+ * dropped, unless none would be left: then they are all kept (and cannot be
+ * satisfied), since dropping them would make the operation public.
+ */
+function requirementsAt(
+  raw: readonly unknown[],
+  at: string,
+  schemes: ReadonlyMap<string, SecuritySchemeModel>,
+): Reported<SecurityRequirement[]> {
   const alternatives: SecurityRequirement[] = [];
   const unknown: { requirement: SecurityRequirement; scheme: string; at: string }[] = [];
   raw.forEach((requirement, i) => {
@@ -39,31 +77,28 @@ export function securityOf(
   });
   // Dropping every alternative would leave `[]`, which means public: keep them instead, so calls fail closed.
   const keepUnknown = alternatives.length === 0 && unknown.length > 0;
-  for (const u of unknown) {
-    // A document default is shared by many operations: report it once.
-    if (diagnostics.some((d) => d.code === 'SECURITY_SCHEME_UNKNOWN' && d.pointer === u.at)) continue;
-    diagnostics.push({
-      code: 'SECURITY_SCHEME_UNKNOWN',
-      severity: 'warning',
-      message: keepUnknown
-        ? `Security requirement names "${u.scheme}", which is not in components.securitySchemes; no other alternative is left, so it is kept and calls fail until the scheme is declared.`
-        : `Security requirement names "${u.scheme}", which is not in components.securitySchemes; that alternative is dropped.`,
-      pointer: u.at,
-      hint: 'Declare the scheme under components.securitySchemes or fix the name.',
-    });
-  }
-  const source = own ? 'operation' : 'document';
-  if (keepUnknown) return { security: unknown.map((u) => u.requirement), source };
+  const diagnostics = unknown.map((u): Diagnostic => ({
+    code: 'SECURITY_SCHEME_UNKNOWN',
+    severity: 'warning',
+    message: keepUnknown
+      ? `Security requirement names "${u.scheme}", which is not in components.securitySchemes; no other alternative is left, so it is kept and calls fail until the scheme is declared.`
+      : `Security requirement names "${u.scheme}", which is not in components.securitySchemes; that alternative is dropped.`,
+    pointer: u.at,
+    hint: 'Declare the scheme under components.securitySchemes or fix the name.',
+  }));
+  if (keepUnknown)
+    return reported(
+      unknown.map((u) => u.requirement),
+      diagnostics,
+    );
   // An empty alternative makes authentication optional: the operation is public.
-  if (alternatives.some((a) => a.length === 0)) return { security: [], source };
-  return { security: alternatives, source };
+  if (alternatives.some((a) => a.length === 0)) return reported([], diagnostics);
+  return reported(alternatives, diagnostics);
 }
 
 /** `components.securitySchemes` with the environment variables the server reads upstream credentials from. */
-export function collectSchemes(
-  document: Record<string, unknown>,
-  diagnostics: Diagnostic[],
-): Map<string, SecuritySchemeModel> {
+export function collectSchemes(document: Record<string, unknown>): Reported<Map<string, SecuritySchemeModel>> {
+  const diagnostics: Diagnostic[] = [];
   const components = isObject(document.components) ? document.components : {};
   const declared = isObject(components.securitySchemes) ? components.securitySchemes : {};
   const schemes = new Map<string, SecuritySchemeModel>();
@@ -82,7 +117,7 @@ export function collectSchemes(
     }
     schemes.set(name, model);
   }
-  return schemes;
+  return reported(schemes, diagnostics);
 }
 
 function toSchemeModel(name: string, source: string, scheme: Record<string, unknown>): SecuritySchemeModel {

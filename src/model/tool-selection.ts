@@ -3,11 +3,13 @@ import type { GeneratorConfig, OperationSelector, ToolOverride } from '../config
 import { didYouMean } from '../config/did-you-mean.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
-import { extensionHints } from './extensions.js';
-import type { ExtensionHints } from './extensions.js';
+import { documentHints, extensionHints, pathItemHints } from './extensions.js';
+import type { ExtensionHints, PathItemHints } from './extensions.js';
 import type { HTTP_METHODS } from './operation.js';
 import { selectorEntries, selectorHits } from './operation-selector.js';
 import type { SelectorTarget } from './operation-selector.js';
+import type { Reported } from './reported.js';
+import { reported } from './reported.js';
 import { nameTools, TOOL_NAME_PATTERN } from './tool-name.js';
 
 /** One operation of the document, before it is (or is not) a tool. */
@@ -37,6 +39,16 @@ export interface SelectedOperation {
   readonly scopes?: readonly (readonly string[])[];
 }
 
+/** What selectOperations works from. */
+export interface SelectionInput {
+  /** Every operation of the document, in document order. */
+  readonly entries: readonly OperationEntry[];
+  readonly document: Record<string, unknown>;
+  readonly config: GeneratorConfig;
+  /** The configuration file, as diagnostics about it name it. */
+  readonly configFile?: string | undefined;
+}
+
 interface Resolved {
   readonly entry: OperationEntry;
   readonly hints: ExtensionHints;
@@ -57,29 +69,32 @@ interface Resolved {
  * operation never renames another. Selector entries and overrides that match
  * no operation are reported (CONFIG_UNMATCHED): a typo must not pass silently.
  */
-export function selectOperations(
-  entries: readonly OperationEntry[],
-  document: Record<string, unknown>,
-  config: GeneratorConfig,
-  diagnostics: Diagnostic[],
-  configFile = '<config>',
-): SelectedOperation[] {
-  const hints = entries.map((entry) =>
-    extensionHints(
-      {
-        document,
-        pathItem: entry.pathItem,
-        pathPointer: entry.pathPointer,
-        operation: entry.operation,
-        operationPointer: entry.pointer,
-      },
-      diagnostics,
-    ),
-  );
-  const overrides = matchOverrides(entries, config.tools ?? {}, diagnostics, configFile);
+export function selectOperations(input: SelectionInput): Reported<SelectedOperation[]> {
+  const { entries, document, config } = input;
+  const configFile = input.configFile ?? '<config>';
+  const diagnostics: Diagnostic[] = [];
+  // The root and each path item are read once; the first operation that shares one carries its diagnostics.
+  const root = documentHints(document);
+  const pathItems = new Map<string, PathItemHints>();
+  const hints = entries.map((entry, i) => {
+    const seen = pathItems.get(entry.pathPointer);
+    const pathItem = seen ?? pathItemHints(entry.pathItem, entry.pathPointer);
+    pathItems.set(entry.pathPointer, pathItem);
+    const read = extensionHints({
+      operation: entry.operation,
+      operationPointer: entry.pointer,
+      pathItem,
+      document: root,
+      firstOf: { pathItem: seen === undefined, document: i === 0 },
+    });
+    diagnostics.push(...read.diagnostics);
+    return read.value;
+  });
+  const overrides = matchOverrides(entries, config.tools ?? {}, configFile);
+  diagnostics.push(...overrides.diagnostics);
   const names = nameTools(
     entries.map((entry, i) => {
-      const preferred = overrides[i]?.value.name ?? hints[i]?.name;
+      const preferred = overrides.value[i]?.value.name ?? hints[i]?.name;
       return {
         key: entry.key,
         ...(entry.operationId !== undefined ? { operationId: entry.operationId } : {}),
@@ -89,7 +104,7 @@ export function selectOperations(
   );
   const resolved: Resolved[] = entries.map((entry, i) => {
     const named = names[i] as (typeof names)[number];
-    const override = overrides[i];
+    const override = overrides.value[i];
     return {
       entry,
       hints: hints[i] as ExtensionHints,
@@ -106,14 +121,14 @@ export function selectOperations(
     };
   });
 
-  const unmatched = new UnmatchedEntries(resolved, configFile, diagnostics);
+  const unmatched = new UnmatchedEntries(resolved, configFile);
   const include = config.include ? unmatched.track(config.include, '/include') : undefined;
   const exclude = config.exclude ? unmatched.track(config.exclude, '/exclude') : undefined;
   const roleRules = Object.entries(config.roles ?? {}).map(([role, selector]) => ({
     role,
     matches: unmatched.track(selector, pointer('roles', role)),
   }));
-  unmatched.report();
+  diagnostics.push(...unmatched.report());
 
   const selected = resolved.filter((r) => {
     const reason = exclusionReason(r, include, exclude);
@@ -127,9 +142,9 @@ export function selectOperations(
     }
     return !reason;
   });
-  reportNames(selected, diagnostics, configFile);
+  diagnostics.push(...reportNames(selected, configFile));
 
-  return selected.map((r) => {
+  const value = selected.map((r): SelectedOperation => {
     const override = r.override?.value ?? {};
     const roles = [
       ...new Set([
@@ -150,6 +165,7 @@ export function selectOperations(
       ...(override.scopes ? { scopes: override.scopes } : {}),
     };
   });
+  return reported(value, diagnostics);
 }
 
 function exclusionReason(
@@ -173,7 +189,6 @@ class UnmatchedEntries {
   constructor(
     private readonly all: readonly Resolved[],
     private readonly file: string,
-    private readonly diagnostics: Diagnostic[],
   ) {}
 
   track(selector: OperationSelector, at: string): (r: Resolved) => boolean {
@@ -184,7 +199,9 @@ class UnmatchedEntries {
     return (r) => (hitsByEntry.get(r)?.length ?? 0) > 0;
   }
 
-  report(): void {
+  /** CONFIG_UNMATCHED for each entry no operation matched, once every selector is tracked. */
+  report(): Diagnostic[] {
+    const diagnostics: Diagnostic[] = [];
     const known: Record<keyof OperationSelector, string[]> = {
       tags: [...new Set(this.all.flatMap((r) => r.entry.tags))],
       operationIds: this.all.flatMap((r) => (r.entry.operationId !== undefined ? [r.entry.operationId] : [])),
@@ -197,7 +214,7 @@ class UnmatchedEntries {
         const [kind, index] = id.split('/') as [keyof OperationSelector, string];
         const value = (selector[kind] ?? [])[Number(index)] as string;
         const guess = kind === 'methods' ? undefined : didYouMean(value, known[kind]);
-        this.diagnostics.push({
+        diagnostics.push({
           code: 'CONFIG_UNMATCHED',
           severity: 'warning',
           message: `${kind} entry "${value}" matches no operation of the spec.`,
@@ -209,6 +226,7 @@ class UnmatchedEntries {
         });
       }
     }
+    return diagnostics;
   }
 }
 
@@ -218,9 +236,9 @@ const METHOD_KEY = /^([A-Za-z]+) (\/.*)$/;
 function matchOverrides(
   entries: readonly OperationEntry[],
   tools: Readonly<Record<string, ToolOverride>>,
-  diagnostics: Diagnostic[],
   file: string,
-): ({ key: string; value: ToolOverride } | undefined)[] {
+): Reported<({ key: string; value: ToolOverride } | undefined)[]> {
+  const diagnostics: Diagnostic[] = [];
   const found: ({ key: string; value: ToolOverride } | undefined)[] = entries.map(() => undefined);
   // operationId keys first, `METHOD /path` keys after: the more precise key wins field by field.
   const keys = Object.keys(tools).sort(
@@ -256,7 +274,7 @@ function matchOverrides(
       });
     }
   }
-  return found;
+  return reported(found, diagnostics);
 }
 
 /**
@@ -264,7 +282,8 @@ function matchOverrides(
  * tool wants too is an error: silently suffixing either would rename a tool clients call.
  * Other adjustments are informational.
  */
-function reportNames(selected: readonly Resolved[], diagnostics: Diagnostic[], file: string): void {
+function reportNames(selected: readonly Resolved[], file: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const r of selected) {
     const fromConfig = r.override?.value.name;
     const wanted = fromConfig ?? r.hints.name;
@@ -296,4 +315,5 @@ function reportNames(selected: readonly Resolved[], diagnostics: Diagnostic[], f
       });
     }
   }
+  return diagnostics;
 }

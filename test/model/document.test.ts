@@ -108,9 +108,9 @@ describe('servers: the default upstream base URL', () => {
     ],
   ];
   it.each(rows)('%s', (_name, { servers, want, diagnostics = [] }) => {
-    const found: Diagnostic[] = [];
-    expect(defaultBaseUrl(servers === undefined ? {} : { servers }, found)).toBe(want);
-    expect(brief(found)).toEqual(diagnostics);
+    const found = defaultBaseUrl(servers === undefined ? {} : { servers });
+    expect(found.value).toBe(want);
+    expect(brief(found.diagnostics)).toEqual(diagnostics);
   });
 
   it('in the model: no defaultBaseUrl when relative, and the hint says what to set', () => {
