@@ -4,6 +4,7 @@ import type {
   ParameterLocation,
   ParameterStyle,
 } from '../../templates/runtime/mcp/types.js';
+import { isIgnoredHeader } from '../../templates/runtime/http/ignored-headers.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
 import { resolveObject } from './refs.js';
@@ -11,8 +12,6 @@ import type { SchemaRegistry } from './schema-registry.js';
 import { parameterDescription } from './trim.js';
 
 const LOCATIONS: readonly ParameterLocation[] = ['path', 'query', 'header', 'cookie'];
-/** OpenAPI 3.1 §4.8.12.1: these header parameters "SHALL be ignored" (the runtime sets them). */
-const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 /** Default style per location, OpenAPI 3.1 §4.8.12.4. */
 const DEFAULT_STYLE: Record<ParameterLocation, ParameterStyle> = {
   path: 'simple',
@@ -69,7 +68,7 @@ export function collectParameters(
       });
       continue;
     }
-    if (location === 'header' && IGNORED_HEADERS.has(name.toLowerCase())) continue;
+    if (location === 'header' && isIgnoredHeader(name)) continue;
     inputs.push(toInput(value, location, name, registry));
   }
   return inputs;
