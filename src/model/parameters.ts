@@ -5,6 +5,7 @@ import type {
   ParameterStyle,
 } from '../../templates/runtime/mcp/types.js';
 import { isIgnoredHeader } from '../../templates/runtime/http/ignored-headers.js';
+import { localDefName } from '../../templates/runtime/mcp/local-defs.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
 import { resolveObject } from './refs.js';
@@ -145,8 +146,8 @@ export function closedProperties(
   const seen = new Set<string>();
   const visit = (node: unknown, depth: number): void => {
     if (!isObject(node) || depth > 16) return;
-    if (typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/')) {
-      const name = node.$ref.slice('#/$defs/'.length);
+    const name = localDefName(node.$ref);
+    if (name !== undefined) {
       if (!seen.has(name)) {
         seen.add(name);
         visit(defs(name), depth + 1);
@@ -173,9 +174,8 @@ export function closedProperties(
 }
 
 function resolveDef(node: unknown, defs: (name: string) => JsonSchema | boolean | undefined): unknown {
-  return isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/')
-    ? defs(node.$ref.slice('#/$defs/'.length))
-    : node;
+  const name = isObject(node) ? localDefName(node.$ref) : undefined;
+  return name === undefined ? node : defs(name);
 }
 
 function isFreeObject(node: unknown): boolean {

@@ -1,4 +1,5 @@
 import type { JsonSchema, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
+import { localDefName, reachableDefNames } from '../../templates/runtime/mcp/local-defs.js';
 import { withoutDocLinks } from './doc-links.js';
 import { isObject, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from './json-schema.js';
 
@@ -82,7 +83,7 @@ export function trimOutputOnlyDefs(
   defs: Readonly<Record<string, JsonSchema | boolean>>,
   inputSchemas: readonly JsonSchema[],
 ): Record<string, JsonSchema | boolean> {
-  const forInput = reachableDefs(inputSchemas, defs);
+  const forInput = reachableDefNames(inputSchemas, defs);
   const out: Record<string, JsonSchema | boolean> = {};
   for (const [name, def] of Object.entries(defs)) out[name] = forInput.has(name) ? def : trimOutputSchema(def);
   return out;
@@ -135,30 +136,8 @@ export function parameterDescription(
   if (description === '') return undefined;
   const same = (other: unknown) => typeof other === 'string' && other.trim() === description;
   if (same(schema.description)) return undefined;
-  const ref =
-    typeof schema.$ref === 'string' && schema.$ref.startsWith('#/$defs/')
-      ? schema.$ref.slice('#/$defs/'.length)
-      : undefined;
+  const ref = localDefName(schema.$ref);
   const target = ref === undefined ? undefined : defs(ref);
   if (isObject(target) && same(target.description)) return undefined;
   return description;
-}
-
-const REF = /"#\/\$defs\/([^"]+)"/g;
-
-function reachableDefs(
-  schemas: readonly JsonSchema[],
-  defs: Readonly<Record<string, JsonSchema | boolean>>,
-): Set<string> {
-  const seen = new Set<string>();
-  const queue: unknown[] = [...schemas];
-  while (queue.length > 0) {
-    for (const match of JSON.stringify(queue.pop()).matchAll(REF)) {
-      const name = (match[1] as string).replace(/~1/g, '/').replace(/~0/g, '~');
-      if (seen.has(name)) continue;
-      seen.add(name);
-      if (defs[name] !== undefined) queue.push(defs[name]);
-    }
-  }
-  return seen;
 }
