@@ -1,5 +1,6 @@
 import { isLoopback } from '../config/loopback.js';
-import { fetchBounded, jsonObject } from './fetch-bounded.js';
+import { fetchFromAuthServer } from './fetch-from-auth-server.js';
+import { jsonObject } from '../http/fetch-bounded.js';
 import { AuthUnavailableError } from './principal.js';
 
 /** What the resource server uses from the authorization server's metadata. */
@@ -52,7 +53,7 @@ export async function discoverIssuerMetadata(issuer: string, options: DiscoveryO
   const bounds = { timeoutMs: options.timeoutMs ?? 5000, maxBytes: options.maxBytes ?? 256 * 1024 };
   const tried: string[] = [];
   for (const url of metadataUrls(issuer)) {
-    const response = await fetchBounded(
+    const response = await fetchFromAuthServer(
       'authorization server metadata',
       url,
       { headers: { accept: 'application/json' } },

@@ -3,7 +3,8 @@ import { createLocalJWKSet, type JSONWebKeySet, type JWK } from 'jose';
 import type { ToolDefinition } from '../mcp/types.js';
 import { MIN_RSA_BITS, type AuthSettings, type OAuthSettings } from './auth-config.js';
 import { AuthError } from './auth-error.js';
-import { fetchBounded, jsonObject } from './fetch-bounded.js';
+import { fetchFromAuthServer } from './fetch-from-auth-server.js';
+import { jsonObject } from '../http/fetch-bounded.js';
 import { discoverIssuerMetadata, type IssuerMetadata } from './issuer-metadata.js';
 
 export interface StartupCheckOptions {
@@ -119,7 +120,7 @@ async function checkIssuer(settings: OAuthSettings, timeoutMs: number, report: R
 async function checkJwks(url: URL, timeoutMs: number): Promise<string | undefined> {
   let response;
   try {
-    response = await fetchBounded(
+    response = await fetchFromAuthServer(
       'JWKS',
       url,
       { headers: { accept: 'application/json' } },

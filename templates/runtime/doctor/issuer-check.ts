@@ -1,6 +1,7 @@
 import type { OAuthSettings } from '../auth/auth-config.js';
 import { AuthError } from '../auth/auth-error.js';
-import { fetchBounded, jsonObject } from '../auth/fetch-bounded.js';
+import { fetchFromAuthServer } from '../auth/fetch-from-auth-server.js';
+import { jsonObject } from '../http/fetch-bounded.js';
 import { discoverIssuerMetadata, type IssuerMetadata } from '../auth/issuer-metadata.js';
 import { fail, ok, warn, type DoctorCheck } from './check.js';
 
@@ -54,7 +55,7 @@ export async function checkIssuer(settings: OAuthSettings, timeoutMs: number): P
 async function clientFeatures(source: URL, timeoutMs: number): Promise<DoctorCheck[]> {
   let document: Record<string, unknown> | undefined;
   try {
-    const response = await fetchBounded(
+    const response = await fetchFromAuthServer(
       'authorization server metadata',
       source,
       { headers: { accept: 'application/json' } },

@@ -8,7 +8,8 @@ import {
 } from 'jose';
 import type { OAuthSettings } from '../auth/auth-config.js';
 import { AuthError } from '../auth/auth-error.js';
-import { fetchBounded, jsonObject } from '../auth/fetch-bounded.js';
+import { fetchFromAuthServer } from '../auth/fetch-from-auth-server.js';
+import { jsonObject } from '../http/fetch-bounded.js';
 import { guardKeySelection } from '../auth/key-selection.js';
 import { fail, ok, type DoctorCheck } from './check.js';
 
@@ -33,7 +34,7 @@ export async function checkJwks(settings: OAuthSettings, jwksUri: URL, timeoutMs
   const at = `JWKS at ${jwksUri.href}`;
   let document: Record<string, unknown> | undefined;
   try {
-    const response = await fetchBounded(
+    const response = await fetchFromAuthServer(
       'JWKS',
       jwksUri,
       { headers: { accept: 'application/json' } },

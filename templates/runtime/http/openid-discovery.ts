@@ -1,4 +1,4 @@
-import { fetchJson, FetchJsonError, type FetchJsonOptions } from './fetch-json.js';
+import { fetchJson, FetchBoundedError, type FetchBounds } from './fetch-bounded.js';
 import { parseTokenEndpointUrl } from './token-endpoint-url.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -19,7 +19,7 @@ const WELL_KNOWN = '/.well-known/openid-configuration';
  */
 export async function discoverTokenEndpoint(
   configurationUrl: URL,
-  options: FetchJsonOptions & { readonly scheme: string },
+  options: FetchBounds & { readonly scheme: string },
 ): Promise<URL> {
   const fail = (reason: string): never => {
     throw new UpstreamError(
@@ -31,7 +31,7 @@ export async function discoverTokenEndpoint(
   try {
     answer = await fetchJson(configurationUrl, { method: 'GET', headers: { Accept: 'application/json' } }, options);
   } catch (error) {
-    if (error instanceof FetchJsonError) return fail(error.reason);
+    if (error instanceof FetchBoundedError) return fail(error.reason);
     throw error;
   }
   if (answer.status !== 200) return fail(`answered HTTP ${answer.status}`);

@@ -76,7 +76,7 @@ describe('issuer discovery at start-up', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ level: 'error' });
     expect(findings[0]?.msg).toMatch(
-      /^authorization server check: authorization server metadata at http:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: unreachable .*answered 503 until this works$/,
+      /^authorization server check: authorization server metadata at http:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: could not be reached \([^)]+\); every authenticated request is answered 503 until this works$/,
     );
   });
 
