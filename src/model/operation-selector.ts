@@ -67,7 +67,7 @@ export function pathGlob(glob: string): RegExp {
 }
 
 /** A glob on a tool name: `*` is any run of characters. */
-export function nameGlob(glob: string): RegExp {
+function nameGlob(glob: string): RegExp {
   const key = `n${glob}`;
   let regex = cache.get(key);
   if (!regex) {

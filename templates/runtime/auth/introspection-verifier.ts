@@ -40,7 +40,7 @@ interface RefusalEntry {
 }
 
 /** Names the opt-in in the refusal, so that an operator finds it. */
-export const ACCEPT_MISSING_AUD_ENV = 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD';
+const ACCEPT_MISSING_AUD_ENV = 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD';
 
 /**
  * RFC 7662 token introspection for opaque tokens: POST `token` and

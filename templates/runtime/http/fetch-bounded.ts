@@ -63,7 +63,7 @@ export async function fetchBounded(url: URL, init: RequestInit, bounds: FetchBou
 }
 
 /** A JSON body as a value; `undefined` when it is not UTF-8 JSON. */
-export function parseJson(body: Uint8Array): unknown {
+function parseJson(body: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch {

@@ -19,14 +19,8 @@ export interface UpstreamResponse {
   readonly url?: string;
 }
 
-/**
- * Binary bodies up to this size were returned as base64 text; kept for
- * compatibility: binary content is now bounded by the response cap alone.
- * @deprecated
- */
-export const MAX_INLINE_BINARY_BYTES = 64 * 1024;
 /** Error bodies are trimmed to this many characters. */
-export const MAX_ERROR_BODY_CHARS = 2048;
+const MAX_ERROR_BODY_CHARS = 2048;
 
 const TEXT_TYPES = new Set([
   'application/xml',

@@ -13,7 +13,7 @@ const PREFIX = '#/$defs/';
  * the text finds references also inside data (`const`, `examples`): counting
  * one too many only keeps a definition, never drops one.
  */
-export const DEFS_REF_IN_JSON = /"#\/\$defs\/([^"]+)"/g;
+const DEFS_REF_IN_JSON = /"#\/\$defs\/([^"]+)"/g;
 
 /** The definition a `$ref` value names, when it is local to `$defs`; the name unescaped per RFC 6901 §4. */
 export function localDefName(ref: unknown): string | undefined {

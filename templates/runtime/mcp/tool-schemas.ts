@@ -29,7 +29,7 @@ const BUILT = new WeakMap<
 >();
 
 /** One schema of a tool, self-contained as `toolSchemas` describes. */
-export function selfContained(schema: JsonSchema, defs: Defs): JsonSchema {
+function selfContained(schema: JsonSchema, defs: Defs): JsonSchema {
   // A root is read once, so its references are found in its JSON (native, fast); a definition's are walked once per process.
   const text = JSON.stringify(schema);
   const rootRefs: Ref[] = defNamesInJson(text).map((name) => ({ name, replaceable: false }));
