@@ -1,5 +1,6 @@
 import type { ToolAnnotations } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { unescapePointerToken } from '../json-pointer.js';
 import { isObject } from './json-schema.js';
 
 /** What the spec's vendor extensions say about one operation's tool. */
@@ -49,7 +50,7 @@ export function extensionHints(site: ExtensionSite, diagnostics: Diagnostic[]): 
     diagnostics.push({
       code: 'EXTENSION_INVALID',
       severity: 'warning',
-      message: `${pointer.split('/').pop()?.replace(/~1/g, '/').replace(/~0/g, '~')} should be ${expected}; it is ignored.`,
+      message: `${unescapePointerToken(pointer.split('/').pop() ?? '')} should be ${expected}; it is ignored.`,
       pointer,
     });
   const text = (holder: Record<string, unknown>, key: string, pointer: string): string | undefined => {
