@@ -1,7 +1,8 @@
 import type { JsonSchema, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
 import { localDefName, reachableDefNames } from '../../templates/runtime/mcp/local-defs.js';
 import { withoutDocLinks } from './doc-links.js';
-import { isObject, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from './json-schema.js';
+import { isObject } from './json-schema.js';
+import { mapSchema } from './schema-walk.js';
 
 /**
  * What costs tokens in `tools/list` and carries nothing, removed in the
@@ -47,31 +48,6 @@ export function trimSchemaText<T extends JsonSchema | boolean>(schema: T): T {
     // A description that was only a pointer to documentation is gone, key and all.
     return withoutDocLinks(value) || undefined;
   });
-}
-
-/**
- * A copy of a schema with `visit` applied to every keyword of every schema
- * object in it (a keyword `visit` maps to `undefined` is dropped); subschemas
- * are found by keyword, so a property called "description" is data.
- */
-function mapSchema<T extends JsonSchema | boolean>(schema: T, visit: (key: string, value: unknown) => unknown): T {
-  if (typeof schema === 'boolean' || !isObject(schema)) return schema;
-  const sub = (v: unknown) => mapSchema(v as JsonSchema | boolean, visit);
-  const out: Record<string, unknown> = {};
-  for (const [key, raw] of Object.entries(schema)) {
-    const value = visit(key, raw);
-    if (value === undefined) continue;
-    if (SCHEMA_MAPS.includes(key) && isObject(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sub(v)]));
-    } else if (SCHEMA_VALUES.includes(key)) {
-      out[key] = Array.isArray(value) ? value.map(sub) : sub(value);
-    } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
-      out[key] = value.map(sub);
-    } else {
-      out[key] = value;
-    }
-  }
-  return out as T;
 }
 
 /**
