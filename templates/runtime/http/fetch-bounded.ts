@@ -80,18 +80,29 @@ export function jsonObject(body: Uint8Array): Record<string, unknown> | undefine
 }
 
 /**
- * `fetchBounded` for a client that must not be redirected at all (the
- * token endpoint receives the client secret): a 3xx is a failure.
+ * `fetchBounded` for the upstream OAuth client, which must not be
+ * redirected at all (the token endpoint receives the client secret, a
+ * discovered endpoint will): a 3xx is a failure.
  * @throws {FetchBoundedError}
  */
+export async function fetchRefusingRedirects(
+  url: URL,
+  init: RequestInit,
+  bounds: FetchBounds,
+): Promise<BoundedResponse> {
+  const response = await fetchBounded(url, init, bounds);
+  if (response.status >= 300 && response.status < 400)
+    throw new FetchBoundedError(`answered with a redirect (HTTP ${response.status}), which is not followed`);
+  return response;
+}
+
+/** `fetchRefusingRedirects`, the body parsed as JSON (`undefined` when it is not). */
 export async function fetchJson(
   url: URL,
   init: RequestInit,
   bounds: FetchBounds,
 ): Promise<{ readonly status: number; readonly json: unknown }> {
-  const response = await fetchBounded(url, init, bounds);
-  if (response.status >= 300 && response.status < 400)
-    throw new FetchBoundedError(`answered with a redirect (HTTP ${response.status}), which is not followed`);
+  const response = await fetchRefusingRedirects(url, init, bounds);
   return { status: response.status, json: parseJson(response.body) };
 }
 

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createIssuerMetadataSource,
-  discoverIssuerMetadata,
-  metadataUrls,
-} from '../../../templates/runtime/auth/issuer-metadata.js';
+import { createIssuerMetadataSource, discoverIssuerMetadata } from '../../../templates/runtime/auth/issuer-metadata.js';
 import { AuthUnavailableError } from '../../../templates/runtime/auth/principal.js';
+import { metadataUrls } from '../../../templates/runtime/http/discovery-document.js';
 import { json, startAuthServer, type AuthServer } from './support/auth-server.js';
 
 let server: AuthServer;
