@@ -28,14 +28,14 @@ export class FetchBoundedError extends Error {
 }
 
 /**
- * One request to an authorization server (metadata, JWKS, introspection,
- * token endpoint, discovery document): one deadline covering connect and
+ * One request the runtime makes outside a tool call, to an authorization
+ * server (metadata, JWKS, introspection, token endpoint, discovery
+ * document) or, from the doctor, to the API: one deadline covering connect and
  * body, a cap on the body (a hostile server cannot exhaust memory), and no
  * redirects: a 3xx is answered as its status, its body discarded, so a
  * credential never travels to a URL that was not configured (RFC 6749 §3.2
  * asks for the configured endpoint; RFC 9700 §4.11 on open redirection).
- * Every callsite of the runtime that talks to an authorization server uses
- * this one function.
+ * Tool calls go through http/upstream-client.ts, which streams instead.
  * @throws {FetchBoundedError}
  */
 export async function fetchBounded(url: URL, init: RequestInit, bounds: FetchBounds): Promise<BoundedResponse> {
