@@ -1,8 +1,7 @@
 import type { OAuthSettings } from '../auth/auth-config.js';
-import { fetchFromAuthServer } from '../auth/fetch-from-auth-server.js';
-import { jsonObject } from '../http/fetch-bounded.js';
 import { discoverForCheck, discoveryNeeded, missingIntrospectionEndpoint } from '../auth/issuer-checks.js';
 import type { IssuerMetadata } from '../auth/issuer-metadata.js';
+import { fetchDiscoveryDocument } from '../http/discovery-document.js';
 import { fail, ok, warn, type DoctorCheck } from './check.js';
 
 export interface IssuerCheckResult {
@@ -43,13 +42,8 @@ export async function checkIssuer(settings: OAuthSettings, timeoutMs: number): P
 async function clientFeatures(source: URL, timeoutMs: number): Promise<DoctorCheck[]> {
   let document: Record<string, unknown> | undefined;
   try {
-    const response = await fetchFromAuthServer(
-      'authorization server metadata',
-      source,
-      { headers: { accept: 'application/json' } },
-      { timeoutMs, maxBytes: 256 * 1024 },
-    );
-    document = response.status === 200 ? jsonObject(response.body) : undefined;
+    const answer = await fetchDiscoveryDocument(source, { timeoutMs, maxBytes: 256 * 1024 });
+    document = answer.kind === 'document' ? answer.document : undefined;
   } catch {
     document = undefined;
   }
