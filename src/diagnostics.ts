@@ -75,14 +75,8 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Escape one reference token for a JSON pointer (RFC 6901 §3). */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-export function pointer(...tokens: readonly (string | number)[]): string {
-  return tokens.map((t) => '/' + escapePointerToken(String(t))).join('');
-}
+// Pointers are built by json-pointer.ts; re-exported here, where every stage already imports diagnostics from.
+export { escapePointerToken, pointer } from './json-pointer.js';
 
 /** Thrown only when loading leaves nothing to work with; carries the diagnostics. */
 export class FatalDiagnosticsError extends Error {

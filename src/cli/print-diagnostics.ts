@@ -18,7 +18,7 @@ export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): bo
 const PAINT = { error: '\u001b[31m', warning: '\u001b[33m', info: '\u001b[36m', dim: '\u001b[2m', reset: '\u001b[0m' };
 
 /** `file:line:column pointer  severity CODE  message` and an indented hint: one problem, one place, one fix. */
-export function formatDiagnostic(d: Diagnostic, options: PrintOptions): string {
+function formatDiagnostic(d: Diagnostic, options: PrintOptions): string {
   const paint = (kind: keyof typeof PAINT, text: string) =>
     options.color ? `${PAINT[kind]}${text}${PAINT.reset}` : text;
   const where = [d.file, d.line, d.line !== undefined ? d.column : undefined].filter((x) => x !== undefined).join(':');

@@ -19,7 +19,11 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   return bestDistance <= limit ? best : undefined;
 }
 
-/** Optimal string alignment distance: Levenshtein plus transpositions (`tgas` -> `tags` is one edit). */
+/**
+ * Optimal string alignment distance: Levenshtein plus transpositions (`tgas` -> `tags` is one edit).
+ * Kept rather than `fastest-levenshtein`: that library computes plain Levenshtein, where a swapped
+ * pair costs two edits and the most common typo in a four-letter key would get no suggestion.
+ */
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return Infinity;
   const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);

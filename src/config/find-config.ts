@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 
 /** Looked for beside the spec, in this order. */
-export const CONFIG_FILE_NAMES = [
+const CONFIG_FILE_NAMES = [
   'openapi-to-mcp.config.json',
   'openapi-to-mcp.config.yaml',
   'openapi-to-mcp.config.yml',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { escapePointerToken } from '../diagnostics.js';
+import { escapePointerToken, unescapePointerToken } from '../json-pointer.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Locate } from './parse-config.js';
@@ -54,7 +54,7 @@ export function validateConfig(value: unknown, file: string, locate: Locate = ()
 }
 
 function toDiagnostic(error: ErrorObject, root: SchemaNode, file: string, locate: Locate): Diagnostic {
-  const tokens = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map(unescapeToken);
+  const tokens = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map(unescapePointerToken);
   const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
   const node = schemaAt(root, tokens);
   const where = tokens.length === 0 ? 'the top level' : `\`${tokens.join('.')}\``;
@@ -147,10 +147,6 @@ function resolve(root: SchemaNode, node: SchemaNode): SchemaNode {
 
 function description(node: SchemaNode | undefined): string | undefined {
   return typeof node?.description === 'string' ? node.description : undefined;
-}
-
-function unescapeToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function typeName(value: unknown): string {

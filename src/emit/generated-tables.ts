@@ -94,7 +94,7 @@ function satisfying(name: string, value: object, type: string): string {
 
 /** The runtime's view of a tool: the model minus generator-only fields. */
 function toolDefinition(tool: ToolModel): Record<string, unknown> {
-  const { operationId: _operationId, securitySource: _securitySource, ...definition } = tool;
+  const { operationId: _operationId, securitySource: _securitySource, defs: _defs, ...definition } = tool;
   return definition;
 }
 

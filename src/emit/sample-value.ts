@@ -1,3 +1,4 @@
+import { localDefName } from '../../templates/runtime/mcp/local-defs.js';
 import type { JsonSchema } from '../../templates/runtime/mcp/types.js';
 
 type Defs = Readonly<Record<string, JsonSchema | boolean>>;
@@ -28,8 +29,8 @@ export function sampleValue(schema: JsonSchema | boolean | undefined, defs: Defs
   if (schema === undefined || schema === true) return { value: 'sample', certain: true };
   if (schema === false || depth > 8) return { value: null, certain: false };
   if (typeof schema.$ref === 'string') {
-    const name = schema.$ref.replace('#/$defs/', '');
-    return sampleValue(defs[name], defs, depth + 1);
+    const name = localDefName(schema.$ref);
+    return sampleValue(name === undefined ? undefined : defs[name], defs, depth + 1);
   }
   if ('const' in schema) return { value: schema.const, certain: true };
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return { value: schema.enum[0], certain: true };

@@ -4,6 +4,7 @@ import { FatalDiagnosticsError, pointer } from '../diagnostics.js';
 import type { SpecKind } from './detect-version.js';
 import { parseText } from './parse-text.js';
 import { parkDataRefs } from './ref-positions.js';
+import { isPrivateUrl } from './private-url.js';
 import { capDiagnostics } from './cap-diagnostics.js';
 
 export interface BundledDocument {
@@ -189,21 +190,6 @@ function toDiagnostic(e: RefParserError, input: BundleInput, fileDiagnostics: Ma
       ...(where ? { pointer: where } : {}),
     },
   ];
-}
-
-/** True for an http(s) URL on a loopback or private-network host. */
-export function isPrivateUrl(location: string): boolean {
-  if (!/^https?:\/\//i.test(location)) return false;
-  const host = new URL(location).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '::1' ||
-    /^(127|10)\./.test(host) ||
-    /^192\.168\./.test(host) ||
-    /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
-    /^f[cd][0-9a-f]{2}:/.test(host)
-  );
 }
 
 /** Replaces absolute paths in a message by what the user sees. */

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
+import { decodeFragmentToken } from '../json-pointer.js';
 import type { SpecKind } from './detect-version.js';
 import { capDiagnostics } from './cap-diagnostics.js';
 import { forEachRef } from './ref-positions.js';
@@ -57,20 +58,10 @@ export function resolvePointer(document: unknown, fragment: string): unknown {
   if (!fragment.startsWith('/')) return undefined;
   let node: unknown = document;
   for (const raw of fragment.slice(1).split('/')) {
-    const token = decodeToken(raw);
+    const token = decodeFragmentToken(raw);
     if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, token))
       return undefined;
     node = (node as Record<string, unknown>)[token];
   }
   return node;
-}
-
-export function decodeToken(raw: string): string {
-  let token = raw;
-  try {
-    token = decodeURIComponent(raw);
-  } catch {
-    // Not percent-encoded after all: use it as written.
-  }
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

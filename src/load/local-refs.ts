@@ -1,5 +1,6 @@
 import { pointer } from '../diagnostics.js';
-import { decodeToken, resolvePointer } from './check-refs.js';
+import { fragmentTokens } from '../json-pointer.js';
+import { resolvePointer } from './check-refs.js';
 import type { SpecKind } from './detect-version.js';
 import { forEachRef } from './ref-positions.js';
 import type { Shape } from './ref-positions.js';
@@ -93,5 +94,5 @@ function reach(document: unknown, tokens: readonly string[], from: string, depth
 }
 
 function parse(fragment: string): string[] {
-  return fragment === '' ? [] : fragment.slice(1).split('/').map(decodeToken);
+  return fragmentTokens(fragment);
 }

@@ -1,5 +1,6 @@
 import type { ToolAnnotations } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { unescapePointerToken } from '../json-pointer.js';
 import { isObject } from './json-schema.js';
 import type { Reported } from './reported.js';
 import { reported } from './reported.js';
@@ -54,7 +55,7 @@ function invalidValues(): { invalid: Invalid; diagnostics: Diagnostic[] } {
     diagnostics.push({
       code: 'EXTENSION_INVALID',
       severity: 'warning',
-      message: `${pointer.split('/').pop()?.replace(/~1/g, '/').replace(/~0/g, '~')} should be ${expected}; it is ignored.`,
+      message: `${unescapePointerToken(pointer.split('/').pop() ?? '')} should be ${expected}; it is ignored.`,
       pointer,
     });
   };

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../../templates/runtime/mcp/types.js';
+import { mapSubschemas, NOT_SUBSCHEMAS } from './schema-walk.js';
 
 /**
  * OpenAPI Schema Object -> JSON Schema 2020-12, the dialect MCP tool schemas
@@ -23,25 +24,6 @@ export interface ConvertContext {
 /** OpenAPI-only or token-costly keywords that carry nothing a validator or a model needs. */
 const DROPPED_KEYWORDS = new Set(['xml', 'externalDocs', 'example', 'examples', 'nullable', '$schema', '$id']);
 
-/** Keywords whose value is a map of name -> schema. */
-export const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
-/** Keywords whose value is a schema. */
-export const SCHEMA_VALUES = [
-  'items',
-  'additionalProperties',
-  'not',
-  'contains',
-  'propertyNames',
-  'if',
-  'then',
-  'else',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-  'additionalItems',
-];
-/** Keywords whose value is a list of schemas. */
-export const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
-
 export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema | boolean {
   if (typeof schema === 'boolean') return schema;
   if (!isObject(schema)) return {};
@@ -58,13 +40,9 @@ export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema 
       if (value === '#' && ctx.recursiveRoot !== undefined) out.$ref = `#/$defs/${ctx.refName(ctx.recursiveRoot)}`;
       continue;
     }
-    if (SCHEMA_MAPS.includes(key) && isObject(value)) {
-      out[key] = mapValues(value, (v) => convertSchema(v, ctx));
-    } else if (SCHEMA_VALUES.includes(key)) {
-      out[key] =
-        key === 'items' && Array.isArray(value) ? value.map((v) => convertSchema(v, ctx)) : convertSchema(value, ctx);
-    } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
-      out[key] = value.map((v) => convertSchema(v, ctx));
+    const subschemas = mapSubschemas(key, value, (v) => convertSchema(v, ctx));
+    if (subschemas !== NOT_SUBSCHEMAS) {
+      out[key] = subschemas;
     } else if (key === 'discriminator' && isObject(value)) {
       out[key] = convertDiscriminator(value, ctx);
     } else if (key === 'type' && value === 'file') {

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { SecuritySchemeModel, ToolModel } from './types.js';
 
 /** The security lint's codes: warnings by default, errors under `--strict`. */
-export const LINT_CODES = new Set([
+const LINT_CODES = new Set([
   'LINT_TOOL_WITHOUT_SCOPE',
   'LINT_PUBLIC_WRITE',
   'LINT_SCOPE_UNDECLARED',

@@ -45,6 +45,11 @@ const cache = new Map<string, RegExp>();
  * segment, and `*` inside a segment is any run of characters but `/`
  * (`/pets*` matches `/pets` and `/petstore`). Everything else is literal,
  * `{petId}` included.
+ *
+ * Kept rather than `picomatch`: a bash glob reads `?`, `[...]`, `{a,b}` and
+ * `+(...)` as patterns, while here they are literal characters of a path
+ * template; picomatch's options turn off braces, brackets and extglobs but
+ * not `?`, so the documented config syntax would change under users.
  */
 export function pathGlob(glob: string): RegExp {
   const key = `p${glob}`;
@@ -62,7 +67,7 @@ export function pathGlob(glob: string): RegExp {
 }
 
 /** A glob on a tool name: `*` is any run of characters. */
-export function nameGlob(glob: string): RegExp {
+function nameGlob(glob: string): RegExp {
   const key = `n${glob}`;
   let regex = cache.get(key);
   if (!regex) {

@@ -4,6 +4,8 @@ import type {
   ParameterLocation,
   ParameterStyle,
 } from '../../templates/runtime/mcp/types.js';
+import { isIgnoredHeader } from '../../templates/runtime/http/ignored-headers.js';
+import { localDefName } from '../../templates/runtime/mcp/local-defs.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
 import { resolveObject } from './refs.js';
@@ -14,8 +16,6 @@ import type { SchemaRegistry } from './schema-registry.js';
 import { parameterDescription } from './trim.js';
 
 const LOCATIONS: readonly ParameterLocation[] = ['path', 'query', 'header', 'cookie'];
-/** OpenAPI 3.1 §4.8.12.1: these header parameters "SHALL be ignored" (the runtime sets them). */
-const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 /** Default style per location, OpenAPI 3.1 §4.8.12.4. */
 const DEFAULT_STYLE: Record<ParameterLocation, ParameterStyle> = {
   path: 'simple',
@@ -67,7 +67,7 @@ export function collectParameters(ctx: ModelContext, site: OperationSite): Repor
       });
       continue;
     }
-    if (location === 'header' && IGNORED_HEADERS.has(name.toLowerCase())) continue;
+    if (location === 'header' && isIgnoredHeader(name)) continue;
     inputs.push(toInput(value, location, name, registry));
   }
   return reported(inputs, diagnostics);
@@ -144,8 +144,8 @@ export function closedProperties(
   const seen = new Set<string>();
   const visit = (node: unknown, depth: number): void => {
     if (!isObject(node) || depth > 16) return;
-    if (typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/')) {
-      const name = node.$ref.slice('#/$defs/'.length);
+    const name = localDefName(node.$ref);
+    if (name !== undefined) {
       if (!seen.has(name)) {
         seen.add(name);
         visit(defs(name), depth + 1);
@@ -172,9 +172,8 @@ export function closedProperties(
 }
 
 function resolveDef(node: unknown, defs: (name: string) => JsonSchema | boolean | undefined): unknown {
-  return isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/$defs/')
-    ? defs(node.$ref.slice('#/$defs/'.length))
-    : node;
+  const name = isObject(node) ? localDefName(node.$ref) : undefined;
+  return name === undefined ? node : defs(name);
 }
 
 function isFreeObject(node: unknown): boolean {

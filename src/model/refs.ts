@@ -1,3 +1,4 @@
+import { fragmentTokens } from '../json-pointer.js';
 import { isObject } from './json-schema.js';
 
 /**
@@ -5,12 +6,7 @@ import { isObject } from './json-schema.js';
  * The loaded document is bundled, so every `$ref` is local (`#/...`).
  */
 export function decodePointer(ref: string): string[] {
-  const fragment = ref.startsWith('#') ? ref.slice(1) : ref;
-  if (fragment === '') return [];
-  return fragment
-    .slice(1)
-    .split('/')
-    .map((token) => safeDecodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~'));
+  return fragmentTokens(ref.startsWith('#') ? ref.slice(1) : ref);
 }
 
 export function getAtPointer(document: unknown, ref: string): unknown {
@@ -43,12 +39,4 @@ export function resolveObject(
     current = getAtPointer(document, current.$ref);
   }
   return isObject(current) ? { value: current, pointer: at } : undefined;
-}
-
-function safeDecodeURIComponent(token: string): string {
-  try {
-    return decodeURIComponent(token);
-  } catch {
-    return token;
-  }
 }

@@ -1,5 +1,6 @@
 import type { BodyEncoding, JsonSchema } from '../../templates/runtime/mcp/types.js';
 import { FILE_PART_SCHEMA } from '../../templates/runtime/http/file-part.js';
+import { isJsonMediaType, mediaTypeEssence } from '../../templates/runtime/http/media-type.js';
 import { isObject } from './json-schema.js';
 import { getAtPointer, resolveObject } from './refs.js';
 import type { ModelContext, OperationSite } from './model-context.js';
@@ -57,9 +58,8 @@ function rank(mediaType: string): number {
 }
 
 export function encodingOf(mediaType: string): BodyEncoding {
-  const type = (mediaType.split(';')[0] ?? '').trim().toLowerCase();
-  if (type === 'application/json' || type.endsWith('+json') || type === '*/*' || type === 'application/*')
-    return 'json';
+  const type = mediaTypeEssence(mediaType);
+  if (isJsonMediaType(type) || type === '*/*' || type === 'application/*') return 'json';
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (type.startsWith('multipart/')) return 'multipart';
   if (type.startsWith('text/') || type.endsWith('+xml') || type === 'application/xml') return 'text';

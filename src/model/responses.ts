@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../../templates/runtime/mcp/types.js';
+import { isJsonMediaType, mediaTypeEssence } from '../../templates/runtime/http/media-type.js';
 import { isObject } from './json-schema.js';
 import { getAtPointer, resolveObject } from './refs.js';
 import type { ModelContext, OperationSite } from './model-context.js';
@@ -26,7 +27,7 @@ export function collectResponse(
   const resolved = resolveObject(document, responses[success], `${operationPointer}/responses/${success}`);
   if (!resolved || !isObject(resolved.value.content)) return { refs: new Set() };
   const mediaTypes = Object.keys(resolved.value.content);
-  const json = mediaTypes.find((m) => /^application\/(.+\+)?json\b/i.test(m));
+  const json = mediaTypes.find((m) => isJsonMediaType(mediaTypeEssence(m)));
   const accept = json ?? mediaTypes[0];
   const media = json === undefined ? undefined : resolved.value.content[json];
   if (!isObject(media) || media.schema === undefined) return accept ? { refs: new Set(), accept } : { refs: new Set() };

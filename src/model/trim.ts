@@ -1,6 +1,8 @@
 import type { JsonSchema, ToolAnnotations } from '../../templates/runtime/mcp/types.js';
+import { localDefName, reachableDefNames } from '../../templates/runtime/mcp/local-defs.js';
 import { withoutDocLinks } from './doc-links.js';
-import { isObject, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from './json-schema.js';
+import { isObject } from './json-schema.js';
+import { mapSchema } from './schema-walk.js';
 
 /**
  * What costs tokens in `tools/list` and carries nothing, removed in the
@@ -49,31 +51,6 @@ export function trimSchemaText<T extends JsonSchema | boolean>(schema: T): T {
 }
 
 /**
- * A copy of a schema with `visit` applied to every keyword of every schema
- * object in it (a keyword `visit` maps to `undefined` is dropped); subschemas
- * are found by keyword, so a property called "description" is data.
- */
-function mapSchema<T extends JsonSchema | boolean>(schema: T, visit: (key: string, value: unknown) => unknown): T {
-  if (typeof schema === 'boolean' || !isObject(schema)) return schema;
-  const sub = (v: unknown) => mapSchema(v as JsonSchema | boolean, visit);
-  const out: Record<string, unknown> = {};
-  for (const [key, raw] of Object.entries(schema)) {
-    const value = visit(key, raw);
-    if (value === undefined) continue;
-    if (SCHEMA_MAPS.includes(key) && isObject(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sub(v)]));
-    } else if (SCHEMA_VALUES.includes(key)) {
-      out[key] = Array.isArray(value) ? value.map(sub) : sub(value);
-    } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
-      out[key] = value.map(sub);
-    } else {
-      out[key] = value;
-    }
-  }
-  return out as T;
-}
-
-/**
  * The shared `$defs` table with every definition that only output schemas
  * reach trimmed by `trimOutputSchema`. A definition some input schema
  * reaches keeps its descriptions: the model reads those to fill arguments.
@@ -82,7 +59,7 @@ export function trimOutputOnlyDefs(
   defs: Readonly<Record<string, JsonSchema | boolean>>,
   inputSchemas: readonly JsonSchema[],
 ): Record<string, JsonSchema | boolean> {
-  const forInput = reachableDefs(inputSchemas, defs);
+  const forInput = reachableDefNames(inputSchemas, defs);
   const out: Record<string, JsonSchema | boolean> = {};
   for (const [name, def] of Object.entries(defs)) out[name] = forInput.has(name) ? def : trimOutputSchema(def);
   return out;
@@ -135,30 +112,8 @@ export function parameterDescription(
   if (description === '') return undefined;
   const same = (other: unknown) => typeof other === 'string' && other.trim() === description;
   if (same(schema.description)) return undefined;
-  const ref =
-    typeof schema.$ref === 'string' && schema.$ref.startsWith('#/$defs/')
-      ? schema.$ref.slice('#/$defs/'.length)
-      : undefined;
+  const ref = localDefName(schema.$ref);
   const target = ref === undefined ? undefined : defs(ref);
   if (isObject(target) && same(target.description)) return undefined;
   return description;
-}
-
-const REF = /"#\/\$defs\/([^"]+)"/g;
-
-function reachableDefs(
-  schemas: readonly JsonSchema[],
-  defs: Readonly<Record<string, JsonSchema | boolean>>,
-): Set<string> {
-  const seen = new Set<string>();
-  const queue: unknown[] = [...schemas];
-  while (queue.length > 0) {
-    for (const match of JSON.stringify(queue.pop()).matchAll(REF)) {
-      const name = (match[1] as string).replace(/~1/g, '/').replace(/~0/g, '~');
-      if (seen.has(name)) continue;
-      seen.add(name);
-      if (defs[name] !== undefined) queue.push(defs[name]);
-    }
-  }
-  return seen;
 }

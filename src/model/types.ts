@@ -10,6 +10,8 @@ import type { Diagnostic } from '../diagnostics.js';
 /** One OpenAPI operation as an MCP tool: the runtime's `ToolDefinition` plus what only the generator needs. */
 export interface ToolModel extends ToolDefinition {
   readonly operationId?: string;
+  /** Names of the shared `$defs` this tool's schemas reference (transitively), sorted: picks the table's entries. */
+  readonly defs: readonly string[];
   /** Where `security` came from: the operation, the document default, or nowhere (public). */
   readonly securitySource: 'operation' | 'document' | 'none';
 }

@@ -8,7 +8,7 @@ export interface SwapFs {
   readonly rename: (from: string, to: string) => void;
 }
 
-export const NODE_FS: SwapFs = { writeFile: (path, content) => writeFileSync(path, content), rename: renameSync };
+const NODE_FS: SwapFs = { writeFile: (path, content) => writeFileSync(path, content), rename: renameSync };
 
 /** Where a run stages new files and keeps the files it replaces, inside the project folder. */
 const STAGE_PREFIX = '.openapi-to-mcp-stage-';

@@ -92,6 +92,20 @@ describe('output schema: only from a 2xx JSON response whose schema is an object
       },
     ],
     [
+      'a JSON media type with parameters',
+      {
+        given: { '200': ok(PET, 'application/json; charset=utf-8') },
+        want: { outputSchema: PET_OUT, accept: 'application/json; charset=utf-8', defs: [] },
+      },
+    ],
+    [
+      'application/json-seq (RFC 7464) is a sequence, not one JSON text: no output schema',
+      {
+        given: { '200': ok(PET, 'application/json-seq') },
+        want: { accept: 'application/json-seq', defs: [] },
+      },
+    ],
+    [
       'JSON preferred over XML for accept and schema',
       {
         given: {

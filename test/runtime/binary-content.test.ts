@@ -23,7 +23,6 @@ const tool = (name: string, path: string): ToolDefinition => ({
   name,
   description: name,
   inputSchema: { type: 'object', properties: {}, additionalProperties: false },
-  defs: [],
   annotations: { readOnlyHint: true },
   http: { method: 'GET', path, parameters: [] },
   security: [],

@@ -22,7 +22,6 @@ const base: ToolDefinition = {
     properties: { id: { type: 'integer' }, owner: { $ref: '#/$defs/Owner' } },
     required: ['id'],
   },
-  defs: ['Owner'],
   annotations: { readOnlyHint: true, openWorldHint: true },
   http: { method: 'GET', path: '/pets/{id}', parameters: [] },
   security: [],

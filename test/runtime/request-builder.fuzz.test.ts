@@ -234,7 +234,6 @@ async function run(http: HttpBinding, names: readonly (keyof typeof CREDENTIAL)[
     name: 'op',
     description: 'fuzz',
     inputSchema: { type: 'object' },
-    defs: [],
     annotations: {},
     http,
     security: names.length === 0 ? [] : [names.map((scheme) => ({ scheme, scopes: [] }))],

@@ -6,7 +6,6 @@ const tool = (name: string, inputSchema: ToolDefinition['inputSchema']): ToolDef
   name,
   description: name,
   inputSchema,
-  defs: [],
   annotations: {},
   http: { method: 'GET', path: '/x', parameters: [] },
   security: [],

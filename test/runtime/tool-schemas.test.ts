@@ -7,7 +7,6 @@ const tool = (inputSchema: JsonSchema): ToolDefinition => ({
   name: 't',
   description: 't',
   inputSchema,
-  defs: [],
   annotations: {},
   http: { method: 'POST', path: '/t', parameters: [] },
   security: [],

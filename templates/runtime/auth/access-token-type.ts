@@ -1,7 +1,7 @@
 import { InvalidTokenError } from './auth-error.js';
 
 /** The variable that lets plain JWTs through, named in the refusal so an operator finds it. */
-export const ACCEPT_PLAIN_JWT_ENV = 'OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT';
+const ACCEPT_PLAIN_JWT_ENV = 'OAUTH_DANGEROUSLY_ACCEPT_PLAIN_JWT';
 
 /**
  * RFC 9068 §4: "Resource servers receiving a JWT access token MUST validate that the `typ` header

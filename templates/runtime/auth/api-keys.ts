@@ -15,7 +15,7 @@ export interface ApiKeyEntry {
 const DEFAULT_MAX_KEY_BYTES = 8192;
 
 /** Shorter keys are refused by `hash-key`: 32 base64url characters carry 192 bits. */
-export const MIN_API_KEY_LENGTH = 32;
+const MIN_API_KEY_LENGTH = 32;
 
 /**
  * Why the server would never accept `key`, or `undefined` when it would:

@@ -3,7 +3,7 @@ import type { OAuthSettings } from './auth-config.js';
 import { InvalidTokenError } from './principal.js';
 
 /** The variable that binds audience-less access tokens to client ids, named in refusals so an operator finds it. */
-export const CLIENT_ID_AS_AUDIENCE_ENV = 'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE';
+const CLIENT_ID_AS_AUDIENCE_ENV = 'OAUTH_DANGEROUSLY_ACCEPT_CLIENT_ID_AS_AUDIENCE';
 
 /**
  * The refusal for a token whose `aud` is not this server (RFC 8707 §2; MCP authorization

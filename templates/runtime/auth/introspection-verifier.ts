@@ -1,7 +1,8 @@
 import { clientSecretBasic } from '../http/client-secret-basic.js';
 import { createHash } from 'node:crypto';
 import type { OAuthSettings } from './auth-config.js';
-import { fetchBounded, jsonObject } from './fetch-bounded.js';
+import { fetchFromAuthServer } from './fetch-from-auth-server.js';
+import { jsonObject } from '../http/fetch-bounded.js';
 import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-metadata.js';
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
 import { principalFromClaims } from './token-claims.js';
@@ -39,7 +40,7 @@ interface RefusalEntry {
 }
 
 /** Names the opt-in in the refusal, so that an operator finds it. */
-export const ACCEPT_MISSING_AUD_ENV = 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD';
+const ACCEPT_MISSING_AUD_ENV = 'OAUTH_INTROSPECTION_DANGEROUSLY_ACCEPT_MISSING_AUD';
 
 /**
  * RFC 7662 token introspection for opaque tokens: POST `token` and
@@ -89,7 +90,7 @@ export function createIntrospectionVerifier(
         `the metadata of issuer "${settings.issuer}" has no introspection_endpoint; set OAUTH_INTROSPECTION_URL`,
       );
     }
-    const response = await fetchBounded(
+    const response = await fetchFromAuthServer(
       'token introspection',
       endpoint,
       {

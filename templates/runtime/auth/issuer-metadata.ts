@@ -1,5 +1,6 @@
 import { isLoopback } from '../config/loopback.js';
-import { fetchBounded, jsonObject } from './fetch-bounded.js';
+import { fetchDiscoveryDocument, metadataUrls, type DocumentFetch } from '../http/discovery-document.js';
+import { fetchFromAuthServer } from './fetch-from-auth-server.js';
 import { AuthUnavailableError } from './principal.js';
 
 /** What the resource server uses from the authorization server's metadata. */
@@ -19,29 +20,6 @@ export interface DiscoveryOptions {
 }
 
 /**
- * The metadata URLs to try, in the order of the MCP authorization spec
- * (2025-11-25, "Authorization Server Metadata Discovery"): RFC 8414 §3.1
- * with the well-known suffix inserted before the issuer's path, then OpenID
- * Connect Discovery with path insertion, then OpenID Connect Discovery §4
- * appended to the issuer.
- */
-export function metadataUrls(issuer: string): URL[] {
-  const url = new URL(issuer);
-  const path = url.pathname.replace(/\/+$/, '');
-  if (path === '') {
-    return [
-      new URL('/.well-known/oauth-authorization-server', url.origin),
-      new URL('/.well-known/openid-configuration', url.origin),
-    ];
-  }
-  return [
-    new URL(`/.well-known/oauth-authorization-server${path}`, url.origin),
-    new URL(`/.well-known/openid-configuration${path}`, url.origin),
-    new URL(`${path}/.well-known/openid-configuration`, url.origin),
-  ];
-}
-
-/**
  * Fetches the issuer's metadata once. A document whose `issuer` differs from
  * the configured one is refused, not skipped (RFC 8414 §3.3; OpenID Connect
  * Discovery §4.3: "MUST be identical"): it means a wrong OAUTH_ISSUER or a
@@ -51,22 +29,15 @@ export function metadataUrls(issuer: string): URL[] {
 export async function discoverIssuerMetadata(issuer: string, options: DiscoveryOptions = {}): Promise<IssuerMetadata> {
   const bounds = { timeoutMs: options.timeoutMs ?? 5000, maxBytes: options.maxBytes ?? 256 * 1024 };
   const tried: string[] = [];
+  const fetchMetadata: DocumentFetch = (url, init, b) =>
+    fetchFromAuthServer('authorization server metadata', url, init, b);
   for (const url of metadataUrls(issuer)) {
-    const response = await fetchBounded(
-      'authorization server metadata',
-      url,
-      { headers: { accept: 'application/json' } },
-      bounds,
-    );
-    if (response.status !== 200) {
-      tried.push(`${url.href} (${response.status})`);
+    const answer = await fetchDiscoveryDocument(url, bounds, fetchMetadata);
+    if (answer.kind !== 'document') {
+      tried.push(`${url.href} (${answer.kind === 'status' ? answer.status : 'not a JSON object'})`);
       continue;
     }
-    const document = jsonObject(response.body);
-    if (!document) {
-      tried.push(`${url.href} (not a JSON object)`);
-      continue;
-    }
+    const { document } = answer;
     // RFC 8414 §3.3: "the data contained in the response MUST NOT be used" unless identical.
     if (document.issuer !== issuer) throw new AuthUnavailableError(issuerMismatch(issuer, document.issuer, url));
     return Object.freeze({

@@ -13,7 +13,8 @@ import type { KeyObject } from 'node:crypto';
 import { checkAccessTokenType } from './access-token-type.js';
 import { audienceRefusal, checkAudienceOrClientId, checkTokenUse } from './audience-binding.js';
 import type { OAuthSettings } from './auth-config.js';
-import { fetchBounded, jsonObject } from './fetch-bounded.js';
+import { fetchFromAuthServer } from './fetch-from-auth-server.js';
+import { jsonObject } from '../http/fetch-bounded.js';
 import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-metadata.js';
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
 import { guardKeySelection } from './key-selection.js';
@@ -155,7 +156,7 @@ function remoteKeys(
     }
     const url = new URL(href);
     try {
-      const response = await fetchBounded(
+      const response = await fetchFromAuthServer(
         'JWKS',
         url,
         { method: 'GET', headers: init.headers },

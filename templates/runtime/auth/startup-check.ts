@@ -1,10 +1,6 @@
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { createLocalJWKSet, type JSONWebKeySet, type JWK } from 'jose';
 import type { ToolDefinition } from '../mcp/types.js';
-import { MIN_RSA_BITS, type AuthSettings, type OAuthSettings } from './auth-config.js';
-import { AuthError } from './auth-error.js';
-import { fetchBounded, jsonObject } from './fetch-bounded.js';
-import { discoverIssuerMetadata, type IssuerMetadata } from './issuer-metadata.js';
+import type { AuthSettings, OAuthSettings } from './auth-config.js';
+import { checkKeySet, discoverForCheck, discoveryNeeded, missingIntrospectionEndpoint } from './issuer-checks.js';
 
 export interface StartupCheckOptions {
   /** Where the findings go, one JSON line each (the server's log). */
@@ -73,31 +69,20 @@ function rolesWithoutClaim(settings: AuthSettings, options: StartupCheckOptions,
 async function checkIssuer(settings: OAuthSettings, timeoutMs: number, report: Report): Promise<void> {
   // A static key means no network: nothing to discover or fetch.
   if (settings.publicKey) return;
-  // Discovery is needed for the JWKS unless OAUTH_JWKS_URI is set, and for introspection without a URL.
-  const needed =
-    !settings.jwksUri || (settings.introspection !== undefined && settings.introspection.url === undefined);
-  let metadata: IssuerMetadata | undefined;
-  try {
-    metadata = await discoverIssuerMetadata(settings.issuer, {
-      timeoutMs,
-      allowInsecureHttp: settings.allowInsecureHttp,
-    });
-  } catch (error) {
-    const cause = error instanceof AuthError ? error.message : 'discovery failed';
+  const needed = discoveryNeeded(settings);
+  const discovered = await discoverForCheck(settings, timeoutMs);
+  const metadata = 'metadata' in discovered ? discovered.metadata : undefined;
+  if ('cause' in discovered) {
     report(
       needed ? 'error' : 'warn',
       needed
-        ? `authorization server check: ${cause}; every authenticated request is answered 503 until this works`
-        : `authorization server check: ${cause}; clients that discover the authorization server will fail`,
+        ? `authorization server check: ${discovered.cause}; every authenticated request is answered 503 until this works`
+        : `authorization server check: ${discovered.cause}; clients that discover the authorization server will fail`,
     );
     if (needed) return;
   }
-  if (settings.introspection && !settings.introspection.url && metadata && !metadata.introspectionEndpoint) {
-    report(
-      'error',
-      `authorization server check: the metadata of issuer "${settings.issuer}" has no introspection_endpoint; set OAUTH_INTROSPECTION_URL`,
-    );
-  }
+  const noIntrospection = metadata && missingIntrospectionEndpoint(settings, metadata);
+  if (noIntrospection) report('error', `authorization server check: ${noIntrospection}; set OAUTH_INTROSPECTION_URL`);
   const jwksUri = settings.jwksUri ?? metadata?.jwksUri;
   if (!jwksUri) {
     report(
@@ -106,67 +91,9 @@ async function checkIssuer(settings: OAuthSettings, timeoutMs: number, report: R
     );
     return;
   }
-  const problem = await checkJwks(jwksUri, timeoutMs);
-  if (problem)
-    report(
-      'error',
-      `authorization server check: JWKS at ${jwksUri.href}: ${problem}; JWT requests are answered 503 until this works`,
-    );
-  else report('info', `authorization server check passed: issuer "${settings.issuer}", JWKS at ${jwksUri.href}`);
-}
-
-/** What is wrong with the key set, or `undefined` when every key is usable. */
-async function checkJwks(url: URL, timeoutMs: number): Promise<string | undefined> {
-  let response;
-  try {
-    response = await fetchBounded(
-      'JWKS',
-      url,
-      { headers: { accept: 'application/json' } },
-      { timeoutMs, maxBytes: 256 * 1024 },
-    );
-  } catch (error) {
-    return error instanceof AuthError ? error.message.replace(/^JWKS at \S+: /, '') : 'fetch failed';
-  }
-  if (response.status !== 200) return `HTTP ${response.status}`;
-  const document = jsonObject(response.body);
-  if (!document || !Array.isArray(document.keys)) return 'not a JSON Web Key Set';
-  const keys = document.keys as unknown[];
-  if (keys.length === 0) return 'the set has no keys';
-  const kids = keys.map((key) => (isObject(key) ? key.kid : undefined)).filter((kid) => typeof kid === 'string');
-  const repeated = kids.find((kid, index) => kids.indexOf(kid) !== index);
-  if (repeated !== undefined)
-    return `kid ${JSON.stringify(repeated)} appears more than once; kid values must be unique (RFC 7517 §4.5)`;
-  try {
-    createLocalJWKSet(document as unknown as JSONWebKeySet);
-  } catch {
-    return 'not a usable JSON Web Key Set';
-  }
-  for (const [index, key] of keys.entries()) {
-    const problem = keyProblem(key as JWK);
-    if (problem)
-      return `key ${typeof (key as JWK).kid === 'string' ? JSON.stringify((key as JWK).kid) : `#${index}`} ${problem}`;
-  }
-  return undefined;
-}
-
-function keyProblem(jwk: JWK): string | undefined {
-  if (!isObject(jwk) || typeof jwk.kty !== 'string') return 'is not a JWK';
-  if (jwk.kty === 'oct') return 'is a symmetric key';
-  if ('d' in jwk) return 'is a private key';
-  // Encryption keys and key types this server does not verify with are never selected: not a problem.
-  if ((jwk.use !== undefined && jwk.use !== 'sig') || !['RSA', 'EC', 'OKP'].includes(jwk.kty)) return undefined;
-  try {
-    const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-    const bits = key.asymmetricKeyDetails?.modulusLength;
-    if (bits !== undefined && bits < MIN_RSA_BITS)
-      return `is RSA with ${bits} bits; at least ${MIN_RSA_BITS} are needed (RFC 7518 §3.3)`;
-  } catch {
-    return 'cannot be imported';
-  }
-  return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  const keys = await checkKeySet(settings, jwksUri, timeoutMs);
+  if (!keys.ok) {
+    const cause = keys.kind === 'unreachable' ? keys.problem : `JWKS at ${jwksUri.href}: ${keys.problem}`;
+    report('error', `authorization server check: ${cause}; JWT requests are answered 503 until this works`);
+  } else report('info', `authorization server check passed: issuer "${settings.issuer}", JWKS at ${jwksUri.href}`);
 }

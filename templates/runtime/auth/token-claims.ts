@@ -34,7 +34,7 @@ function stringOrStrings(value: unknown, name: string): string[] {
 }
 
 /** `client_id` (RFC 9068 §2.2, RFC 7662 §2.2), else `azp` (OpenID Connect Core §2). */
-export function clientIdFromClaims(claims: Readonly<Record<string, unknown>>): string | undefined {
+function clientIdFromClaims(claims: Readonly<Record<string, unknown>>): string | undefined {
   const { client_id: clientId, azp } = claims;
   if (typeof clientId === 'string' && clientId !== '') return clientId;
   if (typeof azp === 'string' && azp !== '') return azp;
@@ -45,7 +45,7 @@ export function clientIdFromClaims(claims: Readonly<Record<string, unknown>>): s
  * `sub` (RFC 9068 §2.2 requires it); a client-credentials token without one
  * is attributed to its client. Neither: refused, so no call is anonymous.
  */
-export function subjectFromClaims(claims: Readonly<Record<string, unknown>>): string {
+function subjectFromClaims(claims: Readonly<Record<string, unknown>>): string {
   const { sub } = claims;
   if (typeof sub === 'string' && sub !== '') return sub;
   if (sub !== undefined) throw new InvalidTokenError('token "sub" claim is not a string');
@@ -69,7 +69,7 @@ export interface ScopeReading {
  * but the token's `scp` says `pets.read`. With a prefix configured, each granted scope that does not
  * already start with it gets it, so that it matches the qualified tool scope the metadata advertised.
  */
-export function qualifyScopes(scopes: readonly string[], prefix: string | undefined): readonly string[] {
+function qualifyScopes(scopes: readonly string[], prefix: string | undefined): readonly string[] {
   if (!prefix) return scopes;
   return [...new Set(scopes.map((scope) => (scope.startsWith(prefix) ? scope : `${prefix}${scope}`)))];
 }

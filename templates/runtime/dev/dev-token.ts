@@ -59,8 +59,7 @@ export function parseTokenArgs(argv: readonly string[]): DevTokenRequest {
   return { subject, scopes: [...new Set(scopes)], roles: [...new Set(roles)], ttlSeconds };
 }
 
-export const TOKEN_USAGE =
-  'usage: npm run token -- [--scope "<scope> ..."] [--role <role>] [--sub <user>] [--ttl <seconds>]';
+const TOKEN_USAGE = 'usage: npm run token -- [--scope "<scope> ..."] [--role <role>] [--sub <user>] [--ttl <seconds>]';
 
 /** The entry of `npm run token`: prints one token on stdout, for the server `npm run dev` runs. */
 export async function runToken(

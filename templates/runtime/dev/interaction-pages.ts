@@ -59,7 +59,7 @@ export async function readForm(req: IncomingMessage, maxBytes = 16 * 1024): Prom
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

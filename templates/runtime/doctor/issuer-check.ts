@@ -1,7 +1,7 @@
 import type { OAuthSettings } from '../auth/auth-config.js';
-import { AuthError } from '../auth/auth-error.js';
-import { fetchBounded, jsonObject } from '../auth/fetch-bounded.js';
-import { discoverIssuerMetadata, type IssuerMetadata } from '../auth/issuer-metadata.js';
+import { discoverForCheck, discoveryNeeded, missingIntrospectionEndpoint } from '../auth/issuer-checks.js';
+import type { IssuerMetadata } from '../auth/issuer-metadata.js';
+import { fetchDiscoveryDocument } from '../http/discovery-document.js';
 import { fail, ok, warn, type DoctorCheck } from './check.js';
 
 export interface IssuerCheckResult {
@@ -20,32 +20,20 @@ export interface IssuerCheckResult {
  * its keys; with OAUTH_JWKS_URI or OAUTH_PUBLIC_KEY only clients suffer, so it warns.
  */
 export async function checkIssuer(settings: OAuthSettings, timeoutMs: number): Promise<IssuerCheckResult> {
-  const needed =
-    !settings.publicKey && (!settings.jwksUri || (settings.introspection !== undefined && !settings.introspection.url));
-  let metadata: IssuerMetadata;
-  try {
-    metadata = await discoverIssuerMetadata(settings.issuer, {
-      timeoutMs,
-      allowInsecureHttp: settings.allowInsecureHttp,
-    });
-  } catch (error) {
-    const cause = error instanceof AuthError ? error.message : 'discovery failed';
+  const needed = discoveryNeeded(settings);
+  const discovered = await discoverForCheck(settings, timeoutMs);
+  if ('cause' in discovered) {
     const consequence = needed
       ? 'every authenticated request is answered 503 until this works'
       : 'MCP clients that discover the authorization server from the protected resource metadata will fail';
-    return { checks: [(needed ? fail : warn)('issuer-metadata', `${cause}; ${consequence}`)] };
+    return { checks: [(needed ? fail : warn)('issuer-metadata', `${discovered.cause}; ${consequence}`)] };
   }
+  const { metadata } = discovered;
   const checks: DoctorCheck[] = [
     ok('issuer-metadata', `issuer "${settings.issuer}" matches its metadata at ${metadata.source.href}`),
   ];
-  if (settings.introspection && !settings.introspection.url && !metadata.introspectionEndpoint) {
-    checks.push(
-      fail(
-        'introspection',
-        `the metadata of issuer "${settings.issuer}" has no introspection_endpoint: set OAUTH_INTROSPECTION_URL`,
-      ),
-    );
-  }
+  const noIntrospection = missingIntrospectionEndpoint(settings, metadata);
+  if (noIntrospection) checks.push(fail('introspection', `${noIntrospection}: set OAUTH_INTROSPECTION_URL`));
   checks.push(...(await clientFeatures(metadata.source, timeoutMs)));
   return { checks, metadata };
 }
@@ -54,13 +42,8 @@ export async function checkIssuer(settings: OAuthSettings, timeoutMs: number): P
 async function clientFeatures(source: URL, timeoutMs: number): Promise<DoctorCheck[]> {
   let document: Record<string, unknown> | undefined;
   try {
-    const response = await fetchBounded(
-      'authorization server metadata',
-      source,
-      { headers: { accept: 'application/json' } },
-      { timeoutMs, maxBytes: 256 * 1024 },
-    );
-    document = response.status === 200 ? jsonObject(response.body) : undefined;
+    const answer = await fetchDiscoveryDocument(source, { timeoutMs, maxBytes: 256 * 1024 });
+    document = answer.kind === 'document' ? answer.document : undefined;
   } catch {
     document = undefined;
   }

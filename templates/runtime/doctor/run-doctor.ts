@@ -3,7 +3,7 @@ import { exitCodeOf, formatChecks, formatChecksJson, warn } from './check.js';
 import { diagnose, type DiagnoseOptions, type Diagnosis } from './diagnose.js';
 import type { TokenSummary } from './token-check.js';
 
-export const DOCTOR_USAGE = 'usage: npm run doctor -- [--token <jwt> | --token -] [--json] [--timeout <ms>]';
+const DOCTOR_USAGE = 'usage: npm run doctor -- [--token <jwt> | --token -] [--json] [--timeout <ms>]';
 
 export interface DoctorArgs {
   /** `-`: read the token from stdin (keeps it out of `ps` and shell history). */
@@ -13,7 +13,7 @@ export interface DoctorArgs {
 }
 
 /** Parses the doctor's flags; a usage error throws with the usage. */
-export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
+function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
   let token: string | undefined;
   let json = false;
   let timeoutMs = 5000;

@@ -1,4 +1,5 @@
 import { readText } from '../config/env-readers.js';
+import { fetchBounded, FetchBoundedError } from '../http/fetch-bounded.js';
 import { createUpstreamAuth, type UpstreamAuth } from '../http/upstream-auth.js';
 import { credentialVariable, resolveUpstreamCredentials, type CredentialEnv } from '../http/upstream-credentials.js';
 import { UpstreamError } from '../http/upstream-error.js';
@@ -29,19 +30,15 @@ export function upstreamBaseUrl(app: AppDefinition, env: CredentialEnv): URL | D
  * error is a failure. Says nothing about whether calls will succeed.
  */
 export async function checkUpstreamReachable(url: URL, timeoutMs: number): Promise<DoctorCheck> {
-  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, { method: 'HEAD', redirect: 'manual', signal });
-    await response.body?.cancel();
+    // A HEAD answer has no body; the cap only guards against a server that sends one anyway.
+    const response = await fetchBounded(url, { method: 'HEAD' }, { timeoutMs, maxBytes: 64 * 1024 });
     return ok('upstream-reachable', `${url.href} answered HTTP ${response.status}`);
   } catch (error) {
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    const reason = signal.aborted
-      ? `no answer within ${timeoutMs} ms`
-      : `unreachable${typeof code === 'string' ? ` (${code})` : ''}`;
+    if (!(error instanceof FetchBoundedError)) throw error;
     return fail(
       'upstream-reachable',
-      `${url.href}: ${reason}: check UPSTREAM_BASE_URL and that this host can reach the API (DNS, firewall, proxy)`,
+      `${url.href}: ${error.reason}: check UPSTREAM_BASE_URL and that this host can reach the API (DNS, firewall, proxy)`,
     );
   }
 }

@@ -1,8 +1,7 @@
-import { fetchJson, FetchJsonError, type FetchJsonOptions } from './fetch-json.js';
+import { fetchDiscoveryDocument, OPENID_CONFIGURATION } from './discovery-document.js';
+import { FetchBoundedError, fetchRefusingRedirects, type FetchBounds } from './fetch-bounded.js';
 import { parseTokenEndpointUrl } from './token-endpoint-url.js';
 import { UpstreamError } from './upstream-error.js';
-
-const WELL_KNOWN = '/.well-known/openid-configuration';
 
 /**
  * Reads `token_endpoint` from an OpenID Provider configuration document
@@ -19,7 +18,7 @@ const WELL_KNOWN = '/.well-known/openid-configuration';
  */
 export async function discoverTokenEndpoint(
   configurationUrl: URL,
-  options: FetchJsonOptions & { readonly scheme: string },
+  options: FetchBounds & { readonly scheme: string },
 ): Promise<URL> {
   const fail = (reason: string): never => {
     throw new UpstreamError(
@@ -29,19 +28,18 @@ export async function discoverTokenEndpoint(
   };
   let answer;
   try {
-    answer = await fetchJson(configurationUrl, { method: 'GET', headers: { Accept: 'application/json' } }, options);
+    answer = await fetchDiscoveryDocument(configurationUrl, options, fetchRefusingRedirects);
   } catch (error) {
-    if (error instanceof FetchJsonError) return fail(error.reason);
+    if (error instanceof FetchBoundedError) return fail(error.reason);
     throw error;
   }
-  if (answer.status !== 200) return fail(`answered HTTP ${answer.status}`);
-  const doc = answer.json;
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return fail('did not answer with a JSON object');
-  const { issuer, token_endpoint: tokenEndpoint } = doc as Record<string, unknown>;
+  if (answer.kind === 'status') return fail(`answered HTTP ${answer.status}`);
+  if (answer.kind === 'not-json') return fail('did not answer with a JSON object');
+  const { issuer, token_endpoint: tokenEndpoint } = answer.document;
   const href = configurationUrl.href;
   // An issuer of `https://as.example/` is served at `https://as.example/.well-known/...` (§4.1 drops the slash).
-  const expected = href.slice(0, -WELL_KNOWN.length).replace(/\/$/, '');
-  if (href.endsWith(WELL_KNOWN) && (typeof issuer !== 'string' || issuer.replace(/\/$/, '') !== expected)) {
+  const expected = href.slice(0, -OPENID_CONFIGURATION.length).replace(/\/$/, '');
+  if (href.endsWith(OPENID_CONFIGURATION) && (typeof issuer !== 'string' || issuer.replace(/\/$/, '') !== expected)) {
     return fail('returned an issuer that does not match its URL');
   }
   if (typeof tokenEndpoint !== 'string') return fail('returned no token_endpoint');

@@ -1,4 +1,5 @@
 import type { HttpBinding, ParameterBinding, ParameterStyle } from '../mcp/types.js';
+import { IGNORED_HEADERS } from './ignored-headers.js';
 import {
   assertNoControlBreaks,
   encodeCookieComponent,
@@ -41,12 +42,6 @@ type Shape =
   | { readonly kind: 'array'; readonly items: readonly string[] }
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, string])[] };
 
-/**
- * Header parameters with these names SHALL be ignored (OpenAPI 3.1 §4.8.12.1):
- * `Authorization` in particular may only come from configured credentials.
- * @see https://spec.openapis.org/oas/v3.1.0#fixed-fields-9
- */
-const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 /**
  * Header parameters that would change how the request is framed or routed
  * (RFC 9110 §7.2 `Host`, §7.6.1 connection-specific fields, RFC 9112 §6
@@ -121,7 +116,7 @@ export function serializeParameters(
         break;
       case 'header': {
         const lower = p.name.toLowerCase();
-        if (IGNORED_HEADERS.has(lower)) break;
+        if (IGNORED_HEADERS.has(lower)) break; // OpenAPI 3.1 §4.8.12.1
         if (FORBIDDEN_HEADERS.has(lower) || reserved.header.has(lower)) {
           throw new UpstreamError(
             'reserved_name',

@@ -1,4 +1,5 @@
 import type { ToolDefinition } from '../mcp/types.js';
+import { isJsonMediaType, mediaTypeEssence, mediaTypeParameter } from './media-type.js';
 import type { CappedBody } from './read-capped-body.js';
 import { errorResult, textResult, type ToolContent, type ToolResult } from './tool-result.js';
 
@@ -18,14 +19,8 @@ export interface UpstreamResponse {
   readonly url?: string;
 }
 
-/**
- * Binary bodies up to this size were returned as base64 text; kept for
- * compatibility: binary content is now bounded by the response cap alone.
- * @deprecated
- */
-export const MAX_INLINE_BINARY_BYTES = 64 * 1024;
 /** Error bodies are trimmed to this many characters. */
-export const MAX_ERROR_BODY_CHARS = 2048;
+const MAX_ERROR_BODY_CHARS = 2048;
 
 const TEXT_TYPES = new Set([
   'application/xml',
@@ -53,7 +48,7 @@ const TEXT_TYPES = new Set([
  */
 export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): ToolResult {
   const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
-  const mediaType = (res.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeEssence(res.contentType);
   const { bytes, truncated } = res.body;
   const decoded = decodeText(bytes, mediaType, res.contentType);
 
@@ -71,7 +66,7 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
   }
   if (bytes.byteLength === 0) return textResult(status);
   if (decoded === undefined) return { content: [binaryContent(bytes, mediaType, res.url)] };
-  if (isJson(mediaType)) {
+  if (isJsonMediaType(mediaType)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(decoded);
@@ -87,20 +82,19 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
   return textResult(decoded);
 }
 
-function isJson(mediaType: string): boolean {
-  return mediaType === 'application/json' || mediaType.endsWith('+json');
-}
-
 function isText(mediaType: string): boolean {
   return (
-    mediaType.startsWith('text/') || isJson(mediaType) || TEXT_TYPES.has(mediaType) || /\+(xml|yaml)$/.test(mediaType)
+    mediaType.startsWith('text/') ||
+    isJsonMediaType(mediaType) ||
+    TEXT_TYPES.has(mediaType) ||
+    /\+(xml|yaml)$/.test(mediaType)
   );
 }
 
 /** The body as text, or `undefined` when it is binary (or untyped and not valid UTF-8). */
 function decodeText(bytes: Uint8Array, mediaType: string, contentType: string | null): string | undefined {
   if (mediaType !== '' && !isText(mediaType)) return undefined;
-  const charset = /;\s*charset="?([^";\s]+)/i.exec(contentType ?? '')?.[1] ?? 'utf-8';
+  const charset = mediaTypeParameter(contentType, 'charset') ?? 'utf-8';
   try {
     return new TextDecoder(charset, { fatal: mediaType === '' }).decode(bytes);
   } catch {

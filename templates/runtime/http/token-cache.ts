@@ -17,7 +17,7 @@ export interface TokenCache {
 }
 
 /** Used when a token response has no `expires_in` (RFC 6749 §5.1 only RECOMMENDS it). */
-export const DEFAULT_TOKEN_LIFETIME_S = 300;
+const DEFAULT_TOKEN_LIFETIME_S = 300;
 const MAX_MARGIN_MS = 30_000;
 
 /**

@@ -36,6 +36,6 @@ export function parseTokenEndpointUrl(raw: string, base: string | undefined, wha
 }
 
 /** `localhost`, 127.0.0.0/8 and `[::1]`: traffic that never leaves the machine. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

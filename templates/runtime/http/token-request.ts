@@ -1,6 +1,6 @@
 import { clientSecretBasic } from './client-secret-basic.js';
 import { createSecretRedactor } from './secret-redactor.js';
-import { fetchJson, FetchJsonError, type FetchJsonOptions } from './fetch-json.js';
+import { fetchJson, FetchBoundedError, type FetchBounds } from './fetch-bounded.js';
 import { UpstreamError } from './upstream-error.js';
 
 /** The server's own OAuth client at the upstream's authorization server. */
@@ -16,7 +16,7 @@ export interface IssuedToken {
   readonly expiresIn?: number;
 }
 
-export interface TokenRequestOptions extends FetchJsonOptions {
+export interface TokenRequestOptions extends FetchBounds {
   /** The security scheme the token is for; the only name error messages carry. */
   readonly scheme: string;
   /** RFC 8693 §2.2.1: the answer must say it issued an access token (or a JWT). */
@@ -73,7 +73,7 @@ export async function requestToken(
       options,
     );
   } catch (error) {
-    if (error instanceof FetchJsonError) return fail(error.reason);
+    if (error instanceof FetchBoundedError) return fail(error.reason);
     throw error;
   }
   const body = isRecord(answer.json) ? answer.json : undefined;

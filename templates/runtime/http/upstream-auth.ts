@@ -15,9 +15,9 @@ import {
 import { upstreamRedactor } from './upstream-redactor.js';
 import { UpstreamError } from './upstream-error.js';
 
-export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
-export const DEFAULT_TOKEN_MAX_BYTES = 64 * 1024;
-export const DEFAULT_MAX_CACHED_TOKENS = 1000;
+const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+const DEFAULT_TOKEN_MAX_BYTES = 64 * 1024;
+const DEFAULT_MAX_CACHED_TOKENS = 1000;
 
 export interface UpstreamAuthOptions {
   /** The upstream base URL: relative `tokenUrl`s and `<env>_TOKEN_URL`s resolve against it. */

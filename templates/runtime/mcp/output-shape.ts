@@ -1,3 +1,4 @@
+import { localDefName } from './local-defs.js';
 import type { AppDefinition, JsonSchema } from './types.js';
 
 type Defs = AppDefinition['defs'];
@@ -42,7 +43,6 @@ function conjuncts(schema: Schema, defs: Defs, seen: Set<Schema>): JsonSchema[] 
 }
 
 function refTarget(schema: JsonSchema, defs: Defs): Schema | undefined {
-  const ref = schema.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) return undefined;
-  return defs[ref.slice('#/$defs/'.length).replace(/~1/g, '/').replace(/~0/g, '~')];
+  const name = localDefName(schema.$ref);
+  return name === undefined ? undefined : defs[name];
 }

@@ -1,3 +1,4 @@
+import { defNamesInJson, localDefName, unescapePointerToken } from './local-defs.js';
 import type { AppDefinition, JsonSchema, ToolDefinition } from './types.js';
 
 type Defs = AppDefinition['defs'];
@@ -28,16 +29,13 @@ const BUILT = new WeakMap<
 >();
 
 /** One schema of a tool, self-contained as `toolSchemas` describes. */
-export function selfContained(schema: JsonSchema, defs: Defs): JsonSchema {
+function selfContained(schema: JsonSchema, defs: Defs): JsonSchema {
   // A root is read once, so its references are found in its JSON (native, fast); a definition's are walked once per process.
   const text = JSON.stringify(schema);
-  const rootRefs: Ref[] = [...text.matchAll(REF)].map((m) => ({
-    name: decodeJsonPointerToken(m[1] as string),
-    replaceable: false,
-  }));
+  const rootRefs: Ref[] = defNamesInJson(text).map((name) => ({ name, replaceable: false }));
   if (rootRefs.length === 0) return schema;
   // In a root, a `$ref` counts as replaceable when its object holds nothing else but string annotations; anything else keeps its definition.
-  const pure = new Set([...text.matchAll(PURE_REF)].map((m) => decodeJsonPointerToken(m[1] as string)));
+  const pure = new Set([...text.matchAll(PURE_REF)].map((m) => unescapePointerToken(m[1] as string)));
   // A missing definition would make the schema unresolvable; `true` accepts any value instead of failing every call.
   const picked = new Map<string, Schema>();
   const uses = new Map<string, number>();
@@ -74,8 +72,6 @@ export function selfContained(schema: JsonSchema, defs: Defs): JsonSchema {
   return { ...root, $defs };
 }
 
-/** A reference to a shared definition as it appears in JSON (also inside data: counting one too many only keeps a definition). */
-const REF = /"#\/\$defs\/([^"]+)"/g;
 /** As JSON: a `$ref` object whose other members are string annotations (`onlyAnnotationsBeside`). */
 const ANNOTATION_MEMBER = String.raw`"(?:description|title|\$comment)":"(?:[^"\\]|\\.)*"`;
 const PURE_REF = new RegExp(
@@ -101,7 +97,7 @@ function refsIn(node: Schema): readonly Ref[] {
   const found: Ref[] = [];
   walkSchemas(node, (schema) => {
     for (const keyword of REF_KEYWORDS) {
-      const name = localRef(schema[keyword]);
+      const name = localDefName(schema[keyword]);
       if (name !== undefined) found.push({ name, replaceable: keyword === '$ref' && onlyAnnotationsBeside(schema) });
     }
   });
@@ -140,12 +136,6 @@ function movable(def: Schema): boolean {
   return known;
 }
 
-function localRef(ref: unknown): string | undefined {
-  return typeof ref === 'string' && ref.startsWith('#/$defs/')
-    ? decodeJsonPointerToken(ref.slice('#/$defs/'.length))
-    : undefined;
-}
-
 function onlyAnnotationsBeside(schema: JsonSchema): boolean {
   return Object.keys(schema).every((key) => key === '$ref' || ANNOTATIONS.has(key));
 }
@@ -181,7 +171,7 @@ function replaceRefs(node: Schema, replacement: (name: string) => Schema | undef
     }
     if (typeof value !== 'object' || value === null) return value;
     const schema = value as JsonSchema;
-    const name = localRef(schema.$ref);
+    const name = localDefName(schema.$ref);
     if (name !== undefined && onlyAnnotationsBeside(schema)) {
       const target = replacement(name);
       if (target !== undefined) {
@@ -209,8 +199,4 @@ function replaceRefs(node: Schema, replacement: (name: string) => Schema | undef
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function decodeJsonPointerToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -95,8 +95,6 @@ export interface ToolDefinition {
   /** Always `type: "object"`. `$ref`s point into `#/$defs/<name>` of the shared schema table. */
   readonly inputSchema: JsonSchema;
   readonly outputSchema?: JsonSchema;
-  /** Names of the shared `$defs` this tool's schemas reference (transitively), sorted. */
-  readonly defs: readonly string[];
   readonly annotations: ToolAnnotations;
   readonly http: HttpBinding;
   /** Upstream: OR of ANDs, with the document default already applied; `[]` means public. */

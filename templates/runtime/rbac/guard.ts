@@ -138,7 +138,7 @@ export async function authorizeCalls(
  * (RFC 6750 §3.1 `insufficient_scope`, MCP authorization 2025-11-25 "Scope
  * Challenge Handling"), a role or policy denial cannot (`access_denied`).
  */
-export function denialError(tool: ToolDefinition, decision: Exclude<Decision, { allow: true }>): AuthError {
+function denialError(tool: ToolDefinition, decision: Exclude<Decision, { allow: true }>): AuthError {
   if (decision.kind === 'scope') {
     return new AuthError('insufficient_scope', `${tool.name} needs scope ${decision.scopes.join(' ')}`, {
       scopes: decision.scopes,

@@ -17,13 +17,13 @@ export interface HttpAnswer {
 }
 
 /** Seconds a client is told to wait when the verifier gave no figure. */
-export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /**
  * JSON-RPC error codes of the refusals (JSON-RPC 2.0 §5.1 leaves -32000 to
  * -32099 to the implementation); `error.data.error` carries the OAuth code.
  */
-export const AUTH_ERROR_RPC_CODES = {
+const AUTH_ERROR_RPC_CODES = {
   invalid_request: -32600,
   unauthorized: -32001,
   forbidden: -32003,

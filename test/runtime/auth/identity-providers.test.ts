@@ -46,7 +46,6 @@ function tool(scope: string, role: string): ToolDefinition {
     name: 'delete_pet',
     description: 'Delete a pet',
     inputSchema: { type: 'object' },
-    defs: [],
     annotations: {},
     http: { method: 'DELETE', path: '/pets/{petId}', parameters: [] },
     security: [],

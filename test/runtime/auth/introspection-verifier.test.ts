@@ -260,7 +260,7 @@ describe('RFC 7662 introspection', () => {
     await rejects(
       v.verify('opaque-x1'),
       AuthUnavailableError,
-      /^token introspection at http:\/\/127\.0\.0\.1:1\/introspect: unreachable/,
+      /^token introspection at http:\/\/127\.0\.0\.1:1\/introspect: could not be reached/,
       'opaque-x1',
     );
   });

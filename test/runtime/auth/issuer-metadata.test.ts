@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createIssuerMetadataSource,
-  discoverIssuerMetadata,
-  metadataUrls,
-} from '../../../templates/runtime/auth/issuer-metadata.js';
+import { createIssuerMetadataSource, discoverIssuerMetadata } from '../../../templates/runtime/auth/issuer-metadata.js';
 import { AuthUnavailableError } from '../../../templates/runtime/auth/principal.js';
+import { metadataUrls } from '../../../templates/runtime/http/discovery-document.js';
 import { json, startAuthServer, type AuthServer } from './support/auth-server.js';
 
 let server: AuthServer;
@@ -141,7 +138,9 @@ describe('discoverIssuerMetadata', () => {
 
   it('times out a server that does not answer', async () => {
     server.routes.set('/.well-known/oauth-authorization-server', () => undefined);
-    await expect(discoverIssuerMetadata(server.origin, { timeoutMs: 100 })).rejects.toThrow(/no answer within 100 ms/);
+    await expect(discoverIssuerMetadata(server.origin, { timeoutMs: 100 })).rejects.toThrow(
+      /did not answer within 100 ms/,
+    );
   });
 
   it('fails closed when the issuer is unreachable', async () => {

@@ -324,7 +324,7 @@ describe('JWKS fetching', () => {
       const error = await rejects(
         v.verify(token),
         AuthUnavailableError,
-        /^JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks: unreachable/,
+        /^JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks: could not be reached/,
         token,
       );
       expect(error.message).not.toContain('alice');

@@ -76,7 +76,7 @@ describe('issuer discovery at start-up', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ level: 'error' });
     expect(findings[0]?.msg).toMatch(
-      /^authorization server check: authorization server metadata at http:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: unreachable .*answered 503 until this works$/,
+      /^authorization server check: authorization server metadata at http:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: could not be reached \([^)]+\); every authenticated request is answered 503 until this works$/,
     );
   });
 
@@ -106,14 +106,24 @@ describe('issuer discovery at start-up', () => {
 describe('JWKS at start-up', () => {
   it.each([
     ['down', () => json({ error: 'x' }, 503), () => 'HTTP 503'],
-    ['not a key set', () => json({ nope: true }), () => 'not a JSON Web Key Set'],
-    ['empty', () => json({ keys: [] }), () => 'the set has no keys'],
+    ['not a key set', () => json({ nope: true }), () => 'not a JSON Web Key Set ({"keys": [...]})'],
+    [
+      'empty',
+      () => json({ keys: [] }),
+      () =>
+        'no usable signing key (RSA, EC or OKP with use "sig" and an algorithm in OAUTH_ALGORITHMS: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA)',
+    ],
     [
       'a duplicate kid',
       () => json({ keys: [key.jwk, { ...key.jwk }] }),
-      () => `kid "${key.jwk.kid}" appears more than once; kid values must be unique (RFC 7517 §4.5)`,
+      () =>
+        `key kid "${key.jwk.kid}": several keys have kid "${key.jwk.kid}" for "ES256"; kid values must be unique (RFC 7517 §4.5)`,
     ],
-    ['a private key', () => json({ keys: [{ ...key.jwk, d: 'AAAA' }] }), () => `key "${key.jwk.kid}" is a private key`],
+    [
+      'a private key',
+      () => json({ keys: [{ ...key.jwk, d: 'AAAA' }] }),
+      () => `key kid "${key.jwk.kid}": a private key, published in the key set: remove it and rotate that key`,
+    ],
     [
       'an RSA key of 1024 bits',
       () =>
@@ -122,12 +132,12 @@ describe('JWKS at start-up', () => {
             { ...generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }), kid: 'weak' },
           ],
         }),
-      () => 'key "weak" is RSA with 1024 bits; at least 2048 are needed (RFC 7518 §3.3)',
+      () => 'key kid "weak": the key with kid "weak" is RSA with 1024 bits; at least 2048 are needed (RFC 7518 §3.3)',
     ],
     [
       'a point off the curve',
       () => json({ keys: [{ ...key.jwk, x: Buffer.alloc(32, 1).toString('base64url') }] }),
-      () => `key "${key.jwk.kid}" cannot be imported`,
+      () => `key kid "${key.jwk.kid}": the key with kid "${key.jwk.kid}" is unusable (DataError)`,
     ],
   ])('logs the precise cause when the JWKS is %s', async (_, route, causeOf) => {
     const cause = causeOf();

@@ -79,7 +79,7 @@ describe('issuer discovery', () => {
     const [check] = (await checkIssuer(settings({ OAUTH_ISSUER: down.origin }), 1000)).checks;
     expect(check?.status).toBe('fail');
     expect(check?.message).toMatch(
-      new RegExp(`^authorization server metadata at ${down.origin}${METADATA}: unreachable`),
+      new RegExp(`^authorization server metadata at ${down.origin}${METADATA}: could not be reached`),
     );
   });
 

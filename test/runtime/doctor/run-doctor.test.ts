@@ -110,7 +110,9 @@ describe('npm run doctor', () => {
   it('fails when the upstream does not answer', async () => {
     const { code, out } = await doctor([], { ...goodEnv(), UPSTREAM_BASE_URL: await closedOrigin() });
     expect(code).toBe(1);
-    expect(out).toMatch(/^FAIL upstream-reachable: http:\/\/127\.0\.0\.1:\d+\/: unreachable \(ECONNREFUSED\)/m);
+    expect(out).toMatch(
+      /^FAIL upstream-reachable: http:\/\/127\.0\.0\.1:\d+\/: could not be reached \(ECONNREFUSED\)/m,
+    );
   });
 
   it('reports a configuration the server would refuse to start with', async () => {

@@ -31,7 +31,7 @@ describe('upstream reachability', () => {
     expect(check).toEqual({
       id: 'upstream-reachable',
       status: 'fail',
-      message: `${origin}/: unreachable (ECONNREFUSED): check UPSTREAM_BASE_URL and that this host can reach the API (DNS, firewall, proxy)`,
+      message: `${origin}/: could not be reached (ECONNREFUSED): check UPSTREAM_BASE_URL and that this host can reach the API (DNS, firewall, proxy)`,
     });
   });
 

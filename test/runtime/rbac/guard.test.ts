@@ -14,7 +14,6 @@ function tool(name: string, scopes: string[][], roles?: string[]): ToolDefinitio
     name,
     description: name,
     inputSchema: { type: 'object' },
-    defs: [],
     annotations: {},
     http: { method: 'DELETE', path: '/pets/{id}', parameters: [] },
     security: [],

@@ -88,7 +88,6 @@ export function tool(http: Partial<HttpBinding>, extra: Partial<ToolDefinition> 
     name: 'op',
     description: 'test',
     inputSchema: { type: 'object' },
-    defs: [],
     annotations: {},
     http: { method: 'GET', path: '/pets', parameters: [], ...http },
     security: [],

@@ -10,7 +10,6 @@ const tool = (name: string, method: 'GET' | 'DELETE', access: ToolDefinition['ac
   name,
   description: name,
   inputSchema: { type: 'object' },
-  defs: [],
   annotations: {},
   http: { method, path: '/pets', parameters: [] },
   security: [[{ scheme: 'apiKey', scopes: [] }]],
