@@ -16,13 +16,13 @@ export async function startHelper(script: string, env: Record<string, string>): 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench: ${script} exited (${code}) before listening`)));
     lines.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
   });
   lines.close();
-  child.stdout!.resume();
+  child.stdout.resume();
   return { pid: child.pid!, port, stop: () => stopProcess(child) };
 }
 

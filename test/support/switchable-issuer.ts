@@ -108,7 +108,7 @@ export async function startSwitchableIssuer(): Promise<SwitchableIssuer> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  }) as SwitchableIssuer;
+  });
 }
 
 async function newKey(): Promise<SigningKey> {
