@@ -15,7 +15,11 @@ if (!existsSync(marker) || readFileSync(marker, 'utf8') !== lock) {
   writeFileSync(marker, lock);
 }
 
-const targets = process.argv.length > 2 ? process.argv.slice(2) : ['src', 'templates/runtime', 'test', 'scripts'];
+// Flags pass through (`npm run lint -- --fix`); without paths, the folders npm test lints.
+const args = process.argv.slice(2);
+const targets = args.some((arg) => !arg.startsWith('-'))
+  ? args
+  : [...args, 'src', 'templates/runtime', 'test', 'scripts'];
 const eslint = spawnSync(process.execPath, [join(here, 'node_modules/eslint/bin/eslint.js'), ...targets], {
   cwd: root,
   stdio: 'inherit',
