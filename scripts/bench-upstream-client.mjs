@@ -14,7 +14,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, '.cache', 'bench-upstream');
-const stubPath = join(out, 'stub.mjs');
 
 if (process.argv[2] === 'stub') {
   const { createServer } = await import('node:http');

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { stopProcess } from './helper-process.js';
+import { rssKb, stopProcess } from './child-process.js';
 import type { HttpAnswer, HttpClient } from './http-client.js';
 import { mcpHeaders, rpcBody } from './mcp-request.js';
 
@@ -50,7 +49,7 @@ export async function startGeneratedServer(
     pid: child.pid!,
     url,
     coldStartMs: answeredAt - started,
-    rssBytes: () => rssOf(child.pid!),
+    rssBytes: () => rssKb(child.pid!) * 1024,
     stop: () => stopProcess(child),
   };
 }
@@ -80,22 +79,6 @@ async function firstList(
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error(`bench: server did not answer tools/list within 60 s:\n${tail(logFile)}`);
-}
-
-/** VmRSS of a process, from /proc/<pid>/status (kB). */
-export function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-  return kb ? Number(kb) * 1024 : Number.NaN;
-}
-
-/** A port that was free a moment ago, for a server that must know its URL before it starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
 }
 
 function tail(file: string): string {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { buildGeneratedProject } from './generated-project.js';
-import { freePort, startGeneratedServer } from './generated-server.js';
+import { freePort } from './free-port.js';
+import { startGeneratedServer } from './generated-server.js';
 import type { RunningServer } from './generated-server.js';
 import { startHelper } from './helper-process.js';
 import { HttpClient } from './http-client.js';

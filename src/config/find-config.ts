@@ -35,7 +35,7 @@ export function findConfig(
         code: 'CONFIG_AMBIGUOUS',
         severity: 'error',
         message: `More than one configuration file beside the spec: ${found.join(', ')}.`,
-        file: found[0] as string,
+        file: found[0],
         hint: 'Keep one of them, or choose one with --config <path>.',
       },
     ],

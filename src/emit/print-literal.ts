@@ -74,7 +74,7 @@ function printArray(value: readonly unknown[], indent: number, column: number, t
   if (!hard(items)) {
     const flat = flatArray(items);
     if (column + width(flat) + trail <= WIDTH) return flat;
-    if (items.every((v) => typeof v === 'number')) return fill(items as number[], indent);
+    if (items.every((v) => typeof v === 'number')) return fill(items, indent);
   }
   const inner = indent + TAB;
   const pad = ' '.repeat(inner);

@@ -7,7 +7,7 @@ import { convertSwagger2 } from './convert-swagger2.js';
 import { detectVersion } from './detect-version.js';
 import { hashInput } from './hash-input.js';
 import { hasExternalRefs, rewriteAliasRefs } from './local-refs.js';
-import type { LoadedDocument, OpenApiDocument } from './loaded-document.js';
+import type { LoadedDocument } from './loaded-document.js';
 import { settle } from './loaded-document.js';
 import { parseText } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
@@ -129,7 +129,7 @@ async function load(
   unparkDataRefs(document);
 
   return {
-    document: document as OpenApiDocument,
+    document,
     dialect: version.dialect,
     sourceVersion: version.sourceVersion,
     source: raw.source,

@@ -94,7 +94,7 @@ export function writeProject(outDir: string, files: readonly EmittedFile[], opti
         {
           code: 'OUTPUT_OTHER_SPEC',
           severity: 'error',
-          message: `${outDir} was generated from ${diff.previous!.spec}, not ${options.spec}; generating would replace ${replaced} of its files (${diff.changes.tools.removed.length} tools removed, ${diff.changes.tools.added.length} added).`,
+          message: `${outDir} was generated from ${diff.previous.spec}, not ${options.spec}; generating would replace ${replaced} of its files (${diff.changes.tools.removed.length} tools removed, ${diff.changes.tools.added.length} added).`,
           hint: `Pass --force to replace it with a project for ${options.spec}, or choose another -o folder.`,
         },
       ],

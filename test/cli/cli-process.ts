@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CACHE, CLI, REPO, SPECS, hasSpec } from '../support/generated-project.js';
+import { runCli } from './in-process.js';
 
 export { REPO, SPECS, hasSpec };
 export const FIXTURES = join(REPO, 'fixtures/cli');
@@ -21,15 +22,26 @@ export interface CliOptions {
 }
 
 /**
+ * The CLI run in this test's process through `run(argv, io)`: the same arguments, working
+ * directory, stdin and environment (merged over the test's, NO_COLOR=1 unless overridden) as
+ * `cliProcess`, without a child's 0.6 s start-up. Use `cliProcess` only for what needs a real
+ * process: exit codes as the shell sees them, a real stdin pipe, module loading, signals.
+ */
+export async function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return runCli(args, {
+    env: mergedEnv(options),
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+  });
+}
+
+/**
  * Runs the built CLI (`bin/openapi-to-mcp.js` -> `dist/`) as a child process,
  * without blocking the test's event loop: a test can serve the spec over HTTP
  * from the same process, and independent runs can overlap.
  */
-export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
-    if (value !== undefined) env[key] = value;
-  }
+export function cliProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = mergedEnv(options);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? REPO,
@@ -44,6 +56,14 @@ export function cli(args: readonly string[], options: CliOptions = {}): Promise<
     child.on('close', (status) => resolve({ status, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
+}
+
+function mergedEnv(options: CliOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
 }
 
 const created: string[] = [];

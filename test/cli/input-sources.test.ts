@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FIXTURES, STACK_TRACE, cli, removeTempDirs, snapshot, tempDir } from './cli-process.js';
+import { FIXTURES, STACK_TRACE, cli, cliProcess, removeTempDirs, snapshot, tempDir } from './cli-process.js';
 
 afterAll(removeTempDirs);
 
@@ -45,9 +45,10 @@ function expectProject(result: { status: number | null; stderr: string }, out: s
 }
 
 describe('generate reads the spec from', () => {
+  // A real process: stdin is a pipe and the working directory is the child's own.
   test.concurrent('stdin (`-`), YAML, with a relative $ref resolved against the working directory', async () => {
     const out = join(tempDir('stdin'), 'out');
-    const result = await cli(['generate', '-', '-o', out], {
+    const result = await cliProcess(['generate', '-', '-o', out], {
       cwd: MULTI_FILE,
       input: readFileSync(join(MULTI_FILE, 'api.yaml'), 'utf8'),
     });

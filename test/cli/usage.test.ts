@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { REPO, STACK_TRACE, cli, removeTempDirs, snapshot, tempDir } from './cli-process.js';
+import { REPO, STACK_TRACE, cli, cliProcess, removeTempDirs, snapshot, tempDir } from './cli-process.js';
 
 afterAll(removeTempDirs);
 
@@ -68,4 +68,12 @@ describe('usage', () => {
       expect(snapshot(parent)).toEqual({});
     },
   );
+
+  // One real process: the exit code the shell sees comes from bin/openapi-to-mcp.js, not from run().
+  test.concurrent('as a process, a usage error exits 2 with the hint on stderr', async () => {
+    const result = await cliProcess(['frobnicate', 'spec.yaml']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
 });

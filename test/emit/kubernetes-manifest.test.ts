@@ -18,8 +18,8 @@ describe('deploy/kubernetes.yaml', () => {
     const docs = parseAllDocuments(manifest!.content).map((d) => d.toJSON() as Record<string, unknown>);
     expect(docs.map((d) => d['kind'])).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
 
-    const deployment = new Deployment(docs[0] as never);
-    const service = new Service(docs[1] as never);
+    const deployment = new Deployment(docs[0]);
+    const service = new Service(docs[1]);
     const hpa = new HorizontalPodAutoscaler(docs[2] as never);
     // Each throws with the schema violations when the document is not a valid object of its kind.
     deployment.validate();

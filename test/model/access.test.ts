@@ -1,10 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDocument } from '../../src/load/index.js';
 import { authorizationOf, closeHierarchy, scopesOf } from '../../src/model/access.js';
-import { buildModel } from '../../src/model/build-model.js';
-import type { McpModel } from '../../src/model/types.js';
-import { SPECS, hasSpec } from '../support/generated-project.js';
+import { model, operation, toolNamed } from './literal-document.js';
 
 const req = (scheme: string, scopes: string[] = []) => ({ scheme, scopes });
 
@@ -62,52 +58,89 @@ describe('authorizationOf', () => {
   });
 });
 
-describe('real specs', () => {
-  const cache = new Map<string, Promise<McpModel>>();
-  const modelOf = (spec: string) => {
-    if (!cache.has(spec))
-      cache.set(
-        spec,
-        loadDocument(join(SPECS, spec)).then((loaded) => buildModel(loaded)),
-      );
-    return cache.get(spec)!;
-  };
-  const tool = (m: McpModel, name: string) => {
-    const found = m.tools.find((t) => t.name === name);
-    if (!found) throw new Error(`no tool ${name}`);
-    return found;
-  };
+// Security shapes found in real specs (named per row), as small literals: the logic is the model's, not the loader's.
+describe('security shapes of real specs', () => {
+  const oauth2 = (scopes: string[]) => ({
+    type: 'oauth2',
+    flows: {
+      authorizationCode: {
+        authorizationUrl: 'https://as.example.com/authorize',
+        tokenUrl: 'https://as.example.com/token',
+        scopes: Object.fromEntries(scopes.map((s) => [s, s])),
+      },
+    },
+  });
+  const get = (operationId: string, security?: unknown) =>
+    operation({ operationId, ...(security !== undefined ? { security } : {}) });
 
-  it('spotify-web-api: per-operation oauth2 scopes', async () => {
-    const m = await modelOf('spotify-web-api.yaml');
-    expect(tool(m, 'get-users-saved-tracks').access.scopes).toEqual([['user-library-read']]);
-    expect(tool(m, 'get-an-album').access.scopes).toEqual([[]]);
+  it('spotify-web-api: per-operation oauth2 scopes', () => {
+    const m = model({
+      components: { securitySchemes: { oauth_2_0: oauth2(['user-library-read', 'playlist-modify-public']) } },
+      paths: {
+        '/me/tracks': { get: get('get-users-saved-tracks', [{ oauth_2_0: ['user-library-read'] }]) },
+        '/albums/{id}': { get: get('get-an-album', [{ oauth_2_0: [] }]) },
+        '/playlists': { post: get('create-playlist', [{ oauth_2_0: ['playlist-modify-public'] }]) },
+      },
+    });
+    expect(toolNamed(m, 'get-users-saved-tracks').access.scopes).toEqual([['user-library-read']]);
+    expect(toolNamed(m, 'get-an-album').access.scopes).toEqual([[]]);
     expect(m.authorization.scopesSupported).toContain('playlist-modify-public');
   });
 
-  it('google-drive: two schemes AND-ed in one requirement, seven alternatives', async () => {
-    const m = await modelOf('google-drive.json');
-    const about = tool(m, 'drive.about.get').access.scopes;
+  it('google-drive: two schemes AND-ed in one requirement, seven alternatives', () => {
+    const drive = (s: string) => `https://www.googleapis.com/auth/${s}`;
+    const scopes = ['drive', 'drive.appdata', 'drive.file', 'drive.metadata', 'drive.metadata.readonly'];
+    const seven = [...scopes, 'drive.photos.readonly', 'drive.readonly'].map(drive);
+    const m = model({
+      components: { securitySchemes: { Oauth2: oauth2(seven), Oauth2c: oauth2(seven) } },
+      paths: {
+        '/about': {
+          get: get(
+            'drive.about.get',
+            seven.map((s) => ({ Oauth2: [s], Oauth2c: [s] })),
+          ),
+        },
+        '/apps': {
+          get: get('drive.apps.list', [
+            { Oauth2: [drive('drive.apps.readonly')], Oauth2c: [drive('drive.apps.readonly')] },
+          ]),
+        },
+      },
+    });
+    const about = toolNamed(m, 'drive.about.get').access.scopes;
     expect(about).toHaveLength(7);
-    expect(about[0]).toEqual(['https://www.googleapis.com/auth/drive']);
-    expect(tool(m, 'drive.apps.list').access.scopes).toEqual([['https://www.googleapis.com/auth/drive.apps.readonly']]);
+    expect(about[0]).toEqual([drive('drive')]);
+    expect(toolNamed(m, 'drive.apps.list').access.scopes).toEqual([[drive('drive.apps.readonly')]]);
   });
 
-  it('oai-non-oauth-scopes: 3.1 bearer with role-like scopes', async () => {
-    const m = await modelOf('oai-non-oauth-scopes.yaml');
+  it('oai-non-oauth-scopes: 3.1 bearer with role-like scopes', () => {
+    const m = model({
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      paths: { '/users': { get: get('listUsers', [{ bearerAuth: ['read:users', 'public'] }]) } },
+    });
     expect(m.tools[0]?.access.scopes).toEqual([['public', 'read:users']]);
   });
 
-  it.skipIf(!hasSpec('asana-api.yaml'))(
-    'asana-api: a bearer token OR oauth2 without scopes needs no MCP scope',
-    async () => {
-      const m = await modelOf('asana-api.yaml');
-      expect(tool(m, 'getAccessRequests').access.scopes).toEqual([[]]);
-    },
-  );
+  it('asana-api: a bearer token OR oauth2 without scopes needs no MCP scope', () => {
+    const m = model({
+      components: {
+        securitySchemes: { personalAccessToken: { type: 'http', scheme: 'bearer' }, oauth2: oauth2(['default']) },
+      },
+      security: [{ personalAccessToken: [] }, { oauth2: [] }],
+      paths: { '/access_requests': { get: get('getAccessRequests') } },
+    });
+    expect(toolNamed(m, 'getAccessRequests').access.scopes).toEqual([[]]);
+  });
 
-  it.each(['gotify-server.json', 'overseerr-api.yaml'])('%s: apiKey-only API needs no MCP scope', async (spec) => {
-    const m = await modelOf(spec);
+  it.each([
+    ['gotify-server', { type: 'apiKey', in: 'header', name: 'X-Gotify-Key' }],
+    ['overseerr-api', { type: 'apiKey', in: 'cookie', name: 'connect.sid' }],
+  ])('%s: apiKey-only API needs no MCP scope', (_name, scheme) => {
+    const m = model({
+      components: { securitySchemes: { key: scheme } },
+      security: [{ key: [] }],
+      paths: { '/a': { get: get('listA') }, '/b': { post: get('createB', [{ key: [] }]) } },
+    });
     expect(m.authorization.scopesSupported).toEqual([]);
     expect(m.tools.every((t) => t.access.scopes.length === 1 && t.access.scopes[0]!.length === 0)).toBe(true);
   });

@@ -26,7 +26,7 @@ function reordered(loaded: LoadedDocument, seed: number): LoadedDocument {
   doc.paths = Object.fromEntries(
     shuffle(Object.entries(paths), seed).map(([k, item]) => [k, reorderKeys(item, seed + 1)]),
   );
-  const components = doc.components as Record<string, unknown> | undefined;
+  const components = doc.components;
   if (components && components.schemas) components.schemas = reorderKeys(components.schemas, seed + 2);
   return { ...loaded, document: doc };
 }

@@ -111,7 +111,7 @@ describe('nameTools', () => {
         want: [
           {
             key: 'GET /a',
-            name: expect.stringMatching(/^getA_[0-9a-f]{6}$/) as unknown as string,
+            name: expect.stringMatching(/^getA_[0-9a-f]{6}$/),
             adjusted: '"getA" is used by another operation',
           },
           { key: 'GET /b', name: 'getA' },
@@ -128,12 +128,12 @@ describe('nameTools', () => {
         want: [
           {
             key: 'GET /a',
-            name: expect.stringMatching(/^same_[0-9a-f]{6}$/) as unknown as string,
+            name: expect.stringMatching(/^same_[0-9a-f]{6}$/),
             adjusted: '"same" is used by another operation',
           },
           {
             key: 'GET /b',
-            name: expect.stringMatching(/^same_[0-9a-f]{6}$/) as unknown as string,
+            name: expect.stringMatching(/^same_[0-9a-f]{6}$/),
             adjusted: '"same" is used by another operation',
           },
         ],

@@ -109,7 +109,7 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
     expect(described.annotations).toEqual({ destructiveHint: false, openWorldHint: true });
     // NewBook is referred to once: written in place, so the schema holds no reference at all.
     expect(JSON.stringify(described.inputSchema)).not.toContain('$ref');
-    const input = fromJsonSchema<Record<string, unknown>>(described.inputSchema as never)['~standard'];
+    const input = fromJsonSchema<Record<string, unknown>>(described.inputSchema)['~standard'];
     expect(await input.validate({ body: { title: 'Dune', isbn: '978-0441013593' } })).not.toHaveProperty('issues');
     expect((await input.validate({ body: { title: '' } })) as object).toHaveProperty('issues');
   });
@@ -118,7 +118,7 @@ describe('dynamic tool mode over HTTP (small fixture)', () => {
     const described = structured<{ outputSchema: Record<string, unknown> }>(
       await client.callTool({ name: 'describe_tool', arguments: { name: 'listBooks' } }),
     );
-    const output = fromJsonSchema<Record<string, unknown>>(described.outputSchema as never)['~standard'];
+    const output = fromJsonSchema<Record<string, unknown>>(described.outputSchema)['~standard'];
     expect(await output.validate({ items: [{ title: 'Dune', isbn: '1', shelf: 'A3' }] })).not.toHaveProperty('issues');
     expect((await output.validate({ items: [{ title: 'Dune', isbn: '1' }] })) as object).toHaveProperty('issues');
   });

@@ -255,13 +255,13 @@ describe('the connection cap (MCP_MAX_CONNECTIONS=2 here)', () => {
       }),
     );
 
-    held[0]!.destroy();
+    held[0].destroy();
     await vi.waitFor(async () => expect(await connectionsOf(capped)).toBe(1));
     const fourth = await openRaw(capped.url);
     fourth.write(rawRequest('GET', '/healthz', { host: hostOf(capped) }));
     expect(statusOf(await fourth.waitFor(/\r\n\r\n[\s\S]*ok/))).toBe(200);
     fourth.destroy();
-    held[1]!.destroy();
+    held[1].destroy();
   });
 });
 

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, Server } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeader, Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hostProblem } from '../../templates/runtime/server/host-check.js';
 import {
@@ -117,7 +117,7 @@ describe('ConnectionAwareResponse', () => {
       res.writeHead(200, [
         ['connection', 'keep-alive'],
         ['x-kept', '1'],
-      ] as unknown as OutgoingHttpHeaders),
+      ]),
     setHeader: (res) => {
       res.setHeader('connection', 'keep-alive');
       res.setHeader('x-kept', '1');

@@ -134,7 +134,7 @@ describe('toolSchemas: a definition used once is written in place, the others st
     };
     const schema = { type: 'object', properties: { root: { $ref: '#/$defs/Node' } }, required: ['root'] };
     const written = fromJsonSchema(input(schema, defs) as never)['~standard'];
-    const original = fromJsonSchema({ ...schema, $defs: defs } as never)['~standard'];
+    const original = fromJsonSchema({ ...schema, $defs: defs })['~standard'];
     for (const value of [
       { root: { name: 'a', children: [{ name: 'b', children: [] }] } },
       { root: { name: 'a', children: [{ children: [] }] } },

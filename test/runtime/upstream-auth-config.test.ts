@@ -84,7 +84,7 @@ describe('createUpstreamAuth: configuration read once, at start-up', () => {
       'CC_RESOURCE must be an absolute URI without a fragment (RFC 8707 §2)',
     ],
   ])('refuses %s, naming variables only', (_, env, code, message) => {
-    const error = configError(env as Record<string, string>);
+    const error = configError(env);
     expect(error).toEqual({ code, message });
     expect(error.message).not.toContain('the-secret');
   });

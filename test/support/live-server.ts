@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateProject, runInProjectAsync } from './generated-project.js';
+import { rssKb, stopProcess } from '../../scripts/bench/child-process.js';
 import { freePort } from './free-port.js';
 
 export { freePort };
@@ -54,14 +54,8 @@ export async function startGeneratedServer(project: string, env: Record<string, 
     stderr: () => log,
     alive: () => !exited && child.exitCode === null && child.signalCode === null,
     rssKb: () => rssKb(child.pid ?? -1),
-    stop: () => stopChild(child),
+    stop: () => stopProcess(child),
   };
-}
-
-export function rssKb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS for ${pid}`);
-  return Number(match[1]);
 }
 
 function listening(child: ChildProcess, log: () => string): Promise<void> {
@@ -78,13 +72,5 @@ function listening(child: ChildProcess, log: () => string): Promise<void> {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${log()}`));
     });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
   });
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { Route, TestKey } from '../runtime/auth/support/auth-server.js';
+import { json, now, sign, startAuthServer, testKey } from '../runtime/auth/support/auth-server.js';
 
 /** How the JWKS endpoint answers. */
 export type JwksMode =
@@ -17,12 +16,6 @@ export type JwksMode =
 
 /** How the RFC 8414 / OpenID metadata endpoints answer. */
 export type MetadataMode = 'ok' | 'down' | { readonly issuer: string };
-
-interface SigningKey {
-  readonly kid: string;
-  readonly privateKey: CryptoKey;
-  readonly publicJwk: JWK;
-}
 
 export interface SwitchableIssuer {
   /** `http://127.0.0.1:<port>`: loopback http is accepted as an issuer. */
@@ -43,76 +36,64 @@ export interface SwitchableIssuer {
 /**
  * A minimal authorization server for fault tests: metadata and JWKS on 127.0.0.1 whose
  * answers a test switches at will (down, garbage, duplicate kid, another issuer...), and
- * tokens signed here, so every failure mode is one assignment away.
+ * tokens signed here, so every failure mode is one assignment away. Built on the auth unit
+ * tests' server, keys and signer (test/runtime/auth/support/auth-server.ts).
  */
 export async function startSwitchableIssuer(): Promise<SwitchableIssuer> {
-  const keys: SigningKey[] = [await newKey()];
-  let hits = 0;
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/jwks') {
-      hits++;
-      if (state.jwks === 'down') return void req.socket.destroy();
-      if (state.jwks === 'garbage')
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>maintenance</html>');
-      const published =
-        state.jwks === 'unusable-key'
-          ? [{ kty: 'RSA', kid: keys[0]!.kid, alg: 'RS256', use: 'sig', n: 'AQ', e: 'AQAB' }]
-          : state.jwks === 'duplicate-kid'
-            ? [keys[0]!.publicJwk, { ...keys.at(-1)!.publicJwk, kid: keys[0]!.kid, n: otherModulus }]
-            : keys.map((key) => key.publicJwk);
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published }));
-    }
-    if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') {
-      if (state.metadata === 'down') return void req.socket.destroy();
-      const issuer = state.metadata === 'ok' ? origin : state.metadata.issuer;
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          issuer,
-          jwks_uri: `${origin}/jwks`,
-          token_endpoint: `${origin}/token`,
-          response_types_supported: ['code'],
-        }),
-      );
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const keys: TestKey[] = [await testKey('RS256')];
   // Key material of another RSA key, for the duplicate-kid set.
-  const otherModulus = (await newKey()).publicJwk.n;
+  const otherModulus = (await testKey('RS256')).jwk.n;
+  const server = await startAuthServer();
+  const origin = server.origin;
   const state: { jwks: JwksMode; metadata: MetadataMode } = { jwks: 'ok', metadata: 'ok' };
+
+  server.routes.set('/jwks', (req, res, body) => {
+    if (state.jwks === 'down') return void req.socket.destroy();
+    if (state.jwks === 'garbage')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>maintenance</html>');
+    const published =
+      state.jwks === 'unusable-key'
+        ? [{ kty: 'RSA', kid: keys[0]!.kid, alg: 'RS256', use: 'sig', n: 'AQ', e: 'AQAB' }]
+        : state.jwks === 'duplicate-kid'
+          ? [keys[0]!.jwk, { ...keys.at(-1)!.jwk, kid: keys[0]!.kid, n: otherModulus }]
+          : keys.map((key) => key.jwk);
+    json({ keys: published })(req, res, body);
+  });
+  const metadata: Route = (req, res, body) => {
+    if (state.metadata === 'down') return void req.socket.destroy();
+    const issuer = state.metadata === 'ok' ? origin : state.metadata.issuer;
+    json({
+      issuer,
+      jwks_uri: `${origin}/jwks`,
+      token_endpoint: `${origin}/token`,
+      response_types_supported: ['code'],
+    })(req, res, body);
+  };
+  server.routes.set('/.well-known/oauth-authorization-server', metadata);
+  server.routes.set('/.well-known/openid-configuration', metadata);
 
   return Object.assign(state, {
     issuer: origin,
-    jwksHits: () => hits,
+    jwksHits: () => server.hits('/jwks'),
     async rotate() {
-      keys.unshift(await newKey());
+      keys.unshift(await testKey('RS256'));
     },
     currentKid: () => keys[0]!.kid,
-    async token(audience: string, claims: Record<string, unknown> = {}) {
-      const key = keys[0]!;
-      const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ client_id: 'fault-client', scope: 'pets:read', ...claims })
-        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
-        .setIssuer(origin)
-        .setAudience(audience)
-        .setSubject('fault-user')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 3600)
-        .setJti(randomUUID())
-        .sign(key.privateKey);
+    token(audience: string, claims: Record<string, unknown> = {}) {
+      const issuedAt = now();
+      // The registered claims come last: a caller's claims cannot override them (as before, with SignJWT's setters).
+      return sign(keys[0]!, {
+        client_id: 'fault-client',
+        scope: 'pets:read',
+        ...claims,
+        iss: origin,
+        aud: audience,
+        sub: 'fault-user',
+        iat: issuedAt,
+        exp: issuedAt + 3600,
+        jti: randomUUID(),
+      });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  }) as SwitchableIssuer;
-}
-
-async function newKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const kid = randomUUID();
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+    close: () => server.stop(),
+  });
 }

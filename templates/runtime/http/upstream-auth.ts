@@ -265,7 +265,7 @@ function flowConfig(
   const audience = read('AUDIENCE');
   return {
     flow: exchange === 'true' ? 'token_exchange' : 'client_credentials',
-    client: { id: id!, secret: secret! },
+    client: { id: id, secret: secret! },
     endpoint,
     ...(scopes && scopes.length > 0 ? { scopes } : {}),
     ...(audience !== undefined ? { audience } : {}),

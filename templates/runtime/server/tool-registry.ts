@@ -38,12 +38,12 @@ function lazySchema(
       version: 1,
       vendor: 'openapi-to-mcp',
       jsonSchema: {
-        input: () => schemaOf() as Record<string, unknown>,
-        output: () => schemaOf() as Record<string, unknown>,
+        input: () => schemaOf(),
+        output: () => schemaOf(),
       },
       validate: (data: unknown) => get()['~standard'].validate(data),
     },
-  } as StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+  };
 }
 
 /**
@@ -53,7 +53,7 @@ function lazySchema(
  */
 function compileOrAccept(schema: JsonSchema): StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>> {
   try {
-    return fromJsonSchema<Record<string, unknown>>(schema as Record<string, unknown> as never);
+    return fromJsonSchema<Record<string, unknown>>(schema);
   } catch (error) {
     process.stderr.write(
       `${JSON.stringify({ level: 'warn', msg: 'schema not validated: it does not compile', error: (error as Error).message })}\n`,
@@ -62,9 +62,9 @@ function compileOrAccept(schema: JsonSchema): StandardSchemaWithJSON<Record<stri
       '~standard': {
         version: 1,
         vendor: 'openapi-to-mcp',
-        jsonSchema: { input: () => schema as Record<string, unknown>, output: () => schema as Record<string, unknown> },
+        jsonSchema: { input: () => schema, output: () => schema },
         validate: (data: unknown) => ({ value: data as Record<string, unknown> }),
       },
-    } as StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIssuerMetadataSource, discoverIssuerMetadata } from '../../../templates/runtime/auth/issuer-metadata.js';
 import { AuthUnavailableError } from '../../../templates/runtime/auth/principal.js';
 import { metadataUrls } from '../../../templates/runtime/http/discovery-document.js';
@@ -158,12 +158,20 @@ describe('createIssuerMetadataSource', () => {
   });
 
   it('after a failure, waits before trying again, then recovers', async () => {
-    const source = createIssuerMetadataSource(server.origin, { retryAfterMs: 100 });
-    await expect(source.get()).rejects.toThrow(/no authorization server metadata/);
-    await expect(source.get()).rejects.toThrow(/retrying shortly/);
-    expect(server.seen).toHaveLength(2); // both well-known URLs, once
-    server.routes.set('/.well-known/oauth-authorization-server', json({ issuer: server.origin }));
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    await expect(source.get()).resolves.toMatchObject({ issuer: server.origin });
+    // Only Date is faked: the clock stands still unless moved, while sockets and timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const source = createIssuerMetadataSource(server.origin, { retryAfterMs: 5000 });
+      await expect(source.get()).rejects.toThrow(/no authorization server metadata/);
+      expect(server.seen).toHaveLength(2); // both well-known URLs, once
+      server.routes.set('/.well-known/oauth-authorization-server', json({ issuer: server.origin }));
+      vi.setSystemTime(Date.now() + 4999);
+      await expect(source.get()).rejects.toThrow(/retrying shortly/);
+      expect(server.seen).toHaveLength(2);
+      vi.setSystemTime(Date.now() + 1);
+      await expect(source.get()).resolves.toMatchObject({ issuer: server.origin });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

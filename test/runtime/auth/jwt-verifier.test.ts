@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadAuthConfig, type OAuthSettings } from '../../../templates/runtime/auth/auth-config.js';
 import { createJwtVerifier, type JwtVerifierOptions } from '../../../templates/runtime/auth/jwt-verifier.js';
 import { AuthUnavailableError, InvalidTokenError } from '../../../templates/runtime/auth/principal.js';
@@ -317,22 +317,30 @@ describe('JWKS fetching', () => {
   });
 
   it('fails closed while the JWKS server is down and recovers when it is back', async () => {
-    const v = verifier({}, { retryAfterMs: 50 });
-    const token = await sign(rsa, claims());
-    await server.stop();
+    // Only Date is faked: the clock stands still unless moved, while sockets and timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      const error = await rejects(
-        v.verify(token),
-        AuthUnavailableError,
-        /^JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks: could not be reached/,
-        token,
-      );
-      expect(error.message).not.toContain('alice');
+      const v = verifier({}, { retryAfterMs: 5000 });
+      const token = await sign(rsa, claims());
+      await server.stop();
+      try {
+        const error = await rejects(
+          v.verify(token),
+          AuthUnavailableError,
+          /^JWKS at http:\/\/127\.0\.0\.1:\d+\/jwks: could not be reached/,
+          token,
+        );
+        expect(error.message).not.toContain('alice');
+      } finally {
+        await server.start();
+      }
+      vi.setSystemTime(Date.now() + 4999);
+      await rejects(v.verify(token), AuthUnavailableError, /retrying shortly/, token);
+      vi.setSystemTime(Date.now() + 1);
+      await expect(v.verify(token)).resolves.toMatchObject({ subject: 'alice' });
     } finally {
-      await server.start();
+      vi.useRealTimers();
     }
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await expect(v.verify(token)).resolves.toMatchObject({ subject: 'alice' });
   });
 
   it('does not hammer a failing JWKS: one fetch per retry interval', async () => {

@@ -49,7 +49,7 @@ export async function startAuthServer(): Promise<AuthServer> {
       });
     });
     await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
-    port = (server!.address() as AddressInfo).port;
+    port = (server.address() as AddressInfo).port;
   };
   await listen();
   return {
@@ -97,9 +97,7 @@ export async function sign(
   header: Record<string, unknown> = { typ: 'at+jwt' },
 ): Promise<string> {
   const payload = Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, ...header } as never)
-    .sign(key.privateKey);
+  return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.privateKey);
 }
 
 export const b64url = (value: unknown): string =>
