@@ -70,7 +70,7 @@ export interface OptionResolution {
 }
 
 /** Fixed defaults; `specLabel` and `packageName` come from the document (OptionSources.defaults). */
-export const OPTION_DEFAULTS = Object.freeze({ testedTools: 8, toolMode: 'static' as ToolMode });
+export const OPTION_DEFAULTS = Object.freeze({ testedTools: 8, toolMode: 'static' });
 
 type Rule<K extends keyof ResolvedOptions> = {
   readonly config?: (config: GeneratorConfig, flags: OptionFlags) => ResolvedOptions[K] | undefined;

@@ -134,7 +134,7 @@ async function probe(jwk: unknown, getKey: JWTVerifyGetKey, algorithms: readonly
   // A private key in a public set is a leak, whatever else it is.
   if ('d' in jwk) return 'a private key, published in the key set: remove it and rotate that key';
   if (jwk.use !== undefined && jwk.use !== 'sig') return 'skipped';
-  const alg = typeof jwk.alg === 'string' ? jwk.alg : defaultAlgorithm(jwk as JWK);
+  const alg = typeof jwk.alg === 'string' ? jwk.alg : defaultAlgorithm(jwk);
   if (alg === undefined || !algorithms.includes(alg)) return 'skipped';
   const header = { alg, ...(typeof jwk.kid === 'string' ? { kid: jwk.kid } : {}) };
   try {

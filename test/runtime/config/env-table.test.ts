@@ -78,7 +78,7 @@ describe('the environment table drives the parsers', () => {
 
   it('reads every variable of the table at start-up (an unread one would be a documented no-op)', () => {
     const read = new Set<string>();
-    const spy = new Proxy({ ...BASE } as Record<string, string>, {
+    const spy = new Proxy({ ...BASE }, {
       get: (target, key) => {
         if (typeof key === 'string') read.add(key);
         return target[key as string];
