@@ -28,6 +28,14 @@ export interface ResolvedOptions {
   readonly configPath?: string;
   /** `--name` was given: regenerating must repeat it. */
   readonly explicitName?: boolean;
+  /**
+   * The project folder seen from the root of the repository its CI runs from (POSIX, relative,
+   * e.g. `servers/pets`; `--ci-root` or config `ci.root`); absent when the project is the root.
+   * The CI workflow then runs in that folder and only for changes that concern it.
+   */
+  readonly ciProject?: string;
+  /** `ciProject` came from `--ci-root` (not the config): regenerating must repeat the flag. */
+  readonly explicitCiRoot?: boolean;
 }
 
 export function resolveOptions(

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { McpModel } from '../model/types.js';
 import type { ResolvedOptions } from '../options.js';
+import { ciLayout, ciRootFromProject } from './ci-layout.js';
 import { readProjectTemplate } from './runtime-files.js';
 import { testCases } from './test-cases.js';
 import { PACKAGE_NAME } from '../package-root.js';
@@ -48,7 +49,11 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
       ...(options.configPath !== undefined ? [` --config ${shellWord(options.configPath)}`] : []),
       ...(options.explicitName ? [` --name ${shellWord(options.packageName)}`] : []),
       ...(options.toolMode === 'dynamic' ? [' --tool-mode dynamic'] : []),
+      ...(options.explicitCiRoot && options.ciProject !== undefined
+        ? [` --ci-root ${ciRootFromProject(options.ciProject)}`]
+        : []),
     ].join(''),
+    ci: ciLayout(options) ?? {},
     tools: model.tools.map((t) => ({
       name: t.name,
       method: t.http.method,
