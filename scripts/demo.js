@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { startLocalRegistry } from './local-registry.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const spec = join(repo, 'fixtures/petstore-3.1.yaml');
@@ -25,7 +26,18 @@ sh(process.execPath, [join(repo, 'bin/openapi-to-mcp.js'), 'inspect', spec, '--c
 sh(process.execPath, [join(repo, 'bin/openapi-to-mcp.js'), 'generate', spec, '--config', config, '-o', out], repo);
 
 step('npm install && npm run build && npm test   (inside the generated project)');
-sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], out);
+// The project pins the generator (@openapi-to-mcp/cli) as a dev dependency for its CI check.
+console.log("  @openapi-to-mcp/cli is not published yet: this checkout's package is served on 127.0.0.1 for it.");
+const registry = await startLocalRegistry();
+try {
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: out,
+    stdio: 'inherit',
+    env: { ...process.env, ...registry.env },
+  });
+} finally {
+  await registry.close();
+}
 sh('npm', ['run', 'build', '--silent'], out);
 sh('npm', ['test', '--silent'], out);
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGE_NAME } from '../src/package-root.js';
 
 /**
  * One `npm install` of the dependencies every generated project declares,
@@ -8,6 +9,10 @@ import { join } from 'node:path';
  * projects are built and tested for real, without an install each. Test
  * files run in parallel workers: on a fresh machine the first to get here
  * installs under a lock folder while the others wait for it.
+ *
+ * The generator itself (`@openapi-to-mcp/cli`, a dev dependency of every generated project, for
+ * its CI's `--check`) is left out: nothing the projects' tests import needs it, and it is not on
+ * the registry before its first release (the packed-package test installs it from this checkout).
  */
 export function sharedDependencies(projectDir: string, cache: string): string {
   const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as {
@@ -15,7 +20,8 @@ export function sharedDependencies(projectDir: string, cache: string): string {
     devDependencies: Record<string, string>;
     overrides?: Record<string, string>;
   };
-  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  const deps: Record<string, string> = { ...pkg.dependencies, ...pkg.devDependencies };
+  delete deps[PACKAGE_NAME];
   const key = [...Object.entries(deps), ...Object.entries(pkg.overrides ?? {}).map(([n, v]) => [`override:${n}`, v])]
     .map(([n, v]) => `${n}@${v}`)
     .sort()

@@ -34,6 +34,14 @@ export interface ResolvedOptions {
    * must repeat it, or the config file's mode would win there. Derived, never set by a caller.
    */
   readonly explicitToolMode?: boolean;
+  /**
+   * The project folder seen from the root of the repository its CI runs from (POSIX, relative,
+   * e.g. `servers/pets`; `--ci-root` or config `ci.root`); absent when the project is the root.
+   * The CI workflow then runs in that folder and only for changes that concern it.
+   */
+  readonly ciProject?: string;
+  /** `ciProject` came from `--ci-root` (not the config): regenerating must repeat the flag. */
+  readonly explicitCiRoot?: boolean;
 }
 
 /**
@@ -91,6 +99,9 @@ const RULES: { readonly [K in keyof ResolvedOptions]-?: Rule<K> } = {
   configHash: { config: (c) => (Object.keys(c).length > 0 ? canonicalHash(c) : undefined) },
   configPath: {},
   explicitName: {},
+  // Worked out by the CLI from `--ci-root` or the config file's `ci.root` (relative to that file).
+  ciProject: {},
+  explicitCiRoot: {},
   explicitToolMode: {
     config: (c, f) => (f.toolMode !== undefined && c.toolMode !== undefined && f.toolMode !== c.toolMode) || undefined,
   },

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ToolMode } from '../../templates/runtime/mcp/types.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -12,6 +12,7 @@ import { LOCK_FILE } from '../write/lock-file.js';
 import type { ProjectChanges } from '../write/project-changes.js';
 import { editDiagnostics, isStale } from '../write/project-changes.js';
 import type { WriteOptions } from '../write/write-project.js';
+import { ciProjectPath } from './ci-root.js';
 import { generateFlags } from './generate-flags.js';
 import { formatChanges } from './print-changes.js';
 import { formatTable, inspectRows } from './inspect-table.js';
@@ -69,6 +70,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     )
     .option('--config <file>', 'the configuration file (default: openapi-to-mcp.config.{json,yaml,yml} beside <spec>)')
     .option('--strict', 'treat security lint warnings as errors (nothing is written)')
+    .option(
+      '--ci-root <dir>',
+      'the root of the repository the project is in, when it is a subfolder: the CI workflow runs there (config: ci.root)',
+    )
     .option('--check', 'write nothing; exit 3 when the project is stale (regenerating would change it), 0 when current')
     .option('--dry-run', 'write nothing; print what regenerating would change')
     .addOption(
@@ -114,7 +119,30 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       stages.options(),
     ]);
     const outDir = resolve(io.cwd, opts.out);
-    const result = await generateFromDocument(doc, generateFlags(spec, opts, io.cwd, outDir), config);
+    // The flag is relative to the working directory; the config key to the config file's folder.
+    const configRoot = config.config.ci?.root;
+    const ciRoot =
+      opts.ciRoot !== undefined
+        ? resolve(io.cwd, opts.ciRoot)
+        : configRoot !== undefined && config.file !== undefined
+          ? resolve(io.cwd, dirname(config.file), configRoot)
+          : undefined;
+    const ci = ciRoot === undefined ? { project: undefined } : ciProjectPath(ciRoot, outDir);
+    if ('error' in ci) {
+      io.stderr.write(`error: ${opts.ciRoot !== undefined ? '--ci-root' : 'ci.root'}: ${ci.error}\n`);
+      exitCode = EXIT.usage;
+      return;
+    }
+    const result = await generateFromDocument(
+      doc,
+      {
+        ...generateFlags(spec, opts, io.cwd, outDir),
+        ...(ci.project !== undefined
+          ? { ciProject: ci.project, ...(opts.ciRoot !== undefined ? { explicitCiRoot: true } : {}) }
+          : {}),
+      },
+      config,
+    );
     const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
     if (hasErrors(generated)) {
       report(opts.json, generated, { out: opts.out, tools: result.model.tools.length, files: 0 });
@@ -230,6 +258,7 @@ interface GenerateFlags {
   name?: string;
   force?: boolean;
   config?: string;
+  ciRoot?: string;
   strict?: boolean;
   toolMode?: ToolMode;
   check?: boolean;

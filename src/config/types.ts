@@ -67,6 +67,11 @@ export interface GeneratorConfig {
   readonly toolMode?: 'static' | 'dynamic';
   /** What `tools/list` carries of output schemas: `shallow` (default), `full` or `none` (templates/runtime/mcp/types.ts `OutputSchemaMode`). */
   readonly outputSchemas?: 'shallow' | 'full' | 'none';
+  /**
+   * Where the generated CI workflow runs: `root` is the repository root, relative to this file's
+   * folder, when the project is a subfolder of it (`--ci-root` wins).
+   */
+  readonly ci?: { readonly root?: string };
   /** The JSON Schema of the file, for editors; ignored by the generator. */
   readonly $schema?: string;
 }

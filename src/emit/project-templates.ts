@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { McpModel } from '../model/types.js';
 import type { ResolvedOptions } from '../options.js';
+import { ciLayout, ciRootFromProject } from './ci-layout.js';
 import { readProjectTemplate } from './runtime-files.js';
 import { testCases } from './test-cases.js';
 import { defaultsOf, envExampleLines, envReadmeRows, schemeCredentials } from './env-docs.js';
@@ -52,7 +53,11 @@ export function templateData(model: McpModel, options: ResolvedOptions): object 
       ...(options.configPath !== undefined ? [` --config ${shellWord(options.configPath)}`] : []),
       ...(options.explicitName ? [` --name ${shellWord(options.packageName)}`] : []),
       ...(options.toolMode === 'dynamic' || options.explicitToolMode ? [` --tool-mode ${options.toolMode}`] : []),
+      ...(options.explicitCiRoot && options.ciProject !== undefined
+        ? [` --ci-root ${ciRootFromProject(options.ciProject)}`]
+        : []),
     ].join(''),
+    ci: ciLayout(options) ?? {},
     tools: model.tools.map((t) => ({
       name: t.name,
       method: t.http.method,

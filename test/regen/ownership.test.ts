@@ -136,12 +136,15 @@ describe('ownership on regeneration', () => {
         with: { 'node-version': 22, cache: 'npm' },
       });
       expect(steps.slice(2).map((s) => s.run?.trim())).toEqual([
-        // Only the scoped name we own is run; the unscoped `openapi-to-mcp` is someone else's package.
-        `npx --yes --package=@openapi-to-mcp/cli@${version} openapi-to-mcp generate ../../apis/pets.yaml -o . --check`,
         'npm ci',
+        // The generator locked by `npm ci` (an exact dev dependency); `--no`: npx never downloads the
+        // unscoped `openapi-to-mcp`, which is someone else's package.
+        'npx --no openapi-to-mcp generate ../../apis/pets.yaml -o . --check',
         'npm run build',
         'npm test',
       ]);
+      const pkg = JSON.parse(read(join(out, 'package.json'))) as { devDependencies: Record<string, string> };
+      expect(pkg.devDependencies['@openapi-to-mcp/cli']).toBe(version);
       expect(read(join(out, 'README.md'))).toMatch(
         /outside this folder \(`\.\.\/\.\.\/apis\/pets\.yaml`\): commit it in the same\s+repository/,
       );

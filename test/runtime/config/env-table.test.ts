@@ -78,16 +78,19 @@ describe('the environment table drives the parsers', () => {
 
   it('reads every variable of the table at start-up (an unread one would be a documented no-op)', () => {
     const read = new Set<string>();
-    const spy = new Proxy({ ...BASE }, {
-      get: (target, key) => {
-        if (typeof key === 'string') read.add(key);
-        return target[key as string];
+    const spy = new Proxy<Record<string, string | undefined>>(
+      { ...BASE },
+      {
+        get: (target, key) => {
+          if (typeof key === 'string') read.add(key);
+          return target[key as string];
+        },
+        getOwnPropertyDescriptor: (target, key) => {
+          if (typeof key === 'string') read.add(key);
+          return Reflect.getOwnPropertyDescriptor(target, key);
+        },
       },
-      getOwnPropertyDescriptor: (target, key) => {
-        if (typeof key === 'string') read.add(key);
-        return Reflect.getOwnPropertyDescriptor(target, key);
-      },
-    });
+    );
     const config = loadConfig(app, spy);
     loadDispatchConfig(spy);
     loadAuthConfig(spy, config.publicUrl);
