@@ -23,8 +23,27 @@ export async function validateDocument(
   file: string,
   limit = 20,
 ): Promise<Diagnostic[]> {
+  let copy: Record<string, unknown>;
   try {
-    const copy = JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
+    copy = JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
+  } catch (error) {
+    return capDiagnostics(toWarnings(error, file), limit);
+  }
+  return validateOwnedDocument(copy, kind, file, limit);
+}
+
+/**
+ * `validateDocument` on a document the caller hands over (a fresh `JSON.parse` of the text it
+ * was sent, say): swagger-parser changes it, so no copy of it is made (issue 8: the worker
+ * copied GitHub's document twice).
+ */
+export async function validateOwnedDocument(
+  copy: Record<string, unknown>,
+  kind: SpecKind,
+  file: string,
+  limit = 20,
+): Promise<Diagnostic[]> {
+  try {
     const field = kind === 'swagger2' ? 'swagger' : 'openapi';
     const version = String(copy[field]);
     if (!PARSER_ACCEPTS.test(version))

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics.js';
 import type { SpecKind } from './detect-version.js';
-import { validateDocument } from './validate-document.js';
+
+/** swagger-parser and ajv load on this thread only when it validates here (no worker, or a huge document). */
+const validator = () => import('./validate-document.js');
 
 const WORKER = new URL('./validate-worker.js', import.meta.url);
 
@@ -40,16 +42,16 @@ export function startValidator(size: number): Validator {
   if (size > BACKGROUND_LIMIT) {
     return {
       async validate(document, kind, file) {
-        const diagnostics = await validateDocument(document, kind, file);
+        const diagnostics = await (await validator()).validateDocument(document, kind, file);
         return { diagnostics: Promise.resolve(diagnostics) };
       },
       close() {},
     };
   }
-  // validateDocument copies `document` before its first await, so later changes do not reach it.
+  // The text is taken now, before any await, so later changes to `document` do not reach it.
   if (!existsSync(fileURLToPath(WORKER)))
     return {
-      validate: async (document, kind, file) => ({ diagnostics: validateDocument(document, kind, file) }),
+      validate: async (document, kind, file) => ({ diagnostics: validateText(JSON.stringify(document), kind, file) }),
       close() {},
     };
   const worker = new Worker(WORKER);
@@ -60,7 +62,7 @@ export function startValidator(size: number): Validator {
   return {
     async validate(document, kind, file) {
       const json = JSON.stringify(document);
-      const inThread = () => validateDocument(JSON.parse(json) as Record<string, unknown>, kind, file);
+      const inThread = () => validateText(json, kind, file);
       if (failed) return { diagnostics: inThread() };
       worker.ref();
       const diagnostics = new Promise<Diagnostic[]>((resolve) => {
@@ -85,4 +87,10 @@ export function startValidator(size: number): Validator {
       void worker.terminate();
     },
   };
+}
+
+/** Validates the document `json` holds, on this thread: its parse is the one copy. */
+async function validateText(json: string, kind: SpecKind, file: string): Promise<Diagnostic[]> {
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  return (await validator()).validateOwnedDocument(parsed, kind, file);
 }
