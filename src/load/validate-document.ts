@@ -49,7 +49,9 @@ export async function validateOwnedDocument(
     if (!PARSER_ACCEPTS.test(version))
       copy[field] = kind === 'swagger2' ? '2.0' : version.startsWith('3.1') ? '3.1.2' : '3.0.4';
     if (version.startsWith('3.1') && copy['paths'] === undefined && copy['webhooks'] === undefined) copy['paths'] = {};
-    await new SwaggerParser().validate(copy as never);
+    // Every `$ref` left is local (bundled and checked by the loader; data `$ref`s parked), so the
+    // crawl for external files finds nothing: skipped (issue 8: 90-350 ms on GitHub's spec).
+    await new SwaggerParser().validate(copy as never, { resolve: { external: false } } as never);
     return [];
   } catch (error) {
     return capDiagnostics(toWarnings(error, file), limit);
