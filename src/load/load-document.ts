@@ -11,6 +11,7 @@ import { parseText } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
 import { readInput } from './read-input.js';
 import { referenceSites, surveyRefs, unparkAt, unparkDataRefs } from './ref-positions.js';
+import { prepareSingleJson } from './single-json-document.js';
 import { startValidator } from './validate-in-background.js';
 import type { Validator } from './validate-in-background.js';
 
@@ -91,7 +92,9 @@ async function load(
   // $refs inside examples, defaults and x-* are data: park them so the
   // bundler neither follows nor fails on them (okta-management has such). The same walk
   // collects the reference `$ref`s and tells whether any names another file.
-  const survey = surveyRefs(root, version.kind, parsed.shape);
+  // A JSON tree is made ready in one go (see single-json-document.ts); YAML may share objects.
+  const survey =
+    parsed.shape === 'tree' ? prepareSingleJson(root, version.kind) : surveyRefs(root, version.kind, parsed.shape);
   // A single file needs no bundler: its local `$ref`s only need the bundler's alias rewriting.
   const single = !survey.external;
   // The bundler (json-schema-ref-parser) and the Swagger 2.0 converter load only when needed.
@@ -106,7 +109,7 @@ async function load(
   let document = surveyed ? root : toPlainJson(bundled.document);
   // The survey's sites belong to `root`; a copy is walked once more for its own.
   const sites = surveyed ? survey.refs : referenceSites(document, version.kind);
-  if (single) rewriteAliasRefsAt(document, sites);
+  if (single && !surveyed) rewriteAliasRefsAt(document, sites);
 
   const dangling = danglingRefsAt(document, sites, raw.source);
   if (dangling.length > 0) throw new FatalDiagnosticsError(dangling);
@@ -115,7 +118,10 @@ async function load(
     const at = collected.length;
     validation.pending = {
       at,
-      diagnostics: (await validation.validator.validate(document, version.kind, raw.source)).diagnostics,
+      // A single JSON file is rebuilt from its bytes where it is validated: no copy of it here.
+      diagnostics: (
+        await validation.validator.validate(document, version.kind, raw.source, surveyed ? raw.bytes : undefined)
+      ).diagnostics,
     };
   }
 

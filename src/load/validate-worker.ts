@@ -1,12 +1,14 @@
 import { parentPort } from 'node:worker_threads';
-import type { SpecKind } from './detect-version.js';
-import { validateOwnedDocument } from './validate-document.js';
+import type { ValidationMessage } from './validate-in-background.js';
+import { validateMessage } from './validate-in-background.js';
+// Loaded as the worker starts, while the main thread still parses: swagger-parser and ajv.
+import './validate-document.js';
 
 /**
  * The worker side of `startValidator`: started early so that swagger-parser and ajv load while
- * the main thread parses; validates the one document (JSON text) it is sent and posts the diagnostics.
+ * the main thread parses; validates the one document it is sent (JSON text, or the input bytes of
+ * a single JSON file, parsed and made ready here) and posts the diagnostics.
  */
-parentPort?.once('message', async ({ json, kind, file }: { json: string; kind: SpecKind; file: string }) => {
-  // The parsed message is this thread's own: validated as it is, not copied again.
-  parentPort?.postMessage(await validateOwnedDocument(JSON.parse(json) as Record<string, unknown>, kind, file));
+parentPort?.once('message', async (message: ValidationMessage) => {
+  parentPort?.postMessage(await validateMessage(message));
 });
