@@ -22,6 +22,8 @@ for (const name of readdirSync(join(TEMPLATES_DIR, 'project')).sort()) {
   const parser = parserFor(path);
   if (parser === undefined) continue;
   const rendered = renderTemplate(name, {});
+  // emit-project.ts looks such a template up by its source, without rendering it: only where they agree.
+  if (rendered !== source) continue;
   table[preformatKey(parser, rendered)] = await formatWithPrettier(parser, path, rendered);
 }
 const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : 1)));
