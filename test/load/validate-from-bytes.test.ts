@@ -73,6 +73,17 @@ describe('a single JSON file is validated from its bytes, not from a copy of the
     );
   });
 
+  test('above BACKGROUND_LIMIT (validated in series on this thread) the bytes are used too, with the same warnings', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { BACKGROUND_LIMIT, startValidator } = await import('../../src/load/validate-in-background.js');
+    const bytes = readFileSync(specFile());
+    // The document argument is not what is validated when bytes are given: an empty one proves it.
+    const big = await (
+      await startValidator(BACKGROUND_LIMIT + 1).validate({}, 'openapi3', 'spec.json', bytes)
+    ).diagnostics;
+    expect(big).toEqual(await validateDocument(asLoaderValidatesIt(), 'openapi3', 'spec.json'));
+  });
+
   test('the compiled loader (worker thread) and the sources (this thread) report the same', async () => {
     const file = specFile();
     const dist = (await import(path.join(REPO, 'dist/src/load/index.js'))) as typeof import('../../src/load/index.js');
