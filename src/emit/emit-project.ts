@@ -1,9 +1,10 @@
 import type { ProjectPlan, PlannedFile } from '../plan/plan-project.js';
-import { formatFile } from './format.js';
+import { formatFile, parserFor } from './format.js';
 import { TableEmitter } from './generated-tables.js';
 import { renderTemplate, templateData } from './project-templates.js';
 import { formatReadme } from './readme-table.js';
-import { readRuntimeFile } from './runtime-files.js';
+import { preformatted } from './preformatted.js';
+import { readProjectTemplate, readRuntimeFile } from './runtime-files.js';
 
 export interface EmittedFile {
   readonly path: string;
@@ -29,6 +30,12 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
         content = readRuntimeFile(source.file);
         break;
       case 'template': {
+        // A template built already formatted (no mustache: its text is its rendering) needs neither step.
+        const constant = preformattedTemplate(file.path, source.template);
+        if (constant !== undefined) {
+          content = constant;
+          break;
+        }
         const rendered = renderTemplate(source.template, data);
         content =
           file.path === 'README.md'
@@ -55,4 +62,16 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
     out.push({ path: file.path, owner: file.owner, content });
   }
   return out;
+}
+
+/**
+ * The formatted text of a template without mustaches, from the table the build wrote; undefined
+ * for any other template (or without the table). Such a template renders to its own text
+ * (Handlebars changes nothing outside `{{ }}`), so its source is the key.
+ */
+function preformattedTemplate(path: string, template: string): string | undefined {
+  const parser = parserFor(path);
+  if (parser === undefined) return undefined;
+  const source = readProjectTemplate(template);
+  return source.includes('{{') ? undefined : preformatted(parser, source);
 }

@@ -24,6 +24,8 @@ const WIDTH = 120;
 const TAB = 2;
 const ASCII_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Printable ASCII but `'` and `\`: what `quote` prints between single quotes unchanged (a `"` needs no escape there). */
+const PLAIN_STRING = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -155,6 +157,8 @@ function printNumber(text: string): string {
  * character that needs it escaped.
  */
 function quote(value: string): string {
+  // Most strings need no escape at all: printable ASCII without `'` or `\` is printed as it is.
+  if (PLAIN_STRING.test(value)) return `'${value}'`;
   const content = JSON.stringify(value).slice(1, -1);
   let singles = 0;
   let doubles = 0;

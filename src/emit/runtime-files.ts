@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
 
-const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 const RUNTIME_DIR = join(TEMPLATES_DIR, 'runtime');
 
 /** The runtime's files (POSIX paths relative to templates/runtime), sorted: copied byte for byte into every project. */

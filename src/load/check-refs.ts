@@ -3,7 +3,8 @@ import { pointer } from '../diagnostics.js';
 import { decodeFragmentToken } from '../json-pointer.js';
 import type { SpecKind } from './detect-version.js';
 import { capDiagnostics } from './cap-diagnostics.js';
-import { forEachRef } from './ref-positions.js';
+import { referenceSites } from './ref-positions.js';
+import type { RefSite } from './ref-positions.js';
 
 /**
  * Finds every `$ref` in a reference position that is not a local JSON pointer
@@ -23,26 +24,33 @@ export function findDanglingRefs(
   hint = 'Fix the $ref or add the missing definition.',
   limit = 20,
 ): Diagnostic[] {
+  return danglingRefsAt(document, referenceSites(document, kind), file, hint, limit);
+}
+
+/** `findDanglingRefs` for the reference `$ref`s of `document` already collected (`surveyRefs`), in order. */
+export function danglingRefsAt(
+  document: unknown,
+  sites: readonly RefSite[],
+  file: string,
+  hint = 'Fix the $ref or add the missing definition.',
+  limit = 20,
+): Diagnostic[] {
   const found: Diagnostic[] = [];
-  forEachRef(
-    document,
-    kind,
-    (site) => {
-      if (site.inData) return;
-      const where = pointer(...site.tokens);
-      const problem = refProblem(document, site.value);
-      if (problem === undefined) return;
-      found.push({
-        code: 'REF_UNRESOLVED',
-        severity: 'error',
-        message: `${file} at ${where || '/'}: $ref ${JSON.stringify(site.value)} ${problem}.`,
-        file,
-        pointer: where,
-        hint,
-      });
-    },
-    'tree',
-  );
+  for (const site of sites) {
+    if (site.inData) continue;
+    const value = site.holder['$ref'];
+    const problem = refProblem(document, value);
+    if (problem === undefined) continue;
+    const where = pointer(...site.tokens);
+    found.push({
+      code: 'REF_UNRESOLVED',
+      severity: 'error',
+      message: `${file} at ${where || '/'}: $ref ${JSON.stringify(value)} ${problem}.`,
+      file,
+      pointer: where,
+      hint,
+    });
+  }
   return capDiagnostics(found, limit);
 }
 

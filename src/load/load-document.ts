@@ -1,18 +1,17 @@
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { FatalDiagnosticsError } from '../diagnostics.js';
-import { bundleDocument } from './bundle-document.js';
-import { findDanglingRefs } from './check-refs.js';
-import { convertSwagger2 } from './convert-swagger2.js';
+import { danglingRefsAt, findDanglingRefs } from './check-refs.js';
 import { detectVersion } from './detect-version.js';
 import { hashInput } from './hash-input.js';
-import { hasExternalRefs, rewriteAliasRefs } from './local-refs.js';
+import { rewriteAliasRefsAt } from './local-refs.js';
 import type { LoadedDocument } from './loaded-document.js';
 import { settle } from './loaded-document.js';
 import { parseText } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
 import { readInput } from './read-input.js';
-import { parkDataRefs, unparkDataRefs } from './ref-positions.js';
+import { referenceSites, surveyRefs, unparkAt, unparkDataRefs } from './ref-positions.js';
+import { prepareSingleJson } from './single-json-document.js';
 import { startValidator } from './validate-in-background.js';
 import type { Validator } from './validate-in-background.js';
 
@@ -91,31 +90,43 @@ async function load(
   const root = parsed.value as Record<string, unknown>;
 
   // $refs inside examples, defaults and x-* are data: park them so the
-  // bundler neither follows nor fails on them (okta-management has such).
-  parkDataRefs(root, version.kind, parsed.shape);
+  // bundler neither follows nor fails on them (okta-management has such). The same walk
+  // collects the reference `$ref`s and tells whether any names another file.
+  // A JSON tree is made ready in one go (see single-json-document.ts); YAML may share objects.
+  const survey =
+    parsed.shape === 'tree' ? prepareSingleJson(root, version.kind) : surveyRefs(root, version.kind, parsed.shape);
   // A single file needs no bundler: its local `$ref`s only need the bundler's alias rewriting.
-  const single = !hasExternalRefs(root, version.kind, parsed.shape);
+  const single = !survey.external;
+  // The bundler (json-schema-ref-parser) and the Swagger 2.0 converter load only when needed.
   const bundled = single
     ? { document: root, files: new Map<string, Buffer>(), diagnostics: [] }
-    : await bundleDocument({ root, kind: version.kind, location: raw.location, display });
+    : await (
+        await import('./bundle-document.js')
+      ).bundleDocument({ root, kind: version.kind, location: raw.location, display });
   collected.push(...bundled.diagnostics);
   // JSON.parse output is already plain data (a tree); YAML may share objects and the bundler's output too.
-  let document = single && parsed.shape === 'tree' ? root : toPlainJson(bundled.document);
-  if (single) rewriteAliasRefs(document, version.kind);
+  const surveyed = single && parsed.shape === 'tree';
+  let document = surveyed ? root : toPlainJson(bundled.document);
+  // The survey's sites belong to `root`; a copy is walked once more for its own.
+  const sites = surveyed ? survey.refs : referenceSites(document, version.kind);
+  if (single && !surveyed) rewriteAliasRefsAt(document, sites);
 
-  const dangling = findDanglingRefs(document, version.kind, raw.source);
+  const dangling = danglingRefsAt(document, sites, raw.source);
   if (dangling.length > 0) throw new FatalDiagnosticsError(dangling);
 
   if (validation.validator) {
     const at = collected.length;
     validation.pending = {
       at,
-      diagnostics: (await validation.validator.validate(document, version.kind, raw.source)).diagnostics,
+      // A single JSON file is rebuilt from its bytes where it is validated: no copy of it here.
+      diagnostics: (
+        await validation.validator.validate(document, version.kind, raw.source, surveyed ? raw.bytes : undefined)
+      ).diagnostics,
     };
   }
 
   if (version.kind === 'swagger2') {
-    const converted = await convertSwagger2(document, raw.source);
+    const converted = await (await import('./convert-swagger2.js')).convertSwagger2(document, raw.source);
     collected.push(...converted.diagnostics);
     document = toPlainJson(converted.document);
     const broken = findDanglingRefs(
@@ -126,7 +137,9 @@ async function load(
     );
     if (broken.length > 0) throw new FatalDiagnosticsError(broken);
   }
-  unparkDataRefs(document);
+  // Where the survey walked this very document, the objects it parked are known: no walk.
+  if (surveyed && version.kind !== 'swagger2') unparkAt(survey.parked);
+  else unparkDataRefs(document);
 
   return {
     document,

@@ -2,8 +2,8 @@ import { pointer } from '../diagnostics.js';
 import { fragmentTokens } from '../json-pointer.js';
 import { resolvePointer } from './check-refs.js';
 import type { SpecKind } from './detect-version.js';
-import { forEachRef } from './ref-positions.js';
-import type { Shape } from './ref-positions.js';
+import { forEachRef, referenceSites } from './ref-positions.js';
+import type { RefSite, Shape } from './ref-positions.js';
 
 /**
  * True when some `$ref` in a reference position names another file or URL, so the document
@@ -36,23 +36,23 @@ export function hasExternalRefs(root: unknown, kind: SpecKind, shape: Shape = 'g
  */
 export function rewriteAliasRefs(document: unknown, kind: SpecKind): void {
   // `document` is plain JSON (a tree).
-  forEachRef(
-    document,
-    kind,
-    (site) => {
-      const ref = site.value;
-      if (site.inData || typeof ref !== 'string' || !ref.startsWith('#')) return;
-      // The common case: the pointer resolves as written to something that is not an alias.
-      const literal = resolvePointer(document, ref.slice(1));
-      if (literal !== undefined && aliasOf(literal) === undefined) return;
-      const target = reach(document, parse(ref.slice(1)), pointer(...site.tokens), 0);
-      if (target === undefined) return;
-      const rewritten = `#${pointer(...target)}`;
-      if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined)
-        site.holder['$ref'] = rewritten;
-    },
-    'tree',
-  );
+  rewriteAliasRefsAt(document, referenceSites(document, kind));
+}
+
+/** `rewriteAliasRefs` for the reference `$ref`s of `document` already collected (`surveyRefs`), in order. */
+export function rewriteAliasRefsAt(document: unknown, sites: readonly RefSite[]): void {
+  for (const site of sites) {
+    const ref = site.holder['$ref'];
+    if (site.inData || typeof ref !== 'string' || !ref.startsWith('#')) continue;
+    // The common case: the pointer resolves as written to something that is not an alias.
+    const literal = resolvePointer(document, ref.slice(1));
+    if (literal !== undefined && aliasOf(literal) === undefined) continue;
+    const target = reach(document, parse(ref.slice(1)), pointer(...site.tokens), 0);
+    if (target === undefined) continue;
+    const rewritten = `#${pointer(...target)}`;
+    if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined)
+      site.holder['$ref'] = rewritten;
+  }
 }
 
 /** An object whose only key is a local `$ref`: an alias the bundler follows. */

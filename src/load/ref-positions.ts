@@ -150,6 +150,54 @@ export function parkDataRefs(root: unknown, kind: SpecKind, shape: Shape = 'grap
   );
 }
 
+/** What one walk of `surveyRefs` found. */
+export interface RefSurvey {
+  /** The `$ref`s in reference positions, in document order. */
+  readonly refs: readonly RefSite[];
+  /** True when one of `refs` names another file or URL (the document needs the bundler). */
+  readonly external: boolean;
+  /** The objects whose data `$ref` was parked, for `unparkAt`. */
+  readonly parked: readonly Record<string, unknown>[];
+}
+
+/**
+ * `parkDataRefs`, `hasExternalRefs` and the collection of every reference `$ref` in one walk
+ * (issue 8: the loader walked GitHub's ~1M nodes five times). `refs` holds the `holder` objects
+ * themselves, so it describes `root`, not a copy of it; read `holder.$ref` for the current value.
+ */
+export function surveyRefs(root: unknown, kind: SpecKind, shape: Shape = 'graph'): RefSurvey {
+  const refs: RefSite[] = [];
+  const parked: Record<string, unknown>[] = [];
+  let external = false;
+  forEachRef(
+    root,
+    kind,
+    (site) => {
+      if (!site.inData) {
+        refs.push(site);
+        if (!(typeof site.value === 'string' && site.value.startsWith('#'))) external = true;
+      } else if (typeof site.value === 'string' && site.value.startsWith('#')) {
+        renameKey(site.holder, '$ref', PARKED_REF_KEY);
+        parked.push(site.holder);
+      }
+    },
+    shape,
+  );
+  return { refs, external, parked };
+}
+
+/** Every `$ref` in a reference position of a plain JSON tree, in document order. */
+export function referenceSites(root: unknown, kind: SpecKind): RefSite[] {
+  const refs: RefSite[] = [];
+  forEachRef(root, kind, (site) => !site.inData && refs.push(site), 'tree');
+  return refs;
+}
+
+/** Undoes `parkDataRefs` for the objects `surveyRefs` parked, in place (no walk). */
+export function unparkAt(holders: readonly Record<string, unknown>[]): void {
+  for (const holder of holders) if (PARKED_REF_KEY in holder) renameKey(holder, PARKED_REF_KEY, '$ref');
+}
+
 /** Undoes `parkDataRefs` anywhere in a plain JSON tree (no shared objects), in place. */
 export function unparkDataRefs(root: unknown): void {
   const walk = (node: unknown): void => {

@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics.js';
 import type { SpecKind } from './detect-version.js';
-import { validateDocument } from './validate-document.js';
+import { singleJsonFromBytes } from './single-json-document.js';
+
+/** swagger-parser and ajv load on this thread only when it validates here (no worker, or a huge document). */
+const validator = () => import('./validate-document.js');
 
 const WORKER = new URL('./validate-worker.js', import.meta.url);
 
@@ -17,12 +20,15 @@ export const BACKGROUND_LIMIT = 16 * 1024 * 1024;
 export interface Validator {
   /**
    * Starts validating `document` as it is now; resolves once the validation runs on its own,
-   * with its (later) diagnostics. `validateDocument`'s warnings either way.
+   * with its (later) diagnostics. `validateDocument`'s warnings either way. `bytes`: the input of a
+   * single-file JSON spec, from which `document` is rebuilt where it is validated
+   * (`singleJsonFromBytes`) instead of being serialized here and copied to the worker.
    */
   validate(
     document: Record<string, unknown>,
     kind: SpecKind,
     file: string,
+    bytes?: Uint8Array,
   ): Promise<{ readonly diagnostics: Promise<Diagnostic[]> }>;
   /** Stops an idle worker (loading failed before there was anything to validate). */
   close(): void;
@@ -39,17 +45,21 @@ export interface Validator {
 export function startValidator(size: number): Validator {
   if (size > BACKGROUND_LIMIT) {
     return {
-      async validate(document, kind, file) {
-        const diagnostics = await validateDocument(document, kind, file);
+      async validate(document, kind, file, bytes) {
+        // From the bytes where there are some: no serialized copy of a 40 MB document beside it.
+        const diagnostics = await validateMessage(toMessage(document, kind, file, bytes));
         return { diagnostics: Promise.resolve(diagnostics) };
       },
       close() {},
     };
   }
-  // validateDocument copies `document` before its first await, so later changes do not reach it.
+  // The text is taken now, before any await, so later changes to `document` do not reach it.
   if (!existsSync(fileURLToPath(WORKER)))
     return {
-      validate: async (document, kind, file) => ({ diagnostics: validateDocument(document, kind, file) }),
+      validate: async (document, kind, file, bytes) => {
+        const message = toMessage(document, kind, file, bytes);
+        return { diagnostics: validateMessage(message) };
+      },
       close() {},
     };
   const worker = new Worker(WORKER);
@@ -58,9 +68,9 @@ export function startValidator(size: number): Validator {
   let failed = false;
   worker.once('error', () => (failed = true));
   return {
-    async validate(document, kind, file) {
-      const json = JSON.stringify(document);
-      const inThread = () => validateDocument(JSON.parse(json) as Record<string, unknown>, kind, file);
+    async validate(document, kind, file, bytes) {
+      const message = toMessage(document, kind, file, bytes);
+      const inThread = () => validateMessage(message);
       if (failed) return { diagnostics: inThread() };
       worker.ref();
       const diagnostics = new Promise<Diagnostic[]>((resolve) => {
@@ -78,11 +88,38 @@ export function startValidator(size: number): Validator {
         worker.once('error', fallback);
         worker.once('exit', fallback);
       });
-      worker.postMessage({ json, kind, file });
+      worker.postMessage(message);
       return { diagnostics };
     },
     close() {
       void worker.terminate();
     },
   };
+}
+
+/**
+ * What the validating side needs, taken before any await so that later changes to `document` do
+ * not reach it: the input bytes of a single JSON file (which nothing changes; `postMessage` copies
+ * them), or the document as JSON text.
+ */
+export type ValidationMessage =
+  | { readonly kind: SpecKind; readonly file: string; readonly bytes: Uint8Array }
+  | { readonly kind: SpecKind; readonly file: string; readonly json: string };
+
+function toMessage(
+  document: Record<string, unknown>,
+  kind: SpecKind,
+  file: string,
+  bytes: Uint8Array | undefined,
+): ValidationMessage {
+  return bytes ? { kind, file, bytes } : { kind, file, json: JSON.stringify(document) };
+}
+
+/** Validates the document a message carries (on whichever thread runs it): its parse is the one copy. */
+export async function validateMessage(message: ValidationMessage): Promise<Diagnostic[]> {
+  const document =
+    'bytes' in message
+      ? singleJsonFromBytes(message.bytes, message.kind)
+      : (JSON.parse(message.json) as Record<string, unknown>);
+  return (await validator()).validateOwnedDocument(document, message.kind, message.file);
 }
