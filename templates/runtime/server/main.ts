@@ -22,7 +22,7 @@ import type { DispatchConfig } from './dispatch-config.js';
 import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
 import { serveStdioWithLimit, stdioMaxMessageBytes } from './stdio-server.js';
-import type { RunningHttpServer } from './http-server.js';
+import type { HttpServeOptions, RunningHttpServer } from './http-server.js';
 import { closeOnSignals, withConfigErrors } from '../config/process-lifecycle.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -34,6 +34,8 @@ export interface MainOptions {
   readonly log?: (line: string) => void;
   /** Token verifier tuning (JWKS refetch cooldown, retry pause...); the defaults suit production. */
   readonly verifier?: VerifierOptions;
+  /** Internal switches of the HTTP layer; the defaults are what production runs. */
+  readonly http?: HttpServeOptions;
 }
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
@@ -74,7 +76,14 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
 /** Starts the HTTP server as `main` would (used by tests, which pass PORT=0 and read `url`). */
 export async function startHttp(app: AppDefinition, env: Env, options: MainOptions = {}): Promise<RunningHttpServer> {
   const runtime = await createRuntime(app, { ...env, MCP_TRANSPORT: 'http' }, options);
-  return startHttpServer(runtime.config, runtime.factory, runtime.log, runtime.httpAuth, runtime.dispatch.maxBatch);
+  return startHttpServer(
+    runtime.config,
+    runtime.factory,
+    runtime.log,
+    runtime.httpAuth,
+    runtime.dispatch.maxBatch,
+    options.http,
+  );
 }
 
 /** The entry of a generated server: configuration from the environment, then stdio or HTTP. */
@@ -94,6 +103,7 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
       log,
       runtime.httpAuth,
       runtime.dispatch.maxBatch,
+      options.http,
     );
     log(
       JSON.stringify({
