@@ -30,7 +30,9 @@ export type FastRequest =
 /** The first revision of the 2026-07-28 era: its requests carry a `_meta` envelope and are the SDK's to serve. */
 const FIRST_MODERN_REVISION = '2026-07-28';
 /** `MCP-Protocol-Version` values the SDK's stateless transport accepts on its 2025-era leg. */
-const LEGACY_VERSIONS: ReadonlySet<string> = new Set(SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v < FIRST_MODERN_REVISION));
+const LEGACY_VERSIONS: ReadonlySet<string> = new Set(
+  SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v < FIRST_MODERN_REVISION),
+);
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['jsonrpc', 'id', 'method', 'params']);
 
 /** Headers of the SDK transport's SSE answer to a POST. */

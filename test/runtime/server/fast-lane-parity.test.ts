@@ -102,7 +102,8 @@ beforeAll(async () => {
   upstream = await startRecordingUpstream();
   upstream.respond((req) => {
     if (req.url.endsWith('/things/2')) return { body: JSON.stringify({ id: 'two' }) };
-    if (req.url.includes('/things/')) return req.method === 'DELETE' ? { status: 204 } : { body: '{"id":1,"name":"a"}' };
+    if (req.url.includes('/things/'))
+      return req.method === 'DELETE' ? { status: 204 } : { body: '{"id":1,"name":"a"}' };
     if (req.url.endsWith('/things')) return { body: '[{"id":1},{"id":2,"name":"b"}]' };
     if (req.url.endsWith('/text')) return { headers: { 'content-type': 'text/plain' }, body: 'plain words' };
     if (req.url.endsWith('/image'))
@@ -120,7 +121,10 @@ beforeAll(async () => {
   writeFileSync(
     keys,
     JSON.stringify({
-      keys: [entry(READER_KEY, 'reader', ['things:read']), entry(WRITER_KEY, 'writer', ['things:read', 'things:write'])],
+      keys: [
+        entry(READER_KEY, 'reader', ['things:read']),
+        entry(WRITER_KEY, 'writer', ['things:read', 'things:write']),
+      ],
     }),
   );
   keyed = await startPair({ MCP_AUTH: 'api-key', MCP_API_KEYS_FILE: keys });
@@ -240,14 +244,22 @@ const CASES: readonly Case[] = [
   ['a tool name that is not a string', { body: call(42, {}) }],
   ['arguments that are an array', { body: call('getThing', [1]) }],
   ['arguments that are null', { body: call('getThing', null) }],
-  ['an argument named __proto__', { raw: '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getThing","arguments":{"__proto__":{"id":1},"id":1}}}' }],
+  [
+    'an argument named __proto__',
+    {
+      raw: '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getThing","arguments":{"__proto__":{"id":1},"id":1}}}',
+    },
+  ],
   ['an array (non-object) structured result', { body: call('listThings', {}) }],
   ['a text result', { body: call('getText', {}) }],
   ['an image result', { body: call('getImage', {}) }],
   ['an upstream failure (isError)', { body: call('failing', {}) }],
   ['a result that breaks the output schema', { body: call('getThing', { id: 2 }) }],
   ['a call of a write tool', { body: call('deleteThing', { id: 3 }) }],
-  ['params with _meta (progress token)', { body: rpc('tools/call', { name: 'getThing', arguments: { id: 1 }, _meta: { progressToken: 1 } }) }],
+  [
+    'params with _meta (progress token)',
+    { body: rpc('tools/call', { name: 'getThing', arguments: { id: 1 }, _meta: { progressToken: 1 } }) },
+  ],
   ['params with a task', { body: rpc('tools/call', { name: 'getThing', arguments: { id: 1 }, task: { ttl: 1000 } }) }],
   ['an extra top-level member', { body: { ...call('getThing', { id: 1 }), extra: 1 } }],
   ['jsonrpc 1.0', { body: { ...call('getThing', { id: 1 }), jsonrpc: '1.0' } }],
@@ -262,18 +274,45 @@ const CASES: readonly Case[] = [
   ['ping with _meta', { body: rpc('ping', { _meta: {} }) }],
   ['an unknown method', { body: rpc('foo/bar', {}) }],
   ['resources/list (no capability)', { body: rpc('resources/list', {}) }],
-  ['initialize', { body: rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } }) }],
+  [
+    'initialize',
+    {
+      body: rpc('initialize', {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'c', version: '1' },
+      }),
+    },
+  ],
   ['a notification', { body: { jsonrpc: '2.0', method: 'notifications/initialized' } }],
   ['a batch', { body: [call('getThing', { id: 1 }, 1), rpc('tools/list', undefined, 2)] }],
   ['an empty batch', { body: [] }],
   ['a posted response', { body: { jsonrpc: '2.0', id: 1, result: {} } }],
   ['no protocol version header', { body: call('getThing', { id: 1 }), headers: { 'mcp-protocol-version': undefined } }],
-  ['protocol version 2025-06-18', { body: call('getThing', { id: 1 }), headers: { 'mcp-protocol-version': '2025-06-18' } }],
+  [
+    'protocol version 2025-06-18',
+    { body: call('getThing', { id: 1 }), headers: { 'mcp-protocol-version': '2025-06-18' } },
+  ],
   ['protocol version 2025-03-26', { body: rpc('tools/list'), headers: { 'mcp-protocol-version': '2025-03-26' } }],
-  ['an unsupported protocol version', { body: call('getThing', { id: 1 }), headers: { 'mcp-protocol-version': '1999-01-01' } }],
+  [
+    'an unsupported protocol version',
+    { body: call('getThing', { id: 1 }), headers: { 'mcp-protocol-version': '1999-01-01' } },
+  ],
   ['a protocol version with spaces', { body: rpc('ping'), headers: { 'mcp-protocol-version': ' 2025-11-25 ' } }],
-  ['the 2026-07-28 header without an envelope', { body: call('getThing', { id: 1 }), headers: { 'mcp-protocol-version': '2026-07-28' } }],
-  ['a 2026-07-28 envelope with a mismatched header', { body: rpc('tools/call', { name: 'getThing', arguments: { id: 1 }, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } }) }],
+  [
+    'the 2026-07-28 header without an envelope',
+    { body: call('getThing', { id: 1 }), headers: { 'mcp-protocol-version': '2026-07-28' } },
+  ],
+  [
+    'a 2026-07-28 envelope with a mismatched header',
+    {
+      body: rpc('tools/call', {
+        name: 'getThing',
+        arguments: { id: 1 },
+        _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' },
+      }),
+    },
+  ],
   ['an Mcp-Method header', { body: call('getThing', { id: 1 }), headers: { 'mcp-method': 'tools/call' } }],
   ['an Mcp-Session-Id header', { body: call('getThing', { id: 1 }), headers: { 'mcp-session-id': 'abc' } }],
   ['Accept: application/json only', { body: call('getThing', { id: 1 }), headers: { accept: 'application/json' } }],
@@ -282,7 +321,10 @@ const CASES: readonly Case[] = [
   ['Accept: */*', { body: rpc('ping'), headers: { accept: '*/*' } }],
   ['no Content-Type', { body: call('getThing', { id: 1 }), headers: { 'content-type': undefined } }],
   ['Content-Type: text/plain', { body: call('getThing', { id: 1 }), headers: { 'content-type': 'text/plain' } }],
-  ['Content-Type with a charset', { body: call('getThing', { id: 1 }), headers: { 'content-type': 'application/json; charset=utf-8' } }],
+  [
+    'Content-Type with a charset',
+    { body: call('getThing', { id: 1 }), headers: { 'content-type': 'application/json; charset=utf-8' } },
+  ],
   ['a body that is not JSON', { raw: '{"jsonrpc":' }],
   ['a JSON string body', { raw: '"tools/call"' }],
   ['an allowed Origin', { body: call('getThing', { id: 1 }), headers: { origin: 'http://localhost' } }],
