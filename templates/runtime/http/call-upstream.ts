@@ -262,19 +262,51 @@ function reservedNames(
   schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
   credentials: CredentialResolution,
 ): ReservedNames {
-  const reserved = { query: new Set<string>(), cookie: new Set<string>(), header: new Set<string>() };
-  for (const alternative of tool.security) {
-    for (const { scheme } of alternative) {
-      const def = Object.hasOwn(schemes, scheme) ? schemes[scheme] : undefined;
-      if (def?.type === 'apiKey') reserved[def.in].add(def.name.toLowerCase());
+  const declared = declaredNames(tool, schemes);
+  if (!credentials.satisfied) return declared;
+  const added = {
+    header: Object.keys(credentials.headers).map((n) => n.toLowerCase()),
+    query: credentials.query.map(([n]) => n.toLowerCase()),
+    cookie: credentials.cookies.map(([n]) => n.toLowerCase()),
+  };
+  // Usually the credentials sit exactly where the declared schemes say: nothing to copy.
+  if ((['header', 'query', 'cookie'] as const).every((at) => added[at].every((n) => declared[at].has(n))))
+    return declared;
+  return {
+    query: new Set([...declared.query, ...added.query]),
+    cookie: new Set([...declared.cookie, ...added.cookie]),
+    header: new Set([...declared.header, ...added.header]),
+  };
+}
+
+const declaredByTool = new WeakMap<
+  Readonly<Record<string, SecuritySchemeDefinition>>,
+  WeakMap<ToolDefinition, ReservedNames>
+>();
+
+/** The apiKey names a tool's `security` declares, computed once per tool (they never change while serving). */
+function declaredNames(
+  tool: ToolDefinition,
+  schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
+): ReservedNames {
+  let byTool = declaredByTool.get(schemes);
+  if (!byTool) {
+    byTool = new WeakMap();
+    declaredByTool.set(schemes, byTool);
+  }
+  let declared = byTool.get(tool);
+  if (!declared) {
+    const names = { query: new Set<string>(), cookie: new Set<string>(), header: new Set<string>() };
+    for (const alternative of tool.security) {
+      for (const { scheme } of alternative) {
+        const def = Object.hasOwn(schemes, scheme) ? schemes[scheme] : undefined;
+        if (def?.type === 'apiKey') names[def.in].add(def.name.toLowerCase());
+      }
     }
+    declared = names;
+    byTool.set(tool, declared);
   }
-  if (credentials.satisfied) {
-    for (const name of Object.keys(credentials.headers)) reserved.header.add(name.toLowerCase());
-    for (const [name] of credentials.query) reserved.query.add(name.toLowerCase());
-    for (const [name] of credentials.cookies) reserved.cookie.add(name.toLowerCase());
-  }
-  return reserved;
+  return declared;
 }
 
 /**
