@@ -181,7 +181,7 @@ export async function callUpstream(
           text: `No upstream credentials are configured; set ${credentials.missing.join(' or ') || 'a supported security scheme'}.`,
         });
       }
-      return redactToolResult(result, redactor, secrets);
+      return redactToolResult(result, redactor, secrets, response.body.bytes);
     } catch (error) {
       const reason = timeout.aborted
         ? `timed out after ${timeoutMs} ms`
