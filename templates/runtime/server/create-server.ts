@@ -89,10 +89,12 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
     const fromHttp = authInfo?.extra?.[CALLER_KEY] as Caller | undefined;
     const caller = fromHttp ?? options.stdioCaller;
     const filterFor = toolsList === 'filter' ? caller : undefined;
+    const decide = caller ? rememberLast((tool: ToolDefinition) => mayCall(tool, caller)) : undefined;
     const invoke: InvokeContext = {
       upstream,
       subject: subjectOf(authInfo, fromHttp),
       ...(caller ? { caller } : {}),
+      ...(decide ? { decide } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.audit ? { audit: options.audit } : {}),
       // Per factory call: one HTTP request, or one stdio connection. A single call needs none.
@@ -127,6 +129,15 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
   });
 }
 
+/** `decide` with its last answer remembered: a call asks about the same tool twice (visible, then allowed). */
+function rememberLast<T extends object, R>(decide: (value: T) => R): (value: T) => R {
+  let last: { readonly value: T; readonly result: R } | undefined;
+  return (value) => {
+    if (last?.value !== value) last = { value, result: decide(value) };
+    return last.result;
+  };
+}
+
 /** The caller of one request and what its calls run with. */
 interface RequestScope {
   /** The caller whose visible tools are listed and callable; `undefined`: every tool (MCP_TOOLS_LIST=all, or no caller). */
@@ -152,7 +163,8 @@ function staticTools(
   invoke: InvokeContext,
   relevant: AccessVocabulary,
 ): StaticTools {
-  const visible = (tool: PreparedTool) => filterFor === undefined || mayCall(tool.definition, filterFor).allow;
+  const decide = invoke.decide ?? ((tool: ToolDefinition) => mayCall(tool, filterFor!));
+  const visible = (tool: PreparedTool) => filterFor === undefined || decide(tool.definition).allow;
   const target: CallTarget = {
     // A tool this caller cannot list is not found, exactly as when it was not registered for it.
     find: (name) => {

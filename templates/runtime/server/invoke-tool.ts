@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { AuditLog } from '../rbac/audit.js';
 import { recordDecision } from '../rbac/audit.js';
-import type { Caller } from '../rbac/guard.js';
+import type { Caller, Decision } from '../rbac/guard.js';
 import { authorizeCall, mayCall } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
 import { callUpstream } from '../http/call-upstream.js';
@@ -23,6 +23,12 @@ export interface InvokeContext {
   readonly subject?: Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'>;
   /** Bounds the upstream calls of one MCP request (a batch) running at once. */
   readonly limit?: CallLimiter;
+  /**
+   * `mayCall` for `caller`, remembered for the tool last asked about: the
+   * registry's visibility check (create-server.ts) just made the same
+   * decision for the tool being called, so HTTP calls do not make it twice.
+   */
+  readonly decide?: (tool: ToolDefinition) => Decision;
 }
 
 /**
@@ -81,7 +87,9 @@ async function deniedHere(
   ctx: InvokeContext,
 ): Promise<CallToolResult | undefined> {
   const decision =
-    caller.transport === 'stdio' ? await authorizeCall(tool, caller, ctx.policy, args) : mayCall(tool, caller);
+    caller.transport === 'stdio'
+      ? await authorizeCall(tool, caller, ctx.policy, args)
+      : (ctx.decide?.(tool) ?? mayCall(tool, caller));
   if (ctx.audit)
     recordDecision(ctx.audit, caller, {
       tool: tool.name,
