@@ -24,6 +24,7 @@ import type { DescribeTool, ToolListPage, ToolLister } from './tool-list-pages.j
 import { withFastTools } from './fast-tools.js';
 import { DEFAULT_TOOLS_PAGE_SIZE, InvalidCursorError, MAX_PAGE_BYTES, createToolLister } from './tool-list-pages.js';
 import { buildSearchIndex } from './tool-search.js';
+import { resolveToolMode } from './tool-mode.js';
 
 export { META_ROLES, META_SCOPES } from '../mcp/listed-tool.js';
 
@@ -72,7 +73,7 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
   const toolsList = options.toolsList ?? options.app.authorization.toolsList;
   const maxConcurrent = options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
   const catalogue: DynamicCatalogue | undefined =
-    (options.toolMode ?? options.app.toolMode ?? 'static') === 'dynamic'
+    resolveToolMode(options.app, options.toolMode) === 'dynamic'
       ? { byName, index: buildSearchIndex(options.app.tools) }
       : undefined;
   const lister = createToolLister(prepared, {

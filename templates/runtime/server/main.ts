@@ -21,6 +21,7 @@ import { loadDispatchConfig } from './dispatch-config.js';
 import type { DispatchConfig } from './dispatch-config.js';
 import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
+import { resolveToolMode } from './tool-mode.js';
 import { serveStdioWithLimit, stdioMaxMessageBytes } from './stdio-server.js';
 import type { HttpServeOptions, RunningHttpServer } from './http-server.js';
 import { closeOnSignals, withConfigErrors } from '../config/process-lifecycle.js';
@@ -48,7 +49,7 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
   const dispatch = loadDispatchConfig(env);
   const audit = createAuditLog(log);
   const rolesClaim = config.rolesClaim ?? app.authorization.rolesClaim;
-  const toolMode = config.toolMode ?? app.toolMode ?? 'static';
+  const toolMode = resolveToolMode(app, config.toolMode);
   const httpAuth =
     config.transport === 'http'
       ? await createHttpAuth(app, config, dispatch, env, audit, log, options, rolesClaim, toolMode)
