@@ -51,24 +51,46 @@ export async function invokeTool(
 }
 
 /**
- * The check the SDK makes before a static tool's handler runs (MCP
- * 2025-11-25 "Tools": servers MUST validate tool inputs), for a call that
- * reaches the tool indirectly. Returns the parsed arguments or the error to answer.
+ * MCP 2025-11-25 "Tools": servers MUST validate tool inputs. The arguments
+ * checked against the tool's input schema: the parsed value, or each issue
+ * as `path: message`. The one check behind static `tools/call` (call-tool.ts,
+ * worded as `McpServer` words it) and `call_tool` (`validateArguments`).
+ */
+export async function checkArguments(
+  tool: PreparedTool,
+  args: unknown,
+): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; issues: string[] }> {
+  const checked = await tool.inputSchema['~standard'].validate(args ?? {});
+  if (!('issues' in checked) || checked.issues === undefined || checked.issues.length === 0)
+    return { ok: true, value: (checked as { value: Record<string, unknown> }).value };
+  return {
+    ok: false,
+    issues: checked.issues.map((i) =>
+      i.path && i.path.length > 0 ? `${i.path.map(segment).join('.')}: ${i.message}` : i.message,
+    ),
+  };
+}
+
+/**
+ * The check the SDK makes before a static tool's handler runs, for a call
+ * that reaches the tool indirectly (`call_tool`). Returns the parsed
+ * arguments or the error to answer.
  */
 export async function validateArguments(
   tool: PreparedTool,
   args: unknown,
 ): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; result: CallToolResult }> {
-  const checked = await tool.inputSchema['~standard'].validate(args ?? {});
-  if (!('issues' in checked) || checked.issues === undefined) return { ok: true, value: checked.value };
-  const detail = checked.issues
-    .map((i) => `${i.path && i.path.length > 0 ? `${i.path.map(segment).join('.')}: ` : ''}${i.message}`)
-    .join('; ');
+  const checked = await checkArguments(tool, args);
+  if (checked.ok) return checked;
   return {
     ok: false,
     result: {
       isError: true,
-      content: [note(`Input validation error: invalid arguments for tool ${tool.definition.name}: ${detail}`)],
+      content: [
+        note(
+          `Input validation error: invalid arguments for tool ${tool.definition.name}: ${checked.issues.join('; ')}`,
+        ),
+      ],
     },
   };
 }
