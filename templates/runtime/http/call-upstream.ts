@@ -162,8 +162,8 @@ export async function callUpstream(
       throw error;
     }
 
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = context.signal ? AbortSignal.any([timeout, context.signal]) : timeout;
+    const deadline = callDeadline(timeoutMs, context.signal);
+    const { signal } = deadline;
     const where = `${init.method} ${url.origin}${url.pathname}`;
     // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
     const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
@@ -183,7 +183,7 @@ export async function callUpstream(
       }
       return redactToolResult(result, redactor, secrets, response.body.bytes);
     } catch (error) {
-      const reason = timeout.aborted
+      const reason = deadline.timedOut()
         ? `timed out after ${timeoutMs} ms`
         : signal.aborted
           ? 'cancelled'
@@ -193,8 +193,41 @@ export async function callUpstream(
       return errorResult(
         redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets),
       );
+    } finally {
+      deadline.done();
     }
   }
+}
+
+/**
+ * One upstream attempt's signal: aborted after `timeoutMs` or when the MCP
+ * request is cancelled (`cancel`). One controller and one timer, released by
+ * `done`: `AbortSignal.any` over `AbortSignal.timeout` cost two signals and
+ * weak references per call, a large part of the garbage of a busy server.
+ */
+function callDeadline(
+  timeoutMs: number,
+  cancel: AbortSignal | undefined,
+): { readonly signal: AbortSignal; timedOut(): boolean; done(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, timeoutMs);
+  // Like AbortSignal.timeout: a pending call does not keep the process alive.
+  timer.unref();
+  const onCancel = () => controller.abort(cancel?.reason);
+  if (cancel?.aborted) onCancel();
+  else cancel?.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done() {
+      clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
+    },
+  };
 }
 
 /** Token exchange configured, but no caller token to exchange: fail closed rather than call without credentials. */
