@@ -22,6 +22,7 @@ import type { DispatchConfig } from './dispatch-config.js';
 import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
 import { resolveToolMode } from './tool-mode.js';
+import { applyHeapPolicy } from './heap-policy.js';
 import { serveStdioWithLimit, stdioMaxMessageBytes } from './stdio-server.js';
 import type { HttpServeOptions, RunningHttpServer } from './http-server.js';
 import { closeOnSignals, withConfigErrors } from '../config/process-lifecycle.js';
@@ -90,6 +91,8 @@ export async function startHttp(app: AppDefinition, env: Env, options: MainOptio
 /** The entry of a generated server: configuration from the environment, then stdio or HTTP. */
 export async function main(app: AppDefinition, env: Env = process.env, options: MainOptions = {}): Promise<void> {
   const log = options.log ?? stderr;
+  // The process is this server's alone here (not in startHttp, which tests call in theirs).
+  applyHeapPolicy();
   await withConfigErrors(log, async () => {
     const runtime = await createRuntime(app, env, { ...options, log });
     void logDeploymentChecksAtStartup(app, env, log);
