@@ -34,3 +34,17 @@ describe('redacting one call (scrubber)', () => {
     expect(redactToolResult(image(Buffer.from('harmless')), redactor, []).isError).toBeUndefined();
   });
 });
+
+describe('secrets every encoding leaves unchanged (JWTs, base64url keys)', () => {
+  it('are redacted raw, percent-encoded and in JSON alike, as one form', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl-_x';
+    const scrub = createSecretRedactor().scrubber([jwt]);
+    const text = `a ${jwt} b ${encodeURIComponent(jwt)} c ${JSON.stringify({ t: jwt })}`;
+    expect(scrub.redact(text)).toBe('a [redacted] b [redacted] c {"t":"[redacted]"}');
+  });
+
+  it('still redacts every form of a secret that encodings change', () => {
+    const scrub = createSecretRedactor().scrubber(['p@ss w~rd']);
+    expect(scrub.redact('p@ss w~rd p%40ss%20w~rd p%40ss+w%7Erd')).toBe('[redacted] [redacted] [redacted]');
+  });
+});

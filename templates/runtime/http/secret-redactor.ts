@@ -96,7 +96,7 @@ export function createSecretRedactor(secrets: Iterable<string> = []): SecretReda
     // This call's own secrets, in every encoding, longest first (a secret containing another goes whole).
     const forms = extra
       .filter((s) => s.length >= MIN_SECRET_LENGTH && !known(s))
-      .flatMap((s) => encodings(s).sort((a, b) => b.length - a.length));
+      .flatMap((s) => [...new Set(encodings(s))].sort((a, b) => b.length - a.length));
     const current = pattern;
     const permanentNeedles = needles;
     return {
@@ -179,7 +179,12 @@ function redactValue(value: unknown, redact: (text: string) => string): unknown 
   return value;
 }
 
+/** Characters none of the encodings below changes (RFC 3986 unreserved, less `~`, which form encoding escapes). */
+const UNCHANGED_BY_ENCODING = /^[A-Za-z0-9._-]+$/;
+
 function encodings(secret: string): string[] {
+  // A JWT or an API key of base64url characters is the same string in every form: one form, not seven.
+  if (UNCHANGED_BY_ENCODING.test(secret)) return [secret];
   const query = encodeQueryComponent(secret);
   const form = new URLSearchParams([['', secret]]).toString().slice(1);
   const json = JSON.stringify(secret).slice(1, -1);
