@@ -19,6 +19,7 @@ import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
 import { guardKeySelection } from './key-selection.js';
 import { principalFromClaims } from './token-claims.js';
+import { createVerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache.js';
 
 export interface JwtVerifierOptions {
   /** Shared with the introspection verifier so that discovery runs once. */
@@ -30,6 +31,8 @@ export interface JwtVerifierOptions {
   /** After a failed discovery or JWKS fetch, the next attempt waits this long; default 5 s. */
   readonly retryAfterMs?: number;
   readonly timeoutMs?: number;
+  /** Verified tokens remembered per token hash (`verified-token-cache.ts`); `false`: verify every request. */
+  readonly cache?: VerifiedTokenCacheOptions | false;
 }
 
 /** Compact JWS: three base64url segments; an empty signature is let through to be refused by the algorithm check. */
@@ -73,11 +76,14 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
     clockTolerance: settings.clockToleranceS,
     requiredClaims: ['exp'],
   };
+  const cache = options.cache === false ? undefined : createVerifiedTokenCache(options.cache);
   return {
     async verify(token: string): Promise<Principal> {
       // Size first: nothing of an oversized token is decoded.
       if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) throw new InvalidTokenError('token too large');
       if (!COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed token');
+      const known = cache?.get(token);
+      if (known) return known;
       let payload: JWTPayload;
       let typ: unknown;
       try {
@@ -98,7 +104,10 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
       // RFC 8705 §3 / RFC 9449 §6: a sender-constrained token needs a proof this server does not check.
       if (payload.cnf !== undefined) throw new InvalidTokenError('sender-constrained tokens are not accepted');
       checkIssuedAt(payload, settings.clockToleranceS);
-      return principalFromClaims(Object.freeze({ ...payload }), 'jwt', settings);
+      const principal = principalFromClaims(Object.freeze({ ...payload }), 'jwt', settings);
+      // jose required a numeric `exp`: the token is remembered until then at the latest.
+      if (typeof payload.exp === 'number') cache?.set(token, principal, payload.exp);
+      return principal;
     },
   };
 }

@@ -167,8 +167,8 @@ export async function callUpstream(
       throw error;
     }
 
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = context.signal ? AbortSignal.any([timeout, context.signal]) : timeout;
+    const deadline = callDeadline(timeoutMs, context.signal);
+    const { signal } = deadline;
     const where = `${init.method} ${url.origin}${url.pathname}`;
     // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
     const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
@@ -186,9 +186,9 @@ export async function callUpstream(
           text: `No upstream credentials are configured; set ${credentials.missing.join(' or ') || 'a supported security scheme'}.`,
         });
       }
-      return redactToolResult(result, redactor, secrets);
+      return redactToolResult(result, redactor, secrets, response.body.bytes);
     } catch (error) {
-      const reason = timeout.aborted
+      const reason = deadline.timedOut()
         ? `timed out after ${timeoutMs} ms`
         : signal.aborted
           ? 'cancelled'
@@ -198,8 +198,41 @@ export async function callUpstream(
       return errorResult(
         redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets),
       );
+    } finally {
+      deadline.done();
     }
   }
+}
+
+/**
+ * One upstream attempt's signal: aborted after `timeoutMs` or when the MCP
+ * request is cancelled (`cancel`). One controller and one timer, released by
+ * `done`: `AbortSignal.any` over `AbortSignal.timeout` cost two signals and
+ * weak references per call, a large part of the garbage of a busy server.
+ */
+function callDeadline(
+  timeoutMs: number,
+  cancel: AbortSignal | undefined,
+): { readonly signal: AbortSignal; timedOut(): boolean; done(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, timeoutMs);
+  // Like AbortSignal.timeout: a pending call does not keep the process alive.
+  timer.unref();
+  const onCancel = () => controller.abort(cancel?.reason);
+  if (cancel?.aborted) onCancel();
+  else cancel?.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done() {
+      clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
+    },
+  };
 }
 
 /** Token exchange configured, but no caller token to exchange: fail closed rather than call without credentials. */
@@ -267,19 +300,51 @@ function reservedNames(
   schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
   credentials: CredentialResolution,
 ): ReservedNames {
-  const reserved = { query: new Set<string>(), cookie: new Set<string>(), header: new Set<string>() };
-  for (const alternative of tool.security) {
-    for (const { scheme } of alternative) {
-      const def = Object.hasOwn(schemes, scheme) ? schemes[scheme] : undefined;
-      if (def?.type === 'apiKey') reserved[def.in].add(def.name.toLowerCase());
+  const declared = declaredNames(tool, schemes);
+  if (!credentials.satisfied) return declared;
+  const added = {
+    header: Object.keys(credentials.headers).map((n) => n.toLowerCase()),
+    query: credentials.query.map(([n]) => n.toLowerCase()),
+    cookie: credentials.cookies.map(([n]) => n.toLowerCase()),
+  };
+  // Usually the credentials sit exactly where the declared schemes say: nothing to copy.
+  if ((['header', 'query', 'cookie'] as const).every((at) => added[at].every((n) => declared[at].has(n))))
+    return declared;
+  return {
+    query: new Set([...declared.query, ...added.query]),
+    cookie: new Set([...declared.cookie, ...added.cookie]),
+    header: new Set([...declared.header, ...added.header]),
+  };
+}
+
+const declaredByTool = new WeakMap<
+  Readonly<Record<string, SecuritySchemeDefinition>>,
+  WeakMap<ToolDefinition, ReservedNames>
+>();
+
+/** The apiKey names a tool's `security` declares, computed once per tool (they never change while serving). */
+function declaredNames(
+  tool: ToolDefinition,
+  schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
+): ReservedNames {
+  let byTool = declaredByTool.get(schemes);
+  if (!byTool) {
+    byTool = new WeakMap();
+    declaredByTool.set(schemes, byTool);
+  }
+  let declared = byTool.get(tool);
+  if (!declared) {
+    const names = { query: new Set<string>(), cookie: new Set<string>(), header: new Set<string>() };
+    for (const alternative of tool.security) {
+      for (const { scheme } of alternative) {
+        const def = Object.hasOwn(schemes, scheme) ? schemes[scheme] : undefined;
+        if (def?.type === 'apiKey') names[def.in].add(def.name.toLowerCase());
+      }
     }
+    declared = names;
+    byTool.set(tool, declared);
   }
-  if (credentials.satisfied) {
-    for (const name of Object.keys(credentials.headers)) reserved.header.add(name.toLowerCase());
-    for (const [name] of credentials.query) reserved.query.add(name.toLowerCase());
-    for (const [name] of credentials.cookies) reserved.cookie.add(name.toLowerCase());
-  }
-  return reserved;
+  return declared;
 }
 
 /**

@@ -28,6 +28,16 @@ export interface SecretRedactor {
   redact(text: string, extra?: readonly string[]): string;
   /** True when the bytes hold a secret as sent (raw or percent-encoded), e.g. in a binary body. */
   foundIn(bytes: Uint8Array, extra?: readonly string[]): boolean;
+  /** `redact` and `foundIn` for the texts of one call, with the encodings of `extra` computed once. */
+  scrubber(extra?: readonly string[]): Scrubber;
+}
+
+/** The redaction of one call: the redactor's secrets plus that call's own. */
+export interface Scrubber {
+  /** No secret at all is known: every text is returned as it is. */
+  readonly idle: boolean;
+  redact(text: string): string;
+  foundIn(bytes: Uint8Array): boolean;
 }
 
 /** How many obtained tokens a redactor remembers besides its permanent secrets. */
@@ -74,19 +84,35 @@ export function createSecretRedactor(secrets: Iterable<string> = []): SecretReda
       rebuild();
     },
     redact(text, extra = []) {
-      let out = pattern === undefined ? text : text.replace(pattern, REDACTED);
-      for (const secret of extra) {
-        if (secret.length < MIN_SECRET_LENGTH || known(secret)) continue;
-        for (const form of encodings(secret).sort((a, b) => b.length - a.length)) out = out.replaceAll(form, REDACTED);
-      }
-      return out;
+      return scrubber(extra).redact(text);
     },
     foundIn(bytes, extra = []) {
-      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const unknown = extra.filter((s) => s.length >= MIN_SECRET_LENGTH && !known(s)).flatMap(encodings);
-      return [...needles, ...unknown.map((f) => Buffer.from(f, 'utf8'))].some((n) => buffer.includes(n));
+      return scrubber(extra).foundIn(bytes);
     },
+    scrubber,
   };
+
+  function scrubber(extra: readonly string[] = []): Scrubber {
+    // This call's own secrets, in every encoding, longest first (a secret containing another goes whole).
+    const forms = extra
+      .filter((s) => s.length >= MIN_SECRET_LENGTH && !known(s))
+      .flatMap((s) => [...new Set(encodings(s))].sort((a, b) => b.length - a.length));
+    const current = pattern;
+    const permanentNeedles = needles;
+    return {
+      idle: current === undefined && forms.length === 0,
+      redact(text) {
+        let out = current === undefined ? text : text.replace(current, REDACTED);
+        for (const form of forms) out = out.replaceAll(form, REDACTED);
+        return out;
+      },
+      foundIn(bytes) {
+        if (permanentNeedles.length === 0 && forms.length === 0) return false;
+        const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        return permanentNeedles.some((n) => buffer.includes(n)) || forms.some((f) => buffer.includes(Buffer.from(f)));
+      },
+    };
+  }
 }
 
 /**
@@ -99,10 +125,15 @@ export function redactToolResult(
   result: ToolResult,
   redactor: SecretRedactor,
   extra: readonly string[] = [],
+  /** The response body the binary contents were encoded from: scanned as is instead of decoding them again. */
+  body?: Uint8Array,
 ): ToolResult {
-  const withheld = result.content.some(
-    (c) => binaryOf(c) !== undefined && redactor.foundIn(Buffer.from(binaryOf(c)!, 'base64'), extra),
-  );
+  const scrub = redactor.scrubber(extra);
+  if (scrub.idle) return result;
+  const binary = result.content.filter((c) => binaryOf(c) !== undefined);
+  const withheld =
+    binary.length > 0 &&
+    (body !== undefined ? scrub.foundIn(body) : binary.some((c) => scrub.foundIn(Buffer.from(binaryOf(c)!, 'base64'))));
   if (withheld) {
     return {
       isError: true,
@@ -110,9 +141,9 @@ export function redactToolResult(
     };
   }
   const content = result.content.map((c): ToolContent => {
-    if (c.type === 'text') return { ...c, text: redactor.redact(c.text, extra) };
+    if (c.type === 'text') return { ...c, text: scrub.redact(c.text) };
     if (c.type === 'resource' && 'text' in c.resource)
-      return { ...c, resource: { ...c.resource, text: redactor.redact(c.resource.text, extra) } };
+      return { ...c, resource: { ...c.resource, text: scrub.redact(c.resource.text) } };
     return c;
   });
   const structured = result.structuredContent;
@@ -120,9 +151,12 @@ export function redactToolResult(
   // Walking a large value costs far more than one scan of its JSON: walk only when the scan finds
   // a secret (its JSON-escaped form is one of those matched, so keys and escaped strings count).
   const json = JSON.stringify(structured);
-  if (redactor.redact(json, extra) === json) return { ...result, content };
-  const redact = (text: string) => redactor.redact(text, extra);
-  return { ...result, content, structuredContent: redactValue(structured, redact) as Record<string, unknown> };
+  if (scrub.redact(json) === json) return { ...result, content };
+  return {
+    ...result,
+    content,
+    structuredContent: redactValue(structured, (text) => scrub.redact(text)) as Record<string, unknown>,
+  };
 }
 
 /** `log` with every line redacted: for the operator log (`server/main.ts`), so no line carries a secret. */
@@ -145,7 +179,12 @@ function redactValue(value: unknown, redact: (text: string) => string): unknown 
   return value;
 }
 
+/** Characters none of the encodings below changes (RFC 3986 unreserved, less `~`, which form encoding escapes). */
+const UNCHANGED_BY_ENCODING = /^[A-Za-z0-9._-]+$/;
+
 function encodings(secret: string): string[] {
+  // A JWT or an API key of base64url characters is the same string in every form: one form, not seven.
+  if (UNCHANGED_BY_ENCODING.test(secret)) return [secret];
   const query = encodeQueryComponent(secret);
   const form = new URLSearchParams([['', secret]]).toString().slice(1);
   const json = JSON.stringify(secret).slice(1, -1);

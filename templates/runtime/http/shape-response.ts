@@ -96,10 +96,23 @@ function decodeText(bytes: Uint8Array, mediaType: string, contentType: string | 
   if (mediaType !== '' && !isText(mediaType)) return undefined;
   const charset = mediaTypeParameter(contentType, 'charset') ?? 'utf-8';
   try {
-    return new TextDecoder(charset, { fatal: mediaType === '' }).decode(bytes);
+    return decoder(charset, mediaType === '').decode(bytes);
   } catch {
-    return mediaType === '' ? undefined : new TextDecoder().decode(bytes);
+    return mediaType === '' ? undefined : decoder('utf-8', false).decode(bytes);
   }
+}
+
+const decoders = new Map<string, TextDecoder>();
+
+/** A decoder per charset, kept (a few, whatever upstreams send): `decode` without `stream` keeps no state between calls. */
+function decoder(charset: string, fatal: boolean): TextDecoder {
+  const key = `${fatal ? '!' : ''}${charset.toLowerCase()}`;
+  let found = decoders.get(key);
+  if (!found) {
+    found = new TextDecoder(charset, { fatal });
+    if (decoders.size < 16) decoders.set(key, found);
+  }
+  return found;
 }
 
 function binaryNote(mediaType: string, size: number): string {

@@ -1,7 +1,7 @@
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { InvokeContext } from './invoke-tool.js';
-import { invokeTool } from './invoke-tool.js';
+import { checkArguments, invokeTool } from './invoke-tool.js';
 import type { PreparedTool } from './tool-registry.js';
 
 /** What a `tools/call` needs from the prebuilt registry. */
@@ -28,24 +28,17 @@ export async function callTool(
   const tool = target.find(params.name);
   if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${params.name} not found`);
   try {
-    const checked = await tool.inputSchema['~standard'].validate(params.arguments ?? {});
-    if ('issues' in checked && checked.issues !== undefined && checked.issues.length > 0) {
-      const detail = checked.issues.map(formatIssue).join(', ');
-      return toolError(`Input validation error: Invalid arguments for tool ${params.name}: ${detail}`);
-    }
-    const result = await invokeTool(tool, (checked as { value: Record<string, unknown> }).value, invoke, signal);
+    const checked = await checkArguments(tool, params.arguments);
+    // McpServer's wording, so a static tool answers as when the SDK registered it.
+    if (!checked.ok)
+      return toolError(
+        `Input validation error: Invalid arguments for tool ${params.name}: ${checked.issues.join(', ')}`,
+      );
+    const result = await invokeTool(tool, checked.value, invoke, signal);
     return project(result, target.advertisedOutputSchema(tool));
   } catch (error) {
     return toolError(error instanceof Error ? error.message : String(error));
   }
-}
-
-function formatIssue(issue: {
-  readonly message: string;
-  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
-}): string {
-  if (!issue.path?.length) return issue.message;
-  return `${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${issue.message}`;
 }
 
 function toolError(text: string): CallToolResult {

@@ -1,5 +1,5 @@
 import { McpServer, ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
-import type { McpRequestContext, McpServerFactory } from '@modelcontextprotocol/server';
+import type { AuthInfo, CallToolResult, McpRequestContext, McpServerFactory } from '@modelcontextprotocol/server';
 import type { AuditLog } from '../rbac/audit.js';
 import type { Caller } from '../rbac/guard.js';
 import { mayCall } from '../rbac/guard.js';
@@ -20,9 +20,11 @@ import { CALLER_KEY } from './http-gate.js';
 import type { InvokeContext } from './invoke-tool.js';
 import type { PreparedTool } from './tool-registry.js';
 import { prepareTools } from './tool-registry.js';
-import type { DescribeTool, ToolLister } from './tool-list-pages.js';
+import type { DescribeTool, ToolListPage, ToolLister } from './tool-list-pages.js';
+import { withFastTools } from './fast-tools.js';
 import { DEFAULT_TOOLS_PAGE_SIZE, InvalidCursorError, MAX_PAGE_BYTES, createToolLister } from './tool-list-pages.js';
 import { buildSearchIndex } from './tool-search.js';
+import { resolveToolMode } from './tool-mode.js';
 
 export { META_ROLES, META_SCOPES } from '../mcp/listed-tool.js';
 
@@ -71,7 +73,7 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
   const toolsList = options.toolsList ?? options.app.authorization.toolsList;
   const maxConcurrent = options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
   const catalogue: DynamicCatalogue | undefined =
-    (options.toolMode ?? options.app.toolMode ?? 'static') === 'dynamic'
+    resolveToolMode(options.app, options.toolMode) === 'dynamic'
       ? { byName, index: buildSearchIndex(options.app.tools) }
       : undefined;
   const lister = createToolLister(prepared, {
@@ -82,20 +84,27 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
     maxClasses: MAX_VISIBILITY_CLASSES,
   });
   const relevant = accessVocabulary(options.app.tools);
-  return (ctx?: McpRequestContext) => {
+  /** What one HTTP request (or one stdio connection) is served with: its caller and what it may see. */
+  const scopeOf = (authInfo: AuthInfo | undefined, withLimit: boolean): RequestScope => {
     // Over HTTP the gate put the verified caller into authInfo; over stdio it is the local caller.
-    const fromHttp = ctx?.authInfo?.extra?.[CALLER_KEY] as Caller | undefined;
+    const fromHttp = authInfo?.extra?.[CALLER_KEY] as Caller | undefined;
     const caller = fromHttp ?? options.stdioCaller;
     const filterFor = toolsList === 'filter' ? caller : undefined;
+    const decide = caller ? rememberLast((tool: ToolDefinition) => mayCall(tool, caller)) : undefined;
     const invoke: InvokeContext = {
       upstream,
-      subject: subjectOf(ctx, fromHttp),
+      subject: subjectOf(authInfo, fromHttp),
       ...(caller ? { caller } : {}),
+      ...(decide ? { decide } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.audit ? { audit: options.audit } : {}),
-      // Per factory call: one HTTP request, or one stdio connection.
-      limit: createCallLimiter(maxConcurrent),
+      // Per factory call: one HTTP request, or one stdio connection. A single call needs none.
+      ...(withLimit ? { limit: createCallLimiter(maxConcurrent) } : {}),
     };
+    return { filterFor, invoke };
+  };
+  const factory: McpServerFactory = (ctx?: McpRequestContext) => {
+    const { filterFor, invoke } = scopeOf(ctx?.authInfo, true);
     if (catalogue) {
       // Three meta-tools: registering them per request costs the same whatever the catalogue's size.
       const server = new McpServer(serverInfo(options.app), { capabilities: { tools: { listChanged: false } } });
@@ -103,21 +112,60 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
       registerDynamicTools(server, catalogue, visible, invoke);
       return server;
     }
-    return staticServer(options.app, lister, byName, filterFor, invoke, relevant);
+    return staticServer(options.app, staticTools(lister, byName, filterFor, invoke, relevant));
+  };
+  if (catalogue) return factory;
+  // A server that is never connected: its wire codec is the 2025 era's, the one the fast lane serves.
+  const projector = new Server(serverInfo(options.app), { capabilities: { tools: { listChanged: false } } });
+  return withFastTools(factory, {
+    call: (params, authInfo, signal) => {
+      const { filterFor, invoke } = scopeOf(authInfo, false);
+      const tools = staticTools(lister, byName, filterFor, invoke, relevant);
+      return tools.call(params, (result, schema) => projector.projectCallToolResult(result, schema), signal);
+    },
+    list: (cursor, authInfo) => {
+      const { filterFor, invoke } = scopeOf(authInfo, false);
+      return staticTools(lister, byName, filterFor, invoke, relevant).list(cursor);
+    },
+  });
+}
+
+/** `decide` with its last answer remembered: a call asks about the same tool twice (visible, then allowed). */
+function rememberLast<T extends object, R>(decide: (value: T) => R): (value: T) => R {
+  let last: { readonly value: T; readonly result: R } | undefined;
+  return (value) => {
+    if (last?.value !== value) last = { value, result: decide(value) };
+    return last.result;
   };
 }
 
-/** The low-level server of static mode: `tools/list` and `tools/call` over the prebuilt registry. */
-function staticServer(
-  app: AppDefinition,
+/** The caller of one request and what its calls run with. */
+interface RequestScope {
+  /** The caller whose visible tools are listed and callable; `undefined`: every tool (MCP_TOOLS_LIST=all, or no caller). */
+  readonly filterFor: Caller | undefined;
+  readonly invoke: InvokeContext;
+}
+
+/** `tools/list` and `tools/call` of static mode for one request, over the prebuilt registry. */
+interface StaticTools {
+  /** @throws {InvalidCursorError} for a cursor this server did not issue for this caller's list. */
+  list(cursor: string | undefined): ToolListPage;
+  call(
+    params: { readonly name: string; readonly arguments?: Record<string, unknown> },
+    project: (result: CallToolResult, schema: Readonly<Record<string, unknown>> | undefined) => CallToolResult,
+    signal?: AbortSignal,
+  ): Promise<CallToolResult>;
+}
+
+function staticTools(
   lister: ToolLister,
   byName: ReadonlyMap<string, PreparedTool>,
   filterFor: Caller | undefined,
   invoke: InvokeContext,
   relevant: AccessVocabulary,
-): Server {
-  const visible = (tool: PreparedTool) => filterFor === undefined || mayCall(tool.definition, filterFor).allow;
-  const classKey = filterFor === undefined ? '*' : visibilityClass(filterFor, relevant);
+): StaticTools {
+  const decide = invoke.decide ?? ((tool: ToolDefinition) => mayCall(tool, filterFor!));
+  const visible = (tool: PreparedTool) => filterFor === undefined || decide(tool.definition).allow;
   const target: CallTarget = {
     // A tool this caller cannot list is not found, exactly as when it was not registered for it.
     find: (name) => {
@@ -126,10 +174,19 @@ function staticServer(
     },
     advertisedOutputSchema: (tool) => lister.listed(tool).outputSchema as Readonly<Record<string, unknown>> | undefined,
   };
+  return {
+    list: (cursor) =>
+      lister.page(filterFor === undefined ? '*' : visibilityClass(filterFor, relevant), visible, cursor),
+    call: (params, project, signal) => callTool(target, params, invoke, project, signal),
+  };
+}
+
+/** The low-level server of static mode: `tools/list` and `tools/call` over the prebuilt registry. */
+function staticServer(app: AppDefinition, tools: StaticTools): Server {
   const server = new Server(serverInfo(app), { capabilities: { tools: { listChanged: false } } });
   server.setRequestHandler('tools/list', (request) => {
     try {
-      return lister.page(classKey, visible, request.params?.cursor) as never;
+      return tools.list(request.params?.cursor) as never;
     } catch (error) {
       // MCP 2025-11-25 "Pagination": an invalid cursor SHOULD be answered with -32602 (Invalid params).
       if (error instanceof InvalidCursorError)
@@ -138,13 +195,7 @@ function staticServer(
     }
   });
   server.setRequestHandler('tools/call', (request, ctx) =>
-    callTool(
-      target,
-      request.params,
-      invoke,
-      (result, schema) => server.projectCallToolResult(result, schema),
-      ctx.mcpReq.signal,
-    ),
+    tools.call(request.params, (result, schema) => server.projectCallToolResult(result, schema), ctx.mcpReq.signal),
   );
   return server;
 }
@@ -203,11 +254,11 @@ function upstreamAuth(options: ServerFactoryOptions) {
  * not a token another authorization server could accept.
  */
 function subjectOf(
-  ctx: McpRequestContext | undefined,
+  authInfo: AuthInfo | undefined,
   caller: Caller | undefined,
 ): Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'> {
   const via = caller?.principal.via;
-  const token = ctx?.authInfo?.token;
+  const token = authInfo?.token;
   if (!token || caller?.transport !== 'http' || (via !== 'jwt' && via !== 'introspection')) return {};
   const expiresAt = caller.principal.expiresAt;
   return { subjectToken: token, ...(expiresAt !== undefined ? { subjectExpiresAt: expiresAt } : {}) };

@@ -15,6 +15,7 @@ import { authErrorResponse } from './auth-response.js';
 import type { HttpAnswer } from './auth-response.js';
 import { toolCallTarget } from './dynamic-tools.js';
 import { readJsonBody, toolCallsIn } from './read-json-body.js';
+import { DEFAULT_TOOL_MODE } from './tool-mode.js';
 
 /** Everything the HTTP layer needs to authorize requests (MCP_AUTH=oauth or api-key). */
 export interface HttpAuth {
@@ -22,7 +23,7 @@ export interface HttpAuth {
   readonly verifier: TokenVerifier;
   readonly tools: readonly ToolDefinition[];
   readonly authorization: AuthorizationDefinition;
-  /** `dynamic`: a `tools/call` of `call_tool` is authorized as a call of the tool it names. Default `static`. */
+  /** `dynamic`: a `tools/call` of `call_tool` is authorized as a call of the tool it names. As `resolveToolMode` decided it (main.ts); default `static`. */
   readonly toolMode?: ToolMode;
   /** RFC 9728 document and its URL (OAuth only; API keys have no discovery). */
   readonly resourceMetadata?: { readonly url: string; readonly document: Readonly<Record<string, unknown>> };
@@ -173,7 +174,7 @@ function callsIn(body: unknown, auth: HttpAuth): ToolCall[] {
   const calls: ToolCall[] = [];
   for (const outer of toolCallsIn(body)) {
     // Dynamic mode: `call_tool` is authorized against the tool it runs, exactly as a direct call of it.
-    const call = toolCallTarget(outer, auth.toolMode ?? 'static');
+    const call = toolCallTarget(outer, auth.toolMode ?? DEFAULT_TOOL_MODE);
     const tool = call && typeof call.name === 'string' ? byName.get(call.name) : undefined;
     if (!call || !tool) continue;
     const args =

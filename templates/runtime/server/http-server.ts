@@ -2,15 +2,23 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { hostHeaderValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
-import type { McpServerFactory } from '@modelcontextprotocol/server';
+import type { AuthInfo, McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, isLoopback } from './config.js';
 import type { HttpAuth } from './http-gate.js';
 import { gateRequest, readMcpBody } from './http-gate.js';
+import { answerFast, fastRequestOf } from './fast-lane.js';
+import { fastToolsOf } from './fast-tools.js';
 import { acceptHost } from './host-check.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { createOriginCheck } from './origin-check.js';
 import { safeErrorText } from './safe-error-text.js';
+
+/** Internal switches of the HTTP layer (tests compare the fast lane with the SDK's own answers). */
+export interface HttpServeOptions {
+  /** Answer single 2025-era `tools/call`, `tools/list` and `ping` POSTs without the SDK handler (`fast-lane.ts`); default on. */
+  readonly fastLane?: boolean;
+}
 
 export interface RunningHttpServer {
   readonly server: Server;
@@ -30,6 +38,7 @@ export async function startHttpServer(
   auth?: HttpAuth,
   /** MCP_MAX_BATCH when authorization is off (with it, `auth.maxBatch`). */
   maxBatch?: number,
+  options: HttpServeOptions = {},
 ): Promise<RunningHttpServer> {
   assertAuthorization(config, log, auth);
   const handler = createMcpHandler(factory, {
@@ -44,6 +53,13 @@ export async function startHttpServer(
   // MCP 2025-11-25 "Security Warning": servers MUST validate Origin (DNS rebinding); Host likewise.
   const checkHost = hostHeaderValidation([...config.allowedHosts]);
   const checkOrigin = createOriginCheck(config.allowedOrigins);
+  const fast = options.fastLane === false ? undefined : fastToolsOf(factory);
+  /** The fast lane for the hot requests it can answer as the SDK would, else the SDK handler. */
+  const serve = async (req: IncomingMessage, res: ServerResponse, body: unknown, authInfo?: AuthInfo) => {
+    const request = fast ? fastRequestOf(req, body) : undefined;
+    if (fast && request && (await answerFast(fast, request, res, authInfo))) return;
+    return authInfo ? mcp(Object.assign(req, { auth: authInfo }), res, body) : mcp(req, res, body);
+  };
   const mcpPath = config.publicUrl.pathname;
   const metadataPaths = auth?.resourceMetadata ? metadataRoutes(auth.resourceMetadata.url) : new Set<string>();
   const metadataBody = auth?.resourceMetadata ? JSON.stringify(auth.resourceMetadata.document) : '';
@@ -99,9 +115,7 @@ export async function startHttpServer(
     void gate
       .then((gate) => {
         if (!gate.pass) return;
-        return 'authInfo' in gate
-          ? mcp(Object.assign(req, { auth: gate.authInfo }), res, gate.body)
-          : mcp(req, res, gate.body);
+        return serve(req, res, gate.body, 'authInfo' in gate ? gate.authInfo : undefined);
       })
       .catch((error: unknown) => {
         log(

@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { AuditLog } from '../rbac/audit.js';
 import { recordDecision } from '../rbac/audit.js';
-import type { Caller } from '../rbac/guard.js';
+import type { Caller, Decision } from '../rbac/guard.js';
 import { authorizeCall, mayCall } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
 import { callUpstream } from '../http/call-upstream.js';
@@ -23,6 +23,12 @@ export interface InvokeContext {
   readonly subject?: Pick<UpstreamCallContext, 'subjectToken' | 'subjectExpiresAt'>;
   /** Bounds the upstream calls of one MCP request (a batch) running at once. */
   readonly limit?: CallLimiter;
+  /**
+   * `mayCall` for `caller`, remembered for the tool last asked about: the
+   * registry's visibility check (create-server.ts) just made the same
+   * decision for the tool being called, so HTTP calls do not make it twice.
+   */
+  readonly decide?: (tool: ToolDefinition) => Decision;
 }
 
 /**
@@ -45,24 +51,46 @@ export async function invokeTool(
 }
 
 /**
- * The check the SDK makes before a static tool's handler runs (MCP
- * 2025-11-25 "Tools": servers MUST validate tool inputs), for a call that
- * reaches the tool indirectly. Returns the parsed arguments or the error to answer.
+ * MCP 2025-11-25 "Tools": servers MUST validate tool inputs. The arguments
+ * checked against the tool's input schema: the parsed value, or each issue
+ * as `path: message`. The one check behind static `tools/call` (call-tool.ts,
+ * worded as `McpServer` words it) and `call_tool` (`validateArguments`).
+ */
+export async function checkArguments(
+  tool: PreparedTool,
+  args: unknown,
+): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; issues: string[] }> {
+  const checked = await tool.inputSchema['~standard'].validate(args ?? {});
+  if (!('issues' in checked) || checked.issues === undefined || checked.issues.length === 0)
+    return { ok: true, value: (checked as { value: Record<string, unknown> }).value };
+  return {
+    ok: false,
+    issues: checked.issues.map((i) =>
+      i.path && i.path.length > 0 ? `${i.path.map(segment).join('.')}: ${i.message}` : i.message,
+    ),
+  };
+}
+
+/**
+ * The check the SDK makes before a static tool's handler runs, for a call
+ * that reaches the tool indirectly (`call_tool`). Returns the parsed
+ * arguments or the error to answer.
  */
 export async function validateArguments(
   tool: PreparedTool,
   args: unknown,
 ): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; result: CallToolResult }> {
-  const checked = await tool.inputSchema['~standard'].validate(args ?? {});
-  if (!('issues' in checked) || checked.issues === undefined) return { ok: true, value: checked.value };
-  const detail = checked.issues
-    .map((i) => `${i.path && i.path.length > 0 ? `${i.path.map(segment).join('.')}: ` : ''}${i.message}`)
-    .join('; ');
+  const checked = await checkArguments(tool, args);
+  if (checked.ok) return checked;
   return {
     ok: false,
     result: {
       isError: true,
-      content: [note(`Input validation error: invalid arguments for tool ${tool.definition.name}: ${detail}`)],
+      content: [
+        note(
+          `Input validation error: invalid arguments for tool ${tool.definition.name}: ${checked.issues.join('; ')}`,
+        ),
+      ],
     },
   };
 }
@@ -81,7 +109,9 @@ async function deniedHere(
   ctx: InvokeContext,
 ): Promise<CallToolResult | undefined> {
   const decision =
-    caller.transport === 'stdio' ? await authorizeCall(tool, caller, ctx.policy, args) : mayCall(tool, caller);
+    caller.transport === 'stdio'
+      ? await authorizeCall(tool, caller, ctx.policy, args)
+      : (ctx.decide?.(tool) ?? mayCall(tool, caller));
   if (ctx.audit)
     recordDecision(ctx.audit, caller, {
       tool: tool.name,

@@ -21,8 +21,10 @@ import { loadDispatchConfig } from './dispatch-config.js';
 import type { DispatchConfig } from './dispatch-config.js';
 import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
+import { resolveToolMode } from './tool-mode.js';
+import { applyHeapPolicy } from './heap-policy.js';
 import { serveStdioWithLimit, stdioMaxMessageBytes } from './stdio-server.js';
-import type { RunningHttpServer } from './http-server.js';
+import type { HttpServeOptions, RunningHttpServer } from './http-server.js';
 import { closeOnSignals, withConfigErrors } from '../config/process-lifecycle.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -34,6 +36,8 @@ export interface MainOptions {
   readonly log?: (line: string) => void;
   /** Token verifier tuning (JWKS refetch cooldown, retry pause...); the defaults suit production. */
   readonly verifier?: VerifierOptions;
+  /** Internal switches of the HTTP layer; the defaults are what production runs. */
+  readonly http?: HttpServeOptions;
 }
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
@@ -46,7 +50,7 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
   const dispatch = loadDispatchConfig(env);
   const audit = createAuditLog(log);
   const rolesClaim = config.rolesClaim ?? app.authorization.rolesClaim;
-  const toolMode = config.toolMode ?? app.toolMode ?? 'static';
+  const toolMode = resolveToolMode(app, config.toolMode);
   const httpAuth =
     config.transport === 'http'
       ? await createHttpAuth(app, config, dispatch, env, audit, log, options, rolesClaim, toolMode)
@@ -74,12 +78,21 @@ export async function createRuntime(app: AppDefinition, env: Env, options: MainO
 /** Starts the HTTP server as `main` would (used by tests, which pass PORT=0 and read `url`). */
 export async function startHttp(app: AppDefinition, env: Env, options: MainOptions = {}): Promise<RunningHttpServer> {
   const runtime = await createRuntime(app, { ...env, MCP_TRANSPORT: 'http' }, options);
-  return startHttpServer(runtime.config, runtime.factory, runtime.log, runtime.httpAuth, runtime.dispatch.maxBatch);
+  return startHttpServer(
+    runtime.config,
+    runtime.factory,
+    runtime.log,
+    runtime.httpAuth,
+    runtime.dispatch.maxBatch,
+    options.http,
+  );
 }
 
 /** The entry of a generated server: configuration from the environment, then stdio or HTTP. */
 export async function main(app: AppDefinition, env: Env = process.env, options: MainOptions = {}): Promise<void> {
   const log = options.log ?? stderr;
+  // The process is this server's alone here (not in startHttp, which tests call in theirs).
+  applyHeapPolicy();
   await withConfigErrors(log, async () => {
     const runtime = await createRuntime(app, env, { ...options, log });
     void logDeploymentChecksAtStartup(app, env, log);
@@ -94,6 +107,7 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
       log,
       runtime.httpAuth,
       runtime.dispatch.maxBatch,
+      options.http,
     );
     log(
       JSON.stringify({
