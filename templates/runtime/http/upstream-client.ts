@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { collectStream } from './collect-stream.js';
 import type { EncodedBody } from './encode-body.js';
 import { readCappedBody, type CappedBody } from './read-capped-body.js';
 
@@ -179,51 +180,16 @@ function decoded(res: http.IncomingMessage): Readable {
   return res.pipe(decoder);
 }
 
-/**
- * The body up to `maxBytes`, from 'data' events (an async iterator costs a
- * promise and a tick per chunk). Rejects as `for await` would: with the
- * stream's error, or ERR_STREAM_PREMATURE_CLOSE when it closes before its end.
- */
+/** The body up to `maxBytes`; on overflow the prefix, the stream destroyed and `drop` called. */
 function readCapped(stream: Readable, maxBytes: number, drop: () => void): Promise<CappedBody> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      if (size + chunk.byteLength > maxBytes) {
-        chunks.push(chunk.subarray(0, maxBytes - size));
-        stop();
-        stream.destroy();
-        drop();
-        resolve({ bytes: new Uint8Array(Buffer.concat(chunks, maxBytes)), truncated: true });
-        return;
-      }
-      chunks.push(chunk);
-      size += chunk.byteLength;
-    };
-    const onEnd = () => {
-      stop();
-      const all = Buffer.concat(chunks, size);
-      resolve({ bytes: new Uint8Array(all.buffer, all.byteOffset, all.byteLength), truncated: false });
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    const onClose = () => {
-      stop();
-      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    };
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-    stream.on('close', onClose);
-  });
+  const overflow = () => {
+    stream.destroy();
+    drop();
+  };
+  return collectStream(stream, maxBytes, overflow).then(({ bytes, overflowed }) => ({
+    bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    truncated: overflowed,
+  }));
 }
 
 function single(value: string | string[] | undefined): string | null {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { collectStream } from '../http/collect-stream.js';
 
 export type JsonBody =
   | { readonly ok: true; readonly value: unknown }
@@ -37,49 +38,12 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
 }
 
 /**
- * The body as UTF-8 text, or `undefined` once it passes `maxBytes` (the rest
- * is drained, so the 413 still reaches the client).
- * From 'data' events: an async iterator costs a promise and a tick per chunk
- * on every request. Rejects with the stream's error, or
- * ERR_STREAM_PREMATURE_CLOSE when the client goes away mid-body.
+ * The body as UTF-8 text, or `undefined` once it passes `maxBytes` (the rest is drained, so the
+ * 413 still reaches the client).
  */
-function readText(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        stop();
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(Buffer.concat(chunks, size).toString('utf8'));
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    const onClose = () => {
-      stop();
-      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
+async function readText(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  const { bytes, overflowed } = await collectStream(req, maxBytes, () => req.resume());
+  return overflowed ? undefined : bytes.toString('utf8');
 }
 
 /** The deepest nesting of arrays and objects in a valid JSON text, counted without recursion. */

@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+
+export interface CollectedStream {
+  /** Every byte the stream sent, or its first `maxBytes` when it sent more. */
+  readonly bytes: Buffer;
+  readonly overflowed: boolean;
+}
+
+/**
+ * A stream's bytes up to `maxBytes`, from 'data' events: an async iterator costs a promise and
+ * a tick per chunk on every request (issue 8). On overflow it stops listening, calls `overflow`
+ * (the caller destroys the stream, or drains it so its answer still reaches a client) and
+ * resolves with what fits. Rejects as `for await` would: with the stream's error, or
+ * ERR_STREAM_PREMATURE_CLOSE when the stream closes before its end.
+ */
+export function collectStream(stream: Readable, maxBytes: number, overflow: () => void): Promise<CollectedStream> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      if (size + chunk.byteLength > maxBytes) {
+        chunks.push(chunk.subarray(0, maxBytes - size));
+        stop();
+        overflow();
+        resolve({ bytes: Buffer.concat(chunks, maxBytes), overflowed: true });
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.byteLength;
+    };
+    const onEnd = () => {
+      stop();
+      resolve({ bytes: Buffer.concat(chunks, size), overflowed: false });
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => {
+      stop();
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
+}
