@@ -39,6 +39,7 @@ const SCAFFOLD: readonly [string, string][] = [
   ['Dockerfile', 'Dockerfile.hbs'],
   ['deploy/kubernetes.yaml', 'kubernetes.yaml.hbs'],
   ['.gitignore', 'gitignore.hbs'],
+  ['.gitattributes', 'gitattributes.hbs'],
   ['.dockerignore', 'dockerignore.hbs'],
   ['vitest.config.ts', 'vitest.config.ts.hbs'],
   ['src/index.ts', 'index.ts.hbs'],

@@ -26,6 +26,7 @@ describe('the generated project for fixtures/petstore-3.1.yaml', async () => {
         '.dockerignore',
         '.github/workflows/openapi-to-mcp.yml',
         '.env.example',
+        '.gitattributes',
         '.gitignore',
         'Dockerfile',
         'README.md',
