@@ -15,30 +15,41 @@ import { startSwitchableUpstream, type SwitchableUpstream, type UpstreamMode } f
  * upstream heals succeeds on the same server (no restart).
  */
 
-const TIMEOUT_MS = 300;
+/**
+ * The 'slow' upstream never answers, so only the server that meets it has a short deadline; the
+ * other faults get one no loaded machine reaches, so streaming the 10 MB body can never turn the
+ * size error into a timeout (seen on a 2-core machine running two test suites at once).
+ */
+const SHORT_TIMEOUT_MS = 300;
+const LONG_TIMEOUT_MS = 60_000;
 
 let upstream: SwitchableUpstream;
 let server: RunningHttpServer;
+let hurried: RunningHttpServer;
 const logs: string[] = [];
 
 beforeAll(async () => {
   const app = await appFromSpec(join(REPO, 'fixtures/auth/pets-oauth.yaml'));
   upstream = await startSwitchableUpstream('{"items":[{"id":"p1","name":"Rex"}]}');
-  server = await startHttp(
-    app,
-    {
-      MCP_AUTH: 'none',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      UPSTREAM_BASE_URL: upstream.baseUrl,
-      UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
-    },
-    { log: (line) => logs.push(line) },
-  );
+  const start = (timeoutMs: number) =>
+    startHttp(
+      app,
+      {
+        MCP_AUTH: 'none',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        UPSTREAM_BASE_URL: upstream.baseUrl,
+        UPSTREAM_TIMEOUT_MS: String(timeoutMs),
+      },
+      { log: (line) => logs.push(line) },
+    );
+  server = await start(LONG_TIMEOUT_MS);
+  hurried = await start(SHORT_TIMEOUT_MS);
 });
 
 afterAll(async () => {
   await server?.close();
+  await hurried?.close();
   await upstream?.close();
 });
 
@@ -48,8 +59,8 @@ interface ToolResult {
   structuredContent?: unknown;
 }
 
-async function listPets(): Promise<ToolResult> {
-  const response = await postMcp(server.url, toolsCall('listPets', { limit: 2 }));
+async function listPets(on: RunningHttpServer = server): Promise<ToolResult> {
+  const response = await postMcp(on.url, toolsCall('listPets', { limit: 2 }));
   expect(response.status, response.text.slice(0, 300)).toBe(200);
   expect(isJsonRpcResponse(response.message), response.text.slice(0, 300)).toBe(true);
   const result = response.message?.result as ToolResult | undefined;
@@ -61,7 +72,7 @@ const text = (result: ToolResult) => (result.content ?? []).map((c) => c.text ??
 
 const faults: [UpstreamMode, RegExp][] = [
   ['down', /Upstream request GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/pets failed/],
-  ['slow', new RegExp(`timed out after ${TIMEOUT_MS} ms`)],
+  ['slow', new RegExp(`timed out after ${SHORT_TIMEOUT_MS} ms`)],
   ['5xx', /^HTTP 502/],
   ['redirect', /^HTTP 302.*not followed/],
   ['invalid-json', /not a JSON object/],
@@ -71,13 +82,13 @@ const faults: [UpstreamMode, RegExp][] = [
 describe('upstream faults: a tool error, then recovery on the same server', () => {
   it.each(faults)('%s', async (mode, message) => {
     upstream.mode = mode;
-    const failed = await listPets();
+    const failed = await listPets(mode === 'slow' ? hurried : server);
     expect(failed.isError, JSON.stringify(failed).slice(0, 300)).toBe(true);
     expect(text(failed)).toMatch(message);
     // Nothing broken passes for data.
     expect(failed.structuredContent).toBeUndefined();
     upstream.mode = 'ok';
-    const healed = await listPets();
+    const healed = await listPets(mode === 'slow' ? hurried : server);
     expect(healed.isError ?? false).toBe(false);
     expect(healed.structuredContent).toEqual({ items: [{ id: 'p1', name: 'Rex' }] });
   });
