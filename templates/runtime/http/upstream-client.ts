@@ -10,7 +10,8 @@ import { readCappedBody, type CappedBody } from './read-capped-body.js';
 export interface UpstreamRequest {
   readonly method: string;
   readonly url: URL;
-  readonly headers: Headers;
+  /** A plain record holds lower-case names (the runtime's own requests); `Headers` is accepted too. */
+  readonly headers: Headers | Readonly<Record<string, string>>;
   readonly body: EncodedBody['body'];
   /** Aborts connecting, waiting and reading (timeout and cancellation). */
   readonly signal: AbortSignal;
@@ -94,8 +95,9 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
 
   const send: UpstreamClient = async (request) => {
     const { bytes, contentType } = await bodyBytes(request.body);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) headers[name] = value;
+    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+    if (request.headers instanceof Headers) for (const [name, value] of request.headers) headers[name] = value;
+    else for (const name in request.headers) headers[name] = request.headers[name]!;
     if (contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = contentType;
     if (bytes !== undefined) headers['content-length'] = String(bytes.byteLength);
     headers['user-agent'] ??= DEFAULT_USER_AGENT;
