@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -151,6 +152,41 @@ describe('createKeepAliveClient', () => {
       while (seen.length === 0) await new Promise((resolve) => setImmediate(resolve));
       abort.abort();
       await expect(pending).rejects.toThrow();
+    } finally {
+      client.close();
+    }
+  });
+
+  it('rejects at once, sending nothing, when the signal is already aborted', async () => {
+    const client = createKeepAliveClient();
+    try {
+      await expect(client.send(request('/a', { signal: AbortSignal.abort() }))).rejects.toMatchObject({
+        name: 'AbortError',
+      });
+      expect(seen).toHaveLength(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('leaves no abort listener on the signal once a request is done (a shared signal does not grow)', async () => {
+    const client = createKeepAliveClient();
+    const abort = new AbortController();
+    try {
+      for (let i = 0; i < 5; i++) await client.send(request('/a', { signal: abort.signal }));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(getEventListeners(abort.signal, 'abort')).toHaveLength(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('takes a plain header record (lower-case names) as well as Headers', async () => {
+    const client = createKeepAliveClient();
+    try {
+      await client.send(request('/a', { headers: { accept: 'text/plain', 'x-one': '1' } }));
+      expect(seen[0]?.headers['accept']).toBe('text/plain');
+      expect(seen[0]?.headers['x-one']).toBe('1');
     } finally {
       client.close();
     }

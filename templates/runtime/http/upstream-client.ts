@@ -102,11 +102,16 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     if (bytes !== undefined) headers['content-length'] = String(bytes.byteLength);
     headers['user-agent'] ??= DEFAULT_USER_AGENT;
     const isHttps = request.url.protocol === 'https:';
+    const { signal } = request;
     const once = () =>
       new Promise<UpstreamReply>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(abortError(signal));
+          return;
+        }
         const req = (isHttps ? https : http).request(
           request.url,
-          { method: request.method, headers, agent: isHttps ? agents.https : agents.http, signal: request.signal },
+          { method: request.method, headers, agent: isHttps ? agents.https : agents.http },
           (res) => {
             answered = true;
             readCapped(decoded(res), request.maxBytes, () => res.destroy()).then(
@@ -122,6 +127,12 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
             );
           },
         );
+        // What node:http's `signal` option does (destroy the request, and with it the response),
+        // with one listener held until the request closes instead of its end-of-stream
+        // and abort-listener machinery per call.
+        const onAbort = () => req.destroy(abortError(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        req.once('close', () => signal.removeEventListener('abort', onAbort));
         req.on('error', (error: Error & { code?: string }) => {
           // A pooled connection the server closed while idle fails before any answer:
           // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection.
@@ -135,7 +146,7 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     try {
       return await once();
     } catch (error) {
-      if (!stale || !IDEMPOTENT.has(request.method.toUpperCase()) || request.signal.aborted) throw error;
+      if (!stale || !IDEMPOTENT.has(request.method.toUpperCase()) || signal.aborted) throw error;
       answered = false;
       stale = false;
       return await once();
@@ -148,6 +159,14 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
       agents.https.destroy();
     },
   };
+}
+
+/** The error node:http's `signal` option destroys a request with. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  });
 }
 
 /** Bytes and media type of a request body; FormData is serialized with its boundary as fetch would. */
