@@ -1,4 +1,5 @@
 import type { SecuritySchemeDefinition, ToolDefinition } from '../mcp/types.js';
+import { createHookedController, onAbort } from './abort-hooks.js';
 import { encodeBody, type EncodedBody } from './encode-body.js';
 import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js';
 import { serializeParameters, type ReservedNames } from './serialize-parameters.js';
@@ -236,7 +237,7 @@ function callDeadline(
   timeoutMs: number,
   cancel: AbortSignal | undefined,
 ): { readonly signal: AbortSignal; timedOut(): boolean; done(): void } {
-  const controller = new AbortController();
+  const controller = createHookedController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -245,14 +246,15 @@ function callDeadline(
   // Like AbortSignal.timeout: a pending call does not keep the process alive.
   timer.unref();
   const onCancel = () => controller.abort(cancel?.reason);
+  let stopCancel: (() => void) | undefined;
   if (cancel?.aborted) onCancel();
-  else cancel?.addEventListener('abort', onCancel, { once: true });
+  else if (cancel !== undefined) stopCancel = onAbort(cancel, onCancel);
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
     done() {
       clearTimeout(timer);
-      cancel?.removeEventListener('abort', onCancel);
+      stopCancel?.();
     },
   };
 }

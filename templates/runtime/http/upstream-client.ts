@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { onAbort } from './abort-hooks.js';
 import { collectStream } from './collect-stream.js';
 import type { EncodedBody } from './encode-body.js';
 import { readCappedBody, type CappedBody } from './read-capped-body.js';
@@ -128,11 +129,12 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
           },
         );
         // What node:http's `signal` option does (destroy the request, and with it the response),
-        // with one listener held until the request closes instead of its end-of-stream
+        // with one hook held until the request closes instead of its end-of-stream
         // and abort-listener machinery per call.
-        const onAbort = () => req.destroy(abortError(signal));
-        signal.addEventListener('abort', onAbort, { once: true });
-        req.once('close', () => signal.removeEventListener('abort', onAbort));
+        req.once(
+          'close',
+          onAbort(signal, () => req.destroy(abortError(signal))),
+        );
         req.on('error', (error: Error & { code?: string }) => {
           // A pooled connection the server closed while idle fails before any answer:
           // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection.
