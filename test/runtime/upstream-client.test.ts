@@ -181,6 +181,23 @@ describe('createKeepAliveClient', () => {
     }
   });
 
+  it('sends the path and query of the URL, to an IPv6 literal host too', async () => {
+    const v6 = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url));
+    await new Promise<void>((resolve) => v6.listen(0, '::1', resolve));
+    const client = createKeepAliveClient();
+    try {
+      const url = new URL(`http://[::1]:${(v6.address() as AddressInfo).port}/a/b%20c?q=1&r=%2F`);
+      const reply = await client.send(request('/', { url }));
+      expect(text(reply.body.bytes)).toBe('/a/b%20c?q=1&r=%2F');
+      await client.send(request('/x?y=2'));
+      expect(seen.at(-1)?.url).toBe('/x?y=2');
+    } finally {
+      client.close();
+      v6.closeAllConnections();
+      await new Promise((resolve) => v6.close(resolve));
+    }
+  });
+
   it('takes a plain header record (lower-case names) as well as Headers', async () => {
     const client = createKeepAliveClient();
     try {

@@ -102,7 +102,9 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     if (contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = contentType;
     if (bytes !== undefined) headers['content-length'] = String(bytes.byteLength);
     headers['user-agent'] ??= DEFAULT_USER_AGENT;
-    const isHttps = request.url.protocol === 'https:';
+    const target = targetOf(request.url);
+    const isHttps = target.protocol === 'https:';
+    const path = `${request.url.pathname}${request.url.search}`;
     const { signal } = request;
     const once = () =>
       new Promise<UpstreamReply>((resolve, reject) => {
@@ -111,8 +113,7 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
           return;
         }
         const req = (isHttps ? https : http).request(
-          request.url,
-          { method: request.method, headers, agent: isHttps ? agents.https : agents.http },
+          { ...target, path, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
           (res) => {
             answered = true;
             readCapped(decoded(res), request.maxBytes, () => res.destroy()).then(
@@ -161,6 +162,39 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
       agents.https.destroy();
     },
   };
+}
+
+/** Where a request goes, as node:http options: what `urlToHttpOptions` makes of the URL's origin. */
+interface Target {
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: number | undefined;
+}
+
+/** A server calls one upstream origin (a few in tests); bounded all the same. */
+const MAX_TARGETS = 16;
+const targets = new Map<string, Target>();
+
+/**
+ * The origin part of node:http's options for `url`, once per origin:
+ * `urlToHttpOptions` copies the whole URL object per request, a visible
+ * part of a call's CPU. No userinfo: the base URL has none (call-upstream.ts).
+ */
+function targetOf(url: URL): Target {
+  const { origin } = url;
+  let target = targets.get(origin);
+  if (target === undefined) {
+    const { hostname } = url;
+    target = {
+      protocol: url.protocol,
+      // An IPv6 literal is bracketed in a URL, bare in node:http's options.
+      hostname: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname,
+      port: url.port === '' ? undefined : Number(url.port),
+    };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(origin, target);
+  }
+  return target;
 }
 
 /** The error node:http's `signal` option destroys a request with. */
