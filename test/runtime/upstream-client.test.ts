@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -151,6 +152,58 @@ describe('createKeepAliveClient', () => {
       while (seen.length === 0) await new Promise((resolve) => setImmediate(resolve));
       abort.abort();
       await expect(pending).rejects.toThrow();
+    } finally {
+      client.close();
+    }
+  });
+
+  it('rejects at once, sending nothing, when the signal is already aborted', async () => {
+    const client = createKeepAliveClient();
+    try {
+      await expect(client.send(request('/a', { signal: AbortSignal.abort() }))).rejects.toMatchObject({
+        name: 'AbortError',
+      });
+      expect(seen).toHaveLength(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('leaves no abort listener on the signal once a request is done (a shared signal does not grow)', async () => {
+    const client = createKeepAliveClient();
+    const abort = new AbortController();
+    try {
+      for (let i = 0; i < 5; i++) await client.send(request('/a', { signal: abort.signal }));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(getEventListeners(abort.signal, 'abort')).toHaveLength(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('sends the path and query of the URL, to an IPv6 literal host too', async () => {
+    const v6 = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url));
+    await new Promise<void>((resolve) => v6.listen(0, '::1', resolve));
+    const client = createKeepAliveClient();
+    try {
+      const url = new URL(`http://[::1]:${(v6.address() as AddressInfo).port}/a/b%20c?q=1&r=%2F`);
+      const reply = await client.send(request('/', { url }));
+      expect(text(reply.body.bytes)).toBe('/a/b%20c?q=1&r=%2F');
+      await client.send(request('/x?y=2'));
+      expect(seen.at(-1)?.url).toBe('/x?y=2');
+    } finally {
+      client.close();
+      v6.closeAllConnections();
+      await new Promise((resolve) => v6.close(resolve));
+    }
+  });
+
+  it('takes a plain header record (lower-case names) as well as Headers', async () => {
+    const client = createKeepAliveClient();
+    try {
+      await client.send(request('/a', { headers: { accept: 'text/plain', 'x-one': '1' } }));
+      expect(seen[0]?.headers['accept']).toBe('text/plain');
+      expect(seen[0]?.headers['x-one']).toBe('1');
     } finally {
       client.close();
     }

@@ -1,4 +1,5 @@
 import type { SecuritySchemeDefinition, ToolDefinition } from '../mcp/types.js';
+import { createHookedController, onAbort } from './abort-hooks.js';
 import { encodeBody, type EncodedBody } from './encode-body.js';
 import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js';
 import { serializeParameters, type ReservedNames } from './serialize-parameters.js';
@@ -89,13 +90,34 @@ export function parseBaseUrl(baseUrl: string): URL {
  * @throws {UpstreamError} `invalid_base_url`, `base_url_escape`.
  */
 export function resolveRequestUrl(baseUrl: string, path: string, query: string): URL {
-  const base = parseBaseUrl(baseUrl);
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const url = new URL(`${base.origin}${prefix}${path}${query === '' ? '' : `?${query}`}`);
-  if (url.origin !== base.origin || (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`))) {
+  const { origin, prefix } = baseOf(baseUrl);
+  const url = new URL(`${origin}${prefix}${path}${query === '' ? '' : `?${query}`}`);
+  if (url.origin !== origin || (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`))) {
     throw new UpstreamError('base_url_escape', 'the request path leaves the configured upstream base URL');
   }
   return url;
+}
+
+/** The base URL's origin and path prefix (no trailing slash), parsed once per distinct base. */
+interface ParsedBase {
+  readonly origin: string;
+  readonly prefix: string;
+}
+
+/** A server has one base URL (a few in tests): bounded so that no input can grow it without end. */
+const MAX_PARSED_BASES = 16;
+const parsedBases = new Map<string, ParsedBase>();
+
+/** `parseBaseUrl` once per base URL string: parsing a URL per call is a measurable part of its CPU. */
+function baseOf(baseUrl: string): ParsedBase {
+  let parsed = parsedBases.get(baseUrl);
+  if (parsed === undefined) {
+    const base = parseBaseUrl(baseUrl);
+    parsed = { origin: base.origin, prefix: base.pathname.replace(/\/+$/, '') };
+    if (parsedBases.size >= MAX_PARSED_BASES) parsedBases.clear();
+    parsedBases.set(baseUrl, parsed);
+  }
+  return parsed;
 }
 
 /**
@@ -167,9 +189,10 @@ export async function callUpstream(
       throw error;
     }
 
+    // The configured origin, which `resolveRequestUrl` asserted the URL keeps (no getter per call).
+    const { origin } = baseOf(options.baseUrl);
     const deadline = callDeadline(timeoutMs, context.signal);
     const { signal } = deadline;
-    const where = `${init.method} ${url.origin}${url.pathname}`;
     // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
     const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
     try {
@@ -179,7 +202,7 @@ export async function callUpstream(
         credentials.discard();
         continue;
       }
-      const result = shapeResponse(tool, { ...response, maxBytes, url: `${url.origin}${url.pathname}` });
+      const result = shapeResponse(tool, { ...response, maxBytes, url: `${origin}${url.pathname}` });
       if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
         result.content.push({
           type: 'text',
@@ -193,7 +216,7 @@ export async function callUpstream(
         : signal.aborted
           ? 'cancelled'
           : describe(error);
-      const message = `Upstream request ${where} failed: ${reason}`;
+      const message = `Upstream request ${init.method} ${origin}${url.pathname} failed: ${reason}`;
       // The query may hold a caller's or the server's values: never in a message.
       return errorResult(
         redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets),
@@ -214,7 +237,7 @@ function callDeadline(
   timeoutMs: number,
   cancel: AbortSignal | undefined,
 ): { readonly signal: AbortSignal; timedOut(): boolean; done(): void } {
-  const controller = new AbortController();
+  const controller = createHookedController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -223,14 +246,15 @@ function callDeadline(
   // Like AbortSignal.timeout: a pending call does not keep the process alive.
   timer.unref();
   const onCancel = () => controller.abort(cancel?.reason);
+  let stopCancel: (() => void) | undefined;
   if (cancel?.aborted) onCancel();
-  else cancel?.addEventListener('abort', onCancel, { once: true });
+  else if (cancel !== undefined) stopCancel = onAbort(cancel, onCancel);
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
     done() {
       clearTimeout(timer);
-      cancel?.removeEventListener('abort', onCancel);
+      stopCancel?.();
     },
   };
 }
@@ -271,12 +295,12 @@ function prepareRequest(
   const body: EncodedBody = tool.http.body === undefined ? { body: undefined } : encodeBody(tool.http.body, bodyValue);
   const query = [params.query];
   const cookies = [params.cookies];
-  const headers = new Headers(params.headers);
-  headers.set('Accept', tool.http.accept ?? 'application/json');
-  if (options.userAgent !== undefined) headers.set('User-Agent', options.userAgent);
-  if (body.contentType !== undefined) headers.set('Content-Type', body.contentType);
+  const headers = headerRecord(params.headers);
+  headers['accept'] = tool.http.accept ?? 'application/json';
+  if (options.userAgent !== undefined) headers['user-agent'] = options.userAgent;
+  if (body.contentType !== undefined) headers['content-type'] = body.contentType;
   if (credentials.satisfied) {
-    for (const [name, value] of Object.entries(credentials.headers)) headers.set(name, value);
+    for (const name in credentials.headers) headers[name.toLowerCase()] = credentials.headers[name]!;
     for (const [name, value] of credentials.query)
       query.push(`${encodeQueryComponent(name)}=${encodeQueryComponent(value)}`);
     for (const [name, value] of credentials.cookies) {
@@ -284,9 +308,27 @@ function prepareRequest(
     }
   }
   const cookie = cookies.filter((c) => c !== '').join('; ');
-  if (cookie !== '') headers.set('Cookie', cookie);
+  if (cookie !== '') headers['cookie'] = cookie;
   const url = resolveRequestUrl(options.baseUrl, params.path, query.filter((q) => q !== '').join('&'));
   return { url, init: { method: tool.http.method, headers, body: body.body } };
+}
+
+/**
+ * Header parameters as a plain record with lower-case names, as `new
+ * Headers(record)` would hold them (names differing only in case are
+ * combined, RFC 9110 §5.3), without undici's `Headers` per call. Names and
+ * values were checked when serialized, and node:http checks them again
+ * before anything is sent.
+ */
+function headerRecord(params: Readonly<Record<string, string>>): Record<string, string> {
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const name in params) {
+    const lower = name.toLowerCase();
+    const value = params[name]!;
+    const seen = headers[lower];
+    headers[lower] = seen === undefined ? value : `${seen}, ${value}`;
+  }
+  return headers;
 }
 
 /**

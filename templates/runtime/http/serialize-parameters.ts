@@ -95,7 +95,8 @@ export function serializeParameters(
 ): SerializedParameters {
   const pathValues = new Map<string, string>();
   const query: string[] = [];
-  const headers: Record<string, string> = {};
+  // No prototype: a header parameter may be named `__proto__` (a valid RFC 9110 token).
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   const cookies: string[] = [];
 
   for (const p of http.parameters) {
@@ -158,6 +159,10 @@ function substitutePath(template: string, values: ReadonlyMap<string, string>): 
  * spelling of `..` is worth the risk of leaving the base path.
  */
 function hasDotSegment(segment: string): boolean {
+  // Without a dot, a `%` or a non-ASCII character, decoding and NFKC leave the
+  // segment as it is and no part of it can be "." or "..": the usual segment
+  // (an id, a name) needs none of the work below.
+  if (!MAY_SPELL_DOT.test(segment)) return false;
   // Also decoded twice and three times: a literal "%2e%2e" argument is sent as
   // "%252e%252e", which a server that decodes twice (IIS did) reads as "..".
   let text = segment;
@@ -175,6 +180,9 @@ function hasDotSegment(segment: string): boolean {
   }
   return false;
 }
+
+/** What a dot segment needs: a dot, a percent escape, or a character NFKC may fold into one (non-ASCII). */
+const MAY_SPELL_DOT = /[.%\u0080-\uffff]/;
 
 function decodeOnce(segment: string): string {
   try {

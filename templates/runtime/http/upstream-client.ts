@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { onAbort } from './abort-hooks.js';
 import { collectStream } from './collect-stream.js';
 import type { EncodedBody } from './encode-body.js';
 import { readCappedBody, type CappedBody } from './read-capped-body.js';
@@ -10,7 +11,8 @@ import { readCappedBody, type CappedBody } from './read-capped-body.js';
 export interface UpstreamRequest {
   readonly method: string;
   readonly url: URL;
-  readonly headers: Headers;
+  /** A plain record holds lower-case names (the runtime's own requests); `Headers` is accepted too. */
+  readonly headers: Headers | Readonly<Record<string, string>>;
   readonly body: EncodedBody['body'];
   /** Aborts connecting, waiting and reading (timeout and cancellation). */
   readonly signal: AbortSignal;
@@ -94,17 +96,24 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
 
   const send: UpstreamClient = async (request) => {
     const { bytes, contentType } = await bodyBytes(request.body);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) headers[name] = value;
+    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+    if (request.headers instanceof Headers) for (const [name, value] of request.headers) headers[name] = value;
+    else for (const name in request.headers) headers[name] = request.headers[name]!;
     if (contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = contentType;
     if (bytes !== undefined) headers['content-length'] = String(bytes.byteLength);
     headers['user-agent'] ??= DEFAULT_USER_AGENT;
-    const isHttps = request.url.protocol === 'https:';
+    const target = targetOf(request.url);
+    const isHttps = target.protocol === 'https:';
+    const path = `${request.url.pathname}${request.url.search}`;
+    const { signal } = request;
     const once = () =>
       new Promise<UpstreamReply>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(abortError(signal));
+          return;
+        }
         const req = (isHttps ? https : http).request(
-          request.url,
-          { method: request.method, headers, agent: isHttps ? agents.https : agents.http, signal: request.signal },
+          { ...target, path, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
           (res) => {
             answered = true;
             readCapped(decoded(res), request.maxBytes, () => res.destroy()).then(
@@ -120,6 +129,13 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
             );
           },
         );
+        // What node:http's `signal` option does (destroy the request, and with it the response),
+        // with one hook held until the request closes instead of its end-of-stream
+        // and abort-listener machinery per call.
+        req.once(
+          'close',
+          onAbort(signal, () => req.destroy(abortError(signal))),
+        );
         req.on('error', (error: Error & { code?: string }) => {
           // A pooled connection the server closed while idle fails before any answer:
           // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection.
@@ -133,7 +149,7 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     try {
       return await once();
     } catch (error) {
-      if (!stale || !IDEMPOTENT.has(request.method.toUpperCase()) || request.signal.aborted) throw error;
+      if (!stale || !IDEMPOTENT.has(request.method.toUpperCase()) || signal.aborted) throw error;
       answered = false;
       stale = false;
       return await once();
@@ -146,6 +162,47 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
       agents.https.destroy();
     },
   };
+}
+
+/** Where a request goes, as node:http options: what `urlToHttpOptions` makes of the URL's origin. */
+interface Target {
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: number | undefined;
+}
+
+/** A server calls one upstream origin (a few in tests); bounded all the same. */
+const MAX_TARGETS = 16;
+const targets = new Map<string, Target>();
+
+/**
+ * The origin part of node:http's options for `url`, once per origin:
+ * `urlToHttpOptions` copies the whole URL object per request, a visible
+ * part of a call's CPU. No userinfo: the base URL has none (call-upstream.ts).
+ */
+function targetOf(url: URL): Target {
+  const { origin } = url;
+  let target = targets.get(origin);
+  if (target === undefined) {
+    const { hostname } = url;
+    target = {
+      protocol: url.protocol,
+      // An IPv6 literal is bracketed in a URL, bare in node:http's options.
+      hostname: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname,
+      port: url.port === '' ? undefined : Number(url.port),
+    };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(origin, target);
+  }
+  return target;
+}
+
+/** The error node:http's `signal` option destroys a request with. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  });
 }
 
 /** Bytes and media type of a request body; FormData is serialized with its boundary as fetch would. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, isJsonContentType } from '@modelcontextprotocol/server';
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import { createHookedController } from '../http/abort-hooks.js';
 import type { FastTools } from './fast-tools.js';
 import { InvalidCursorError } from './tool-list-pages.js';
 import type { ToolListPage } from './tool-list-pages.js';
@@ -117,7 +118,7 @@ async function callTool(
   authInfo: AuthInfo | undefined,
 ): Promise<boolean> {
   // The SDK aborts a handler when its client goes away; so does this.
-  const abort = new AbortController();
+  const abort = createHookedController();
   const onClose = () => {
     if (!res.writableFinished) abort.abort();
   };
