@@ -1,4 +1,5 @@
 import type { ProjectPlan, PlannedFile } from '../plan/plan-project.js';
+import { printCasesFile } from './cases-file.js';
 import { formatFile, parserFor } from './format.js';
 import { TableEmitter } from './generated-tables.js';
 import { renderTemplate, templateData } from './project-templates.js';
@@ -34,6 +35,14 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
         const constant = preformattedTemplate(file.path, source.template);
         if (constant !== undefined) {
           content = constant;
+          break;
+        }
+        const printed =
+          file.path === 'test/cases.gen.ts'
+            ? printCasesFile(readProjectTemplate(source.template), (data as { cases: unknown }).cases)
+            : undefined;
+        if (printed !== undefined) {
+          content = printed;
           break;
         }
         const rendered = renderTemplate(source.template, data);

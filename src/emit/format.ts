@@ -1,4 +1,5 @@
 import type { Options } from 'prettier';
+import { printJsonStringifyLayout } from './json-stringify-layout.js';
 import { preformatted } from './preformatted.js';
 
 /** One prettier configuration, pinned with the prettier version in package.json, so output bytes never depend on a user's setup. */
@@ -28,6 +29,8 @@ export async function formatFile(path: string, content: string): Promise<string>
   if (!parser) return content.replace(/\s*$/, '\n');
   const known = preformatted(parser, content);
   if (known !== undefined) return known;
+  const stringified = parser === 'json-stringify' ? printJsonStringifyLayout(content) : undefined;
+  if (stringified !== undefined) return stringified;
   return formatWithPrettier(parser, path, content);
 }
 

@@ -17,7 +17,17 @@ import { ES5_IDENTIFIER_NAME } from './es5-identifier-name.js';
  * arrays, non-finite numbers become `null`, exactly as `JSON.stringify` does.
  */
 export function printLiteral(value: unknown, indent = 0, column = indent, trail = 1): string {
-  return print(value, indent, column, trail);
+  return print(value, indent, column, trail, false);
+}
+
+/**
+ * The same data as prettier prints the one-line `JSON.stringify(value)` text (a template's
+ * `{{{json value}}}`): objects are then groups like arrays, on one line when they fit (prettier
+ * breaks an object only when it does not fit, or when its source has a newline after `{`).
+ * Used for test/cases.gen.ts, so prettier's TypeScript printer need not load (issue 8).
+ */
+export function printOneLineLiteral(value: unknown, indent = 0, column = indent, trail = 1): string {
+  return print(value, indent, column, trail, true);
 }
 
 const WIDTH = 120;
@@ -29,19 +39,24 @@ const PLAIN_STRING = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
 
 type Obj = Readonly<Record<string, unknown>>;
 
-function print(value: unknown, indent: number, column: number, trail: number): string {
-  if (Array.isArray(value)) return printArray(value, indent, column, trail);
-  if (isObject(value)) return printObject(value, indent);
+/** `oneLine`: the source text had no newlines, so objects break only when they must (see printOneLineLiteral). */
+function print(value: unknown, indent: number, column: number, trail: number, oneLine: boolean): string {
+  if (Array.isArray(value)) return printArray(value, indent, column, trail, oneLine);
+  if (isObject(value)) return printObject(value, indent, column, trail, oneLine);
   return atom(value);
 }
 
-function printObject(value: Obj, indent: number): string {
+function printObject(value: Obj, indent: number, column: number, trail: number, oneLine: boolean): string {
   const entries = members(value);
   if (entries.length === 0) return '{}';
+  if (oneLine && !forcesBreak(value, true)) {
+    const flat = flatValue(value, true);
+    if (column + width(flat) + trail <= WIDTH) return flat;
+  }
   const inner = indent + TAB;
   const pad = ' '.repeat(inner);
   let out = '{\n';
-  for (const [key, v] of entries) out += `${pad}${printProperty(key, v, inner)},\n`;
+  for (const [key, v] of entries) out += `${pad}${printProperty(key, v, inner, oneLine)},\n`;
   return `${out}${' '.repeat(indent)}}`;
 }
 
@@ -51,11 +66,12 @@ function printObject(value: Obj, indent: number): string {
  * (break-after-operator); `null`, negative numbers, arrays and objects stay unless even
  * `key: [` does not fit (fluid); other numbers and booleans never break.
  */
-function printProperty(key: string, value: unknown, indent: number): string {
+function printProperty(key: string, value: unknown, indent: number, oneLine: boolean): string {
   const k = printKey(key);
   const kw = width(k);
   const short = kw < TAB + 3;
-  const next = (): string => `${k}:\n${' '.repeat(indent + TAB)}${print(value, indent + TAB, indent + TAB, 1)}`;
+  const next = (): string =>
+    `${k}:\n${' '.repeat(indent + TAB)}${print(value, indent + TAB, indent + TAB, 1, oneLine)}`;
   if (typeof value === 'string') {
     const s = quote(value);
     return short || indent + kw + 2 + width(s) + 1 <= WIDTH ? `${k}: ${s}` : `${k}:\n${' '.repeat(indent + TAB)}${s}`;
@@ -63,25 +79,31 @@ function printProperty(key: string, value: unknown, indent: number): string {
   if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value) && !isNegative(value))) {
     return `${k}: ${atom(value)}`;
   }
-  if (short) return `${k}: ${print(value, indent, indent + kw + 2, 1)}`;
+  if (short) return `${k}: ${print(value, indent, indent + kw + 2, 1, oneLine)}`;
   const opensBlock = (Array.isArray(value) && value.length > 0) || (isObject(value) && members(value).length > 0);
   // Fluid: what must fit is `key: [` (a block) or the whole `key: null,` (an atom).
-  const need = opensBlock ? 1 : width(print(value, indent, 0, 1)) + 1;
-  return indent + kw + 2 + need <= WIDTH ? `${k}: ${print(value, indent, indent + kw + 2, 1)}` : next();
+  const need = opensBlock ? 1 : width(print(value, indent, 0, 1, oneLine)) + 1;
+  return indent + kw + 2 + need <= WIDTH ? `${k}: ${print(value, indent, indent + kw + 2, 1, oneLine)}` : next();
 }
 
-function printArray(value: readonly unknown[], indent: number, column: number, trail: number): string {
+function printArray(
+  value: readonly unknown[],
+  indent: number,
+  column: number,
+  trail: number,
+  oneLine: boolean,
+): string {
   if (value.length === 0) return '[]';
   const items = value.map(element);
-  if (!hard(items)) {
-    const flat = flatArray(items);
+  if (!hard(items, oneLine)) {
+    const flat = flatArray(items, oneLine);
     if (column + width(flat) + trail <= WIDTH) return flat;
     if (items.every((v) => typeof v === 'number')) return fill(items, indent);
   }
   const inner = indent + TAB;
   const pad = ' '.repeat(inner);
   let out = '[\n';
-  for (const item of items) out += `${pad}${print(item, inner, inner, 1)},\n`;
+  for (const item of items) out += `${pad}${print(item, inner, inner, 1, oneLine)},\n`;
   return `${out}${' '.repeat(indent)}]`;
 }
 
@@ -109,10 +131,11 @@ function fill(items: readonly number[], indent: number): string {
 
 /**
  * True when the array cannot print on one line whatever the width: it holds a non-empty object
- * (always broken), or it is 2+ arrays or 2+ objects each with 2+ entries (prettier's rule for
- * matrices and lists of records), or an element is itself such an array.
+ * (always broken, unless `oneLine`), or it is 2+ arrays or 2+ objects each with 2+ entries (prettier's rule for
+ * matrices and lists of records), or an element is itself such an array (a forced break breaks
+ * every enclosing group).
  */
-function hard(items: readonly unknown[]): boolean {
+function hard(items: readonly unknown[], oneLine: boolean): boolean {
   if (items.length > 1) {
     const matrix = items.every((v, i) => {
       const n = i + 1 < items.length ? items[i + 1] : undefined;
@@ -122,11 +145,27 @@ function hard(items: readonly unknown[]): boolean {
     });
     if (matrix) return true;
   }
-  return items.some((v) => (isObject(v) ? members(v).length > 0 : Array.isArray(v) && hard(v.map(element))));
+  return items.some((v) => forcesBreak(v, oneLine));
 }
 
-function flatArray(items: readonly unknown[]): string {
-  return `[${items.map((v) => (Array.isArray(v) ? flatArray(v.map(element)) : isObject(v) ? '{}' : atom(v))).join(', ')}]`;
+/** A value whose printing breaks a line whatever the width, which breaks every enclosing group too. */
+function forcesBreak(v: unknown, oneLine: boolean): boolean {
+  if (Array.isArray(v)) return hard(v.map(element), oneLine);
+  if (!isObject(v)) return false;
+  return oneLine ? members(v).some(([, m]) => forcesBreak(m, true)) : members(v).length > 0;
+}
+
+function flatArray(items: readonly unknown[], oneLine: boolean): string {
+  return `[${items.map((v) => flatValue(v, oneLine)).join(', ')}]`;
+}
+
+/** A value on one line; an object prints as `{}` unless `oneLine` (elsewhere non-empty objects are hard). */
+function flatValue(v: unknown, oneLine: boolean): string {
+  if (Array.isArray(v)) return flatArray(v.map(element), oneLine);
+  if (!isObject(v)) return atom(v);
+  const entries = members(v);
+  if (!oneLine || entries.length === 0) return '{}';
+  return `{ ${entries.map(([key, m]) => `${printKey(key)}: ${flatValue(m, true)}`).join(', ')} }`;
 }
 
 function atom(value: unknown): string {

@@ -1,4 +1,5 @@
 import { width } from './print-literal.js';
+import { formatOutsideJsonBlocks } from './readme-json.js';
 
 const HEADER = '| tool | operation | description |';
 const DELIMITER = '| --- | --- | --- |';
@@ -22,7 +23,9 @@ const PLAIN_CELL = /^(?:[\p{L}\p{N},.;:'"()/?%+=@$!{}\- ]|`[^`|\\\s](?:[^`|\\]*[
  * where and how the template writes it, the whole text goes to `format`: the output is always
  * prettier's.
  */
-export async function formatReadme(text: string, format: (markdown: string) => Promise<string>): Promise<string> {
+export async function formatReadme(text: string, markdown: (markdown: string) => Promise<string>): Promise<string> {
+  // The client snippets' JSON blocks are printed without prettier too (see readme-json.ts).
+  const format = (part: string) => formatOutsideJsonBlocks(part, markdown);
   const lines = text.split('\n');
   const start = lines.indexOf(HEADER);
   if (start < 0 || lines.indexOf(HEADER, start + 1) >= 0 || lines[start + 1] !== DELIMITER) return format(text);

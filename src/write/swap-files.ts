@@ -34,7 +34,8 @@ export function swapFiles(
   removes: readonly string[],
   fs: SwapFs = NODE_FS,
 ): void {
-  for (const path of [...writes.map((w) => w.path), ...removes]) assertNoLinkedFolder(out, path);
+  const folders = new Map<string, boolean>();
+  for (const path of [...writes.map((w) => w.path), ...removes]) assertNoLinkedFolder(out, path, folders);
   const stage = join(out, `${STAGE_PREFIX}${process.pid}`);
   const backup = join(out, `${BACKUP_PREFIX}${process.pid}`);
   // A new project's folder, and the folders above it, are ours: a failed first write leaves none of them.
@@ -42,11 +43,11 @@ export function swapFiles(
   const dropParent = () => madeParent !== undefined && rmSync(madeParent, { recursive: true, force: true });
   rmSync(stage, { recursive: true, force: true });
   rmSync(backup, { recursive: true, force: true });
+  // Staged flat, by index: one folder to make and remove, not one per tool (1,200 on GitHub's API, issue 8).
+  const staged = (i: number) => join(stage, String(i));
   try {
-    for (const file of writes) {
-      mkdirSync(dirname(join(stage, file.path)), { recursive: true });
-      fs.writeFile(join(stage, file.path), file.content);
-    }
+    mkdirSync(stage);
+    writes.forEach((file, i) => fs.writeFile(staged(i), file.content));
   } catch (error) {
     rmSync(stage, { recursive: true, force: true });
     dropParent();
@@ -54,7 +55,11 @@ export function swapFiles(
   }
 
   const undo: (() => void)[] = [];
+  // Folders made (or found) by this run: each is made once, as nothing removes one before the swap ends.
+  const made = new Set<string>();
   const makeDir = (dir: string) => {
+    if (made.has(dir)) return;
+    made.add(dir);
     const created = mkdirSync(dir, { recursive: true });
     if (created !== undefined) undo.push(() => rmSync(created, { recursive: true, force: true }));
   };
@@ -65,10 +70,10 @@ export function swapFiles(
   };
   try {
     for (const path of removes) move(join(out, path), join(backup, path));
-    for (const file of writes) {
+    writes.forEach((file, i) => {
       if (file.replaces) move(join(out, file.path), join(backup, file.path));
-      move(join(stage, file.path), join(out, file.path));
-    }
+      move(staged(i), join(out, file.path));
+    });
   } catch (error) {
     const failed = rollBack(undo);
     rmSync(stage, { recursive: true, force: true });
@@ -109,18 +114,24 @@ function rollBack(undo: readonly (() => void)[]): string[] {
   return failed;
 }
 
-function assertNoLinkedFolder(out: string, path: string): void {
+/** `exists`: folders already looked at (true when present), so each is looked at once per run. */
+function assertNoLinkedFolder(out: string, path: string, exists: Map<string, boolean>): void {
   const segments = path.split('/').slice(0, -1);
   let dir = out;
   for (const segment of segments) {
     dir = join(dir, segment);
+    const known = exists.get(dir);
+    if (known === false) return;
+    if (known === true) continue;
     let isLink: boolean;
     try {
       isLink = lstatSync(dir).isSymbolicLink();
     } catch {
+      exists.set(dir, false);
       return; // does not exist yet: created as a real folder
     }
     if (isLink) throw new Error(`${dir} is a symbolic link; openapi-to-mcp does not write through links`);
+    exists.set(dir, true);
   }
 }
 

@@ -174,6 +174,22 @@ describe('writes that stay inside the output folder', () => {
     expect(readdirSync(out).filter((name) => name.startsWith('.openapi-to-mcp-'))).toEqual([]);
   });
 
+  test('stages every file directly in one folder (no staging tree to make and remove per tool folder)', () => {
+    const out = join(tempDir('flat-stage'), 'project');
+    const staged: string[] = [];
+    const recording: SwapFs = {
+      writeFile: (path, content) => {
+        staged.push(path);
+        writeFileSync(path, content);
+      },
+      rename: renameSync,
+    };
+    expect(writeProject(out, files, { ...inputs('e'.repeat(64)), fs: recording }).diagnostics).toEqual([]);
+    expect(files.some((f) => f.path.split('/').length > 2)).toBe(true);
+    expect(new Set(staged.map((path) => dirname(path))).size).toBe(1);
+    expect(dirname(dirname(staged[0]!))).toBe(out);
+  });
+
   test('falls back to copying when a rename crosses file systems (EXDEV, e.g. a bind-mounted sub-folder)', () => {
     const out = join(tempDir('exdev'), 'project');
     const crossDevice: SwapFs = {
