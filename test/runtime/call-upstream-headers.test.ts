@@ -41,7 +41,7 @@ describe('callUpstream: request headers', () => {
     };
     const result = await callUpstream(
       tool({ parameters: [header('__proto__')] }),
-      { ['__proto__']: 'v' } as Record<string, unknown>,
+      { ['__proto__']: 'v' },
       upstreamOptions(upstream.origin),
     );
     expect(result.isError).toBeFalsy();
