@@ -1,16 +1,12 @@
 import * as prettier from 'prettier';
 import { describe, expect, test } from 'vitest';
+import { PRETTIER_OPTIONS } from '../../src/emit/format.js';
 import { printCasesFile } from '../../src/emit/cases-file.js';
 import { renderTemplate } from '../../src/emit/project-templates.js';
 import { readProjectTemplate } from '../../src/emit/runtime-files.js';
 
-const OPTIONS = {
-  singleQuote: true,
-  printWidth: 120,
-  trailingComma: 'all',
-  endOfLine: 'lf',
-  parser: 'typescript',
-} as const;
+/** The generator's own prettier options: the printers must match what it would format. */
+const OPTIONS = { ...PRETTIER_OPTIONS, parser: 'typescript' };
 const TEMPLATE = 'cases.gen.ts.hbs';
 const long = (n: number) => 'word '.repeat(n).trim();
 

@@ -1,14 +1,10 @@
 import * as prettier from 'prettier';
 import { describe, expect, test } from 'vitest';
+import { PRETTIER_OPTIONS } from '../../src/emit/format.js';
 import { printLiteral } from '../../src/emit/print-literal.js';
 
-const OPTIONS = {
-  singleQuote: true,
-  printWidth: 120,
-  trailingComma: 'all',
-  endOfLine: 'lf',
-  parser: 'typescript',
-} as const;
+/** The generator's own prettier options: the printers must match what it would format. */
+const OPTIONS = { ...PRETTIER_OPTIONS, parser: 'typescript' };
 const long = (n: number) => 'word '.repeat(n).trim();
 
 /** What the tables were before printLiteral: JSON.stringify text, formatted by prettier. */
