@@ -1,3 +1,5 @@
+import { parseJsonOrUndefined } from '../parse-json.js';
+
 /** A JSON string token, a run of whitespace, or anything else. */
 const TOKENS = /"(?:[^"\\]|\\.)*"|\s+|[^\s"]+/g;
 
@@ -10,12 +12,7 @@ const TOKENS = /"(?:[^"\\]|\\.)*"|\s+|[^\s"]+/g;
  * and estree plugins).
  */
 export function printJsonStringifyLayout(text: string): string | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const value = parseJsonOrUndefined(text);
   if (value === null || typeof value !== 'object') return undefined;
   const compact = (text.match(TOKENS) ?? []).filter((token) => !/^\s/.test(token)).join('');
   if (compact !== JSON.stringify(value)) return undefined;

@@ -1,4 +1,5 @@
 import { width } from './print-literal.js';
+import { parseJsonOrUndefined } from '../parse-json.js';
 
 const WIDTH = 120;
 const OPEN = '```json';
@@ -61,12 +62,8 @@ export async function formatOutsideJsonBlocks(
  * breaks after its colon (prettier's layout for JSON); strings and keys keep their JSON text.
  */
 export function printJsonBlock(text: string): string | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const value = parseJsonOrUndefined(text);
+  if (value === undefined) return undefined;
   if (JSON.stringify(value, null, 2) !== text || !known(value)) return undefined;
   return print(value, 0, 0, 0);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EmittedFile } from '../emit/emit-project.js';
 import { GENERATOR_VERSION } from '../emit/versions.js';
 import type { FileOwner } from '../plan/plan-project.js';
+import { parseJsonOrUndefined } from '../parse-json.js';
 
 export const LOCK_FILE = 'openapi-to-mcp.lock.json';
 
@@ -57,12 +58,7 @@ export function renderLock(lock: Lock): string {
  * owners were recorded (`path: sha256`) count as generator-owned.
  */
 export function parseLock(text: string): Lock | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const raw = parseJsonOrUndefined(text);
   if (!isRecord(raw) || raw.generator !== 'openapi-to-mcp' || !isRecord(raw.files)) return undefined;
   const files: Record<string, LockEntry> = {};
   for (const [path, entry] of Object.entries(raw.files)) {

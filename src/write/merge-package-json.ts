@@ -1,3 +1,4 @@
+import { parseJsonOrUndefined } from '../parse-json.js';
 /**
  * package.json is scaffold, but the dependency versions in it are what the generated code was
  * built and tested against. Once the user edits the file (`npm install dotenv`), it is merged
@@ -42,14 +43,10 @@ export function mergePackageJson(current: string, generated: string): string | u
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = parseJsonOrUndefined(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function objectOf(value: unknown): Record<string, unknown> {
