@@ -3,6 +3,7 @@ import { localDefName, reachableDefNames } from '../../templates/runtime/mcp/loc
 import { withoutDocLinks } from './doc-links.js';
 import { isObject } from './json-schema.js';
 import { mapSchema } from './schema-walk.js';
+import { ANNOTATION_KEYWORDS } from '../../templates/runtime/mcp/tool-schemas.js';
 
 /**
  * What costs tokens in `tools/list` and carries nothing, removed in the
@@ -22,15 +23,7 @@ import { mapSchema } from './schema-walk.js';
  * model the tool's name, description and input schema, not its output
  * schema, so annotations there are read by no one.
  */
-const OUTPUT_ANNOTATIONS = new Set([
-  'description',
-  'title',
-  '$comment',
-  'deprecated',
-  'readOnly',
-  'writeOnly',
-  'examples',
-]);
+const OUTPUT_ANNOTATIONS = new Set(ANNOTATION_KEYWORDS);
 
 /** An output schema without annotation keywords, at every depth. Property names are kept, whatever they are called. */
 export function trimOutputSchema<T extends JsonSchema | boolean>(schema: T): T {

@@ -115,8 +115,11 @@ const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'defini
  * (2020-12 Core §8.2), where the move could change what a reference means.
  */
 const SCOPED = /"\$(?:id|anchor|dynamicAnchor|dynamicRef|recursiveAnchor|recursiveRef)"/;
-/** Meta-Data vocabulary (2020-12 Validation §9) and `$comment`: beside a `$ref` they describe the use, they assert nothing. */
-const ANNOTATIONS = new Set([
+/**
+ * Meta-Data vocabulary (2020-12 Validation §9, less `default`) and `$comment` (Core §8.3):
+ * annotations, never assertions. Shared with the generator, which trims them from output schemas.
+ */
+export const ANNOTATION_KEYWORDS: readonly string[] = [
   'description',
   'title',
   '$comment',
@@ -124,8 +127,9 @@ const ANNOTATIONS = new Set([
   'readOnly',
   'writeOnly',
   'examples',
-  'default',
-]);
+];
+/** Beside a `$ref` these describe the use, they assert nothing (`default` too). */
+const ANNOTATIONS = new Set([...ANNOTATION_KEYWORDS, 'default']);
 
 const MOVABLE = new WeakMap<object, boolean>();
 
