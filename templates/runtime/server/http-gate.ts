@@ -12,6 +12,7 @@ import { authorizeCalls, callerOf } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
 import type { AuthorizationDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
 import { authErrorResponse } from './auth-response.js';
+import { flushPendingStderr } from './batched-lines.js';
 import type { HttpAnswer } from './auth-response.js';
 import { toolCallTarget } from './dynamic-tools.js';
 import { readJsonBody, toolCallsIn } from './read-json-body.js';
@@ -112,14 +113,15 @@ export async function gateRequest(
     return { pass: false };
   }
 
-  const authInfo: AuthInfo = {
+  // Optional fields assigned rather than spread: this runs on every authorized request.
+  const authInfo: { -readonly [K in keyof AuthInfo]: AuthInfo[K] } = {
     token,
     clientId: principal.clientId ?? '',
     scopes: [...principal.scopes],
-    ...(principal.expiresAt !== undefined ? { expiresAt: principal.expiresAt } : {}),
-    ...(auth.resourceMetadata ? { resourceMetadataUrl: auth.resourceMetadata.url } : {}),
     extra: { [CALLER_KEY]: caller },
   };
+  if (principal.expiresAt !== undefined) authInfo.expiresAt = principal.expiresAt;
+  if (auth.resourceMetadata) authInfo.resourceMetadataUrl = auth.resourceMetadata.url;
   return { pass: true, authInfo, body: body.value };
 }
 
@@ -246,6 +248,7 @@ function rpcError(status: number, code: number, message: string): HttpAnswer {
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {
+  flushPendingStderr();
   res.writeHead(answer.status, answer.headers);
   res.end(answer.body);
 }

@@ -23,6 +23,7 @@ import type { HttpAuth } from './http-gate.js';
 import { startHttpServer } from './http-server.js';
 import { resolveToolMode } from './tool-mode.js';
 import { applyHeapPolicy } from './heap-policy.js';
+import { batchedStderr } from './batched-lines.js';
 import { serveStdioWithLimit, stdioMaxMessageBytes } from './stdio-server.js';
 import type { HttpServeOptions, RunningHttpServer } from './http-server.js';
 import { closeOnSignals, withConfigErrors } from '../config/process-lifecycle.js';
@@ -32,7 +33,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface MainOptions {
   /** The user's policy hook (`src/policy.ts`). */
   readonly policy?: Policy;
-  /** Where logs and audit lines go; stderr by default (on stdio, stdout belongs to the protocol). */
+  /** Where logs and audit lines go; stderr by default, one write per event-loop turn (`batched-lines.ts`; on stdio, stdout belongs to the protocol). */
   readonly log?: (line: string) => void;
   /** Token verifier tuning (JWKS refetch cooldown, retry pause...); the defaults suit production. */
   readonly verifier?: VerifierOptions;
@@ -40,12 +41,11 @@ export interface MainOptions {
   readonly http?: HttpServeOptions;
 }
 
-const stderr = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Configuration, authorization and the server factory, from the environment. Throws `ConfigError` on a bad setup. */
 export async function createRuntime(app: AppDefinition, env: Env, options: MainOptions = {}) {
   // Upstream secrets (keys, client secrets, tokens as obtained) never reach a log line.
-  const log = redactingLog(options.log ?? stderr, upstreamRedactor(app.schemes, env));
+  const log = redactingLog(options.log ?? batchedStderr(), upstreamRedactor(app.schemes, env));
   const config = loadConfig(app, env);
   const dispatch = loadDispatchConfig(env);
   const audit = createAuditLog(log);
@@ -90,7 +90,7 @@ export async function startHttp(app: AppDefinition, env: Env, options: MainOptio
 
 /** The entry of a generated server: configuration from the environment, then stdio or HTTP. */
 export async function main(app: AppDefinition, env: Env = process.env, options: MainOptions = {}): Promise<void> {
-  const log = options.log ?? stderr;
+  const log = options.log ?? batchedStderr();
   // The process is this server's alone here (not in startHttp, which tests call in theirs).
   applyHeapPolicy();
   await withConfigErrors(log, async () => {
