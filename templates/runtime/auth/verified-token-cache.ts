@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Principal } from './principal.js';
 
 export interface VerifiedTokenCacheOptions {
@@ -34,7 +34,8 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions = {}
   const maxAgeMs = options.maxAgeMs ?? DEFAULT_VERIFIED_MAX_AGE_MS;
   const now = options.now ?? Date.now;
   const entries = new Map<string, { readonly principal: Principal; readonly until: number }>();
-  const keyOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
+  // The one-shot `hash` (Node 20.12+): half the CPU of a `Hash` object per request.
+  const keyOf = (token: string) => hash('sha256', token, 'base64url');
   return {
     get(token) {
       const key = keyOf(token);

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { createAuditLog, recordDecision } from '../../../templates/runtime/rbac/audit.js';
+
+const at = () => new Date('2026-11-29T12:00:00.000Z');
+
+function lines() {
+  const written: string[] = [];
+  return { written, audit: createAuditLog((line) => written.push(line), at) };
+}
+
+describe('audit lines (DESIGN.md §5 "Audit")', () => {
+  it('a decision about a tool, with every field, in a fixed order', () => {
+    const { written, audit } = lines();
+    recordDecision(
+      audit,
+      {
+        principal: { subject: 'user-1', clientId: 'client-9' },
+        transport: 'http',
+        remoteAddress: '127.0.0.1',
+      },
+      { tool: 'createPet', outcome: 'deny', reason: 'missing scope pets:write' },
+    );
+    expect(written).toEqual([
+      '{"time":"2026-11-29T12:00:00.000Z","level":"info","msg":"authorization","subject":"user-1","client":"client-9","tool":"createPet","outcome":"deny","reason":"missing scope pets:write","transport":"http","remote":"127.0.0.1"}',
+    ]);
+  });
+
+  it('an anonymous request refused as a whole: no client, tool or address fields', () => {
+    const { written, audit } = lines();
+    recordDecision(audit, { transport: 'stdio' }, { outcome: 'deny', reason: 'no credential' });
+    expect(written).toEqual([
+      '{"time":"2026-11-29T12:00:00.000Z","level":"info","msg":"authorization","subject":"anonymous","outcome":"deny","reason":"no credential","transport":"stdio"}',
+    ]);
+  });
+
+  it('empty optional values are left out, and values are JSON-escaped (no line injection)', () => {
+    const { written, audit } = lines();
+    recordDecision(
+      audit,
+      { principal: { subject: 'evil"\n{"outcome":"allow"}', clientId: '' }, transport: 'http', remoteAddress: '' },
+      { tool: '', outcome: 'allow', reason: 'scopes granted' },
+    );
+    expect(written).toHaveLength(1);
+    expect(written[0]).not.toContain('\n');
+    expect(JSON.parse(written[0]!)).toEqual({
+      time: '2026-11-29T12:00:00.000Z',
+      level: 'info',
+      msg: 'authorization',
+      subject: 'evil"\n{"outcome":"allow"}',
+      outcome: 'allow',
+      reason: 'scopes granted',
+      transport: 'http',
+    });
+  });
+});
