@@ -41,7 +41,6 @@ export interface MainOptions {
   readonly http?: HttpServeOptions;
 }
 
-
 /** Configuration, authorization and the server factory, from the environment. Throws `ConfigError` on a bad setup. */
 export async function createRuntime(app: AppDefinition, env: Env, options: MainOptions = {}) {
   // Upstream secrets (keys, client secrets, tokens as obtained) never reach a log line.

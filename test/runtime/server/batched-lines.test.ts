@@ -79,7 +79,10 @@ describe('batchedStderr in a process', () => {
   /** Runs `body` after `const log = batchedStderr()` in a fresh node process; returns its stderr. */
   function run(body: string): { stderr: string; status: number | null } {
     const script = join(dir, `case-${Math.random().toString(36).slice(2)}.mjs`);
-    writeFileSync(script, `import { batchedStderr } from './batched-lines.mjs';\nconst log = batchedStderr();\n${body}\n`);
+    writeFileSync(
+      script,
+      `import { batchedStderr } from './batched-lines.mjs';\nconst log = batchedStderr();\n${body}\n`,
+    );
     const child = spawnSync(process.execPath, [script], { encoding: 'utf8' });
     return { stderr: child.stderr, status: child.status };
   }
