@@ -170,7 +170,7 @@ function render(): string {
     out.push(
       `**Generated servers** (\`node dist/index.js\`, each run in its own process; upstream: a node:http stub on 127.0.0.1; ` +
         `calls: ${options.samples} sequential \`tools/call\` over one keep-alive connection after ${options.warmup} warm-up, overhead = call minus the same request made directly to the stub; ` +
-        `load: autocannon, ${options.connections} connections, ${options.loadSeconds} s per run, the same \`tools/call\` POST; bare proxy: node:http + keep-alive agent making the same upstream call)`,
+        `load: autocannon, ${options.connections} connections, ${options.loadSeconds} s per run, the same \`tools/call\` POST; bare proxy: node:http + keep-alive agent making the same upstream call; CPU µs/call: user + system time of the server process over load run 1 (of the proxy over its run) per successful call, from /proc: the figure a shared machine disturbs least)`,
       '',
     );
     out.push(
@@ -214,6 +214,8 @@ function render(): string {
           'req/s run 2',
           'bare proxy req/s',
           'of proxy',
+          'server CPU µs/call',
+          'proxy CPU µs/call',
           'RSS load 1 MB',
           'RSS load 2 MB',
         ],
@@ -230,6 +232,8 @@ function render(): string {
             fixed(row.rps2, 0),
             fixed(row.proxyRps, 0),
             percent(row.rps, row.proxyRps),
+            fixed(row.cpuUsPerCall, 0),
+            fixed(row.proxyCpuUsPerCall, 0),
             megabytes(row.rssAfterLoad1),
             megabytes(row.rssAfterLoad2),
           ]),

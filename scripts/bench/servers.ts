@@ -4,6 +4,7 @@ import { freePort } from './free-port.js';
 import { startGeneratedServer } from './generated-server.js';
 import type { RunningServer } from './generated-server.js';
 import { startHelper } from './helper-process.js';
+import { cpuMs } from './child-process.js';
 import { HttpClient } from './http-client.js';
 import { loadRun } from './load.js';
 import { mcpHeaders, rpcBody, rpcResult } from './mcp-request.js';
@@ -55,6 +56,9 @@ export interface ServerRow {
   readonly rps?: number;
   readonly rps2?: number;
   readonly proxyRps?: number;
+  /** CPU (user + system) of the server process per successful call over load run 1, and of the bare proxy over its run. */
+  readonly cpuUsPerCall?: number;
+  readonly proxyCpuUsPerCall?: number;
   readonly rssAfterLoad1?: number;
   readonly rssAfterLoad2?: number;
   /** Dynamic mode: the HTTP body of a `search_tools` answer and of `describe_tool` on its first hit. */
@@ -99,6 +103,7 @@ export async function measureServers(
         upstreamBase: `http://127.0.0.1:${stub.port}/base`,
         upstreamUrl,
         proxyUrl: `http://127.0.0.1:${proxy.port}/mcp`,
+        proxyPid: proxy.pid,
         callBody: rpcBody('tools/call', { name: serverCase.tool, arguments: serverCase.arguments }),
         settings,
         issuer,
@@ -140,6 +145,7 @@ interface ServerRun {
   /** The tool's upstream request, made directly (latency floor) and by the bare proxy (throughput floor). */
   readonly upstreamUrl: string;
   readonly proxyUrl: string;
+  readonly proxyPid: number;
   readonly callBody: string;
   readonly settings: ServerSettings;
   readonly issuer: BenchIssuer;
@@ -148,8 +154,19 @@ interface ServerRun {
 }
 
 async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<ServerRow>> {
-  const { serverCase, projectDir, upstreamBase, upstreamUrl, proxyUrl, callBody, settings, issuer, client, progress } =
-    run;
+  const {
+    serverCase,
+    projectDir,
+    upstreamBase,
+    upstreamUrl,
+    proxyUrl,
+    proxyPid,
+    callBody,
+    settings,
+    issuer,
+    client,
+    progress,
+  } = run;
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}/mcp`;
   const env: Record<string, string> = {
@@ -183,13 +200,17 @@ async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<Se
     progress(
       `  ${auth}: cold start ${server.coldStartMs.toFixed(0)} ms, ${list.tools} tools in ${list.pages} page(s), call p50 ${call.p50.toFixed(3)} ms (direct ${direct.p50.toFixed(3)} ms); load: proxy, then 2 x server, ${settings.loadSeconds} s each`,
     );
+    const proxyCpu = cpuMs(proxyPid);
     const proxyLoad = await loadRun(proxyUrl, headers, callBody, settings.connections, settings.loadSeconds);
+    const proxyCpuUsPerCall = perCall(cpuMs(proxyPid) - proxyCpu, proxyLoad.calls);
+    const serverCpu = cpuMs(server.pid);
     const first = await loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
+    const cpuUsPerCall = perCall(cpuMs(server.pid) - serverCpu, first.calls);
     const rssAfterLoad1 = server.rssBytes();
     const second = await loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
     const rssAfterLoad2 = server.rssBytes();
     progress(
-      `  ${auth}: ${first.rps.toFixed(0)} then ${second.rps.toFixed(0)} req/s; bare proxy ${proxyLoad.rps.toFixed(0)} req/s`,
+      `  ${auth}: ${first.rps.toFixed(0)} then ${second.rps.toFixed(0)} req/s, ${cpuUsPerCall.toFixed(0)} µs CPU/call; bare proxy ${proxyLoad.rps.toFixed(0)} req/s, ${proxyCpuUsPerCall.toFixed(0)} µs CPU/call`,
     );
     return {
       coldStartMs: server.coldStartMs,
@@ -208,6 +229,8 @@ async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<Se
       rssAfterLoad1,
       rssAfterLoad2,
       proxyRps: proxyLoad.rps,
+      cpuUsPerCall,
+      proxyCpuUsPerCall,
       failures: first.failures + second.failures + proxyLoad.failures,
     };
   } finally {
@@ -333,4 +356,9 @@ async function latencies(settings: ServerSettings, call: () => Promise<void>): P
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** µs of CPU per successful call; NaN (printed as "-") without any. */
+function perCall(cpuMilliseconds: number, calls: number): number {
+  return calls > 0 ? (cpuMilliseconds * 1000) / calls : Number.NaN;
 }

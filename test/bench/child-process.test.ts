@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { rssKb, stopProcess } from '../../scripts/bench/child-process.js';
+import { cpuMs, rssKb, stopProcess } from '../../scripts/bench/child-process.js';
 import { freePort } from '../../scripts/bench/free-port.js';
 
 /** A node child that prints `ready` once it has its SIGTERM handler (ignoring it when asked). */
@@ -44,6 +44,22 @@ describe('stopProcess (shared by the bench and test/support)', () => {
 describe('rssKb', () => {
   it("reads a live process's resident memory in kB", () => {
     expect(rssKb(process.pid)).toBeGreaterThan(1024);
+  });
+});
+
+describe('cpuMs', () => {
+  it("reads a live process's CPU time, which grows as it computes and matches what it reports itself", () => {
+    const before = cpuMs(process.pid);
+    const own = process.cpuUsage();
+    let spin = 0;
+    // Busy until the kernel's 10 ms accounting has moved by a few ticks.
+    while (cpuMs(process.pid) < before + 50) spin++;
+    const used = process.cpuUsage(own);
+    const delta = cpuMs(process.pid) - before;
+    expect(spin).toBeGreaterThan(0);
+    expect(delta).toBeGreaterThanOrEqual(50);
+    // /proc and the process's own count agree to within a couple of clock ticks.
+    expect(Math.abs(delta - (used.user + used.system) / 1000)).toBeLessThan(30);
   });
 });
 
