@@ -170,7 +170,7 @@ function render(): string {
     out.push(
       `**Generated servers** (\`node dist/index.js\`, each run in its own process; upstream: a node:http stub on 127.0.0.1; ` +
         `calls: ${options.samples} sequential \`tools/call\` over one keep-alive connection after ${options.warmup} warm-up, overhead = call minus the same request made directly to the stub; ` +
-        `load: autocannon, ${options.connections} connections, ${options.loadSeconds} s per run, the same \`tools/call\` POST; bare proxy: node:http + keep-alive agent making the same upstream call; CPU µs/call: user + system time of the server process over load run 1 (of the proxy over its run) per successful call, from /proc: the figure a shared machine disturbs least)`,
+        `load: autocannon, ${options.connections} connections, ${options.loadSeconds} s per run, the same \`tools/call\` POST; bare proxy: node:http + keep-alive agent making the same upstream call; CPU µs/call: user + system time of the server process over load run 1 (of the proxy over its run) per successful call, from /proc: the figure a shared machine disturbs least; minimal MCP: \`scripts/bench/minimal-mcp.ts\`, the same upstream call answered as a \`tools/call\` result with no validation, authorization or limits, the floor of any MCP server, measured in the \`none\` rows)`,
       '',
     );
     out.push(
@@ -216,6 +216,8 @@ function render(): string {
           'of proxy',
           'server CPU µs/call',
           'proxy CPU µs/call',
+          'minimal MCP req/s',
+          'minimal MCP CPU µs/call',
           'RSS load 1 MB',
           'RSS load 2 MB',
         ],
@@ -234,6 +236,8 @@ function render(): string {
             percent(row.rps, row.proxyRps),
             fixed(row.cpuUsPerCall, 0),
             fixed(row.proxyCpuUsPerCall, 0),
+            fixed(row.minimalRps, 0),
+            fixed(row.minimalCpuUsPerCall, 0),
             megabytes(row.rssAfterLoad1),
             megabytes(row.rssAfterLoad2),
           ]),

@@ -7,6 +7,7 @@ import { startHelper } from './helper-process.js';
 import { cpuMs } from './child-process.js';
 import { HttpClient } from './http-client.js';
 import { loadRun } from './load.js';
+import type { LoadResult } from './load.js';
 import { mcpHeaders, rpcBody, rpcResult } from './mcp-request.js';
 import type { BenchIssuer } from './oauth-issuer.js';
 import { BENCH_CACHE } from './paths.js';
@@ -59,6 +60,9 @@ export interface ServerRow {
   /** CPU (user + system) of the server process per successful call over load run 1, and of the bare proxy over its run. */
   readonly cpuUsPerCall?: number;
   readonly proxyCpuUsPerCall?: number;
+  /** The minimal MCP handler (scripts/bench/minimal-mcp.ts) under the same load; measured in the `none` rows only. */
+  readonly minimalRps?: number;
+  readonly minimalCpuUsPerCall?: number;
   readonly rssAfterLoad1?: number;
   readonly rssAfterLoad2?: number;
   /** Dynamic mode: the HTTP body of a `search_tools` answer and of `describe_tool` on its first hit. */
@@ -95,6 +99,7 @@ export async function measureServers(
     const stub = await startHelper('upstream-stub.js', { BENCH_STUB_BODY: JSON.stringify(serverCase.upstreamBody) });
     const upstreamUrl = `http://127.0.0.1:${stub.port}/base${serverCase.upstreamPath}`;
     const proxy = await startHelper('bare-proxy.js', { BENCH_UPSTREAM_URL: upstreamUrl });
+    const minimal = await startHelper('minimal-mcp.js', { BENCH_UPSTREAM_URL: upstreamUrl });
     const client = new HttpClient();
     try {
       const run: ServerRun = {
@@ -104,6 +109,7 @@ export async function measureServers(
         upstreamUrl,
         proxyUrl: `http://127.0.0.1:${proxy.port}/mcp`,
         proxyPid: proxy.pid,
+        minimal: { url: `http://127.0.0.1:${minimal.port}/mcp`, pid: minimal.pid },
         callBody: rpcBody('tools/call', { name: serverCase.tool, arguments: serverCase.arguments }),
         settings,
         issuer,
@@ -131,6 +137,7 @@ export async function measureServers(
     } finally {
       client.close();
       await proxy.stop();
+      await minimal.stop();
       await stub.stop();
     }
   }
@@ -146,6 +153,8 @@ interface ServerRun {
   readonly upstreamUrl: string;
   readonly proxyUrl: string;
   readonly proxyPid: number;
+  /** The minimal MCP handler: the floor of what any MCP server does per call. */
+  readonly minimal: { readonly url: string; readonly pid: number };
   readonly callBody: string;
   readonly settings: ServerSettings;
   readonly issuer: BenchIssuer;
@@ -161,6 +170,7 @@ async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<Se
     upstreamUrl,
     proxyUrl,
     proxyPid,
+    minimal,
     callBody,
     settings,
     issuer,
@@ -198,19 +208,24 @@ async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<Se
       rpcResult(await client.send(server.url, 'POST', headers, callBody), `tools/call ${serverCase.tool}`);
     });
     progress(
-      `  ${auth}: cold start ${server.coldStartMs.toFixed(0)} ms, ${list.tools} tools in ${list.pages} page(s), call p50 ${call.p50.toFixed(3)} ms (direct ${direct.p50.toFixed(3)} ms); load: proxy, then 2 x server, ${settings.loadSeconds} s each`,
+      `  ${auth}: cold start ${server.coldStartMs.toFixed(0)} ms, ${list.tools} tools in ${list.pages} page(s), call p50 ${call.p50.toFixed(3)} ms (direct ${direct.p50.toFixed(3)} ms); load: proxy, minimal MCP (auth none), then 2 x server, ${settings.loadSeconds} s each`,
     );
-    const proxyCpu = cpuMs(proxyPid);
-    const proxyLoad = await loadRun(proxyUrl, headers, callBody, settings.connections, settings.loadSeconds);
-    const proxyCpuUsPerCall = perCall(cpuMs(proxyPid) - proxyCpu, proxyLoad.calls);
-    const serverCpu = cpuMs(server.pid);
-    const first = await loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
-    const cpuUsPerCall = perCall(cpuMs(server.pid) - serverCpu, first.calls);
+    const load = () => loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
+    const proxyLoad = await withCpu(proxyPid, () =>
+      loadRun(proxyUrl, headers, callBody, settings.connections, settings.loadSeconds),
+    );
+    const minimalLoad =
+      auth === 'none'
+        ? await withCpu(minimal.pid, () =>
+            loadRun(minimal.url, headers, callBody, settings.connections, settings.loadSeconds),
+          )
+        : undefined;
+    const first = await withCpu(server.pid, load);
     const rssAfterLoad1 = server.rssBytes();
-    const second = await loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
+    const second = await load();
     const rssAfterLoad2 = server.rssBytes();
     progress(
-      `  ${auth}: ${first.rps.toFixed(0)} then ${second.rps.toFixed(0)} req/s, ${cpuUsPerCall.toFixed(0)} µs CPU/call; bare proxy ${proxyLoad.rps.toFixed(0)} req/s, ${proxyCpuUsPerCall.toFixed(0)} µs CPU/call`,
+      `  ${auth}: ${first.rps.toFixed(0)} then ${second.rps.toFixed(0)} req/s, ${first.cpuUsPerCall.toFixed(0)} µs CPU/call; bare proxy ${proxyLoad.rps.toFixed(0)} req/s, ${proxyLoad.cpuUsPerCall.toFixed(0)} µs CPU/call${minimalLoad ? `; minimal MCP handler ${minimalLoad.rps.toFixed(0)} req/s, ${minimalLoad.cpuUsPerCall.toFixed(0)} µs CPU/call` : ''}`,
     );
     return {
       coldStartMs: server.coldStartMs,
@@ -229,9 +244,10 @@ async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<Se
       rssAfterLoad1,
       rssAfterLoad2,
       proxyRps: proxyLoad.rps,
-      cpuUsPerCall,
-      proxyCpuUsPerCall,
-      failures: first.failures + second.failures + proxyLoad.failures,
+      cpuUsPerCall: first.cpuUsPerCall,
+      proxyCpuUsPerCall: proxyLoad.cpuUsPerCall,
+      ...(minimalLoad ? { minimalRps: minimalLoad.rps, minimalCpuUsPerCall: minimalLoad.cpuUsPerCall } : {}),
+      failures: first.failures + second.failures + proxyLoad.failures + (minimalLoad?.failures ?? 0),
     };
   } finally {
     await server.stop();
@@ -358,7 +374,10 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** µs of CPU per successful call; NaN (printed as "-") without any. */
-function perCall(cpuMilliseconds: number, calls: number): number {
-  return calls > 0 ? (cpuMilliseconds * 1000) / calls : Number.NaN;
+/** A load run with the CPU (user + system) the process `pid` used per successful call; NaN without any. */
+async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<LoadResult & { cpuUsPerCall: number }> {
+  const before = cpuMs(pid);
+  const result = await run();
+  const used = cpuMs(pid) - before;
+  return { ...result, cpuUsPerCall: result.calls > 0 ? (used * 1000) / result.calls : Number.NaN };
 }
