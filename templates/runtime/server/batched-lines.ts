@@ -2,6 +2,8 @@
 export interface BatchedLines {
   (line: string): void;
   flush(): void;
+  /** Writes what is pending, and from now on every line as it comes (no batching). */
+  unbatch(): void;
 }
 
 export interface BatchedLinesOptions {
@@ -24,7 +26,7 @@ export const DEFAULT_MAX_PENDING_CHARS = 64 * 1024;
  */
 export function createBatchedLines(write: (chunk: string) => void, options: BatchedLinesOptions = {}): BatchedLines {
   const schedule = options.schedule ?? ((flush: () => void) => void setImmediate(flush));
-  const maxPending = options.maxPendingChars ?? DEFAULT_MAX_PENDING_CHARS;
+  let maxPending = options.maxPendingChars ?? DEFAULT_MAX_PENDING_CHARS;
   let pending = '';
   let scheduled = false;
   const flush = () => {
@@ -42,7 +44,11 @@ export function createBatchedLines(write: (chunk: string) => void, options: Batc
       schedule(flush);
     }
   };
-  return Object.assign(sink, { flush });
+  const unbatch = () => {
+    maxPending = 0;
+    flush();
+  };
+  return Object.assign(sink, { flush, unbatch });
 }
 
 let stderrLines: BatchedLines | undefined;

@@ -96,6 +96,9 @@ export async function main(app: AppDefinition, env: Env = process.env, options: 
     const runtime = await createRuntime(app, env, { ...options, log });
     void logDeploymentChecksAtStartup(app, env, log);
     if (runtime.config.transport === 'stdio') {
+      // A stdio client may end the server with a bare SIGTERM, which runs no exit handler, and
+      // one client's calls gain nothing from batching: each line is written as it comes.
+      if (!options.log) batchedStderr().unbatch();
       // MCP authorization 2025-11-25 §1.2: stdio servers take credentials from the environment, not OAuth.
       serveStdioWithLimit(runtime.factory, stdioMaxMessageBytes(runtime.config.maxRequestBodyBytes), log);
       return;

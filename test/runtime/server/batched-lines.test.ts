@@ -58,6 +58,18 @@ describe('createBatchedLines', () => {
     expect(written).toEqual(['x\n']);
   });
 
+  it('unbatch writes what is pending, then every line as it comes', () => {
+    const { sink, written, endOfTurn } = manual();
+    sink('a');
+    sink('b');
+    sink.unbatch();
+    expect(written).toEqual(['a\nb\n']);
+    sink('c');
+    expect(written).toEqual(['a\nb\n', 'c\n']);
+    endOfTurn();
+    expect(written).toEqual(['a\nb\n', 'c\n']);
+  });
+
   it('by default flushes with setImmediate, after the microtasks of the turn', async () => {
     const written: string[] = [];
     const sink = createBatchedLines((chunk) => written.push(chunk));
