@@ -34,6 +34,8 @@ export interface ProjectPlan {
 const SCAFFOLD: readonly [string, string][] = [
   ['package.json', 'package.json.hbs'],
   ['tsconfig.json', 'tsconfig.json.hbs'],
+  // The build type-checks src/ (what ships); `npm test` and `npm run typecheck` check the tests too.
+  ['tsconfig.test.json', 'tsconfig.test.json.hbs'],
   ['README.md', 'README.md.hbs'],
   ['.env.example', 'env.example.hbs'],
   ['Dockerfile', 'Dockerfile.hbs'],
