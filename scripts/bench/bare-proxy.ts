@@ -2,6 +2,7 @@
 // node:http server that, for every request, reads the body, makes the same upstream call
 // (GET BENCH_UPSTREAM_URL) over a keep-alive agent and answers with the upstream's body.
 import { Agent, createServer, request } from 'node:http';
+import { serveHelper } from './serve-helper.js';
 
 const upstream = new URL(process.env.BENCH_UPSTREAM_URL ?? 'http://127.0.0.1:9/');
 const agent = new Agent({ keepAlive: true });
@@ -25,10 +26,4 @@ const server = createServer((req, res) => {
     call.end();
   });
 });
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
-});
-process.once('SIGTERM', () => process.exit(0));
+serveHelper(server);

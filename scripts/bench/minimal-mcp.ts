@@ -4,6 +4,7 @@
 // answer one SSE event holding it as text content and as structuredContent. No validation, no
 // authorization, no limits: it says how much of a generated server's cost MCP itself implies.
 import { Agent, createServer, request } from 'node:http';
+import { serveHelper } from './serve-helper.js';
 
 const upstream = new URL(process.env.BENCH_UPSTREAM_URL ?? 'http://127.0.0.1:9/');
 const agent = new Agent({ keepAlive: true });
@@ -32,10 +33,4 @@ const server = createServer((req, res) => {
     call.end();
   });
 });
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
-});
-process.once('SIGTERM', () => process.exit(0));
+serveHelper(server);
