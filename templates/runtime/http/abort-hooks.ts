@@ -6,7 +6,11 @@
  * {@link createHookedController} tells its hooks directly; any other signal
  * (the SDK's, a test's) is listened to as before.
  */
-const hooksOf = new WeakMap<AbortSignal, Set<() => void>>();
+const OWNER = Symbol('abort hooks');
+
+interface Owned {
+  [OWNER]?: Hooked;
+}
 
 export interface HookedController {
   readonly signal: AbortSignal;
@@ -14,19 +18,58 @@ export interface HookedController {
   abort(reason?: unknown): void;
 }
 
+/**
+ * The owner is found through a symbol on the signal rather than a WeakMap:
+ * one property store per call instead of an ephemeron entry for the GC.
+ */
+class Hooked implements HookedController {
+  readonly signal: AbortSignal;
+  readonly lent: boolean;
+  private readonly controller: AbortController;
+  private hooks: (() => void)[] = [];
+
+  constructor(lent: boolean) {
+    this.controller = new AbortController();
+    this.signal = this.controller.signal;
+    this.lent = lent;
+    (this.signal as Owned)[OWNER] = this;
+  }
+
+  abort(reason?: unknown): void {
+    if (this.signal.aborted) return;
+    this.controller.abort(reason);
+    const hooks = this.hooks;
+    this.hooks = [];
+    for (const hook of hooks) hook();
+  }
+
+  add(hook: () => void): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const at = this.hooks.indexOf(hook);
+      if (at >= 0) this.hooks.splice(at, 1);
+    };
+  }
+}
+
 export function createHookedController(): HookedController {
-  const controller = new AbortController();
-  const hooks = new Set<() => void>();
-  hooksOf.set(controller.signal, hooks);
-  return {
-    signal: controller.signal,
-    abort(reason) {
-      if (controller.signal.aborted) return;
-      controller.abort(reason);
-      for (const hook of [...hooks]) hook();
-      hooks.clear();
-    },
-  };
+  return new Hooked(false);
+}
+
+/**
+ * A controller for ONE upstream call at a time, lent to it: the call may
+ * abort it on its own deadline (`lentController`) instead of making a second
+ * controller and timer hook per call. Whoever creates it therefore learns of
+ * a cancellation of its own from its own state, never from `signal.aborted`.
+ */
+export function createLentController(): HookedController {
+  return new Hooked(true);
+}
+
+/** The controller of `signal` when it was lent to the call holding it ({@link createLentController}). */
+export function lentController(signal: AbortSignal | undefined): HookedController | undefined {
+  const owner = signal === undefined ? undefined : (signal as Owned)[OWNER];
+  return owner?.lent ? owner : undefined;
 }
 
 /**
@@ -34,11 +77,8 @@ export function createHookedController(): HookedController {
  * `signal.aborted` first). Returns the function that cancels the hook.
  */
 export function onAbort(signal: AbortSignal, hook: () => void): () => void {
-  const hooks = hooksOf.get(signal);
-  if (hooks !== undefined) {
-    hooks.add(hook);
-    return () => hooks.delete(hook);
-  }
+  const owner = (signal as Owned)[OWNER];
+  if (owner !== undefined) return owner.add(hook);
   signal.addEventListener('abort', hook, { once: true });
   return () => signal.removeEventListener('abort', hook);
 }

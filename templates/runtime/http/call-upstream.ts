@@ -1,5 +1,5 @@
 import type { SecuritySchemeDefinition, ToolDefinition } from '../mcp/types.js';
-import { createHookedController, onAbort } from './abort-hooks.js';
+import { createHookedController, lentController, onAbort } from './abort-hooks.js';
 import { encodeBody, type EncodedBody } from './encode-body.js';
 import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js';
 import { serializeParameters, type ReservedNames } from './serialize-parameters.js';
@@ -191,7 +191,7 @@ export async function callUpstream(
 
     // The configured origin, which `resolveRequestUrl` asserted the URL keeps (no getter per call).
     const { origin } = baseOf(options.baseUrl);
-    const deadline = callDeadline(timeoutMs, context.signal);
+    const deadline = new CallDeadline(timeoutMs, context.signal);
     const { signal } = deadline;
     // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
     const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
@@ -232,31 +232,39 @@ export async function callUpstream(
  * request is cancelled (`cancel`). One controller and one timer, released by
  * `done`: `AbortSignal.any` over `AbortSignal.timeout` cost two signals and
  * weak references per call, a large part of the garbage of a busy server.
+ * A signal lent to this call (abort-hooks.ts `createLentController`, the
+ * fast lane's) is that controller itself: the deadline aborts it directly.
  */
-function callDeadline(
-  timeoutMs: number,
-  cancel: AbortSignal | undefined,
-): { readonly signal: AbortSignal; timedOut(): boolean; done(): void } {
-  const controller = createHookedController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-  }, timeoutMs);
-  // Like AbortSignal.timeout: a pending call does not keep the process alive.
-  timer.unref();
-  const onCancel = () => controller.abort(cancel?.reason);
-  let stopCancel: (() => void) | undefined;
-  if (cancel?.aborted) onCancel();
-  else if (cancel !== undefined) stopCancel = onAbort(cancel, onCancel);
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    done() {
-      clearTimeout(timer);
-      stopCancel?.();
-    },
-  };
+class CallDeadline {
+  readonly signal: AbortSignal;
+  private expired = false;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly stopCancel: (() => void) | undefined;
+
+  constructor(timeoutMs: number, cancel: AbortSignal | undefined) {
+    const lent = lentController(cancel);
+    const controller = lent ?? createHookedController();
+    this.signal = controller.signal;
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }, timeoutMs);
+    // Like AbortSignal.timeout: a pending call does not keep the process alive.
+    this.timer.unref();
+    if (lent !== undefined || cancel === undefined) return;
+    const onCancel = () => controller.abort(cancel.reason);
+    if (cancel.aborted) onCancel();
+    else this.stopCancel = onAbort(cancel, onCancel);
+  }
+
+  timedOut(): boolean {
+    return this.expired;
+  }
+
+  done(): void {
+    clearTimeout(this.timer);
+    this.stopCancel?.();
+  }
 }
 
 /** Token exchange configured, but no caller token to exchange: fail closed rather than call without credentials. */

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { onAbort } from './abort-hooks.js';
-import { collectStream } from './collect-stream.js';
+import { collectStreamInto } from './collect-stream.js';
 import type { EncodedBody } from './encode-body.js';
 import { readCappedBody, type CappedBody } from './read-capped-body.js';
 
@@ -94,8 +94,18 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
   };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
-  const send: UpstreamClient = async (request) => {
-    const { bytes, contentType } = await bodyBytes(request.body);
+  const send: UpstreamClient = (request) => {
+    const bytes = bodyBytes(request.body);
+    // Only a FormData or Blob body is encoded asynchronously; the rest is sent without a tick's wait.
+    return bytes instanceof Promise
+      ? bytes.then((encoded) => sendEncoded(request, encoded))
+      : sendEncoded(request, bytes);
+  };
+
+  const sendEncoded = async (
+    request: UpstreamRequest,
+    { bytes, contentType }: { bytes?: Uint8Array; contentType?: string },
+  ): Promise<UpstreamReply> => {
     const headers: Record<string, string> = Object.create(null) as Record<string, string>;
     if (request.headers instanceof Headers) for (const [name, value] of request.headers) headers[name] = value;
     else for (const name in request.headers) headers[name] = request.headers[name]!;
@@ -104,43 +114,59 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     headers['user-agent'] ??= DEFAULT_USER_AGENT;
     const target = targetOf(request.url);
     const isHttps = target.protocol === 'https:';
-    const path = `${request.url.pathname}${request.url.search}`;
-    const { signal } = request;
+    const options = {
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      path: `${request.url.pathname}${request.url.search}`,
+      method: request.method,
+      headers,
+      agent: isHttps ? agents.https : agents.http,
+    };
+    const { signal, maxBytes } = request;
     const once = () =>
       new Promise<UpstreamReply>((resolve, reject) => {
         if (signal.aborted) {
           reject(abortError(signal));
           return;
         }
-        const req = (isHttps ? https : http).request(
-          { ...target, path, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
-          (res) => {
-            answered = true;
-            readCapped(decoded(res), request.maxBytes, () => res.destroy()).then(
-              (body) =>
-                resolve({
-                  status: res.statusCode ?? 0,
-                  statusText: res.statusMessage ?? '',
-                  contentType: single(res.headers['content-type']),
-                  location: single(res.headers['location']),
-                  body,
-                }),
-              reject,
-            );
-          },
-        );
         // What node:http's `signal` option does (destroy the request, and with it the response),
-        // with one hook held until the request closes instead of its end-of-stream
-        // and abort-listener machinery per call.
-        req.once(
-          'close',
-          onAbort(signal, () => req.destroy(abortError(signal))),
-        );
+        // with one hook, dropped once the call settles, instead of its end-of-stream and
+        // abort-listener machinery per call.
+        const stopHook = onAbort(signal, () => req.destroy(abortError(signal)));
+        const fail = (error: Error) => {
+          stopHook();
+          reject(error);
+        };
+        const req = (isHttps ? https : http).request(options, (res) => {
+          answered = true;
+          const stream = decoded(res);
+          const drop = () => {
+            stream.destroy();
+            res.destroy();
+          };
+          collectStreamInto(
+            stream,
+            maxBytes,
+            drop,
+            ({ bytes: body, overflowed }) => {
+              stopHook();
+              resolve({
+                status: res.statusCode ?? 0,
+                statusText: res.statusMessage ?? '',
+                contentType: single(res.headers['content-type']),
+                location: single(res.headers['location']),
+                body: { bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), truncated: overflowed },
+              });
+            },
+            fail,
+          );
+        });
         req.on('error', (error: Error & { code?: string }) => {
           // A pooled connection the server closed while idle fails before any answer:
           // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection.
           stale = !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
-          reject(error);
+          fail(error);
         });
         req.end(bytes);
       });
@@ -206,8 +232,10 @@ function abortError(signal: AbortSignal): Error {
 }
 
 /** Bytes and media type of a request body; FormData is serialized with its boundary as fetch would. */
-async function bodyBytes(body: EncodedBody['body']): Promise<{ bytes?: Uint8Array; contentType?: string }> {
-  if (body === undefined || body === null) return {};
+function bodyBytes(
+  body: EncodedBody['body'],
+): { bytes?: Uint8Array; contentType?: string } | Promise<{ bytes?: Uint8Array; contentType?: string }> {
+  if (body === undefined || body === null) return NO_BODY;
   if (typeof body === 'string') return { bytes: Buffer.from(body, 'utf8') };
   if (body instanceof Uint8Array) return { bytes: body };
   if (body instanceof URLSearchParams)
@@ -218,8 +246,12 @@ async function bodyBytes(body: EncodedBody['body']): Promise<{ bytes?: Uint8Arra
   // FormData, Blob and the rest of BodyInit: let the platform encode it (multipart boundary included).
   const encoded = new Response(body);
   const type = encoded.headers.get('content-type');
-  return { bytes: new Uint8Array(await encoded.arrayBuffer()), ...(type !== null ? { contentType: type } : {}) };
+  return encoded
+    .arrayBuffer()
+    .then((buffer) => ({ bytes: new Uint8Array(buffer), ...(type !== null ? { contentType: type } : {}) }));
 }
+
+const NO_BODY: { bytes?: Uint8Array; contentType?: string } = Object.freeze({});
 
 /** The response body decoded per `Content-Encoding` (only what a server may send unasked; identity otherwise). */
 function decoded(res: http.IncomingMessage): Readable {
@@ -235,18 +267,6 @@ function decoded(res: http.IncomingMessage): Readable {
   if (decoder === undefined) return res;
   res.on('error', (error) => decoder.destroy(error));
   return res.pipe(decoder);
-}
-
-/** The body up to `maxBytes`; on overflow the prefix, the stream destroyed and `drop` called. */
-function readCapped(stream: Readable, maxBytes: number, drop: () => void): Promise<CappedBody> {
-  const overflow = () => {
-    stream.destroy();
-    drop();
-  };
-  return collectStream(stream, maxBytes, overflow).then(({ bytes, overflowed }) => ({
-    bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    truncated: overflowed,
-  }));
 }
 
 function single(value: string | string[] | undefined): string | null {
