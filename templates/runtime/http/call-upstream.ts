@@ -9,7 +9,8 @@ import { errorResult, type ToolResult } from './tool-result.js';
 import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
 import {
   credentialVariable,
-  resolveUpstreamCredentials,
+  NO_CREDENTIALS,
+  resolveCredentialsNow,
   type CredentialEnv,
   type CredentialResolution,
 } from './upstream-credentials.js';
@@ -23,6 +24,7 @@ import {
 import { UpstreamError } from './upstream-error.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+const NO_SECRETS: readonly string[] = Object.freeze([]);
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 export interface UpstreamOptions {
@@ -155,7 +157,7 @@ export async function callUpstream(
     throw error;
   }
   const { redactor } = auth;
-  const callSecrets = context.subjectToken ? [context.subjectToken] : [];
+  const callSecrets = context.subjectToken ? [context.subjectToken] : NO_SECRETS;
   const cannot = (reason: string) => errorResult(redactor.redact(`Cannot call ${tool.name}: ${reason}`, callSecrets));
 
   for (let attempt = 1; ; attempt++) {
@@ -163,7 +165,12 @@ export async function callUpstream(
     let init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'>;
     let credentials: CredentialResolution;
     try {
-      credentials = await resolveUpstreamCredentials(tool.security, options.schemes, options.env, { ...context, auth });
+      // A public operation needs nothing, and static credentials no promise: only a token fetch is awaited.
+      const resolved =
+        tool.security.length === 0
+          ? NO_CREDENTIALS
+          : resolveCredentialsNow(tool.security, options.schemes, options.env, { ...context, auth });
+      credentials = resolved instanceof Promise ? await resolved : resolved;
       if (!credentials.satisfied && credentials.blocked) return cannot(blockedReason(credentials.blocked, options));
       ({ url, init } = prepareRequest(tool, args, options, credentials));
     } catch (error) {
@@ -194,15 +201,35 @@ export async function callUpstream(
     const deadline = new CallDeadline(timeoutMs, context.signal);
     const { signal } = deadline;
     // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
-    const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
+    const secrets =
+      !credentials.satisfied || credentials.secrets.length === 0
+        ? callSecrets
+        : callSecrets.length === 0
+          ? credentials.secrets
+          : [...callSecrets, ...credentials.secrets];
     try {
       const send = options.client ?? (options.fetch ? fetchClient(options.fetch) : defaultUpstreamClient());
-      const response = await send({ ...init, url, signal, maxBytes });
+      const response = await send({
+        method: init.method,
+        headers: init.headers,
+        body: init.body,
+        url,
+        signal,
+        maxBytes,
+      });
       if (response.status === 401 && credentials.satisfied && credentials.discard && attempt === 1) {
         credentials.discard();
         continue;
       }
-      const result = shapeResponse(tool, { ...response, maxBytes, url: `${origin}${url.pathname}` });
+      const result = shapeResponse(tool, {
+        status: response.status,
+        statusText: response.statusText,
+        contentType: response.contentType,
+        location: response.location,
+        body: response.body,
+        maxBytes,
+        url: `${origin}${url.pathname}`,
+      });
       if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
         result.content.push({
           type: 'text',
@@ -301,8 +328,8 @@ function prepareRequest(
   if (tool.http.body?.encoding === 'form' || tool.http.body?.encoding === 'multipart')
     assertNoCredentialField(bodyValue, reserved);
   const body: EncodedBody = tool.http.body === undefined ? { body: undefined } : encodeBody(tool.http.body, bodyValue);
-  const query = [params.query];
-  const cookies = [params.cookies];
+  let query = params.query;
+  let cookie = params.cookies;
   const headers = headerRecord(params.headers);
   headers['accept'] = tool.http.accept ?? 'application/json';
   if (options.userAgent !== undefined) headers['user-agent'] = options.userAgent;
@@ -310,15 +337,21 @@ function prepareRequest(
   if (credentials.satisfied) {
     for (const name in credentials.headers) headers[name.toLowerCase()] = credentials.headers[name]!;
     for (const [name, value] of credentials.query)
-      query.push(`${encodeQueryComponent(name)}=${encodeQueryComponent(value)}`);
+      query = joined(query, `${encodeQueryComponent(name)}=${encodeQueryComponent(value)}`, '&');
     for (const [name, value] of credentials.cookies) {
-      cookies.push(`${encodeCookieComponent(name, 'a cookie name')}=${encodeCookieComponent(value, `cookie ${name}`)}`);
+      const pair = `${encodeCookieComponent(name, 'a cookie name')}=${encodeCookieComponent(value, `cookie ${name}`)}`;
+      cookie = joined(cookie, pair, '; ');
     }
   }
-  const cookie = cookies.filter((c) => c !== '').join('; ');
   if (cookie !== '') headers['cookie'] = cookie;
-  const url = resolveRequestUrl(options.baseUrl, params.path, query.filter((q) => q !== '').join('&'));
+  const url = resolveRequestUrl(options.baseUrl, params.path, query);
   return { url, init: { method: tool.http.method, headers, body: body.body } };
+}
+
+/** `head` and `next` joined by `separator`, leaving out an empty part. */
+function joined(head: string, next: string, separator: string): string {
+  if (head === '') return next;
+  return next === '' ? head : `${head}${separator}${next}`;
 }
 
 /**

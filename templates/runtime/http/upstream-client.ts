@@ -65,6 +65,7 @@ export interface KeepAliveClient {
 }
 
 const DEFAULT_USER_AGENT = 'node';
+const noHook = (): void => undefined;
 /** RFC 9110 §9.2.2. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
@@ -95,14 +96,19 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
   const send: UpstreamClient = (request) => {
-    const bytes = bodyBytes(request.body);
-    // Only a FormData or Blob body is encoded asynchronously; the rest is sent without a tick's wait.
-    return bytes instanceof Promise
-      ? bytes.then((encoded) => sendEncoded(request, encoded))
-      : sendEncoded(request, bytes);
+    try {
+      const bytes = bodyBytes(request.body);
+      // Only a FormData or Blob body is encoded asynchronously; the rest is sent without a tick's wait.
+      return bytes instanceof Promise
+        ? bytes.then((encoded) => sendEncoded(request, encoded))
+        : sendEncoded(request, bytes);
+    } catch (error) {
+      // A client answers with a promise, failures included.
+      return Promise.reject(error as Error);
+    }
   };
 
-  const sendEncoded = async (
+  const sendEncoded = (
     request: UpstreamRequest,
     { bytes, contentType }: { bytes?: Uint8Array; contentType?: string },
   ): Promise<UpstreamReply> => {
@@ -133,7 +139,7 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
         // What node:http's `signal` option does (destroy the request, and with it the response),
         // with one hook, dropped once the call settles, instead of its end-of-stream and
         // abort-listener machinery per call.
-        const stopHook = onAbort(signal, () => req.destroy(abortError(signal)));
+        let stopHook = noHook;
         const fail = (error: Error) => {
           stopHook();
           reject(error);
@@ -162,6 +168,7 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
             fail,
           );
         });
+        stopHook = onAbort(signal, () => req.destroy(abortError(signal)));
         req.on('error', (error: Error & { code?: string }) => {
           // A pooled connection the server closed while idle fails before any answer:
           // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection.
@@ -172,14 +179,13 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
       });
     let answered = false;
     let stale = false;
-    try {
-      return await once();
-    } catch (error) {
+    // The reply's own promise is returned: no async wrapper adds ticks to every call.
+    return once().catch((error: unknown) => {
       if (!stale || !IDEMPOTENT.has(request.method.toUpperCase()) || signal.aborted) throw error;
       answered = false;
       stale = false;
-      return await once();
-    }
+      return once();
+    });
   };
   return {
     send,
