@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { onAbort } from './abort-hooks.js';
@@ -85,15 +86,12 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
  * Not done: HTTP/2, proxies (`HTTPS_PROXY` is ignored, as with global fetch).
  */
 export function createKeepAliveClient(options: KeepAliveClientOptions = {}): KeepAliveClient {
-  // `timeout` is the socket idle timeout: the agent destroys a pooled socket idle that long
-  // (a busy socket only emits 'timeout', which nobody acts on: `signal` carries the call's timeout).
-  const agentOptions = {
-    keepAlive: true,
-    timeout: options.keepAliveMs ?? 4000,
-    maxSockets: options.maxSockets ?? 64,
-    scheduling: 'lifo' as const,
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const idleMs = options.keepAliveMs ?? 4000;
+  const agents = {
+    http: withIdleTimeout(new http.Agent(agentOptions), idleMs),
+    https: withIdleTimeout(new https.Agent(agentOptions), idleMs),
   };
-  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
   const send: UpstreamClient = (request) => {
     try {
@@ -194,6 +192,39 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
       agents.https.destroy();
     },
   };
+}
+
+/** node:http's margin below a server's announced keep-alive timeout (`HTTP_AGENT_KEEP_ALIVE_TIMEOUT_BUFFER`). */
+const SERVER_HINT_MARGIN_MS = 1000;
+
+/**
+ * `agent` destroying a pooled socket idle for `idleMs`, as the agent option
+ * `timeout` would, without that option: with it node:http adds and removes a
+ * socket 'timeout' listener on every request (a visible part of a call's CPU),
+ * although a busy socket's timeout is acted on by nobody (the call's `signal`
+ * carries its deadline). The idle timer is set once per socket when it is
+ * pooled, as the agent's own `keepSocketAlive` does, and the server's
+ * `Keep-Alive: timeout=n` hint still shortens it or stops reuse.
+ */
+function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
+  agent.keepSocketAlive = (socket: Socket): boolean => {
+    socket.setKeepAlive(true, (agent as A & { keepAliveMsecs?: number }).keepAliveMsecs ?? 1000);
+    socket.unref();
+    let timeout = idleMs;
+    const hint = (socket as Socket & { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res?.headers[
+      'keep-alive'
+    ];
+    const seconds = typeof hint === 'string' ? /^timeout=(\d+)/.exec(hint)?.[1] : undefined;
+    if (seconds !== undefined) {
+      const hinted = Number.parseInt(seconds, 10) * 1000 - SERVER_HINT_MARGIN_MS;
+      // A server that keeps a connection a second or less: reusing it would race its close.
+      if (hinted <= 0) return false;
+      if (hinted < timeout) timeout = hinted;
+    }
+    if (socket.timeout !== timeout) socket.setTimeout(timeout);
+    return true;
+  };
+  return agent;
 }
 
 /** Where a request goes, as node:http options: what `urlToHttpOptions` makes of the URL's origin. */
