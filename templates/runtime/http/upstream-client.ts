@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { onAbort } from './abort-hooks.js';
+import { onAbort, toAbortSignal } from './abort-hooks.js';
 import { collectStreamInto } from './collect-stream.js';
 import type { EncodedBody } from './encode-body.js';
 import { readCappedBody, type CappedBody } from './read-capped-body.js';
@@ -41,7 +41,8 @@ export type UpstreamClient = (request: UpstreamRequest) => Promise<UpstreamReply
 /** A client over a WHATWG `fetch` (global or injected, e.g. in tests). */
 export function fetchClient(fetchImpl: typeof fetch = fetch): UpstreamClient {
   return async ({ method, url, headers, body, signal, maxBytes }) => {
-    const response = await fetchImpl(url, { method, headers, body, signal, redirect: 'manual' });
+    // fetch checks that its signal is an AbortSignal; the runtime's own are not (abort-hooks.ts).
+    const response = await fetchImpl(url, { method, headers, body, signal: toAbortSignal(signal), redirect: 'manual' });
     return {
       status: response.status,
       statusText: response.statusText,
