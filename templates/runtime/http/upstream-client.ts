@@ -103,7 +103,7 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
         : sendEncoded(request, bytes);
     } catch (error) {
       // A client answers with a promise, failures included.
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
   };
 

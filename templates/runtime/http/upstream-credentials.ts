@@ -191,10 +191,10 @@ export async function resolveUpstreamCredentials(
 /** What a public operation (`security: []`) adds: nothing. Shared, so it is frozen. */
 export const NO_CREDENTIALS: CredentialResolution = Object.freeze({
   satisfied: true as const,
-  headers: Object.freeze({}) as Record<string, string>,
-  query: Object.freeze([]) as readonly (readonly [string, string])[],
-  cookies: Object.freeze([]) as readonly (readonly [string, string])[],
-  secrets: Object.freeze([]) as readonly string[],
+  headers: Object.freeze({}),
+  query: Object.freeze([]),
+  cookies: Object.freeze([]),
+  secrets: Object.freeze([]),
 });
 
 /**
