@@ -129,19 +129,28 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
       agent: isHttps ? agents.https : agents.http,
     };
     const { signal, maxBytes } = request;
-    const once = () =>
-      new Promise<UpstreamReply>((resolve, reject) => {
+    // One promise per call, settled by the attempt that answers: no async wrapper or `.catch`
+    // adds ticks to every call for the rare retry.
+    return new Promise<UpstreamReply>((resolve, reject) => {
+      const attempt = (retried: boolean): void => {
         if (signal.aborted) {
           reject(abortError(signal));
           return;
         }
+        let settled = false;
+        let answered = false;
         // What node:http's `signal` option does (destroy the request, and with it the response),
-        // with one hook, dropped once the call settles, instead of its end-of-stream and
+        // with one hook, dropped once the attempt settles, instead of its end-of-stream and
         // abort-listener machinery per call.
         let stopHook = noHook;
-        const fail = (error: Error) => {
+        const fail = (error: Error, stale: boolean) => {
+          if (settled) return;
+          settled = true;
           stopHook();
-          reject(error);
+          // A pooled connection the server closed while idle fails before any answer:
+          // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection, once.
+          if (stale && !retried && IDEMPOTENT.has(request.method.toUpperCase()) && !signal.aborted) attempt(true);
+          else reject(error);
         };
         const req = (isHttps ? https : http).request(options, (res) => {
           answered = true;
@@ -155,6 +164,8 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
             maxBytes,
             drop,
             ({ bytes: body, overflowed }) => {
+              if (settled) return;
+              settled = true;
               stopHook();
               resolve({
                 status: res.statusCode ?? 0,
@@ -164,26 +175,16 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
                 body: { bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), truncated: overflowed },
               });
             },
-            fail,
+            (error) => fail(error, false),
           );
         });
         stopHook = onAbort(signal, () => req.destroy(abortError(signal)));
-        req.on('error', (error: Error & { code?: string }) => {
-          // A pooled connection the server closed while idle fails before any answer:
-          // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection.
-          stale = !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
-          fail(error);
-        });
+        req.on('error', (error: Error & { code?: string }) =>
+          fail(error, !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')),
+        );
         req.end(bytes);
-      });
-    let answered = false;
-    let stale = false;
-    // The reply's own promise is returned: no async wrapper adds ticks to every call.
-    return once().catch((error: unknown) => {
-      if (!stale || !IDEMPOTENT.has(request.method.toUpperCase()) || signal.aborted) throw error;
-      answered = false;
-      stale = false;
-      return once();
+      };
+      attempt(false);
     });
   };
   return {

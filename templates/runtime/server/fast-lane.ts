@@ -90,12 +90,14 @@ export function fastRequestOf(req: IncomingMessage, body: unknown): FastRequest 
  * would; returns `false` (nothing written) when the SDK must answer after
  * all (an invalid cursor, a page whose output schemas the 2025 codec rewrites).
  */
-export async function answerFast(
+export function answerFast(
   tools: FastTools,
   request: FastRequest,
   res: ServerResponse,
   authInfo: AuthInfo | undefined,
-): Promise<boolean> {
+): boolean | Promise<boolean> {
+  // Not async: a tools/call's own promise is handed on (no promise resolved with a promise, two
+  // ticks per call), and ping and tools/list answer at once.
   switch (request.method) {
     case 'ping':
       send(res, `{"result":{},"jsonrpc":"2.0","id":${JSON.stringify(request.id)}}`);
