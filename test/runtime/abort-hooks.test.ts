@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { createHookedController, onAbort } from '../../templates/runtime/http/abort-hooks.js';
+import { createHookedController, onAbort, toAbortSignal } from '../../templates/runtime/http/abort-hooks.js';
 
 // A call's deadline and HTTP client learn of an abort through hooks, not EventTarget listeners
 // (3-4 µs each on Node 20); the signal itself must behave as any AbortSignal.
@@ -50,5 +50,36 @@ describe('abort hooks', () => {
     other.abort();
     other.abort();
     expect(hook).toHaveBeenCalledTimes(1);
+  });
+
+  it('has the AbortSignal members the runtime and its callers read: aborted, reason, throwIfAborted, onabort', () => {
+    const controller = createHookedController();
+    const { signal } = controller;
+    expect(signal.aborted).toBe(false);
+    expect(() => signal.throwIfAborted()).not.toThrow();
+    const onabort = vi.fn();
+    signal.onabort = onabort;
+    controller.abort();
+    expect(signal.aborted).toBe(true);
+    expect(onabort).toHaveBeenCalledTimes(1);
+    expect(signal.reason).toBeInstanceOf(DOMException);
+    expect(() => signal.throwIfAborted()).toThrow(signal.reason as Error);
+    expect(Object.prototype.toString.call(signal)).toBe('[object AbortSignal]');
+  });
+
+  it('gives fetch a real AbortSignal that follows a hooked one (and passes a real one through)', () => {
+    const plain = new AbortController().signal;
+    expect(toAbortSignal(plain)).toBe(plain);
+    const controller = createHookedController();
+    const real = toAbortSignal(controller.signal);
+    expect(real).toBeInstanceOf(AbortSignal);
+    expect(real.aborted).toBe(false);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    expect(real.aborted).toBe(true);
+    expect(real.reason).toBe(reason);
+    const already = toAbortSignal(controller.signal);
+    expect(already.aborted).toBe(true);
+    expect(already.reason).toBe(reason);
   });
 });

@@ -48,3 +48,30 @@ describe('secrets every encoding leaves unchanged (JWTs, base64url keys)', () =>
     expect(scrub.redact('p@ss w~rd p%40ss%20w~rd p%40ss+w%7Erd')).toBe('[redacted] [redacted] [redacted]');
   });
 });
+
+describe('the scrubber shared by calls without secrets of their own', () => {
+  it('is one object while the known secrets stay the same, and still redacts them', () => {
+    const redactor = createSecretRedactor([SECRET]);
+    expect(redactor.scrubber()).toBe(redactor.scrubber([]));
+    const result: ToolResult = {
+      content: [{ type: 'text', text: `{"key":"${SECRET}"}` }],
+      structuredContent: { key: SECRET },
+    };
+    expect(redactToolResult(result, redactor, [])).toEqual({
+      content: [{ type: 'text', text: '{"key":"[redacted]"}' }],
+      structuredContent: { key: '[redacted]' },
+    });
+  });
+
+  it('is rebuilt when a secret becomes known later (a token just obtained)', () => {
+    const redactor = createSecretRedactor();
+    const idle = redactor.scrubber();
+    expect(idle.idle).toBe(true);
+    expect(redactor.redact('token-abc-123')).toBe('token-abc-123');
+    redactor.addToken('token-abc-123');
+    expect(redactor.scrubber()).not.toBe(idle);
+    expect(redactor.redact('token-abc-123')).toBe('[redacted]');
+    const result: ToolResult = { content: [{ type: 'text', text: 'echo token-abc-123' }] };
+    expect(redactToolResult(result, redactor, [])).toEqual({ content: [{ type: 'text', text: 'echo [redacted]' }] });
+  });
+});

@@ -95,6 +95,20 @@ describe('createKeepAliveClient', () => {
     },
   );
 
+  it('closes a pooled connection once it has been idle for keepAliveMs', async () => {
+    respond = (_url, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    const closed = new Promise<void>((resolve) => server.once('connection', (socket) => socket.once('close', resolve)));
+    const client = createKeepAliveClient({ keepAliveMs: 50 });
+    try {
+      const reply = await client.send(request(`${origin}/idle`));
+      expect(reply.status).toBe(200);
+      // Resolves only when the client drops the idle socket: the agent's idle timer fired.
+      await closed;
+    } finally {
+      client.close();
+    }
+  });
+
   it('answers a redirect as it is, without following it', async () => {
     respond = (url, res) =>
       url === '/from' ? res.writeHead(302, { location: `${origin}/to` }).end() : res.end('followed');

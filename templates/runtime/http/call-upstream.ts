@@ -1,5 +1,5 @@
 import type { SecuritySchemeDefinition, ToolDefinition } from '../mcp/types.js';
-import { createHookedController, onAbort } from './abort-hooks.js';
+import { createHookedController, lentController, onAbort } from './abort-hooks.js';
 import { encodeBody, type EncodedBody } from './encode-body.js';
 import { encodeCookieComponent, encodeQueryComponent } from './percent-encode.js';
 import { serializeParameters, type ReservedNames } from './serialize-parameters.js';
@@ -9,7 +9,8 @@ import { errorResult, type ToolResult } from './tool-result.js';
 import { createUpstreamAuth, type UpstreamAuth, type UpstreamCallContext } from './upstream-auth.js';
 import {
   credentialVariable,
-  resolveUpstreamCredentials,
+  NO_CREDENTIALS,
+  resolveCredentialsNow,
   type CredentialEnv,
   type CredentialResolution,
 } from './upstream-credentials.js';
@@ -23,6 +24,7 @@ import {
 import { UpstreamError } from './upstream-error.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+const NO_SECRETS: readonly string[] = Object.freeze([]);
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 export interface UpstreamOptions {
@@ -155,7 +157,7 @@ export async function callUpstream(
     throw error;
   }
   const { redactor } = auth;
-  const callSecrets = context.subjectToken ? [context.subjectToken] : [];
+  const callSecrets = context.subjectToken ? [context.subjectToken] : NO_SECRETS;
   const cannot = (reason: string) => errorResult(redactor.redact(`Cannot call ${tool.name}: ${reason}`, callSecrets));
 
   for (let attempt = 1; ; attempt++) {
@@ -163,7 +165,12 @@ export async function callUpstream(
     let init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'>;
     let credentials: CredentialResolution;
     try {
-      credentials = await resolveUpstreamCredentials(tool.security, options.schemes, options.env, { ...context, auth });
+      // A public operation needs nothing, and static credentials no promise: only a token fetch is awaited.
+      const resolved =
+        tool.security.length === 0
+          ? NO_CREDENTIALS
+          : resolveCredentialsNow(tool.security, options.schemes, options.env, { ...context, auth });
+      credentials = resolved instanceof Promise ? await resolved : resolved;
       if (!credentials.satisfied && credentials.blocked) return cannot(blockedReason(credentials.blocked, options));
       ({ url, init } = prepareRequest(tool, args, options, credentials));
     } catch (error) {
@@ -191,18 +198,38 @@ export async function callUpstream(
 
     // The configured origin, which `resolveRequestUrl` asserted the URL keeps (no getter per call).
     const { origin } = baseOf(options.baseUrl);
-    const deadline = callDeadline(timeoutMs, context.signal);
+    const deadline = new CallDeadline(timeoutMs, context.signal);
     const { signal } = deadline;
     // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
-    const secrets = [...callSecrets, ...(credentials.satisfied ? credentials.secrets : [])];
+    const secrets =
+      !credentials.satisfied || credentials.secrets.length === 0
+        ? callSecrets
+        : callSecrets.length === 0
+          ? credentials.secrets
+          : [...callSecrets, ...credentials.secrets];
     try {
       const send = options.client ?? (options.fetch ? fetchClient(options.fetch) : defaultUpstreamClient());
-      const response = await send({ ...init, url, signal, maxBytes });
+      const response = await send({
+        method: init.method,
+        headers: init.headers,
+        body: init.body,
+        url,
+        signal,
+        maxBytes,
+      });
       if (response.status === 401 && credentials.satisfied && credentials.discard && attempt === 1) {
         credentials.discard();
         continue;
       }
-      const result = shapeResponse(tool, { ...response, maxBytes, url: `${origin}${url.pathname}` });
+      const result = shapeResponse(tool, {
+        status: response.status,
+        statusText: response.statusText,
+        contentType: response.contentType,
+        location: response.location,
+        body: response.body,
+        maxBytes,
+        url: `${origin}${url.pathname}`,
+      });
       if (!credentials.satisfied && (response.status === 401 || response.status === 403)) {
         result.content.push({
           type: 'text',
@@ -232,31 +259,39 @@ export async function callUpstream(
  * request is cancelled (`cancel`). One controller and one timer, released by
  * `done`: `AbortSignal.any` over `AbortSignal.timeout` cost two signals and
  * weak references per call, a large part of the garbage of a busy server.
+ * A signal lent to this call (abort-hooks.ts `createLentController`, the
+ * fast lane's) is that controller itself: the deadline aborts it directly.
  */
-function callDeadline(
-  timeoutMs: number,
-  cancel: AbortSignal | undefined,
-): { readonly signal: AbortSignal; timedOut(): boolean; done(): void } {
-  const controller = createHookedController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-  }, timeoutMs);
-  // Like AbortSignal.timeout: a pending call does not keep the process alive.
-  timer.unref();
-  const onCancel = () => controller.abort(cancel?.reason);
-  let stopCancel: (() => void) | undefined;
-  if (cancel?.aborted) onCancel();
-  else if (cancel !== undefined) stopCancel = onAbort(cancel, onCancel);
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    done() {
-      clearTimeout(timer);
-      stopCancel?.();
-    },
-  };
+class CallDeadline {
+  readonly signal: AbortSignal;
+  private expired = false;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly stopCancel: (() => void) | undefined;
+
+  constructor(timeoutMs: number, cancel: AbortSignal | undefined) {
+    const lent = lentController(cancel);
+    const controller = lent ?? createHookedController();
+    this.signal = controller.signal;
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }, timeoutMs);
+    // Like AbortSignal.timeout: a pending call does not keep the process alive.
+    this.timer.unref();
+    if (lent !== undefined || cancel === undefined) return;
+    const onCancel = () => controller.abort(cancel.reason);
+    if (cancel.aborted) onCancel();
+    else this.stopCancel = onAbort(cancel, onCancel);
+  }
+
+  timedOut(): boolean {
+    return this.expired;
+  }
+
+  done(): void {
+    clearTimeout(this.timer);
+    this.stopCancel?.();
+  }
 }
 
 /** Token exchange configured, but no caller token to exchange: fail closed rather than call without credentials. */
@@ -293,8 +328,8 @@ function prepareRequest(
   if (tool.http.body?.encoding === 'form' || tool.http.body?.encoding === 'multipart')
     assertNoCredentialField(bodyValue, reserved);
   const body: EncodedBody = tool.http.body === undefined ? { body: undefined } : encodeBody(tool.http.body, bodyValue);
-  const query = [params.query];
-  const cookies = [params.cookies];
+  let query = params.query;
+  let cookie = params.cookies;
   const headers = headerRecord(params.headers);
   headers['accept'] = tool.http.accept ?? 'application/json';
   if (options.userAgent !== undefined) headers['user-agent'] = options.userAgent;
@@ -302,15 +337,21 @@ function prepareRequest(
   if (credentials.satisfied) {
     for (const name in credentials.headers) headers[name.toLowerCase()] = credentials.headers[name]!;
     for (const [name, value] of credentials.query)
-      query.push(`${encodeQueryComponent(name)}=${encodeQueryComponent(value)}`);
+      query = joined(query, `${encodeQueryComponent(name)}=${encodeQueryComponent(value)}`, '&');
     for (const [name, value] of credentials.cookies) {
-      cookies.push(`${encodeCookieComponent(name, 'a cookie name')}=${encodeCookieComponent(value, `cookie ${name}`)}`);
+      const pair = `${encodeCookieComponent(name, 'a cookie name')}=${encodeCookieComponent(value, `cookie ${name}`)}`;
+      cookie = joined(cookie, pair, '; ');
     }
   }
-  const cookie = cookies.filter((c) => c !== '').join('; ');
   if (cookie !== '') headers['cookie'] = cookie;
-  const url = resolveRequestUrl(options.baseUrl, params.path, query.filter((q) => q !== '').join('&'));
+  const url = resolveRequestUrl(options.baseUrl, params.path, query);
   return { url, init: { method: tool.http.method, headers, body: body.body } };
+}
+
+/** `head` and `next` joined by `separator`, leaving out an empty part. */
+function joined(head: string, next: string, separator: string): string {
+  if (head === '') return next;
+  return next === '' ? head : `${head}${separator}${next}`;
 }
 
 /**

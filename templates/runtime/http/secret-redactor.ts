@@ -60,7 +60,10 @@ export function createSecretRedactor(secrets: Iterable<string> = []): SecretReda
   let pattern: RegExp | undefined;
   let needles: Buffer[] = [];
 
+  /** The scrubber of calls without secrets of their own, dropped whenever the known secrets change. */
+  let shared: Scrubber | undefined;
   const rebuild = (): void => {
+    shared = undefined;
     const all = new Set([...permanent, ...[...recent.values()].flat()]);
     // Longest first, so a secret that contains another is replaced whole.
     const sorted = [...all].sort((a, b) => b.length - a.length);
@@ -93,6 +96,12 @@ export function createSecretRedactor(secrets: Iterable<string> = []): SecretReda
   };
 
   function scrubber(extra: readonly string[] = []): Scrubber {
+    // Most calls bring no secret of their own: one scrubber per set of known secrets serves them all.
+    if (extra.length === 0) return (shared ??= makeScrubber([]));
+    return makeScrubber(extra);
+  }
+
+  function makeScrubber(extra: readonly string[]): Scrubber {
     // This call's own secrets, in every encoding, longest first (a secret containing another goes whole).
     const forms = extra
       .filter((s) => s.length >= MIN_SECRET_LENGTH && !known(s))

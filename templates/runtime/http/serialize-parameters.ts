@@ -142,6 +142,8 @@ function substitutePath(template: string, values: ReadonlyMap<string, string>): 
     if (value === undefined) throw new UpstreamError('missing_path_parameter', `path parameter "${name}" is required`);
     return value;
   });
+  // No segment can spell a dot segment without one of these characters (`hasDotSegment`'s own first test).
+  if (!MAY_SPELL_DOT.test(path)) return path;
   for (const segment of path.split('/').slice(1)) {
     if (hasDotSegment(segment)) {
       throw new UpstreamError('invalid_path_parameter', 'a path parameter must not form a "." or ".." path segment');

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { onAbort } from './abort-hooks.js';
-import { collectStream } from './collect-stream.js';
+import { onAbort, toAbortSignal } from './abort-hooks.js';
+import { collectStreamInto } from './collect-stream.js';
 import type { EncodedBody } from './encode-body.js';
 import { readCappedBody, type CappedBody } from './read-capped-body.js';
 
@@ -40,7 +41,8 @@ export type UpstreamClient = (request: UpstreamRequest) => Promise<UpstreamReply
 /** A client over a WHATWG `fetch` (global or injected, e.g. in tests). */
 export function fetchClient(fetchImpl: typeof fetch = fetch): UpstreamClient {
   return async ({ method, url, headers, body, signal, maxBytes }) => {
-    const response = await fetchImpl(url, { method, headers, body, signal, redirect: 'manual' });
+    // fetch checks that its signal is an AbortSignal; the runtime's own are not (abort-hooks.ts).
+    const response = await fetchImpl(url, { method, headers, body, signal: toAbortSignal(signal), redirect: 'manual' });
     return {
       status: response.status,
       statusText: response.statusText,
@@ -65,6 +67,7 @@ export interface KeepAliveClient {
 }
 
 const DEFAULT_USER_AGENT = 'node';
+const noHook = (): void => undefined;
 /** RFC 9110 §9.2.2. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
@@ -84,18 +87,30 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
  * Not done: HTTP/2, proxies (`HTTPS_PROXY` is ignored, as with global fetch).
  */
 export function createKeepAliveClient(options: KeepAliveClientOptions = {}): KeepAliveClient {
-  // `timeout` is the socket idle timeout: the agent destroys a pooled socket idle that long
-  // (a busy socket only emits 'timeout', which nobody acts on: `signal` carries the call's timeout).
-  const agentOptions = {
-    keepAlive: true,
-    timeout: options.keepAliveMs ?? 4000,
-    maxSockets: options.maxSockets ?? 64,
-    scheduling: 'lifo' as const,
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const idleMs = options.keepAliveMs ?? 4000;
+  const agents = {
+    http: withIdleTimeout(new http.Agent(agentOptions), idleMs),
+    https: withIdleTimeout(new https.Agent(agentOptions), idleMs),
   };
-  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
-  const send: UpstreamClient = async (request) => {
-    const { bytes, contentType } = await bodyBytes(request.body);
+  const send: UpstreamClient = (request) => {
+    try {
+      const bytes = bodyBytes(request.body);
+      // Only a FormData or Blob body is encoded asynchronously; the rest is sent without a tick's wait.
+      return bytes instanceof Promise
+        ? bytes.then((encoded) => sendEncoded(request, encoded))
+        : sendEncoded(request, bytes);
+    } catch (error) {
+      // A client answers with a promise, failures included.
+      return Promise.reject(error);
+    }
+  };
+
+  const sendEncoded = (
+    request: UpstreamRequest,
+    { bytes, contentType }: { bytes?: Uint8Array; contentType?: string },
+  ): Promise<UpstreamReply> => {
     const headers: Record<string, string> = Object.create(null) as Record<string, string>;
     if (request.headers instanceof Headers) for (const [name, value] of request.headers) headers[name] = value;
     else for (const name in request.headers) headers[name] = request.headers[name]!;
@@ -104,56 +119,73 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     headers['user-agent'] ??= DEFAULT_USER_AGENT;
     const target = targetOf(request.url);
     const isHttps = target.protocol === 'https:';
-    const path = `${request.url.pathname}${request.url.search}`;
-    const { signal } = request;
-    const once = () =>
-      new Promise<UpstreamReply>((resolve, reject) => {
+    const options = {
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      path: `${request.url.pathname}${request.url.search}`,
+      method: request.method,
+      headers,
+      agent: isHttps ? agents.https : agents.http,
+    };
+    const { signal, maxBytes } = request;
+    // One promise per call, settled by the attempt that answers: no async wrapper or `.catch`
+    // adds ticks to every call for the rare retry.
+    return new Promise<UpstreamReply>((resolve, reject) => {
+      const attempt = (retried: boolean): void => {
         if (signal.aborted) {
           reject(abortError(signal));
           return;
         }
-        const req = (isHttps ? https : http).request(
-          { ...target, path, method: request.method, headers, agent: isHttps ? agents.https : agents.http },
-          (res) => {
-            answered = true;
-            readCapped(decoded(res), request.maxBytes, () => res.destroy()).then(
-              (body) =>
-                resolve({
-                  status: res.statusCode ?? 0,
-                  statusText: res.statusMessage ?? '',
-                  contentType: single(res.headers['content-type']),
-                  location: single(res.headers['location']),
-                  body,
-                }),
-              reject,
-            );
-          },
-        );
+        let settled = false;
+        let answered = false;
         // What node:http's `signal` option does (destroy the request, and with it the response),
-        // with one hook held until the request closes instead of its end-of-stream
-        // and abort-listener machinery per call.
-        req.once(
-          'close',
-          onAbort(signal, () => req.destroy(abortError(signal))),
-        );
-        req.on('error', (error: Error & { code?: string }) => {
+        // with one hook, dropped once the attempt settles, instead of its end-of-stream and
+        // abort-listener machinery per call.
+        let stopHook = noHook;
+        const fail = (error: Error, stale: boolean) => {
+          if (settled) return;
+          settled = true;
+          stopHook();
           // A pooled connection the server closed while idle fails before any answer:
-          // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection.
-          stale = !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
-          reject(error);
+          // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection, once.
+          if (stale && !retried && IDEMPOTENT.has(request.method.toUpperCase()) && !signal.aborted) attempt(true);
+          else reject(error);
+        };
+        const req = (isHttps ? https : http).request(options, (res) => {
+          answered = true;
+          const stream = decoded(res);
+          const drop = () => {
+            stream.destroy();
+            res.destroy();
+          };
+          collectStreamInto(
+            stream,
+            maxBytes,
+            drop,
+            ({ bytes: body, overflowed }) => {
+              if (settled) return;
+              settled = true;
+              stopHook();
+              resolve({
+                status: res.statusCode ?? 0,
+                statusText: res.statusMessage ?? '',
+                contentType: single(res.headers['content-type']),
+                location: single(res.headers['location']),
+                body: { bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), truncated: overflowed },
+              });
+            },
+            (error) => fail(error, false),
+          );
         });
+        stopHook = onAbort(signal, () => req.destroy(abortError(signal)));
+        req.on('error', (error: Error & { code?: string }) =>
+          fail(error, !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')),
+        );
         req.end(bytes);
-      });
-    let answered = false;
-    let stale = false;
-    try {
-      return await once();
-    } catch (error) {
-      if (!stale || !IDEMPOTENT.has(request.method.toUpperCase()) || signal.aborted) throw error;
-      answered = false;
-      stale = false;
-      return await once();
-    }
+      };
+      attempt(false);
+    });
   };
   return {
     send,
@@ -162,6 +194,39 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
       agents.https.destroy();
     },
   };
+}
+
+/** node:http's margin below a server's announced keep-alive timeout (`HTTP_AGENT_KEEP_ALIVE_TIMEOUT_BUFFER`). */
+const SERVER_HINT_MARGIN_MS = 1000;
+
+/**
+ * `agent` destroying a pooled socket idle for `idleMs`, as the agent option
+ * `timeout` would, without that option: with it node:http adds and removes a
+ * socket 'timeout' listener on every request (a visible part of a call's CPU),
+ * although a busy socket's timeout is acted on by nobody (the call's `signal`
+ * carries its deadline). The idle timer is set once per socket when it is
+ * pooled, as the agent's own `keepSocketAlive` does, and the server's
+ * `Keep-Alive: timeout=n` hint still shortens it or stops reuse.
+ */
+function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
+  agent.keepSocketAlive = (socket: Socket): boolean => {
+    socket.setKeepAlive(true, (agent as A & { keepAliveMsecs?: number }).keepAliveMsecs ?? 1000);
+    socket.unref();
+    let timeout = idleMs;
+    const hint = (socket as Socket & { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res?.headers[
+      'keep-alive'
+    ];
+    const seconds = typeof hint === 'string' ? /^timeout=(\d+)/.exec(hint)?.[1] : undefined;
+    if (seconds !== undefined) {
+      const hinted = Number.parseInt(seconds, 10) * 1000 - SERVER_HINT_MARGIN_MS;
+      // A server that keeps a connection a second or less: reusing it would race its close.
+      if (hinted <= 0) return false;
+      if (hinted < timeout) timeout = hinted;
+    }
+    if (socket.timeout !== timeout) socket.setTimeout(timeout);
+    return true;
+  };
+  return agent;
 }
 
 /** Where a request goes, as node:http options: what `urlToHttpOptions` makes of the URL's origin. */
@@ -206,8 +271,10 @@ function abortError(signal: AbortSignal): Error {
 }
 
 /** Bytes and media type of a request body; FormData is serialized with its boundary as fetch would. */
-async function bodyBytes(body: EncodedBody['body']): Promise<{ bytes?: Uint8Array; contentType?: string }> {
-  if (body === undefined || body === null) return {};
+function bodyBytes(
+  body: EncodedBody['body'],
+): { bytes?: Uint8Array; contentType?: string } | Promise<{ bytes?: Uint8Array; contentType?: string }> {
+  if (body === undefined || body === null) return NO_BODY;
   if (typeof body === 'string') return { bytes: Buffer.from(body, 'utf8') };
   if (body instanceof Uint8Array) return { bytes: body };
   if (body instanceof URLSearchParams)
@@ -218,8 +285,12 @@ async function bodyBytes(body: EncodedBody['body']): Promise<{ bytes?: Uint8Arra
   // FormData, Blob and the rest of BodyInit: let the platform encode it (multipart boundary included).
   const encoded = new Response(body);
   const type = encoded.headers.get('content-type');
-  return { bytes: new Uint8Array(await encoded.arrayBuffer()), ...(type !== null ? { contentType: type } : {}) };
+  return encoded
+    .arrayBuffer()
+    .then((buffer) => ({ bytes: new Uint8Array(buffer), ...(type !== null ? { contentType: type } : {}) }));
 }
+
+const NO_BODY: { bytes?: Uint8Array; contentType?: string } = Object.freeze({});
 
 /** The response body decoded per `Content-Encoding` (only what a server may send unasked; identity otherwise). */
 function decoded(res: http.IncomingMessage): Readable {
@@ -235,18 +306,6 @@ function decoded(res: http.IncomingMessage): Readable {
   if (decoder === undefined) return res;
   res.on('error', (error) => decoder.destroy(error));
   return res.pipe(decoder);
-}
-
-/** The body up to `maxBytes`; on overflow the prefix, the stream destroyed and `drop` called. */
-function readCapped(stream: Readable, maxBytes: number, drop: () => void): Promise<CappedBody> {
-  const overflow = () => {
-    stream.destroy();
-    drop();
-  };
-  return collectStream(stream, maxBytes, overflow).then(({ bytes, overflowed }) => ({
-    bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    truncated: overflowed,
-  }));
 }
 
 function single(value: string | string[] | undefined): string | null {

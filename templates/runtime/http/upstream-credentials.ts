@@ -185,7 +185,31 @@ export async function resolveUpstreamCredentials(
   env: CredentialEnv,
   context: CredentialContext = {},
 ): Promise<CredentialResolution> {
-  if (security.length === 0) return { satisfied: true, headers: {}, query: [], cookies: [], secrets: [] };
+  return resolveCredentialsNow(security, schemes, env, context);
+}
+
+/** What a public operation (`security: []`) adds: nothing. Shared, so it is frozen. */
+export const NO_CREDENTIALS: CredentialResolution = Object.freeze({
+  satisfied: true as const,
+  headers: Object.freeze({}),
+  query: Object.freeze([]),
+  cookies: Object.freeze([]),
+  secrets: Object.freeze([]),
+});
+
+/**
+ * {@link resolveUpstreamCredentials} without a promise when none is needed:
+ * static credentials (API keys, static tokens, Basic) are resolved at once,
+ * and only an alternative that fetches a token returns a promise. Throws
+ * synchronously what the other rejects with.
+ */
+export function resolveCredentialsNow(
+  security: readonly SecurityRequirement[],
+  schemes: Readonly<Record<string, SecuritySchemeDefinition>>,
+  env: CredentialEnv,
+  context: CredentialContext = {},
+): CredentialResolution | Promise<CredentialResolution> {
+  if (security.length === 0) return NO_CREDENTIALS;
   const missing = new Set<string>();
   const blocked = new Set<string>();
   for (const alternative of security) {
@@ -223,17 +247,28 @@ export async function resolveUpstreamCredentials(
     if (fetches.length === 0) return { satisfied: true, ...into, secrets };
     const auth = context.auth;
     if (auth === undefined) throw new Error('unreachable: a token flow without UpstreamAuth');
-    const tokens = await Promise.all(fetches.map((f) => auth.token(f.scheme, f.scopes, context)));
-    // RFC 6750 §2.1; at most one per alternative, since two would clash on Authorization.
-    for (const t of tokens) into.headers['Authorization'] = `Bearer ${t.token}`;
-    return {
-      satisfied: true,
-      ...into,
-      secrets: [...secrets, ...tokens.map((t) => t.token)],
-      discard: () => tokens.forEach((t) => t.discard()),
-    };
+    return withTokens(into, secrets, fetches, auth, context);
   }
   return { satisfied: false, missing: [...missing], ...(blocked.size > 0 ? { blocked: [...blocked] } : {}) };
+}
+
+/** The chosen alternative's credentials with the tokens it fetches from token endpoints. */
+async function withTokens(
+  into: MutableCredentials,
+  secrets: readonly string[],
+  fetches: readonly { readonly scheme: string; readonly scopes: readonly string[] }[],
+  auth: UpstreamAuth,
+  context: CredentialContext,
+): Promise<CredentialResolution> {
+  const tokens = await Promise.all(fetches.map((f) => auth.token(f.scheme, f.scopes, context)));
+  // RFC 6750 §2.1; at most one per alternative, since two would clash on Authorization.
+  for (const t of tokens) into.headers['Authorization'] = `Bearer ${t.token}`;
+  return {
+    satisfied: true,
+    ...into,
+    secrets: [...secrets, ...tokens.map((t) => t.token)],
+    discard: () => tokens.forEach((t) => t.discard()),
+  };
 }
 
 function resolveScheme(

@@ -28,7 +28,8 @@ export async function callTool(
   const tool = target.find(params.name);
   if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${params.name} not found`);
   try {
-    const checked = await checkArguments(tool, params.arguments);
+    const pending = checkArguments(tool, params.arguments);
+    const checked = pending instanceof Promise ? await pending : pending;
     // McpServer's wording, so a static tool answers as when the SDK registered it.
     if (!checked.ok)
       return toolError(

@@ -117,17 +117,34 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
   if (catalogue) return factory;
   // A server that is never connected: its wire codec is the 2025 era's, the one the fast lane serves.
   const projector = new Server(serverInfo(options.app), { capabilities: { tools: { listChanged: false } } });
+  const project = (result: CallToolResult, schema: Readonly<Record<string, unknown>> | undefined) =>
+    projectsAsIs(result, schema) ? result : projector.projectCallToolResult(result, schema);
+  // No caller (MCP_AUTH=none over HTTP): every request has the same scope, built once.
+  const callerless = options.stdioCaller === undefined ? scopeOf(undefined, false) : undefined;
+  const callerlessTools = callerless && staticTools(lister, byName, callerless.filterFor, callerless.invoke, relevant);
+  const toolsFor = (authInfo: AuthInfo | undefined): StaticTools => {
+    if (authInfo === undefined && callerlessTools !== undefined) return callerlessTools;
+    const { filterFor, invoke } = scopeOf(authInfo, false);
+    return staticTools(lister, byName, filterFor, invoke, relevant);
+  };
   return withFastTools(factory, {
-    call: (params, authInfo, signal) => {
-      const { filterFor, invoke } = scopeOf(authInfo, false);
-      const tools = staticTools(lister, byName, filterFor, invoke, relevant);
-      return tools.call(params, (result, schema) => projector.projectCallToolResult(result, schema), signal);
-    },
-    list: (cursor, authInfo) => {
-      const { filterFor, invoke } = scopeOf(authInfo, false);
-      return staticTools(lister, byName, filterFor, invoke, relevant).list(cursor);
-    },
+    call: (params, authInfo, signal) => toolsFor(authInfo).call(params, project, signal),
+    list: (cursor, authInfo) => toolsFor(authInfo).list(cursor),
   });
+}
+
+/**
+ * When the 2025 codec's `projectCallToolResult` returns its argument as it
+ * is: no `structuredContent`, or an object under an object-rooted (or no)
+ * advertised schema. Its text fallback and `{ result }` wrapping apply only
+ * to non-object values and roots; those still go through the SDK.
+ */
+function projectsAsIs(result: CallToolResult, schema: Readonly<Record<string, unknown>> | undefined): boolean {
+  const sc = result.structuredContent;
+  if (sc === undefined) return true;
+  return (
+    typeof sc === 'object' && sc !== null && !Array.isArray(sc) && (schema === undefined || schema.type === 'object')
+  );
 }
 
 /** `decide` with its last answer remembered: a call asks about the same tool twice (visible, then allowed). */

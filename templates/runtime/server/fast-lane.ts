@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, isJsonContentType } from '@modelcontextprotocol/server';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { createHookedController } from '../http/abort-hooks.js';
+import { createLentController } from '../http/abort-hooks.js';
 import type { FastTools } from './fast-tools.js';
 import { InvalidCursorError } from './tool-list-pages.js';
 import type { ToolListPage } from './tool-list-pages.js';
@@ -90,12 +90,14 @@ export function fastRequestOf(req: IncomingMessage, body: unknown): FastRequest 
  * would; returns `false` (nothing written) when the SDK must answer after
  * all (an invalid cursor, a page whose output schemas the 2025 codec rewrites).
  */
-export async function answerFast(
+export function answerFast(
   tools: FastTools,
   request: FastRequest,
   res: ServerResponse,
   authInfo: AuthInfo | undefined,
-): Promise<boolean> {
+): boolean | Promise<boolean> {
+  // Not async: a tools/call's own promise is handed on (no promise resolved with a promise, two
+  // ticks per call), and ping and tools/list answer at once.
   switch (request.method) {
     case 'ping':
       send(res, `{"result":{},"jsonrpc":"2.0","id":${JSON.stringify(request.id)}}`);
@@ -117,23 +119,25 @@ async function callTool(
   res: ServerResponse,
   authInfo: AuthInfo | undefined,
 ): Promise<boolean> {
-  // The SDK aborts a handler when its client goes away; so does this.
-  const abort = createHookedController();
-  const onClose = () => {
-    if (!res.writableFinished) abort.abort();
-  };
-  res.once('close', onClose);
+  // The SDK aborts a handler when its client goes away; so does this. The signal is lent to the
+  // upstream call, which aborts it on its deadline too: a client gone is told by `gone` alone.
+  const abort = createLentController();
+  let gone = false;
+  // 'close' comes once; the listener stays (no removal per call) and does nothing after the answer.
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    gone = true;
+    abort.abort();
+  });
   let message: string;
   try {
     const result = await tools.call(request.params, authInfo, abort.signal);
     message = JSON.stringify({ result, jsonrpc: '2.0', id: request.id });
   } catch (error) {
     message = JSON.stringify({ jsonrpc: '2.0', id: request.id, error: errorOf(error) });
-  } finally {
-    res.removeListener('close', onClose);
   }
   // A client that went away gets no answer, as from the SDK.
-  if (abort.signal.aborted || res.destroyed) return true;
+  if (gone || res.destroyed) return true;
   send(res, message);
   return true;
 }

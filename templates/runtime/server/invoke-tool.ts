@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, StandardSchemaV1 } from '@modelcontextprotocol/server';
 import type { AuditLog } from '../rbac/audit.js';
 import { recordDecision } from '../rbac/audit.js';
 import type { Caller, Decision } from '../rbac/guard.js';
@@ -42,12 +42,26 @@ export async function invokeTool(
   ctx: InvokeContext,
   signal?: AbortSignal,
 ): Promise<CallToolResult> {
-  const denied = ctx.caller ? await deniedHere(tool.definition, ctx.caller, args, ctx) : undefined;
-  if (denied) return denied;
-  const call = () =>
-    callUpstream(tool.definition, args, ctx.upstream, { ...ctx.subject, ...(signal ? { signal } : {}) });
-  const result = await (ctx.limit ? ctx.limit(call) : call());
+  if (ctx.caller) {
+    const pending = deniedHere(tool.definition, ctx.caller, args, ctx);
+    // Only stdio's policy check is asynchronous: an HTTP call is not held back a tick for it.
+    const denied = pending instanceof Promise ? await pending : pending;
+    if (denied) return denied;
+  }
+  const context = upstreamContext(ctx.subject, signal);
+  const result = await (ctx.limit
+    ? ctx.limit(() => callUpstream(tool.definition, args, ctx.upstream, context))
+    : callUpstream(tool.definition, args, ctx.upstream, context));
   return conformOutput(tool, toCallToolResult(result));
+}
+
+const NO_CONTEXT: UpstreamCallContext = Object.freeze({});
+
+/** The upstream call's context: the subject token (token exchange) and the cancellation signal, allocated only when there is one. */
+function upstreamContext(subject: InvokeContext['subject'], signal: AbortSignal | undefined): UpstreamCallContext {
+  if (subject === undefined || subject.subjectToken === undefined)
+    return signal === undefined ? NO_CONTEXT : { signal };
+  return signal === undefined ? { ...subject } : { ...subject, signal };
 }
 
 /**
@@ -56,11 +70,16 @@ export async function invokeTool(
  * as `path: message`. The one check behind static `tools/call` (call-tool.ts,
  * worded as `McpServer` words it) and `call_tool` (`validateArguments`).
  */
-export async function checkArguments(
-  tool: PreparedTool,
-  args: unknown,
-): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; issues: string[] }> {
-  const checked = await tool.inputSchema['~standard'].validate(args ?? {});
+export function checkArguments(tool: PreparedTool, args: unknown): Checked | Promise<Checked> {
+  const checked = tool.inputSchema['~standard'].validate(args ?? {});
+  // Standard Schema lets a validator be asynchronous; ajv's compiled functions (tool-registry.ts) are not,
+  // so a call is not held back a tick for them.
+  return checked instanceof Promise ? checked.then(checkedArguments) : checkedArguments(checked);
+}
+
+type Checked = { ok: true; value: Record<string, unknown> } | { ok: false; issues: string[] };
+
+function checkedArguments(checked: StandardSchemaV1.Result<Record<string, unknown>>): Checked {
   if (!('issues' in checked) || checked.issues === undefined || checked.issues.length === 0)
     return { ok: true, value: (checked as { value: Record<string, unknown> }).value };
   return {
@@ -102,16 +121,23 @@ export async function validateArguments(
  * Either way the decision is audited here, where the call executes: a call
  * the SDK refuses (invalid arguments, a refused batch) is never logged as allowed.
  */
-async function deniedHere(
+function deniedHere(
   tool: ToolDefinition,
   caller: Caller,
   args: Record<string, unknown>,
   ctx: InvokeContext,
-): Promise<CallToolResult | undefined> {
-  const decision =
-    caller.transport === 'stdio'
-      ? await authorizeCall(tool, caller, ctx.policy, args)
-      : (ctx.decide?.(tool) ?? mayCall(tool, caller));
+): CallToolResult | undefined | Promise<CallToolResult | undefined> {
+  if (caller.transport === 'stdio')
+    return authorizeCall(tool, caller, ctx.policy, args).then((decision) => audited(tool, caller, decision, ctx));
+  return audited(tool, caller, ctx.decide?.(tool) ?? mayCall(tool, caller), ctx);
+}
+
+function audited(
+  tool: ToolDefinition,
+  caller: Caller,
+  decision: Decision,
+  ctx: InvokeContext,
+): CallToolResult | undefined {
   if (ctx.audit)
     recordDecision(ctx.audit, caller, {
       tool: tool.name,
@@ -128,7 +154,7 @@ async function deniedHere(
  * specs; rather than let the SDK replace the body with a bare validation
  * error, report the mismatch and keep the body for the caller to read.
  */
-async function conformOutput(tool: PreparedTool, result: CallToolResult): Promise<CallToolResult> {
+function conformOutput(tool: PreparedTool, result: CallToolResult): CallToolResult | Promise<CallToolResult> {
   if (!tool.outputSchema || result.isError) return result;
   if (result.structuredContent === undefined) {
     return {
@@ -137,7 +163,12 @@ async function conformOutput(tool: PreparedTool, result: CallToolResult): Promis
       content: [note('The upstream response was not a JSON object as the API declares.'), ...result.content],
     };
   }
-  const checked = await tool.outputSchema['~standard'].validate(result.structuredContent);
+  const checked = tool.outputSchema['~standard'].validate(result.structuredContent);
+  // As for arguments: only an asynchronous validator costs a tick.
+  return checked instanceof Promise ? checked.then((c) => conformed(result, c)) : conformed(result, checked);
+}
+
+function conformed(result: CallToolResult, checked: StandardSchemaV1.Result<Record<string, unknown>>): CallToolResult {
   if (!('issues' in checked) || checked.issues === undefined) return result;
   const detail = checked.issues.map((i) => i.message).join('; ');
   const { structuredContent: _dropped, ...rest } = result;
