@@ -70,6 +70,12 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
     schemes: options.app.schemes,
     auth: options.upstream.auth ?? upstreamAuth(options),
   };
+  // RFC 8693: the caller's token leaves this server only for a token exchange. Without one
+  // configured it goes nowhere upstream, so no result can carry it back: calls are not handed it
+  // (each would scan its result for the token's forms, a visible part of an OAuth call's CPU).
+  const exchangesTokens = Object.keys(options.app.schemes).some(
+    (scheme) => upstream.auth?.flowOf(scheme) === 'token_exchange',
+  );
   const toolsList = options.toolsList ?? options.app.authorization.toolsList;
   const maxConcurrent = options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
   const catalogue: DynamicCatalogue | undefined =
@@ -93,7 +99,7 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
     const decide = caller ? rememberLast((tool: ToolDefinition) => mayCall(tool, caller)) : undefined;
     const invoke: InvokeContext = {
       upstream,
-      subject: subjectOf(authInfo, fromHttp),
+      subject: exchangesTokens ? subjectOf(authInfo, fromHttp) : {},
       ...(caller ? { caller } : {}),
       ...(decide ? { decide } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
