@@ -1,5 +1,6 @@
 import type { ToolDefinition } from '../mcp/types.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeParameter } from './media-type.js';
+import { rememberJson } from './compact-json.js';
 import type { CappedBody } from './read-capped-body.js';
 import { errorResult, textResult, type ToolContent, type ToolResult } from './tool-result.js';
 
@@ -73,9 +74,11 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
     } catch {
       return textResult(decoded);
     }
-    const result = textResult(JSON.stringify(parsed));
+    const json = JSON.stringify(parsed);
+    const result = textResult(json);
     if (tool.outputSchema !== undefined && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       result.structuredContent = parsed as Record<string, unknown>;
+      rememberJson(parsed, json);
     }
     return result;
   }

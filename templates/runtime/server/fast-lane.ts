@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, isJsonContentType } from '@modelcontextprotocol/server';
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthInfo, CallToolResult } from '@modelcontextprotocol/server';
+import { rememberedJson } from '../http/compact-json.js';
 import { createLentController } from '../http/abort-hooks.js';
 import type { FastTools } from './fast-tools.js';
 import { InvalidCursorError } from './tool-list-pages.js';
@@ -132,7 +133,7 @@ async function callTool(
   let message: string;
   try {
     const result = await tools.call(request.params, authInfo, abort.signal);
-    message = JSON.stringify({ result, jsonrpc: '2.0', id: request.id });
+    message = resultMessage(result, request.id);
   } catch (error) {
     message = JSON.stringify({ jsonrpc: '2.0', id: request.id, error: errorOf(error) });
   }
@@ -140,6 +141,33 @@ async function callTool(
   if (gone || res.destroyed) return true;
   send(res, message);
   return true;
+}
+
+/**
+ * The JSON-RPC response holding `result`, as `JSON.stringify` would write it.
+ * A structured result shaped from an upstream JSON body already has the JSON
+ * of its `structuredContent` (compact-json.ts): it is spliced in, not written
+ * a second time.
+ */
+export function resultMessage(result: CallToolResult, id: string | number): string {
+  const structured = result.structuredContent;
+  const json =
+    typeof structured === 'object' && structured !== null && contentThenStructured(result)
+      ? rememberedJson(structured)
+      : undefined;
+  if (json === undefined) return JSON.stringify({ result, jsonrpc: '2.0', id });
+  const content = JSON.stringify(result.content);
+  return `{"result":{"content":${content},"structuredContent":${json}},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
+}
+
+/** Whether `result`'s keys are exactly `content` then `structuredContent`, the order `JSON.stringify` writes them in. */
+function contentThenStructured(result: CallToolResult): boolean {
+  let at = 0;
+  for (const key in result) {
+    if (key !== (at === 0 ? 'content' : at === 1 ? 'structuredContent' : undefined)) return false;
+    at++;
+  }
+  return at === 2 && Array.isArray(result.content);
 }
 
 /** The JSON-RPC error the SDK's protocol layer makes of a handler's throw (2025 codec: -32002 is sent as -32602). */
