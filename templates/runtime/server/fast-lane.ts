@@ -66,7 +66,7 @@ export function fastRequestOf(req: IncomingMessage, body: unknown): FastRequest 
   if (params !== undefined && !isPlainObject(params)) return undefined;
   switch (method) {
     case 'tools/call': {
-      if (!params || !onlyKeys(params, 'name', 'arguments') || typeof params.name !== 'string') return undefined;
+      if (!params || !onlyKeys(params, CALL_KEYS) || typeof params.name !== 'string') return undefined;
       const args = params.arguments;
       if (args === undefined) return { method, id, params: { name: params.name } };
       // `__proto__` as an argument name: the SDK's schema copies the object; leave that to it.
@@ -74,13 +74,16 @@ export function fastRequestOf(req: IncomingMessage, body: unknown): FastRequest 
       return { method, id, params: { name: params.name, arguments: args } };
     }
     case 'tools/list': {
-      if (params && (!onlyKeys(params, 'cursor') || (params.cursor !== undefined && typeof params.cursor !== 'string')))
+      if (
+        params &&
+        (!onlyKeys(params, LIST_KEYS) || (params.cursor !== undefined && typeof params.cursor !== 'string'))
+      )
         return undefined;
       const cursor = params?.cursor as string | undefined;
       return cursor === undefined ? { method, id } : { method, id, cursor };
     }
     case 'ping':
-      return params && !onlyKeys(params) ? undefined : { method, id };
+      return params && !onlyKeys(params, NO_KEYS) ? undefined : { method, id };
     default:
       return undefined;
   }
@@ -221,7 +224,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function onlyKeys(value: Record<string, unknown>, ...allowed: string[]): boolean {
+function onlyKeys(value: Record<string, unknown>, allowed: readonly string[]): boolean {
   for (const key in value) if (!allowed.includes(key)) return false;
   return true;
 }
+
+/** The `params` members each method may carry (no array per request). */
+const CALL_KEYS: readonly string[] = ['name', 'arguments'];
+const LIST_KEYS: readonly string[] = ['cursor'];
+const NO_KEYS: readonly string[] = [];

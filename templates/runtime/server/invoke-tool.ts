@@ -180,11 +180,11 @@ function conformed(result: CallToolResult, checked: StandardSchemaV1.Result<Reco
 }
 
 function toCallToolResult(result: ToolResult): CallToolResult {
-  return {
-    content: [...result.content],
-    ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
-    ...(result.isError ? { isError: true } : {}),
-  };
+  // Built key by key (content, structuredContent, isError: the order the answer is written in), no spread copies.
+  const out: CallToolResult = { content: [...result.content] };
+  if (result.structuredContent !== undefined) out.structuredContent = result.structuredContent;
+  if (result.isError) out.isError = true;
+  return out;
 }
 
 function segment(part: PropertyKey | { readonly key: PropertyKey }): string {
