@@ -1,6 +1,6 @@
 import type { ToolDefinition } from '../mcp/types.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeParameter } from './media-type.js';
-import { rememberJson } from './compact-json.js';
+import { attachJson } from './compact-json.js';
 import type { CappedBody } from './read-capped-body.js';
 import { errorResult, textResult, type ToolContent, type ToolResult } from './tool-result.js';
 
@@ -78,7 +78,7 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
     const result = textResult(json);
     if (tool.outputSchema !== undefined && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       result.structuredContent = parsed as Record<string, unknown>;
-      rememberJson(parsed, json);
+      attachJson(result, parsed, json);
     }
     return result;
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, isJsonContentType } from '@modelcontextprotocol/server';
 import type { AuthInfo, CallToolResult } from '@modelcontextprotocol/server';
-import { rememberedJson } from '../http/compact-json.js';
+import { attachedJson } from '../http/compact-json.js';
 import { createLentController } from '../http/abort-hooks.js';
 import type { FastTools } from './fast-tools.js';
 import { InvalidCursorError } from './tool-list-pages.js';
@@ -148,15 +148,15 @@ async function callTool(
 
 /**
  * The JSON-RPC response holding `result`, as `JSON.stringify` would write it.
- * A structured result shaped from an upstream JSON body already has the JSON
- * of its `structuredContent` (compact-json.ts): it is spliced in, not written
- * a second time.
+ * A structured result shaped from an upstream JSON body carries the JSON of
+ * its `structuredContent` (compact-json.ts): it is spliced in, not written a
+ * second time.
  */
 export function resultMessage(result: CallToolResult, id: string | number): string {
   const structured = result.structuredContent;
   const json =
     typeof structured === 'object' && structured !== null && contentThenStructured(result)
-      ? rememberedJson(structured)
+      ? attachedJson(result, structured)
       : undefined;
   if (json === undefined) return JSON.stringify({ result, jsonrpc: '2.0', id });
   const content = JSON.stringify(result.content);
