@@ -39,7 +39,10 @@ export function collectStreamInto(
       settled = true;
       chunks.push(chunk.subarray(0, maxBytes - size));
       overflow();
-      done({ bytes: Buffer.concat(chunks, maxBytes), overflowed: true });
+      const bytes = Buffer.concat(chunks, maxBytes);
+      // The listeners outlive the settle: they must not keep the body alive as long as the stream.
+      chunks.length = 0;
+      done({ bytes, overflowed: true });
       return;
     }
     chunks.push(chunk);
@@ -48,7 +51,9 @@ export function collectStreamInto(
   stream.on('end', () => {
     if (settled) return;
     settled = true;
-    done({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), overflowed: false });
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    chunks.length = 0;
+    done({ bytes, overflowed: false });
   });
   stream.on('error', (error: Error) => {
     if (settled) return;

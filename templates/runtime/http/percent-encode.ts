@@ -62,8 +62,12 @@ const cookieOctetSet = new Set(
  * @see https://www.rfc-editor.org/rfc/rfc3986#section-2.3
  */
 export function encodeUnreserved(value: string): string {
-  return encodeKeeping(value, unreservedSet);
+  // Most values (ids, names, numbers) are unreserved already: nothing to encode, no UTF-8 copy.
+  return ALL_UNRESERVED.test(value) ? value : encodeKeeping(value, unreservedSet);
 }
+
+/** Only characters `encodeKeeping(_, unreservedSet)` keeps as they are (all ASCII, so one byte each). */
+const ALL_UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
 
 /**
  * Encodes a query name or value. With `allowReserved`, reserved characters
@@ -72,7 +76,7 @@ export function encodeUnreserved(value: string): string {
  * @see https://spec.openapis.org/oas/v3.1.0#parameter-object
  */
 export function encodeQueryComponent(value: string, allowReserved = false): string {
-  return allowReserved ? encodeKeeping(value, reservedQuerySet, true) : encodeKeeping(value, unreservedSet);
+  return allowReserved ? encodeKeeping(value, reservedQuerySet, true) : encodeUnreserved(value);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { carryJson } from './compact-json.js';
 import { encodeQueryComponent } from './percent-encode.js';
 import type { ToolContent, ToolResult } from './tool-result.js';
 
@@ -160,7 +161,12 @@ export function redactToolResult(
   // Walking a large value costs far more than one scan of its JSON: walk only when the scan finds
   // a secret (its JSON-escaped form is one of those matched, so keys and escaped strings count).
   const json = JSON.stringify(structured);
-  if (scrub.redact(json) === json) return { ...result, content };
+  if (scrub.redact(json) === json) {
+    // The same structured object, so the JSON shaped from it still holds (compact-json.ts).
+    const kept = { ...result, content };
+    carryJson(result, kept);
+    return kept;
+  }
   return {
     ...result,
     content,

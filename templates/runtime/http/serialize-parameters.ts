@@ -137,11 +137,14 @@ export function serializeParameters(
 
 function substitutePath(template: string, values: ReadonlyMap<string, string>): string {
   // One pass over the template: a substituted value is never scanned again.
-  const path = template.replace(/\{([^{}]+)\}/g, (_, name: string) => {
+  const parts = templateParts(template);
+  let path = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
     const value = values.get(name);
     if (value === undefined) throw new UpstreamError('missing_path_parameter', `path parameter "${name}" is required`);
-    return value;
-  });
+    path += value + parts[i + 1]!;
+  }
   // No segment can spell a dot segment without one of these characters (`hasDotSegment`'s own first test).
   if (!MAY_SPELL_DOT.test(path)) return path;
   for (const segment of path.split('/').slice(1)) {
@@ -160,6 +163,25 @@ function substitutePath(template: string, values: ReadonlyMap<string, string>): 
  * parameters, `..;` on Tomcat). Rejected rather than encoded differently: no
  * spelling of `..` is worth the risk of leaving the base path.
  */
+/** A server has one template per operation: bounded all the same, since a test may make any number. */
+const MAX_TEMPLATES = 4096;
+const templates = new Map<string, readonly string[]>();
+
+/**
+ * A path template split once into literal text and parameter names, alternating
+ * (`/a/{id}/b` -> `['/a/', 'id', '/b']`), as `replace(/\{([^{}]+)\}/g)` would
+ * split it: no regex and callback per call.
+ */
+function templateParts(template: string): readonly string[] {
+  let parts = templates.get(template);
+  if (parts === undefined) {
+    parts = template.split(/\{([^{}]+)\}/);
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    templates.set(template, parts);
+  }
+  return parts;
+}
+
 function hasDotSegment(segment: string): boolean {
   // Without a dot, a `%` or a non-ASCII character, decoding and NFKC leave the
   // segment as it is and no part of it can be "." or "..": the usual segment

@@ -1,5 +1,6 @@
 import type { ToolDefinition } from '../mcp/types.js';
 import { isJsonMediaType, mediaTypeEssence, mediaTypeParameter } from './media-type.js';
+import { attachJson } from './compact-json.js';
 import type { CappedBody } from './read-capped-body.js';
 import { errorResult, textResult, type ToolContent, type ToolResult } from './tool-result.js';
 
@@ -47,12 +48,12 @@ const TEXT_TYPES = new Set([
  * @see https://modelcontextprotocol.io/specification/2025-06-18/server/tools#tool-result
  */
 export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): ToolResult {
-  const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
   const mediaType = mediaTypeEssence(res.contentType);
   const { bytes, truncated } = res.body;
   const decoded = decodeText(bytes, mediaType, res.contentType);
 
   if (res.status < 200 || res.status > 299) {
+    const status = statusLine(res);
     const redirect =
       res.location !== null && res.status >= 300 && res.status < 400
         ? ` (redirect to ${res.location} not followed)`
@@ -61,10 +62,10 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
     return errorResult(detail === '' ? `${status}${redirect}` : `${status}${redirect}\n${detail}`);
   }
   if (truncated) {
-    const note = `The upstream response (${status}, ${mediaType || 'no content type'}) exceeds the ${res.maxBytes}-byte limit and was truncated.`;
+    const note = `The upstream response (${statusLine(res)}, ${mediaType || 'no content type'}) exceeds the ${res.maxBytes}-byte limit and was truncated.`;
     return decoded === undefined ? errorResult(note) : errorResult(note, decoded);
   }
-  if (bytes.byteLength === 0) return textResult(status);
+  if (bytes.byteLength === 0) return textResult(statusLine(res));
   if (decoded === undefined) return { content: [binaryContent(bytes, mediaType, res.url)] };
   if (isJsonMediaType(mediaType)) {
     let parsed: unknown;
@@ -73,13 +74,20 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
     } catch {
       return textResult(decoded);
     }
-    const result = textResult(JSON.stringify(parsed));
+    const json = JSON.stringify(parsed);
+    const result = textResult(json);
     if (tool.outputSchema !== undefined && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       result.structuredContent = parsed as Record<string, unknown>;
+      attachJson(result, parsed, json);
     }
     return result;
   }
   return textResult(decoded);
+}
+
+/** `HTTP 404 Not Found`: only messages need it, so a JSON answer does not build it. */
+function statusLine(res: UpstreamResponse): string {
+  return `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
 }
 
 function isText(mediaType: string): boolean {

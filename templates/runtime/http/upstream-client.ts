@@ -15,7 +15,12 @@ export interface UpstreamRequest {
   /** A plain record holds lower-case names (the runtime's own requests); `Headers` is accepted too. */
   readonly headers: Headers | Readonly<Record<string, string>>;
   readonly body: EncodedBody['body'];
-  /** Aborts connecting, waiting and reading (timeout and cancellation). */
+  /**
+   * Aborts connecting, waiting and reading (timeout and cancellation). The
+   * runtime's own signals are not `AbortSignal` instances (abort-hooks.ts):
+   * listen with `onAbort`, and hand an API that checks the type (`fetch`)
+   * `toAbortSignal(signal)`.
+   */
   readonly signal: AbortSignal;
   /** The body is read up to this many bytes, then the response is dropped. */
   readonly maxBytes: number;

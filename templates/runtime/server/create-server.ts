@@ -97,16 +97,14 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
     const caller = fromHttp ?? options.stdioCaller;
     const filterFor = toolsList === 'filter' ? caller : undefined;
     const decide = caller ? rememberLast((tool: ToolDefinition) => mayCall(tool, caller)) : undefined;
-    const invoke: InvokeContext = {
-      upstream,
-      subject: exchangesTokens ? subjectOf(authInfo, fromHttp) : {},
-      ...(caller ? { caller } : {}),
-      ...(decide ? { decide } : {}),
-      ...(options.policy ? { policy: options.policy } : {}),
-      ...(options.audit ? { audit: options.audit } : {}),
-      // Per factory call: one HTTP request, or one stdio connection. A single call needs none.
-      ...(withLimit ? { limit: createCallLimiter(maxConcurrent) } : {}),
-    };
+    // Set member by member: a spread of a conditional literal allocates that literal per request.
+    const invoke: Mutable<InvokeContext> = { upstream, subject: exchangesTokens ? subjectOf(authInfo, fromHttp) : {} };
+    if (caller) invoke.caller = caller;
+    if (decide) invoke.decide = decide;
+    if (options.policy) invoke.policy = options.policy;
+    if (options.audit) invoke.audit = options.audit;
+    // Per factory call: one HTTP request, or one stdio connection. A single call needs none.
+    if (withLimit) invoke.limit = createCallLimiter(maxConcurrent);
     return { filterFor, invoke };
   };
   const factory: McpServerFactory = (ctx?: McpRequestContext) => {
@@ -152,6 +150,8 @@ function projectsAsIs(result: CallToolResult, schema: Readonly<Record<string, un
     typeof sc === 'object' && sc !== null && !Array.isArray(sc) && (schema === undefined || schema.type === 'object')
   );
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** `decide` with its last answer remembered: a call asks about the same tool twice (visible, then allowed). */
 function rememberLast<T extends object, R>(decide: (value: T) => R): (value: T) => R {

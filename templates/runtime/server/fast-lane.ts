@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, isJsonContentType } from '@modelcontextprotocol/server';
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthInfo, CallToolResult } from '@modelcontextprotocol/server';
+import { attachedJson } from '../http/compact-json.js';
 import { createLentController } from '../http/abort-hooks.js';
 import type { FastTools } from './fast-tools.js';
 import { InvalidCursorError } from './tool-list-pages.js';
@@ -65,7 +66,7 @@ export function fastRequestOf(req: IncomingMessage, body: unknown): FastRequest 
   if (params !== undefined && !isPlainObject(params)) return undefined;
   switch (method) {
     case 'tools/call': {
-      if (!params || !onlyKeys(params, 'name', 'arguments') || typeof params.name !== 'string') return undefined;
+      if (!params || !onlyKeys(params, CALL_KEYS) || typeof params.name !== 'string') return undefined;
       const args = params.arguments;
       if (args === undefined) return { method, id, params: { name: params.name } };
       // `__proto__` as an argument name: the SDK's schema copies the object; leave that to it.
@@ -73,13 +74,16 @@ export function fastRequestOf(req: IncomingMessage, body: unknown): FastRequest 
       return { method, id, params: { name: params.name, arguments: args } };
     }
     case 'tools/list': {
-      if (params && (!onlyKeys(params, 'cursor') || (params.cursor !== undefined && typeof params.cursor !== 'string')))
+      if (
+        params &&
+        (!onlyKeys(params, LIST_KEYS) || (params.cursor !== undefined && typeof params.cursor !== 'string'))
+      )
         return undefined;
       const cursor = params?.cursor as string | undefined;
       return cursor === undefined ? { method, id } : { method, id, cursor };
     }
     case 'ping':
-      return params && !onlyKeys(params) ? undefined : { method, id };
+      return params && !onlyKeys(params, NO_KEYS) ? undefined : { method, id };
     default:
       return undefined;
   }
@@ -132,7 +136,7 @@ async function callTool(
   let message: string;
   try {
     const result = await tools.call(request.params, authInfo, abort.signal);
-    message = JSON.stringify({ result, jsonrpc: '2.0', id: request.id });
+    message = resultMessage(result, request.id);
   } catch (error) {
     message = JSON.stringify({ jsonrpc: '2.0', id: request.id, error: errorOf(error) });
   }
@@ -140,6 +144,33 @@ async function callTool(
   if (gone || res.destroyed) return true;
   send(res, message);
   return true;
+}
+
+/**
+ * The JSON-RPC response holding `result`, as `JSON.stringify` would write it.
+ * A structured result shaped from an upstream JSON body carries the JSON of
+ * its `structuredContent` (compact-json.ts): it is spliced in, not written a
+ * second time.
+ */
+export function resultMessage(result: CallToolResult, id: string | number): string {
+  const structured = result.structuredContent;
+  const json =
+    typeof structured === 'object' && structured !== null && contentThenStructured(result)
+      ? attachedJson(result, structured)
+      : undefined;
+  if (json === undefined) return JSON.stringify({ result, jsonrpc: '2.0', id });
+  const content = JSON.stringify(result.content);
+  return `{"result":{"content":${content},"structuredContent":${json}},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
+}
+
+/** Whether `result`'s keys are exactly `content` then `structuredContent`, the order `JSON.stringify` writes them in. */
+function contentThenStructured(result: CallToolResult): boolean {
+  let at = 0;
+  for (const key in result) {
+    if (key !== (at === 0 ? 'content' : at === 1 ? 'structuredContent' : undefined)) return false;
+    at++;
+  }
+  return at === 2 && Array.isArray(result.content);
 }
 
 /** The JSON-RPC error the SDK's protocol layer makes of a handler's throw (2025 codec: -32002 is sent as -32602). */
@@ -193,7 +224,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function onlyKeys(value: Record<string, unknown>, ...allowed: string[]): boolean {
+function onlyKeys(value: Record<string, unknown>, allowed: readonly string[]): boolean {
   for (const key in value) if (!allowed.includes(key)) return false;
   return true;
 }
+
+/** The `params` members each method may carry (no array per request). */
+const CALL_KEYS: readonly string[] = ['name', 'arguments'];
+const LIST_KEYS: readonly string[] = ['cursor'];
+const NO_KEYS: readonly string[] = [];
