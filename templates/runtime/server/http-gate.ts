@@ -15,7 +15,7 @@ import { authErrorResponse } from './auth-response.js';
 import { flushPendingStderr } from './batched-lines.js';
 import type { HttpAnswer } from './auth-response.js';
 import { toolCallTarget } from './dynamic-tools.js';
-import { readJsonBody, toolCallsIn } from './read-json-body.js';
+import { readJsonBodyInto, toolCallsIn } from './read-json-body.js';
 import { DEFAULT_TOOL_MODE } from './tool-mode.js';
 
 /** Everything the HTTP layer needs to authorize requests (MCP_AUTH=oauth or api-key). */
@@ -125,44 +125,76 @@ export async function gateRequest(
   return { pass: true, authInfo, body: body.value };
 }
 
+/** A request's JSON-RPC body, or `ok: false` when the request was refused and answered. */
+export type McpBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
+
 /**
  * Reads the JSON-RPC body of a request to the MCP endpoint (POST; other
  * methods have none) and refuses a batch of more than `maxBatch` messages
  * with one JSON-RPC error, before anything in it runs. Answers the request
  * itself when it returns `ok: false`.
  */
-export async function readMcpBody(
+export function readMcpBody(
   req: IncomingMessage,
   res: ServerResponse,
   maxBodyBytes: number,
   maxBatch: number = MAX_BATCH,
   onBatchRefused?: (size: number, max: number) => void,
   log?: (line: string) => void,
-): Promise<{ readonly ok: true; readonly value: unknown } | { readonly ok: false }> {
-  if (req.method !== 'POST') return { ok: true, value: undefined };
-  const body = await readJsonBody(req, maxBodyBytes);
-  if (!body.ok) {
-    // A refused body (not JSON, nested too deep, too large) is logged, never answered silently.
-    const remoteAddress = req.socket.remoteAddress;
-    log?.(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'bad request',
-        status: body.status,
-        reason: body.message,
-        ...(remoteAddress ? { remoteAddress } : {}),
-      }),
-    );
-    send(res, rpcError(body.status, body.status === 400 ? -32700 : -32600, body.message));
-    return { ok: false };
+): Promise<McpBody> {
+  return new Promise((resolve, reject) =>
+    readMcpBodyInto(req, res, { maxBodyBytes, maxBatch, onBatchRefused, log }, resolve, reject),
+  );
+}
+
+/** {@link readMcpBody} with callbacks: the request path without authorization serves from `done` directly. */
+export function readMcpBodyInto(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: {
+    readonly maxBodyBytes: number;
+    readonly maxBatch?: number;
+    readonly onBatchRefused?: ((size: number, max: number) => void) | undefined;
+    readonly log?: ((line: string) => void) | undefined;
+  },
+  done: (body: McpBody) => void,
+  fail: (error: Error) => void,
+): void {
+  if (req.method !== 'POST') {
+    done({ ok: true, value: undefined });
+    return;
   }
-  const max = Math.min(maxBatch, MAX_BATCH);
-  if (Array.isArray(body.value) && body.value.length > max) {
-    onBatchRefused?.(body.value.length, max);
-    send(res, rpcError(400, -32600, `Invalid Request: a batch holds at most ${max} messages`));
-    return { ok: false };
-  }
-  return body;
+  readJsonBodyInto(
+    req,
+    options.maxBodyBytes,
+    (body) => {
+      if (!body.ok) {
+        // A refused body (not JSON, nested too deep, too large) is logged, never answered silently.
+        const remoteAddress = req.socket.remoteAddress;
+        options.log?.(
+          JSON.stringify({
+            level: 'warn',
+            msg: 'bad request',
+            status: body.status,
+            reason: body.message,
+            ...(remoteAddress ? { remoteAddress } : {}),
+          }),
+        );
+        send(res, rpcError(body.status, body.status === 400 ? -32700 : -32600, body.message));
+        done({ ok: false });
+        return;
+      }
+      const max = Math.min(options.maxBatch ?? MAX_BATCH, MAX_BATCH);
+      if (Array.isArray(body.value) && body.value.length > max) {
+        options.onBatchRefused?.(body.value.length, max);
+        send(res, rpcError(400, -32600, `Invalid Request: a batch holds at most ${max} messages`));
+        done({ ok: false });
+        return;
+      }
+      done(body);
+    },
+    fail,
+  );
 }
 
 /** Every occurrence of the credential headers: Node keeps only the first `Authorization` in `req.headers`. */

@@ -6,7 +6,7 @@ import type { AuthInfo, McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, isLoopback } from './config.js';
 import type { HttpAuth } from './http-gate.js';
-import { gateRequest, readMcpBody } from './http-gate.js';
+import { gateRequest, readMcpBodyInto } from './http-gate.js';
 import { answerFast, fastRequestOf } from './fast-lane.js';
 import { fastToolsOf } from './fast-tools.js';
 import { acceptHost } from './host-check.js';
@@ -55,10 +55,22 @@ export async function startHttpServer(
   const checkOrigin = createOriginCheck(config.allowedOrigins);
   const fast = options.fastLane === false ? undefined : fastToolsOf(factory);
   /** The fast lane for the hot requests it can answer as the SDK would, else the SDK handler. */
-  const serve = async (req: IncomingMessage, res: ServerResponse, body: unknown, authInfo?: AuthInfo) => {
+  const sdk = (req: IncomingMessage, res: ServerResponse, body: unknown, authInfo: AuthInfo | undefined) =>
+    authInfo ? mcp(Object.assign(req, { auth: authInfo }), res, body) : mcp(req, res, body);
+  // Not async: a ping or a listing is answered at once, a call hands on its own promise.
+  const serve = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    authInfo: AuthInfo | undefined,
+  ): Promise<void> | undefined => {
     const request = fast ? fastRequestOf(req, body) : undefined;
-    if (fast && request && (await answerFast(fast, request, res, authInfo))) return;
-    return authInfo ? mcp(Object.assign(req, { auth: authInfo }), res, body) : mcp(req, res, body);
+    if (fast && request) {
+      const answered = answerFast(fast, request, res, authInfo);
+      if (answered === true) return undefined;
+      if (answered !== false) return answered.then((done) => (done ? undefined : sdk(req, res, body, authInfo)));
+    }
+    return sdk(req, res, body, authInfo);
   };
   const mcpPath = config.publicUrl.pathname;
   const metadataPaths = auth?.resourceMetadata ? metadataRoutes(auth.resourceMetadata.url) : new Set<string>();
@@ -107,28 +119,41 @@ export async function startHttpServer(
         return;
       }
     }
-    const gate = auth
-      ? gateRequest(req, res, auth, config.maxRequestBodyBytes)
-      : readMcpBody(req, res, config.maxRequestBodyBytes, maxBatch, undefined, log).then((body) =>
-          body.ok ? { pass: true as const, body: body.value } : { pass: false as const },
-        );
-    void gate
-      .then((gate) => {
-        if (!gate.pass) return;
-        return serve(req, res, gate.body, 'authInfo' in gate ? gate.authInfo : undefined);
-      })
-      .catch((error: unknown) => {
-        log(
-          JSON.stringify({
-            level: 'error',
-            msg: 'request failed',
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        );
-        if (!res.headersSent)
-          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
-        else res.end();
-      });
+    const failed = (error: unknown) => {
+      log(
+        JSON.stringify({
+          level: 'error',
+          msg: 'request failed',
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
+      else res.end();
+    };
+    const proceed = (body: unknown, authInfo?: AuthInfo) => {
+      try {
+        serve(req, res, body, authInfo)?.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    };
+    if (auth) {
+      gateRequest(req, res, auth, config.maxRequestBodyBytes).then((gate) => {
+        if (gate.pass) proceed(gate.body, gate.authInfo);
+      }, failed);
+      return;
+    }
+    // Without authorization the body goes to the handler from the stream's last event, no promise between.
+    readMcpBodyInto(
+      req,
+      res,
+      { maxBodyBytes: config.maxRequestBodyBytes, maxBatch, log },
+      (body) => {
+        if (body.ok) proceed(body.value);
+      },
+      failed,
+    );
   });
   // Slow clients and connection floods: timeouts, keep-alive and the cap live in http-limits.ts.
   capConnections(server, config.httpLimits, log);

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { collectStream } from '../http/collect-stream.js';
+import { collectStreamInto } from '../http/collect-stream.js';
 
 export type JsonBody =
   | { readonly ok: true; readonly value: unknown }
@@ -17,15 +17,45 @@ export const MAX_JSON_DEPTH = 100;
  * authorization gate must see a `tools/call` before the SDK does, so the
  * body is read here (and handed to the SDK parsed); the SDK's own size limit
  * only applies when it reads the stream itself, hence the limit here.
+ * Rejects only when the stream fails (an error, or closed before its end).
  */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+  return new Promise((resolve, reject) => readJsonBodyInto(req, maxBytes, resolve, reject));
+}
+
+/**
+ * {@link readJsonBody} with callbacks, for the request path (http-server.ts): no promise and no
+ * tick between the last chunk of a body and the handler that serves it.
+ */
+export function readJsonBodyInto(
+  req: IncomingMessage,
+  maxBytes: number,
+  done: (body: JsonBody) => void,
+  fail: (error: Error) => void,
+): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();
-    return { ok: false, status: 413, message: `request body larger than ${maxBytes} bytes` };
+    done(tooLarge(maxBytes));
+    return;
   }
-  const text = await readText(req, maxBytes);
-  if (text === undefined) return { ok: false, status: 413, message: `request body larger than ${maxBytes} bytes` };
+  // Past the limit the rest is drained, so that the 413 still reaches the client.
+  collectStreamInto(
+    req,
+    maxBytes,
+    () => req.resume(),
+    ({ bytes, overflowed }) => {
+      done(overflowed ? tooLarge(maxBytes) : parsed(bytes.toString('utf8')));
+    },
+    fail,
+  );
+}
+
+function tooLarge(maxBytes: number): JsonBody {
+  return { ok: false, status: 413, message: `request body larger than ${maxBytes} bytes` };
+}
+
+function parsed(text: string): JsonBody {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -37,15 +67,6 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   if (text.length > 2 * MAX_JSON_DEPTH && jsonDepth(text) > MAX_JSON_DEPTH)
     return { ok: false, status: 400, message: `request body nests deeper than ${MAX_JSON_DEPTH} levels` };
   return { ok: true, value };
-}
-
-/**
- * The body as UTF-8 text, or `undefined` once it passes `maxBytes` (the rest is drained, so the
- * 413 still reaches the client).
- */
-async function readText(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
-  const { bytes, overflowed } = await collectStream(req, maxBytes, () => req.resume());
-  return overflowed ? undefined : bytes.toString('utf8');
 }
 
 /** The deepest nesting of arrays and objects in a valid JSON text, counted without recursion. */
