@@ -107,7 +107,7 @@ export function dereferenceIgnoringCycles(root: Record<string, unknown>): boolea
 /** `#` or `#/...` with a string: what json-schema-ref-parser dereferences without external resolution. */
 function isAllowedRef(value: unknown): value is Ref {
   if (value === null || typeof value !== 'object' || !('$ref' in value)) return false;
-  const ref = (value as { $ref: unknown }).$ref;
+  const ref = value.$ref;
   return typeof ref === 'string' && (ref === '#' || ref.startsWith('#/'));
 }
 
@@ -132,7 +132,7 @@ function resolvePointer(root: Record<string, unknown>, ref: string): unknown {
     value = (value as Record<string, unknown>)[token];
   }
   // A falsy target or one that is itself a `$ref` takes json-schema-ref-parser's other branches.
-  if (!value || (typeof value === 'object' && '$ref' in value && (value as { $ref: unknown }).$ref))
+  if (!value || (typeof value === 'object' && '$ref' in value && value.$ref))
     throw new UnsupportedDereference('target');
   return value;
 }
