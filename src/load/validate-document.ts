@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
 import { capDiagnostics } from './cap-diagnostics.js';
 import { dereferenceIgnoringCycles } from './dereference-ignoring-cycles.js';
+import { prebuiltSchemaValidator } from './schema-validators.js';
 import type { SpecKind } from './detect-version.js';
 
 const PARSER_ACCEPTS = /^(2\.0|3\.0\.[0-4]|3\.1\.[0-2])$/;
@@ -112,7 +113,7 @@ async function validateLikeSwaggerParser(
   }
   parser.$refs.circular = circular;
   options.dereference.circular = circularOption;
-  validateSchema(parser.api);
+  (prebuiltSchemaValidator() ?? validateSchema)(parser.api as unknown as Record<string, unknown>);
   // The second pass of validate: circular `$ref`s too, for the spec checks (`circular: true`).
   if (circular && circularOption === true) dereference(parser, options);
   validateSpec(parser.api);

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -6,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { dereferenceIgnoringCycles, UnsupportedDereference } from '../../src/load/dereference-ignoring-cycles.js';
 import type { SpecKind } from '../../src/load/detect-version.js';
+import { prebuiltSchemaValidator } from '../../src/load/schema-validators.js';
 import { prepareSingleJson } from '../../src/load/single-json-document.js';
 import { validateOwnedDocument } from '../../src/load/validate-document.js';
 
@@ -123,6 +125,34 @@ describe('validation with the fast dereference', () => {
     expect(ours).toEqual(theirs);
     expect(ours.length).toBeGreaterThan(0);
     expect(validate).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('the schema validators compiled by the build', () => {
+  const theirs = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'))(
+    './validators/schema.js',
+  ) as (api: unknown) => void;
+  const thrown = (validate: (api: Doc) => void, api: Doc) => {
+    try {
+      validate(api);
+      return undefined;
+    } catch (error) {
+      return { message: (error as Error).message, details: (error as { details?: unknown }).details };
+    }
+  };
+
+  it.each([
+    ['2.0', { swagger: '2.0', info: { title: 't' }, paths: { '/a': { get: { responses: {} } } }, definitions: 7 }],
+    ['3.0', { openapi: '3.0.3', info: { title: 't', version: 1 }, paths: { '/a': { get: { responses: {} } } } }],
+    ['3.1', { openapi: '3.1.0', info: { version: '1' }, paths: { '/a': { get: { parameters: [{ in: 'x' }] } } } }],
+    ['3.0, valid', { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {} }],
+  ])('%s: the errors swagger-parser’s validateSchema throws', (version, api) => {
+    const validate = prebuiltSchemaValidator();
+    // `npm test` builds first (dist/schema-validators/); without them generation compiles as before.
+    expect(validate).toBeDefined();
+    const ours = thrown(validate!, api);
+    expect(ours).toEqual(thrown(theirs, structuredClone(api) as Doc));
+    expect(ours === undefined).toBe(version.endsWith('valid'));
   });
 });
 
