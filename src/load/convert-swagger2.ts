@@ -55,11 +55,17 @@ export async function convertSwagger2(
 function collectWarnings(root: unknown, file: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   const seen = new Set<object>();
-  const walk = (node: unknown, tokens: string[]): void => {
+  // One path, pushed and popped: a copy per node cost 0.1 s on kubernetes-api's 3.6 MB (issue 8).
+  const tokens: string[] = [];
+  const walk = (node: unknown): void => {
     if (node === null || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, [...tokens, String(i)]));
+      for (let i = 0; i < node.length; i++) {
+        tokens.push(String(i));
+        walk(node[i]);
+        tokens.pop();
+      }
       return;
     }
     const record = node as Record<string, unknown>;
@@ -74,8 +80,12 @@ function collectWarnings(root: unknown, file: string): Diagnostic[] {
       });
       delete record[WARN_PROPERTY];
     }
-    for (const [key, value] of Object.entries(record)) walk(value, [...tokens, key]);
+    for (const key of Object.keys(record)) {
+      tokens.push(key);
+      walk(record[key]);
+      tokens.pop();
+    }
   };
-  walk(root, []);
+  walk(root);
   return found;
 }
