@@ -28,3 +28,4 @@ for (const name of readdirSync(join(TEMPLATES_DIR, 'project')).sort()) {
 }
 const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : 1)));
 writeFileSync(PREFORMATTED_FILE, `${JSON.stringify(sorted, null, 2)}\n`);
+await import('./compile-schema-validators.mjs');

@@ -5,7 +5,15 @@ import { TableEmitter } from './generated-tables.js';
 import { renderTemplate, templateData } from './project-templates.js';
 import { formatReadme } from './readme-table.js';
 import { preformatted } from './preformatted.js';
+import { MARKDOWN_PLAIN, renderChecked, YAML_PLAIN } from './render-checked.js';
 import { readProjectTemplate, readRuntimeFile } from './runtime-files.js';
+
+/**
+ * What the README prints that `formatReadme` formats on its own terms: the two tables (their cells
+ * are checked there) and the client snippets (JSON blocks, printed by readme-json.ts, and shell
+ * lines in code blocks, which prettier leaves as they are).
+ */
+const README_EXEMPT: ReadonlySet<string> = new Set(['tools', 'envRows', 'clients']);
 
 export interface EmittedFile {
   readonly path: string;
@@ -45,11 +53,18 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
           content = printed;
           break;
         }
-        const rendered = renderTemplate(source.template, data);
-        content =
-          file.path === 'README.md'
-            ? await formatReadme(rendered, (markdown) => formatFile(file.path, markdown))
-            : await formatFile(file.path, rendered);
+        if (file.path === 'README.md') {
+          const { text, plain } = renderChecked(source.template, data, MARKDOWN_PLAIN, README_EXEMPT);
+          content = await formatReadme(text, (markdown) => formatFile(file.path, markdown), plain);
+          break;
+        }
+        if (parserFor(file.path) === 'yaml') {
+          // Templates written in prettier's YAML format: with plain values, so is their rendering.
+          const { text, plain } = renderChecked(source.template, data, YAML_PLAIN);
+          content = plain ? text : await formatFile(file.path, text);
+          break;
+        }
+        content = await formatFile(file.path, renderTemplate(source.template, data));
         break;
       }
       case 'tool-table':

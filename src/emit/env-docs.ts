@@ -88,7 +88,7 @@ export function envReadmeRows(defaults: ProjectDefaults, credentials: readonly S
     const value = spec.type === 'secret' ? undefined : envDefault(name, defaults);
     return {
       name,
-      meaning: cell([scopePrefix(spec) + spec.description, spec.details].filter(Boolean).join('. ')),
+      meaning: meaningCell(spec),
       default: value === undefined ? cell(spec.noDefault ?? 'none') : `\`${value}\``,
     };
   });
@@ -100,6 +100,19 @@ export function envReadmeRows(defaults: ProjectDefaults, credentials: readonly S
     })),
   );
   return [...rows, ...upstream];
+}
+
+/**
+ * The cells of the README's configuration table that are the same for every project: each
+ * variable's meaning, and its default where that is words. The README is printed without
+ * prettier where its cells are these or plain (readme-table.ts); a test checks prettier keeps them.
+ */
+export function constantEnvCells(): ReadonlySet<string> {
+  return new Set(envEntries().flatMap(([, spec]) => [meaningCell(spec), cell(spec.noDefault ?? 'none')]));
+}
+
+function meaningCell(spec: EnvVarSpec): string {
+  return cell([scopePrefix(spec) + spec.description, spec.details].filter(Boolean).join('. '));
 }
 
 /** Where a variable matters, as the README says it: `oauth`: , HTTP: , stdio: , `npm run dev`: . */

@@ -13,6 +13,12 @@ import { GENERATOR_VERSION, dependencyVersions } from './versions.js';
 const hbs = Handlebars.create();
 // Spec text is hostile: values reach TypeScript only through `json`, comments only through `oneLine`.
 hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+// A YAML string as prettier prints it (single quotes) where that needs no escape; JSON (a YAML
+// double-quoted string) otherwise, which prettier reformats.
+hbs.registerHelper('yamlString', (value: unknown) => {
+  const text = String(value ?? '');
+  return /^[\x20-\x7e]*$/.test(text) && !/['"\\]/.test(text) ? `'${text}'` : JSON.stringify(text);
+});
 hbs.registerHelper('oneLine', (value: unknown) => String(value ?? '').replace(/[\r\n\u2028\u2029]+/g, ' '));
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();

@@ -1,9 +1,11 @@
+import { constantEnvCells } from './env-docs.js';
 import { width } from './print-literal.js';
 import { formatOutsideJsonBlocks } from './readme-json.js';
 
 const HEADER = '| tool | operation | description |';
 const DELIMITER = '| --- | --- | --- |';
 const PLACEHOLDER = 'OpenapiToMcpToolsTablePlaceholder';
+const ENV_HEADER = '| variable | meaning | default |';
 /** A `|` not escaped by a backslash: GFM splits the cell there (even inside a code span). */
 const UNESCAPED_PIPE = /(?:^|[^\\])(?:\\\\)*\|/;
 
@@ -23,9 +25,17 @@ const PLAIN_CELL = /^(?:[\p{L}\p{N},.;:'"()/?%+=@$!{}\- ]|`[^`|\\\s](?:[^`|\\]*[
  * where and how the template writes it, the whole text goes to `format`: the output is always
  * prettier's.
  */
-export async function formatReadme(text: string, markdown: (markdown: string) => Promise<string>): Promise<string> {
+export async function formatReadme(
+  text: string,
+  markdown: (markdown: string) => Promise<string>,
+  plain = false,
+): Promise<string> {
   // The client snippets' JSON blocks are printed without prettier too (see readme-json.ts).
   const format = (part: string) => formatOutsideJsonBlocks(part, markdown);
+  // `plain`: the template's text and every value in it are as prettier prints them (see
+  // render-checked.ts), so apart from the tables the text needs no formatting (issue 8: loading
+  // prettier's markdown printer and running it took 0.2-0.8 s per generation).
+  const formatRest = plain ? async (part: string) => (await printedAsIs(part)) ?? format(part) : format;
   const lines = text.split('\n');
   const start = lines.indexOf(HEADER);
   if (start < 0 || lines.indexOf(HEADER, start + 1) >= 0 || lines[start + 1] !== DELIMITER) return format(text);
@@ -35,7 +45,7 @@ export async function formatReadme(text: string, markdown: (markdown: string) =>
   if (rows.some((row) => row === undefined || row.some((cell) => UNESCAPED_PIPE.test(cell)))) return format(text);
   const printed = await printCells(rows as string[][], format);
   if (printed === undefined) return format(text);
-  const rest = await format([...lines.slice(0, start), PLACEHOLDER, ...lines.slice(end)].join('\n'));
+  const rest = await formatRest([...lines.slice(0, start), PLACEHOLDER, ...lines.slice(end)].join('\n'));
   const restLines = rest.split('\n');
   const at = restLines.indexOf(PLACEHOLDER);
   if (at < 0 || restLines.indexOf(PLACEHOLDER, at + 1) >= 0) return format(text);
@@ -79,4 +89,30 @@ function alignedTable(header: readonly string[], rows: readonly string[][]): str
   const line = (row: readonly string[]) =>
     `| ${row.map((cell, i) => cell + ' '.repeat((widths[i] as number) - width(cell))).join(' | ')} |`;
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
+}
+
+/**
+ * Markdown whose text is already as prettier prints it, except for the configuration table
+ * (aligned here, if every cell is plain or one of the constant cells prettier keeps) and the JSON
+ * blocks (printed by readme-json.ts); undefined when a cell or a block is not of those.
+ */
+async function printedAsIs(markdown: string): Promise<string | undefined> {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(ENV_HEADER);
+  if (start < 0 || lines.indexOf(ENV_HEADER, start + 1) >= 0 || lines[start + 1] !== DELIMITER) return undefined;
+  let end = start + 2;
+  while (end < lines.length && (lines[end] as string).startsWith('|')) end++;
+  const rows = lines.slice(start + 2, end).map(cells);
+  const constant = constantEnvCells();
+  const kept = (cell: string) => constant.has(cell) || (PLAIN_CELL.test(cell) && !/ {2}/.test(cell));
+  if (rows.some((row) => row === undefined || !row.every(kept))) return undefined;
+  const table = alignedTable(['variable', 'meaning', 'default'], rows as string[][]);
+  const text = [...lines.slice(0, start), ...table, ...lines.slice(end)].join('\n');
+  let unprinted = false;
+  const printed = await formatOutsideJsonBlocks(text, (rest) => {
+    // A JSON block left in the text would be prettier's to print.
+    if (rest.split('\n').includes('```json')) unprinted = true;
+    return Promise.resolve(rest);
+  });
+  return unprinted ? undefined : printed;
 }

@@ -1,7 +1,10 @@
+import { createRequire } from 'node:module';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
 import { capDiagnostics } from './cap-diagnostics.js';
+import { dereferenceIgnoringCycles } from './dereference-ignoring-cycles.js';
+import { prebuiltSchemaValidator } from './schema-validators.js';
 import type { SpecKind } from './detect-version.js';
 
 const PARSER_ACCEPTS = /^(2\.0|3\.0\.[0-4]|3\.1\.[0-2])$/;
@@ -24,39 +27,96 @@ export async function validateDocument(
   limit = 20,
 ): Promise<Diagnostic[]> {
   let copy: Record<string, unknown>;
+  let text: string;
   try {
-    copy = JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
+    text = JSON.stringify(document);
+    copy = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
     return capDiagnostics(toWarnings(error, file), limit);
   }
-  return validateOwnedDocument(copy, kind, file, limit);
+  return validateOwnedDocument(copy, kind, file, limit, () => JSON.parse(text) as Record<string, unknown>);
 }
 
 /**
  * `validateDocument` on a document the caller hands over (a fresh `JSON.parse` of the text it
  * was sent, say): swagger-parser changes it, so no copy of it is made (issue 8: the worker
- * copied GitHub's document twice).
+ * copied GitHub's document twice). `again` builds another such document, for the rare one
+ * `validateLikeSwaggerParser` leaves to swagger-parser itself.
  */
 export async function validateOwnedDocument(
   copy: Record<string, unknown>,
   kind: SpecKind,
   file: string,
   limit = 20,
+  again?: () => Record<string, unknown>,
 ): Promise<Diagnostic[]> {
   try {
-    const field = kind === 'swagger2' ? 'swagger' : 'openapi';
-    const version = String(copy[field]);
-    if (!PARSER_ACCEPTS.test(version))
-      copy[field] = kind === 'swagger2' ? '2.0' : version.startsWith('3.1') ? '3.1.2' : '3.0.4';
-    if (version.startsWith('3.1') && copy['paths'] === undefined && copy['webhooks'] === undefined) copy['paths'] = {};
-    // Every `$ref` left is local (bundled and checked by the loader; data `$ref`s parked), so the
-    // crawl for external files finds nothing: skipped (issue 8: 90-350 ms on GitHub's spec).
-    const options: SwaggerParser.Options = { resolve: { external: false } };
-    await new SwaggerParser().validate(copy as never, options);
+    const prepared = (document: Record<string, unknown>) => {
+      const field = kind === 'swagger2' ? 'swagger' : 'openapi';
+      const version = String(document[field]);
+      if (!PARSER_ACCEPTS.test(version))
+        document[field] = kind === 'swagger2' ? '2.0' : version.startsWith('3.1') ? '3.1.2' : '3.0.4';
+      if (version.startsWith('3.1') && document['paths'] === undefined && document['webhooks'] === undefined)
+        document['paths'] = {};
+      return document;
+    };
+    await (again
+      ? validateLikeSwaggerParser(prepared(copy), () => prepared(again()))
+      : new SwaggerParser().validate(prepared(copy) as never, PARSER_OPTIONS));
     return [];
   } catch (error) {
     return capDiagnostics(toWarnings(error, file), limit);
   }
+}
+
+// Every `$ref` left is local (bundled and checked by the loader; data `$ref`s parked), so the
+// crawl for external files finds nothing: skipped (issue 8: 90-350 ms on GitHub's spec).
+const PARSER_OPTIONS: SwaggerParser.Options = { resolve: { external: false } };
+
+/** swagger-parser's own parts, from its install (its json-schema-ref-parser is the one it uses). */
+const fromParser = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'));
+type Validator = (api: unknown) => void;
+type Dereference = (parser: SwaggerParser, options: unknown) => void;
+const parserParts = () => ({
+  Options: fromParser('./options.js') as new (options: unknown) => SwaggerParser.Options & {
+    dereference: { circular: boolean | 'ignore' };
+  },
+  validateSchema: fromParser('./validators/schema.js') as Validator,
+  validateSpec: fromParser('./validators/spec.js') as Validator,
+  dereference: (fromParser('@apidevtools/json-schema-ref-parser') as { dereferenceInternal: Dereference })
+    .dereferenceInternal,
+});
+
+/**
+ * `new SwaggerParser().validate(document, PARSER_OPTIONS)` (swagger-parser 13.0.0, lib/index.js)
+ * step by step, with the same errors, but its first dereference done by
+ * `dereferenceIgnoringCycles`: json-schema-ref-parser's took 1.0 s on GitHub's spec (issue 8).
+ * Where that one declines a document (it may have changed it), swagger-parser validates `again()`.
+ */
+async function validateLikeSwaggerParser(
+  document: Record<string, unknown>,
+  again: () => Record<string, unknown>,
+): Promise<void> {
+  const { Options, validateSchema, validateSpec, dereference } = parserParts();
+  const options = new Options(PARSER_OPTIONS);
+  const circularOption = options.dereference.circular;
+  options.dereference.circular = 'ignore';
+  const parser = new SwaggerParser();
+  // parse (swagger-parser's version checks) and resolve (nothing external): what validate does first.
+  await parser.resolve(document as never, options);
+  let circular: boolean;
+  try {
+    circular = dereferenceIgnoringCycles(parser.api as Record<string, unknown>);
+  } catch {
+    await new SwaggerParser().validate(again() as never, PARSER_OPTIONS);
+    return;
+  }
+  parser.$refs.circular = circular;
+  options.dereference.circular = circularOption;
+  (prebuiltSchemaValidator() ?? validateSchema)(parser.api as unknown as Record<string, unknown>);
+  // The second pass of validate: circular `$ref`s too, for the spec checks (`circular: true`).
+  if (circular && circularOption === true) dereference(parser, options);
+  validateSpec(parser.api);
 }
 
 interface AjvError {

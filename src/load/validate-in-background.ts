@@ -117,9 +117,10 @@ function toMessage(
 
 /** Validates the document a message carries (on whichever thread runs it): its parse is the one copy. */
 export async function validateMessage(message: ValidationMessage): Promise<Diagnostic[]> {
-  const document =
+  const document = () =>
     'bytes' in message
       ? singleJsonFromBytes(message.bytes, message.kind)
       : (JSON.parse(message.json) as Record<string, unknown>);
-  return (await validator()).validateOwnedDocument(document, message.kind, message.file);
+  // Built a second time only for a document the fast dereference declines (see validate-document.ts).
+  return (await validator()).validateOwnedDocument(document(), message.kind, message.file, undefined, document);
 }
