@@ -73,13 +73,28 @@ export async function authorizeCall(
   caller: Caller,
   policy: Policy | undefined,
   args: Readonly<Record<string, unknown>>,
-  now: Date = new Date(),
+  now?: Date,
 ): Promise<Decision> {
+  return decideCall(tool, caller, policy, args, now);
+}
+
+/**
+ * {@link authorizeCall}, synchronous unless the policy answers with a promise: the generated
+ * project always has a policy (src/policy.ts), usually a plain function, and the HTTP gate
+ * decides every call, so a promise and a tick per call were a visible part of its cost.
+ */
+export function decideCall(
+  tool: ToolDefinition,
+  caller: Caller,
+  policy: Policy | undefined,
+  args: Readonly<Record<string, unknown>>,
+  now: Date = new Date(),
+): Decision | Promise<Decision> {
   const granted = mayCall(tool, caller);
   if (!granted.allow || policy === undefined) return granted;
   let verdict: unknown;
   try {
-    verdict = await policy({
+    verdict = policy({
       subject: caller.principal.subject,
       ...(caller.principal.clientId ? { clientId: caller.principal.clientId } : {}),
       scopes: caller.scopes === 'all' ? [] : [...caller.scopes].sort(),
@@ -92,8 +107,28 @@ export async function authorizeCall(
       transport: caller.transport,
     });
   } catch {
-    return { allow: false, kind: 'policy', reason: 'policy failed' };
+    return POLICY_FAILED;
   }
+  if (isThenable(verdict))
+    return Promise.resolve(verdict).then(
+      (settled) => judged(settled, granted),
+      () => POLICY_FAILED,
+    );
+  return judged(verdict, granted);
+}
+
+const POLICY_FAILED: Decision = { allow: false, kind: 'policy', reason: 'policy failed' };
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** What a policy's verdict makes of a call the scopes and roles allowed. */
+function judged(verdict: unknown, granted: Decision): Decision {
   if (verdict !== null && typeof verdict === 'object' && (verdict as { allow?: unknown }).allow === true)
     return granted;
   const reason = (verdict as { reason?: unknown } | null)?.reason;
@@ -120,17 +155,42 @@ export type CallsDecision =
  * before any runs: one denial refuses the whole request. Audits nothing:
  * denials are audited by the caller, allowed calls where they execute.
  */
-export async function authorizeCalls(
+export function authorizeCalls(
   calls: readonly ToolCall[],
   caller: Caller,
   policy: Policy | undefined,
-): Promise<CallsDecision> {
-  for (const { tool, args } of calls) {
-    const decision = await authorizeCall(tool, caller, policy, args);
-    if (!decision.allow)
-      return { allow: false, tool: tool.name, reason: decision.reason, error: denialError(tool, decision) };
+): CallsDecision | Promise<CallsDecision> {
+  for (let i = 0; i < calls.length; i++) {
+    const { tool, args } = calls[i]!;
+    const decision = decideCall(tool, caller, policy, args);
+    // An asynchronous policy: this call and the rest are decided in order, as before.
+    if (decision instanceof Promise)
+      return decision.then((d) => denied(tool, d) ?? authorizeRest(calls, i + 1, caller, policy));
+    const refusal = denied(tool, decision);
+    if (refusal) return refusal;
   }
-  return { allow: true };
+  return ALLOWED;
+}
+
+const ALLOWED: CallsDecision = { allow: true };
+
+async function authorizeRest(
+  calls: readonly ToolCall[],
+  from: number,
+  caller: Caller,
+  policy: Policy | undefined,
+): Promise<CallsDecision> {
+  for (const { tool, args } of calls.slice(from)) {
+    const refusal = denied(tool, await decideCall(tool, caller, policy, args));
+    if (refusal) return refusal;
+  }
+  return ALLOWED;
+}
+
+function denied(tool: ToolDefinition, decision: Decision): CallsDecision | undefined {
+  return decision.allow
+    ? undefined
+    : { allow: false, tool: tool.name, reason: decision.reason, error: denialError(tool, decision) };
 }
 
 /**

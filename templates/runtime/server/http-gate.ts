@@ -106,7 +106,9 @@ export async function gateRequest(
   );
   if (!body.ok) return { pass: false };
 
-  const decision = await authorizeCalls(callsIn(body.value, auth), caller, auth.policy);
+  const decided = authorizeCalls(callsIn(body.value, auth), caller, auth.policy);
+  // A plain policy decides at once: no tick spent awaiting a value.
+  const decision = decided instanceof Promise ? await decided : decided;
   if (!decision.allow) {
     recordDecision(auth.audit, party(principal), { tool: decision.tool, outcome: 'deny', reason: decision.reason });
     send(res, authErrorResponse(decision.error, challengeSettings(auth), idOf(body.value)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeCall, callerOf, mayCall } from '../../../templates/runtime/rbac/guard.js';
+import { authorizeCall, authorizeCalls, callerOf, mayCall } from '../../../templates/runtime/rbac/guard.js';
 import type { Principal } from '../../../templates/runtime/auth/principal.js';
 import type { AuthorizationDefinition, ToolDefinition } from '../../../templates/runtime/mcp/types.js';
 
@@ -113,5 +113,50 @@ describe('authorizeCall with the user policy', () => {
 
   it('allows when the policy allows', async () => {
     expect((await authorizeCall(del, caller, async () => ({ allow: true }), {})).allow).toBe(true);
+  });
+});
+
+describe('authorizeCalls: every call of a request, before any runs', () => {
+  const read = tool('read', [['pets:read']]);
+  const del = tool('del', [['pets:read']]);
+  const caller = http(principal(['pets:read']));
+  const calls = [
+    { tool: read, args: {} },
+    { tool: del, args: {} },
+  ];
+
+  it('decides at once, without a promise, when the policy answers with a plain value', () => {
+    const decision = authorizeCalls(calls, caller, () => ({ allow: true }));
+    expect(decision).not.toBeInstanceOf(Promise);
+    expect(decision).toEqual({ allow: true });
+    const denied = authorizeCalls(calls, caller, (request) =>
+      request.tool.name === 'del' ? { allow: false, reason: 'no deletes' } : { allow: true },
+    );
+    expect(denied).toMatchObject({ allow: false, tool: 'del', reason: 'policy: no deletes' });
+  });
+
+  it('an asynchronous policy decides in order, and the first denial answers', async () => {
+    const asked: string[] = [];
+    const decision = authorizeCalls(calls, caller, async (request) => {
+      asked.push(request.tool.name);
+      return request.tool.name === 'read' ? { allow: false, reason: 'closed' } : { allow: true };
+    });
+    expect(decision).toBeInstanceOf(Promise);
+    expect(await decision).toMatchObject({ allow: false, tool: 'read', reason: 'policy: closed' });
+    expect(asked).toEqual(['read']);
+    // A policy that turns asynchronous for the second call only is still waited for.
+    const mixed = authorizeCalls(calls, caller, (request) =>
+      request.tool.name === 'del' ? Promise.resolve({ allow: false, reason: 'later' }) : { allow: true },
+    );
+    expect(await mixed).toMatchObject({ allow: false, tool: 'del', reason: 'policy: later' });
+  });
+
+  it('fails closed when the policy throws or rejects', async () => {
+    const thrown = authorizeCalls(calls, caller, () => {
+      throw new Error('bug');
+    });
+    expect(thrown).toMatchObject({ allow: false, reason: 'policy failed' });
+    const rejected = await authorizeCalls(calls, caller, () => Promise.reject(new Error('bug')));
+    expect(rejected).toMatchObject({ allow: false, reason: 'policy failed' });
   });
 });
