@@ -32,15 +32,58 @@ export function callerOf(
   authorization: AuthorizationDefinition,
   options: { rolesClaim?: string; transport: 'http' | 'stdio'; remoteAddress?: string },
 ): Caller {
-  const claimRoles = options.rolesClaim ? rolesFromClaims(principal.claims, options.rolesClaim) : [];
-  const roles = [...new Set([...(principal.roles ?? []), ...claimRoles])].sort();
-  return {
+  const { scopes, roles } = grantsOf(principal, authorization, options);
+  const caller: { -readonly [K in keyof Caller]: Caller[K] } = {
     principal,
-    scopes: options.transport === 'stdio' ? 'all' : expandScopes(principal.scopes, authorization.scopeImplies),
+    scopes,
     roles,
     transport: options.transport,
-    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
   };
+  if (options.remoteAddress) caller.remoteAddress = options.remoteAddress;
+  return caller;
+}
+
+/** What a principal is granted: scopes through the hierarchy, roles from the credential and the claim. */
+interface Grants {
+  readonly scopes: ReadonlySet<string> | 'all';
+  readonly roles: readonly string[];
+  /** What they were derived with: another configuration derives them again. */
+  readonly authorization: AuthorizationDefinition;
+  readonly rolesClaim: string | undefined;
+  readonly transport: 'http' | 'stdio';
+}
+
+/**
+ * Grants per principal object: the verified-token cache hands out the same principal for every
+ * request with the same token, so they are derived once per token, not once per request.
+ * Principals are immutable (claims are frozen), so what was derived from one stays true.
+ */
+const grantsByPrincipal = new WeakMap<Principal, Grants>();
+
+function grantsOf(
+  principal: Principal,
+  authorization: AuthorizationDefinition,
+  options: { rolesClaim?: string; transport: 'http' | 'stdio' },
+): Grants {
+  const known = grantsByPrincipal.get(principal);
+  if (
+    known !== undefined &&
+    known.authorization === authorization &&
+    known.rolesClaim === options.rolesClaim &&
+    known.transport === options.transport
+  )
+    return known;
+  const claimRoles = options.rolesClaim ? rolesFromClaims(principal.claims, options.rolesClaim) : [];
+  const grants: Grants = {
+    scopes: options.transport === 'stdio' ? 'all' : expandScopes(principal.scopes, authorization.scopeImplies),
+    // Frozen: shared by every request of the token, and handed to the user's policy.
+    roles: Object.freeze([...new Set([...(principal.roles ?? []), ...claimRoles])].sort()),
+    authorization,
+    rolesClaim: options.rolesClaim,
+    transport: options.transport,
+  };
+  grantsByPrincipal.set(principal, grants);
+  return grants;
 }
 
 /** Scopes and roles only (no policy, no arguments): what `tools/list` filtering uses. */

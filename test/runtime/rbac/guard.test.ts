@@ -160,3 +160,21 @@ describe('authorizeCalls: every call of a request, before any runs', () => {
     expect(rejected).toMatchObject({ allow: false, reason: 'policy failed' });
   });
 });
+
+describe('callerOf', () => {
+  it('derives scopes and roles once per principal and configuration, and shares them frozen', () => {
+    const p = principal(['pets:write'], { roles: ['vet'] });
+    const first = http(p);
+    const second = callerOf(p, authorization, { rolesClaim: 'roles', transport: 'http', remoteAddress: '10.9.9.9' });
+    expect(second.scopes).toBe(first.scopes);
+    expect(second.roles).toBe(first.roles);
+    expect(second.remoteAddress).toBe('10.9.9.9');
+    expect(Object.isFrozen(first.roles)).toBe(true);
+    expect([...(first.scopes as Set<string>)].sort()).toEqual(['pets:read', 'pets:write']);
+    // Another roles claim or another hierarchy is another derivation.
+    expect(callerOf(p, authorization, { transport: 'http' }).roles).toEqual([]);
+    const flat = { ...authorization, scopeImplies: {} };
+    expect([...(callerOf(p, flat, { transport: 'http' }).scopes as Set<string>)]).toEqual(['pets:write']);
+    expect(callerOf(p, authorization, { transport: 'stdio' }).scopes).toBe('all');
+  });
+});
