@@ -43,15 +43,27 @@ describe('the verified-token cache', () => {
     expect(c.get('token-a')).toBeUndefined();
   });
 
-  it('drops the least recently used token when full', () => {
+  it('drops the least recently used token when full (recency kept to the second)', () => {
     const c = cache({ maxEntries: 2 });
     c.set('a', principal('a'), inSeconds(300));
     c.set('b', principal('b'), inSeconds(300));
+    clock.ms += 1000;
     expect(c.get('a')?.subject).toBe('a'); // a is now the most recently used
     c.set('c', principal('c'), inSeconds(300));
     expect(c.get('b')).toBeUndefined();
     expect(c.get('a')?.subject).toBe('a');
     expect(c.get('c')?.subject).toBe('c');
+  });
+
+  it('moves a token used again within the same second no further (no reordering per request)', () => {
+    const c = cache({ maxEntries: 2 });
+    c.set('a', principal('a'), inSeconds(300));
+    c.set('b', principal('b'), inSeconds(300));
+    clock.ms += 999;
+    expect(c.get('a')?.subject).toBe('a');
+    c.set('c', principal('c'), inSeconds(300));
+    expect(c.get('a')).toBeUndefined();
+    expect(c.get('b')?.subject).toBe('b');
   });
 });
 
@@ -95,7 +107,7 @@ describe('the JWT verifier with its cache', () => {
     await expect(verifier.verify(t)).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
-  it('still refuses a malformed or oversized token before looking in the cache', async () => {
+  it('still refuses a malformed or oversized token (the size bound comes before the cache; a cached token is that exact well-formed string)', async () => {
     const verifier = createJwtVerifier(settings());
     await expect(verifier.verify('not-a-jwt')).rejects.toThrow(/malformed token/);
     await expect(verifier.verify(`a.${'b'.repeat(20_000)}.c`)).rejects.toThrow(/too large/);
