@@ -45,11 +45,22 @@ export function recordDecision(
 
 /** One JSON line per decision (DESIGN.md §5 "Audit"), written where the server logs (stderr). */
 export function createAuditLog(write: (line: string) => void, now: () => Date = () => new Date()): AuditLog {
+  // A busy server logs several decisions per millisecond: the timestamp is formatted once per millisecond.
+  let lastMs = Number.NaN;
+  let lastTime = '';
+  const timeOf = (date: Date) => {
+    const ms = date.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastTime = date.toISOString();
+    }
+    return lastTime;
+  };
   return (record) => {
     // The line is built in its field order with optional fields assigned, not spread: an
     // object spread per optional field was the larger part of an audited call's own CPU.
     const line: Record<string, string> = {
-      time: now().toISOString(),
+      time: timeOf(now()),
       level: 'info',
       msg: 'authorization',
       subject: record.subject,

@@ -53,3 +53,23 @@ describe('audit lines (DESIGN.md §5 "Audit")', () => {
     });
   });
 });
+
+describe('audit timestamps', () => {
+  it('are each line’s own time, also when several lines share or leave a millisecond', () => {
+    const written: string[] = [];
+    const times = [
+      '2026-11-29T12:00:00.000Z',
+      '2026-11-29T12:00:00.000Z',
+      '2026-11-29T12:00:00.001Z',
+      '2026-11-29T13:00:00.000Z',
+    ];
+    let i = 0;
+    const audit = createAuditLog(
+      (line) => written.push(line),
+      () => new Date(times[i++]!),
+    );
+    for (let n = 0; n < times.length; n++)
+      recordDecision(audit, { transport: 'http' }, { outcome: 'allow', reason: 'r' });
+    expect(written.map((line) => (JSON.parse(line) as { time: string }).time)).toEqual(times);
+  });
+});
