@@ -38,17 +38,22 @@ describe('abort hooks: lent controllers', () => {
 
 describe('callUpstream with a lent signal', () => {
   const slow = tool({ path: '/slow' });
-
-  it('sends with the lent signal itself and still times out, aborting it with a TimeoutError', async () => {
+  /** A call of a tool whose upstream never answers, under fake timers; `seen` holds what the client was sent. */
+  const slowCall = (signal: AbortSignal, timeoutMs: number) => {
     vi.useFakeTimers();
     const seen: UpstreamRequest[] = [];
-    const lent = createLentController();
     const pending = callUpstream(
       slow,
       {},
-      upstreamOptions('http://127.0.0.1:9', { timeoutMs: 1500, client: hangingClient(seen) }),
-      { signal: lent.signal },
+      upstreamOptions('http://127.0.0.1:9', { timeoutMs, client: hangingClient(seen) }),
+      { signal },
     );
+    return { seen, pending };
+  };
+
+  it('sends with the lent signal itself and still times out, aborting it with a TimeoutError', async () => {
+    const lent = createLentController();
+    const { seen, pending } = slowCall(lent.signal, 1500);
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toHaveLength(1);
     // One controller per call: the client got the lent signal, not one made for the deadline.
@@ -66,15 +71,8 @@ describe('callUpstream with a lent signal', () => {
   });
 
   it('is cancelled when the lender aborts, and says so (not a timeout)', async () => {
-    vi.useFakeTimers();
-    const seen: UpstreamRequest[] = [];
     const lent = createLentController();
-    const pending = callUpstream(
-      slow,
-      {},
-      upstreamOptions('http://127.0.0.1:9', { timeoutMs: 60_000, client: hangingClient(seen) }),
-      { signal: lent.signal },
-    );
+    const { seen, pending } = slowCall(lent.signal, 60_000);
     await vi.advanceTimersByTimeAsync(0);
     lent.abort();
     expect(await pending).toEqual({
@@ -86,15 +84,8 @@ describe('callUpstream with a lent signal', () => {
   });
 
   it('leaves a signal that is not lent alone on a timeout (the call aborts a controller of its own)', async () => {
-    vi.useFakeTimers();
-    const seen: UpstreamRequest[] = [];
     const own = createHookedController();
-    const pending = callUpstream(
-      slow,
-      {},
-      upstreamOptions('http://127.0.0.1:9', { timeoutMs: 1000, client: hangingClient(seen) }),
-      { signal: own.signal },
-    );
+    const { seen, pending } = slowCall(own.signal, 1000);
     await vi.advanceTimersByTimeAsync(1000);
     expect((await pending).isError).toBe(true);
     expect(seen[0]!.signal).not.toBe(own.signal);

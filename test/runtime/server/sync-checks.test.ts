@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolDefinition } from '../../../templates/runtime/mcp/types.js';
 import { checkArguments } from '../../../templates/runtime/server/invoke-tool.js';
 import type { PreparedTool } from '../../../templates/runtime/server/tool-registry.js';
 import { prepareTool } from '../../../templates/runtime/server/tool-registry.js';
+import { tool } from '../support/recording-server.js';
 
 // A call is not held back a tick per check: ajv's compiled validators are synchronous, so the
 // argument check answers synchronously; a Standard Schema validator that is asynchronous still works.
 
-const definition: ToolDefinition = {
-  name: 'op',
-  description: 'test',
-  inputSchema: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-  annotations: {},
-  http: { method: 'GET', path: '/x', parameters: [] },
-  security: [],
-  access: { scopes: [[]] },
-  tags: [],
-  source: '#/paths/~1x/get',
-};
+const definition = tool(
+  { path: '/x' },
+  { inputSchema: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } },
+);
 
 describe('checkArguments', () => {
   it('answers synchronously for a compiled validator', () => {
