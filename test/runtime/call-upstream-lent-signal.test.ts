@@ -72,7 +72,7 @@ describe('callUpstream with a lent signal', () => {
 
   it('is cancelled when the lender aborts, and says so (not a timeout)', async () => {
     const lent = createLentController();
-    const { seen, pending } = slowCall(lent.signal, 60_000);
+    const { pending } = slowCall(lent.signal, 60_000);
     await vi.advanceTimersByTimeAsync(0);
     lent.abort();
     expect(await pending).toEqual({
