@@ -33,14 +33,22 @@ export function extractBearer(
     if (keys[0] !== undefined) return checked(keys[0], options.maxBytes);
     throw new AuthError('credential_missing', 'no credential');
   }
-  const match = /^([A-Za-z]+) +(.*)$/.exec(header) ?? /^([A-Za-z]+)$/.exec(header);
-  if (!match) throw new AuthError('invalid_token', 'malformed Authorization header');
+  // `scheme [1*SP rest]` with a scheme of letters (what /^([A-Za-z]+)( +.*)?$/ matches; a header
+  // value holds no line break), read without a regular expression capturing the whole token.
+  let end = 0;
+  while (end < header.length && isLetter(header.charCodeAt(end))) end++;
+  if (end === 0 || (end < header.length && header.charCodeAt(end) !== 0x20))
+    throw new AuthError('invalid_token', 'malformed Authorization header');
   // The auth-scheme is case-insensitive (RFC 9110 §11.1); another scheme is no bearer credential.
-  if ((match[1] as string).toLowerCase() !== 'bearer')
+  if (end !== 6 || header.slice(0, 6).toLowerCase() !== 'bearer')
     throw new AuthError('credential_missing', 'no bearer credential');
-  const token = (match[2] ?? '').trim();
+  const token = header.slice(end).trim();
   if (token === '') throw new AuthError('invalid_token', 'empty bearer token');
   return checked(token, options.maxBytes);
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 function checked(token: string, maxBytes: number): string {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../templates/runtime/auth/auth-error.js';
 import type { AuthErrorCode } from '../../../templates/runtime/auth/auth-error.js';
@@ -54,5 +55,59 @@ describe('extractBearer', () => {
     }
     expect(thrown).toBeInstanceOf(AuthError);
     expect(thrown).toMatchObject({ code, description });
+  });
+});
+
+describe('extractBearer reads `scheme [1*SP token]` exactly as the grammar says', () => {
+  /** The grammar as a regular expression (what extractBearer matched before it scanned by hand). */
+  function byRegex(header: string): string {
+    const match = /^([A-Za-z]+) +(.*)$/.exec(header) ?? /^([A-Za-z]+)$/.exec(header);
+    if (!match) return 'invalid_token';
+    if (match[1]!.toLowerCase() !== 'bearer') return 'credential_missing';
+    const token = (match[2] ?? '').trim();
+    return token === '' ? 'invalid_token' : `token ${token}`;
+  }
+  function byExtract(header: string): string {
+    try {
+      return `token ${extractBearer(headers([header]), { maxBytes: 4096 })}`;
+    } catch (error) {
+      return (error as AuthError).code;
+    }
+  }
+  const piece = fc.constantFrom(
+    'Bearer',
+    'bearer',
+    'BEARER',
+    'Basic',
+    'B',
+    ' ',
+    '  ',
+    '\t',
+    'abc',
+    '.',
+    '=',
+    '-_~+/',
+    'é',
+    '\u0085',
+    '\u00a0',
+    '1',
+  );
+
+  it('agrees with the grammar on random headers (the token syntax check aside)', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (parts) => {
+        const header = parts.join('');
+        if (header === '') return;
+        const expected = byRegex(header);
+        const actual = byExtract(header);
+        // A token the grammar reads may still fail the b64token syntax (RFC 6750 §2.1): invalid_token.
+        if (expected.startsWith('token ') && actual === 'invalid_token') {
+          expect(/^[A-Za-z0-9\-._~+/]+=*$/.test(expected.slice(6))).toBe(false);
+          return;
+        }
+        expect(actual).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
