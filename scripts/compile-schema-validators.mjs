@@ -31,7 +31,8 @@ function v31Schema() {
   return schema;
 }
 
-const SIGNATURE = /function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{/g;
+const SIGNATURE =
+  /function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{/g;
 const EXPORTS = '"use strict";module.exports = validate10;module.exports.default = validate10;';
 
 /**
@@ -65,7 +66,10 @@ function rememberValid(code) {
       `${signature}const valid$=data!==null&&typeof data==="object"?validOf(${fn}):undefined;if(valid$!==undefined&&valid$.has(data)){${fn}.errors=null;return true;}`,
   );
   for (const [i, fn] of names.entries()) {
-    out = out.replace(ends[i], `${fn}.errors = vErrors;if(errors === 0&&valid$!==undefined)valid$.add(data);return errors === 0;}`);
+    out = out.replace(
+      ends[i],
+      `${fn}.errors = vErrors;if(errors === 0&&valid$!==undefined)valid$.add(data);return errors === 0;}`,
+    );
   }
   const prelude =
     '"use strict";module.exports = validateOnce;module.exports.default = validateOnce;' +
