@@ -1,4 +1,7 @@
-import { util } from 'prettier';
+// prettier's standalone build (85 KB) has the same `getStringWidth` as its main entry (680 KB, ~50-80 ms to
+// load, issue 8), which generation then need not load at all where nothing else is formatted (GitHub's API).
+// (Its types leave `util` out; the module exports it, and a test compares it with the main entry's.)
+import * as standalone from 'prettier/standalone';
 import { ES5_IDENTIFIER_NAME } from './es5-identifier-name.js';
 
 /**
@@ -29,6 +32,8 @@ export function printLiteral(value: unknown, indent = 0, column = indent, trail 
 export function printOneLineLiteral(value: unknown, indent = 0, column = indent, trail = 1): string {
   return print(value, indent, column, trail, true);
 }
+
+const { getStringWidth } = (standalone as unknown as { util: { getStringWidth(text: string): number } }).util;
 
 const WIDTH = 120;
 const TAB = 2;
@@ -221,7 +226,7 @@ function printKey(key: string): string {
 /** Columns as prettier counts them (wide East Asian characters take two). */
 /** Display width: printable ASCII counts one per character, the rest as prettier measures it. */
 export function width(text: string): number {
-  return PRINTABLE_ASCII.test(text) ? text.length : util.getStringWidth(text);
+  return PRINTABLE_ASCII.test(text) ? text.length : getStringWidth(text);
 }
 
 function element(value: unknown): unknown {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EmittedFile } from '../emit/emit-project.js';
 import { GENERATOR_VERSION } from '../emit/versions.js';
 import type { FileOwner } from '../plan/plan-project.js';
@@ -79,7 +79,8 @@ export function parseLock(text: string): Lock | undefined {
 }
 
 export function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
+  // One-shot (Node 20.12+): no Hash object per file; 1,350 files on GitHub's API, 5,000 on synthetic-5k (issue 8).
+  return hash('sha256', content, 'hex');
 }
 
 /** A plain relative POSIX path inside the project: no absolute path, drive, backslash, `.`/`..` or empty segment, NUL. */

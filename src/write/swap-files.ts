@@ -1,4 +1,14 @@
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PendingWrite } from './reconcile.js';
 
@@ -17,9 +27,11 @@ export const BACKUP_PREFIX = '.openapi-to-mcp-backup-';
 /**
  * Changes `out` all or nothing: every new file is first written to a staging folder inside `out`
  * (the same file system even when `out` is a mount point such as a Docker bind mount, and nothing
- * is written in its parent, which may not be writable); then each file to be replaced or removed
- * is moved to a backup folder, also inside `out`, and the staged file moved in, the lock file
- * last. If anything fails, every step is undone in reverse order and the error is rethrown, so
+ * is written in its parent, which may not be writable), at its own path there; then each file to
+ * be replaced or removed is moved to a backup folder, also inside `out`, and the staged file moved
+ * in, the lock file last. A folder `out` does not have yet (all of them in a new project) is
+ * moved in whole, with one rename: 5,000 tool files on a 5,000-operation spec are one rename, not
+ * 5,000 (issue 8). If anything fails, every step is undone in reverse order and the error is rethrown, so
  * the old project is left as it was. A rename across file systems (EXDEV: a sub-folder that is a
  * mount of its own) falls back to copying. (A crash of the process itself mid-swap leaves the
  * backup folder `<out>/.openapi-to-mcp-backup-<pid>`, and the next run refuses to write until it
@@ -43,11 +55,20 @@ export function swapFiles(
   const dropParent = () => madeParent !== undefined && rmSync(madeParent, { recursive: true, force: true });
   rmSync(stage, { recursive: true, force: true });
   rmSync(backup, { recursive: true, force: true });
-  // Staged flat, by index: one folder to make and remove, not one per tool (1,200 on GitHub's API, issue 8).
-  const staged = (i: number) => join(stage, String(i));
+  // Staged at their own paths: one folder to make per project folder (17 on GitHub's API), so a
+  // folder the project does not have yet can be moved in whole.
+  const staged = (path: string) => join(stage, path);
   try {
     mkdirSync(stage);
-    writes.forEach((file, i) => fs.writeFile(staged(i), file.content));
+    const stagedFolders = new Set<string>();
+    for (const file of writes) {
+      const folder = dirname(staged(file.path));
+      if (!stagedFolders.has(folder)) {
+        stagedFolders.add(folder);
+        mkdirSync(folder, { recursive: true });
+      }
+      fs.writeFile(staged(file.path), file.content);
+    }
   } catch (error) {
     rmSync(stage, { recursive: true, force: true });
     dropParent();
@@ -70,10 +91,21 @@ export function swapFiles(
   };
   try {
     for (const path of removes) move(join(out, path), join(backup, path));
-    writes.forEach((file, i) => {
+    // A new folder holds only new files (a replaced or removed file's folder exists), so moving it
+    // whole when its first file comes moves exactly the staged files under it.
+    const movedFolders = new Set<string>();
+    for (const file of writes) {
+      const folder = newFolderOf(file.path, (dir) => folders.get(join(out, dir)));
+      if (folder !== undefined) {
+        if (!movedFolders.has(folder)) {
+          movedFolders.add(folder);
+          move(staged(folder), join(out, folder));
+        }
+        continue;
+      }
       if (file.replaces) move(join(out, file.path), join(backup, file.path));
-      move(staged(i), join(out, file.path));
-    });
+      move(staged(file.path), join(out, file.path));
+    }
   } catch (error) {
     const failed = rollBack(undo);
     rmSync(stage, { recursive: true, force: true });
@@ -97,9 +129,33 @@ function renameOrCopy(fs: SwapFs, from: string, to: string): void {
     fs.rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    copyFileSync(from, to);
-    rmSync(from);
+    copyTree(from, to);
+    rmSync(from, { recursive: true });
   }
+}
+
+/** A file, or a folder of staged files and folders (no links: the stage holds only what we wrote). */
+function copyTree(from: string, to: string): void {
+  if (!statSync(from).isDirectory()) {
+    copyFileSync(from, to);
+    return;
+  }
+  mkdirSync(to);
+  for (const name of readdirSync(from)) copyTree(join(from, name), join(to, name));
+}
+
+/**
+ * The outermost folder on the way to `path` (relative, `/`-separated) that the project does not
+ * have, if any. `exists` answers from `assertNoLinkedFolder`'s look, which stops at the first
+ * missing folder of every path: so it knows every folder up to that one.
+ */
+function newFolderOf(path: string, exists: (dir: string) => boolean | undefined): string | undefined {
+  const segments = path.split('/').slice(0, -1);
+  for (let i = 1; i <= segments.length; i++) {
+    const dir = segments.slice(0, i).join('/');
+    if (exists(dir) === false) return dir;
+  }
+  return undefined;
 }
 
 function rollBack(undo: readonly (() => void)[]): string[] {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { EmittedFile } from '../emit/emit-project.js';
@@ -49,7 +49,7 @@ export function diffProject(
   const foreign = !previous && existsSync(out) && readdirSync(out).length > 0;
   // reconcile asks only for a path it has already found to be a regular file.
   const read = (path: string) => readFileSync(join(out, path), 'utf8');
-  const reconciled = reconcile(files, previous, (path) => diskEntry(out, path), inputs, {
+  const reconciled = reconcile(files, previous, diskEntries(out), inputs, {
     ...options,
     keep: readKeepList(out),
     read,
@@ -151,6 +151,43 @@ function readLock(out: string): Lock | undefined {
 function readKeepList(out: string): KeepList {
   if (diskEntry(out, KEEP_FILE).kind !== 'file') return KEEP_NOTHING;
   return parseKeepFile(readFileSync(join(out, KEEP_FILE), 'utf8'));
+}
+
+/**
+ * `diskEntry` for many paths: a path whose folder is missing (every path of a new project, each
+ * file of a new tool folder) is absent without a system call and a thrown ENOENT per file (5,000
+ * on a 5,000-operation spec, issue 8). Each folder is looked at once, outermost first. Only a
+ * missing folder answers for its files: whether a file is there is still asked of the file
+ * system, which knows its own rules (case-insensitive names, say).
+ */
+function diskEntries(out: string): (path: string) => DiskEntry {
+  const missing = new Map<string, boolean>();
+  const folderMissing = (dir: string): boolean => {
+    let known = missing.get(dir);
+    if (known === undefined) {
+      const slash = dir.lastIndexOf('/');
+      known = (dir !== '' && folderMissing(slash < 0 ? '' : dir.slice(0, slash))) || !isFolder(join(out, dir));
+      missing.set(dir, known);
+    }
+    return known;
+  };
+  return (path) => {
+    const slash = path.lastIndexOf('/');
+    if (folderMissing(slash < 0 ? '' : path.slice(0, slash))) return { kind: 'absent' };
+    return diskEntry(out, path);
+  };
+}
+
+/** False where nothing is, or a file: then lstat of anything inside fails with ENOENT or ENOTDIR (absent). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    // Anything else (EACCES...) is left to diskEntry, which reports it as it always did.
+    return true;
+  }
 }
 
 function diskEntry(out: string, path: string): DiskEntry {

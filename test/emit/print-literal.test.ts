@@ -91,3 +91,21 @@ describe('printLiteral writes what prettier would', () => {
     for (const [, value] of CASES) expect(await prettier.check(direct(value), OPTIONS)).toBe(true);
   });
 });
+
+/** print-literal.ts measures text with prettier's standalone build, so that generation need not load its main entry. */
+describe("the standalone build's getStringWidth", () => {
+  test('measures every code point and the emoji sequences as the main entry does', async () => {
+    type Util = { util: { getStringWidth(text: string): number } };
+    const standalone = ((await import('prettier/standalone')) as unknown as Util).util.getStringWidth;
+    const main = (prettier as unknown as Util).util.getStringWidth;
+    const texts: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp += cp < 0x30000 ? 1 : 97) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      texts.push(String.fromCodePoint(cp), `a${String.fromCodePoint(cp)}\u0301`);
+    }
+    texts.push('👍🏽', '🇺🇸', '❤️', '#️⃣', '👨‍👩‍👧', '© ® ™', 'e\u0301', '\u200b', '日本語 text', '\u00ad', 'Ω≈ç√∫');
+    const differ = texts.filter((text) => standalone(text) !== main(text));
+    expect(differ).toEqual([]);
+    expect(texts.some((text) => main(text) === 2)).toBe(true);
+  });
+});

@@ -156,6 +156,80 @@ describe('the schema validators compiled by the build', () => {
   });
 });
 
+describe('the compiled validators on a dereferenced document (targets shared)', () => {
+  const theirs = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'))(
+    './validators/schema.js',
+  ) as (api: unknown) => void;
+  const thrown = (validate: (api: Doc) => void, api: Doc) => {
+    try {
+      validate(api);
+      return undefined;
+    } catch (error) {
+      return { message: (error as Error).message, details: (error as { details?: unknown }).details };
+    }
+  };
+  /** A 3.0 or 2.0 document whose operations all use `shared` (one object) as a response schema. */
+  const sharing = (version: '2.0' | '3.0', shared: Doc, operations: number): Doc => {
+    const paths: Record<string, Doc> = {};
+    for (let i = 0; i < operations; i++) {
+      const response =
+        version === '2.0'
+          ? { description: 'ok', schema: shared }
+          : { description: 'ok', content: { 'application/json': { schema: shared } } };
+      paths[`/p${i}`] = { get: { responses: { 200: response } } };
+    }
+    return version === '2.0'
+      ? { swagger: '2.0', info: { title: 't', version: '1' }, paths }
+      : { openapi: '3.0.3', info: { title: 't', version: '1' }, paths };
+  };
+  const schema = (): Doc => ({
+    type: 'object',
+    properties: { a: { type: 'string' }, b: { type: 'array', items: { type: 'integer' } } },
+  });
+
+  it.each(['2.0', '3.0'] as const)('%s: a shared valid schema is walked once, not once per use', (version) => {
+    let reads = 0;
+    const counted = new Proxy(schema(), {
+      get: (target, key, receiver) => {
+        reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    expect(thrown(prebuiltSchemaValidator()!, sharing(version, counted, 1))).toBeUndefined();
+    const once = reads;
+    reads = 0;
+    expect(thrown(prebuiltSchemaValidator()!, sharing(version, counted, 50))).toBeUndefined();
+    // Each use still tries the alternatives it fails (a `$ref`?, checked anew: failures are not
+    // remembered), but the schema is walked once: checked at every use, that is 50 times `once`.
+    expect(reads).toBeLessThan(once * 15);
+    // Remembered for one validation only: the next call looks again.
+    reads = 0;
+    expect(thrown(prebuiltSchemaValidator()!, sharing(version, counted, 1))).toBeUndefined();
+    expect(reads).toBe(once);
+  });
+
+  it.each(['2.0', '3.0'] as const)(
+    '%s: a shared invalid schema is reported at every use, as swagger-parser reports it',
+    (version) => {
+      const broken = { ...schema(), properties: { a: { type: 7 }, b: { items: { minLength: 'x' } } } };
+      const api = sharing(version, broken, 3);
+      const ours = thrown(prebuiltSchemaValidator()!, api);
+      expect(ours).toEqual(thrown(theirs, structuredClone(api)));
+      expect((ours?.details as unknown[]).length).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it('a document changed between two validations is judged as it is now', () => {
+    const shared = schema();
+    const api = sharing('3.0', shared, 2);
+    expect(thrown(prebuiltSchemaValidator()!, api)).toBeUndefined();
+    shared['type'] = 7;
+    const ours = thrown(prebuiltSchemaValidator()!, api);
+    expect(ours).toBeDefined();
+    expect(ours).toEqual(thrown(theirs, structuredClone(api)));
+  });
+});
+
 describe('dereferenceIgnoringCycles', () => {
   it('replaces acyclic $refs by their (shared) targets and leaves cyclic ones', () => {
     const doc: Doc = {

@@ -1,11 +1,11 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EmittedFile } from '../../src/emit/emit-project.js';
 import { generateFromDocument } from '../../src/generate.js';
 import { loadDocument } from '../../src/load/index.js';
 import type { SwapFs } from '../../src/write/swap-files.js';
-import { writeProject } from '../../src/write/write-project.js';
+import { LOCK_FILE, writeProject } from '../../src/write/write-project.js';
 import { removeTempDirs, snapshot, tempDir } from '../cli/cli-process.js';
 import { addGetPet, removeDeletePet, writeSpec } from './regen-support.js';
 
@@ -174,8 +174,8 @@ describe('writes that stay inside the output folder', () => {
     expect(readdirSync(out).filter((name) => name.startsWith('.openapi-to-mcp-'))).toEqual([]);
   });
 
-  test('stages every file directly in one folder (no staging tree to make and remove per tool folder)', () => {
-    const out = join(tempDir('flat-stage'), 'project');
+  test('stages each file at its own path, one staging folder per project folder (not one per file)', () => {
+    const out = join(tempDir('tree-stage'), 'project');
     const staged: string[] = [];
     const recording: SwapFs = {
       writeFile: (path, content) => {
@@ -185,9 +185,57 @@ describe('writes that stay inside the output folder', () => {
       rename: renameSync,
     };
     expect(writeProject(out, files, { ...inputs('e'.repeat(64)), fs: recording }).diagnostics).toEqual([]);
-    expect(files.some((f) => f.path.split('/').length > 2)).toBe(true);
-    expect(new Set(staged.map((path) => dirname(path))).size).toBe(1);
-    expect(dirname(dirname(staged[0]!))).toBe(out);
+    const stage = dirname(staged[0]!);
+    expect(dirname(stage)).toBe(out);
+    expect(staged).toEqual(files.map((f) => join(stage, f.path)).concat(join(stage, LOCK_FILE)));
+  });
+
+  test('moves a folder the project does not have yet in whole: one rename for all its files', () => {
+    const out = join(tempDir('whole-folder'), 'project');
+    const moves: string[] = [];
+    const recording: SwapFs = {
+      writeFile: (path, content) => writeFileSync(path, content),
+      rename: (from, to) => {
+        moves.push(relative(out, to));
+        renameSync(from, to);
+      },
+    };
+    expect(writeProject(out, files, { ...inputs('f'.repeat(64)), fs: recording }).diagnostics).toEqual([]);
+    const topFolders = new Set(files.filter((f) => f.path.includes('/')).map((f) => f.path.split('/')[0]));
+    const rootFiles = files.filter((f) => !f.path.includes('/')).length + 1; // and the lock file
+    expect(moves).toHaveLength(topFolders.size + rootFiles);
+    expect(moves).toContain('src');
+    expect(moves.at(-1)).toBe(LOCK_FILE);
+    const direct = join(tempDir('whole-folder-direct'), 'project');
+    writeProject(direct, files, inputs('f'.repeat(64)));
+    expect(snapshot(out)).toEqual(snapshot(direct));
+
+    // A regeneration whose one new file is in a new folder: that folder moves in whole, the lock is replaced.
+    const added: EmittedFile = {
+      path: 'src/new-folder/deep/a.ts',
+      content: 'export const a = 1;\n',
+      owner: 'generator',
+    };
+    moves.length = 0;
+    expect(writeProject(out, [...files, added], { ...inputs('f'.repeat(64)), fs: recording }).diagnostics).toEqual([]);
+    expect(moves.filter((path) => !path.startsWith('.openapi-to-mcp-backup-'))).toEqual(['src/new-folder', LOCK_FILE]);
+    expect(readFileSync(join(out, added.path), 'utf8')).toBe(added.content);
+  });
+
+  test('a new project that fails at any of its (few) renames leaves no folder behind', () => {
+    const parent = tempDir('atomic-new-each');
+    const counting = failingRename(Number.POSITIVE_INFINITY);
+    writeProject(join(parent, 'probe'), files, { ...inputs('g'.repeat(64)), fs: counting });
+    rmSync(join(parent, 'probe'), { recursive: true });
+    for (let failAt = 0; failAt < counting.calls(); failAt++) {
+      const out = join(parent, 'deep/project');
+      const report = writeProject(out, files, { ...inputs('g'.repeat(64)), fs: failingRename(failAt) });
+      expect(
+        report.diagnostics.map((d) => d.code),
+        `failure at rename ${failAt}`,
+      ).toEqual(['OUTPUT_WRITE_FAILED']);
+      expect(readdirSync(parent), `failure at rename ${failAt}`).toEqual([]);
+    }
   });
 
   test('falls back to copying when a rename crosses file systems (EXDEV, e.g. a bind-mounted sub-folder)', () => {

@@ -148,3 +148,48 @@ describe('writeProject', () => {
     expect(readFileSync(join(elsewhere, 'tools/a.gen.ts'), 'utf8')).toBe('a');
   });
 });
+
+/** diffProject answers for the files of a missing folder without looking at each: the same answers as looking. */
+describe('diffProject where folders are missing, files or links', () => {
+  it('finds files in folders that exist, and none in folders that are missing, files or dangling links', () => {
+    const out = join(root, 'missing-folders');
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(join(out, 'src/present'), { recursive: true });
+    writeFileSync(join(out, 'src/present/a.ts'), 'a');
+    writeFileSync(join(out, 'src/file'), 'a file where a folder would be');
+    symlinkSync(join(out, 'nowhere'), join(out, 'src/dangling'));
+    mkdirSync(join(out, 'elsewhere'));
+    writeFileSync(join(out, 'elsewhere/c.ts'), 'c');
+    symlinkSync(join(out, 'elsewhere'), join(out, 'src/linked'));
+    const files = [
+      file('src/present/a.ts', 'a'),
+      file('src/present/b.ts', 'b'),
+      file('src/missing/deep/c.ts', 'c'),
+      file('src/file/d.ts', 'd'),
+      file('src/dangling/e.ts', 'e'),
+      file('src/linked/c.ts', 'c'),
+      file('top.ts', 't'),
+    ];
+    const { reconciled } = diffProject(out, files, { specHash: 'h', optionsHash: 'o' }, { restoreDeleted: true });
+    expect(reconciled.writes.map((w) => [w.path, w.replaces])).toEqual([
+      ['src/present/b.ts', false],
+      ['src/missing/deep/c.ts', false],
+      ['src/file/d.ts', false],
+      ['src/dangling/e.ts', false],
+      ['top.ts', false],
+      [LOCK_FILE, false],
+    ]);
+  });
+
+  it('a new project: every file absent, nothing created by looking', () => {
+    const out = join(root, 'not-yet');
+    rmSync(out, { recursive: true, force: true });
+    const { reconciled, foreign } = diffProject(out, [file('a/b/c.ts', 'c'), file('d.ts', 'd')], {
+      specHash: 'h',
+      optionsHash: 'o',
+    });
+    expect(foreign).toBe(false);
+    expect(reconciled.writes.map((w) => w.path)).toEqual(['a/b/c.ts', 'd.ts', LOCK_FILE]);
+    expect(existsSync(out)).toBe(false);
+  });
+});
