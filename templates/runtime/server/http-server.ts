@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { hostHeaderValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { AuthInfo, McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
@@ -9,7 +9,7 @@ import type { HttpAuth } from './http-gate.js';
 import { gateRequest, readMcpBodyInto } from './http-gate.js';
 import { answerFast, fastRequestOf } from './fast-lane.js';
 import { fastToolsOf } from './fast-tools.js';
-import { acceptHost } from './host-check.js';
+import { acceptHost, createHostCheck } from './host-check.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { createOriginCheck } from './origin-check.js';
 import { safeErrorText } from './safe-error-text.js';
@@ -51,7 +51,7 @@ export async function startHttpServer(
     onerror: (error) => log(JSON.stringify({ level: 'error', msg: 'request failed', error: safeErrorText(error) })),
   });
   // MCP 2025-11-25 "Security Warning": servers MUST validate Origin (DNS rebinding); Host likewise.
-  const checkHost = hostHeaderValidation([...config.allowedHosts]);
+  const checkHost = createHostCheck(config.allowedHosts);
   const checkOrigin = createOriginCheck(config.allowedOrigins);
   const fast = options.fastLane === false ? undefined : fastToolsOf(factory);
   /** The fast lane for the hot requests it can answer as the SDK would, else the SDK handler. */
@@ -80,7 +80,10 @@ export async function startHttpServer(
 
   const server = createServer(httpServerOptions(config.httpLimits), (req: IncomingMessage, res: ServerResponse) => {
     if (!acceptHost(req, res, log)) return;
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // The path without its query, with no array per request.
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    const path = query === -1 ? target : target.slice(0, query);
     if (path === '/healthz' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
