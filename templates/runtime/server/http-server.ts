@@ -67,8 +67,9 @@ export async function startHttpServer(
     const request = fast ? fastRequestOf(req, body) : undefined;
     if (fast && request) {
       const answered = answerFast(fast, request, res, authInfo);
+      // A call's own promise is handed on as it is: no `.then` (a promise and a tick) per call.
       if (answered === true) return undefined;
-      if (answered !== false) return answered.then((done) => (done ? undefined : sdk(req, res, body, authInfo)));
+      if (answered !== false) return answered;
     }
     return sdk(req, res, body, authInfo);
   };
@@ -77,6 +78,29 @@ export async function startHttpServer(
   const metadataBody = auth?.resourceMetadata ? JSON.stringify(auth.resourceMetadata.document) : '';
 
   for (const warning of config.warnings) log(JSON.stringify({ level: 'warn', msg: warning }));
+
+  /** Answers a request whose handling threw or rejected: logged, and a 500 when nothing was sent yet. */
+  const failed = (res: ServerResponse, error: unknown): void => {
+    log(
+      JSON.stringify({
+        level: 'error',
+        msg: 'request failed',
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    if (!res.headersSent)
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
+    else res.end();
+  };
+  // Made once, not per request: the handler's failure closure only when a call hands back a promise.
+  const proceed = (req: IncomingMessage, res: ServerResponse, body: unknown, authInfo: AuthInfo | undefined) => {
+    try {
+      serve(req, res, body, authInfo)?.catch((error: unknown) => failed(res, error));
+    } catch (error) {
+      failed(res, error);
+    }
+  };
+  const bodyOptions = { maxBodyBytes: config.maxRequestBodyBytes, maxBatch, log };
 
   const server = createServer(httpServerOptions(config.httpLimits), (req: IncomingMessage, res: ServerResponse) => {
     if (!acceptHost(req, res, log)) return;
@@ -122,40 +146,24 @@ export async function startHttpServer(
         return;
       }
     }
-    const failed = (error: unknown) => {
-      log(
-        JSON.stringify({
-          level: 'error',
-          msg: 'request failed',
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
-      if (!res.headersSent)
-        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
-      else res.end();
-    };
-    const proceed = (body: unknown, authInfo?: AuthInfo) => {
-      try {
-        serve(req, res, body, authInfo)?.catch(failed);
-      } catch (error) {
-        failed(error);
-      }
-    };
     if (auth) {
-      gateRequest(req, res, auth, config.maxRequestBodyBytes).then((gate) => {
-        if (gate.pass) proceed(gate.body, gate.authInfo);
-      }, failed);
+      gateRequest(req, res, auth, config.maxRequestBodyBytes).then(
+        (gate) => {
+          if (gate.pass) proceed(req, res, gate.body, gate.authInfo);
+        },
+        (error: unknown) => failed(res, error),
+      );
       return;
     }
     // Without authorization the body goes to the handler from the stream's last event, no promise between.
     readMcpBodyInto(
       req,
       res,
-      { maxBodyBytes: config.maxRequestBodyBytes, maxBatch, log },
+      bodyOptions,
       (body) => {
-        if (body.ok) proceed(body.value);
+        if (body.ok) proceed(req, res, body.value, undefined);
       },
-      failed,
+      (error) => failed(res, error),
     );
   });
   // Slow clients and connection floods: timeouts, keep-alive and the cap live in http-limits.ts.
