@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { hostHeaderValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { AuthInfo, McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
@@ -9,7 +9,7 @@ import type { HttpAuth } from './http-gate.js';
 import { gateRequest, readMcpBodyInto } from './http-gate.js';
 import { answerFast, fastRequestOf } from './fast-lane.js';
 import { fastToolsOf } from './fast-tools.js';
-import { acceptHost } from './host-check.js';
+import { acceptHost, createHostCheck } from './host-check.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { createOriginCheck } from './origin-check.js';
 import { safeErrorText } from './safe-error-text.js';
@@ -51,7 +51,7 @@ export async function startHttpServer(
     onerror: (error) => log(JSON.stringify({ level: 'error', msg: 'request failed', error: safeErrorText(error) })),
   });
   // MCP 2025-11-25 "Security Warning": servers MUST validate Origin (DNS rebinding); Host likewise.
-  const checkHost = hostHeaderValidation([...config.allowedHosts]);
+  const checkHost = createHostCheck(config.allowedHosts);
   const checkOrigin = createOriginCheck(config.allowedOrigins);
   const fast = options.fastLane === false ? undefined : fastToolsOf(factory);
   /** The fast lane for the hot requests it can answer as the SDK would, else the SDK handler. */
@@ -67,8 +67,9 @@ export async function startHttpServer(
     const request = fast ? fastRequestOf(req, body) : undefined;
     if (fast && request) {
       const answered = answerFast(fast, request, res, authInfo);
+      // A call's own promise is handed on as it is: no `.then` (a promise and a tick) per call.
       if (answered === true) return undefined;
-      if (answered !== false) return answered.then((done) => (done ? undefined : sdk(req, res, body, authInfo)));
+      if (answered !== false) return answered;
     }
     return sdk(req, res, body, authInfo);
   };
@@ -78,9 +79,35 @@ export async function startHttpServer(
 
   for (const warning of config.warnings) log(JSON.stringify({ level: 'warn', msg: warning }));
 
+  /** Answers a request whose handling threw or rejected: logged, and a 500 when nothing was sent yet. */
+  const failed = (res: ServerResponse, error: unknown): void => {
+    log(
+      JSON.stringify({
+        level: 'error',
+        msg: 'request failed',
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    if (!res.headersSent)
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
+    else res.end();
+  };
+  // Made once, not per request: the handler's failure closure only when a call hands back a promise.
+  const proceed = (req: IncomingMessage, res: ServerResponse, body: unknown, authInfo: AuthInfo | undefined) => {
+    try {
+      serve(req, res, body, authInfo)?.catch((error: unknown) => failed(res, error));
+    } catch (error) {
+      failed(res, error);
+    }
+  };
+  const bodyOptions = { maxBodyBytes: config.maxRequestBodyBytes, maxBatch, log };
+
   const server = createServer(httpServerOptions(config.httpLimits), (req: IncomingMessage, res: ServerResponse) => {
     if (!acceptHost(req, res, log)) return;
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // The path without its query, with no array per request.
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    const path = query === -1 ? target : target.slice(0, query);
     if (path === '/healthz' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
@@ -119,40 +146,24 @@ export async function startHttpServer(
         return;
       }
     }
-    const failed = (error: unknown) => {
-      log(
-        JSON.stringify({
-          level: 'error',
-          msg: 'request failed',
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
-      if (!res.headersSent)
-        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error' }));
-      else res.end();
-    };
-    const proceed = (body: unknown, authInfo?: AuthInfo) => {
-      try {
-        serve(req, res, body, authInfo)?.catch(failed);
-      } catch (error) {
-        failed(error);
-      }
-    };
     if (auth) {
-      gateRequest(req, res, auth, config.maxRequestBodyBytes).then((gate) => {
-        if (gate.pass) proceed(gate.body, gate.authInfo);
-      }, failed);
+      gateRequest(req, res, auth, config.maxRequestBodyBytes).then(
+        (gate) => {
+          if (gate.pass) proceed(req, res, gate.body, gate.authInfo);
+        },
+        (error: unknown) => failed(res, error),
+      );
       return;
     }
     // Without authorization the body goes to the handler from the stream's last event, no promise between.
     readMcpBodyInto(
       req,
       res,
-      { maxBodyBytes: config.maxRequestBodyBytes, maxBatch, log },
+      bodyOptions,
       (body) => {
-        if (body.ok) proceed(body.value);
+        if (body.ok) proceed(req, res, body.value, undefined);
       },
-      failed,
+      (error) => failed(res, error),
     );
   });
   // Slow clients and connection floods: timeouts, keep-alive and the cap live in http-limits.ts.
