@@ -128,19 +128,22 @@ describe('validation with the fast dereference', () => {
   });
 });
 
-describe('the schema validators compiled by the build', () => {
-  const theirs = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'))(
-    './validators/schema.js',
-  ) as (api: unknown) => void;
-  const thrown = (validate: (api: Doc) => void, api: Doc) => {
-    try {
-      validate(api);
-      return undefined;
-    } catch (error) {
-      return { message: (error as Error).message, details: (error as { details?: unknown }).details };
-    }
-  };
+/** swagger-parser's own validateSchema, from its install: what the prebuilt validators must match. */
+const theirs = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'))(
+  './validators/schema.js',
+) as (api: unknown) => void;
 
+/** What a validator throws (message and details), or undefined when it accepts. */
+const thrown = (validate: (api: Doc) => void, api: Doc) => {
+  try {
+    validate(api);
+    return undefined;
+  } catch (error) {
+    return { message: (error as Error).message, details: (error as { details?: unknown }).details };
+  }
+};
+
+describe('the schema validators compiled by the build', () => {
   it.each([
     ['2.0', { swagger: '2.0', info: { title: 't' }, paths: { '/a': { get: { responses: {} } } }, definitions: 7 }],
     ['3.0', { openapi: '3.0.3', info: { title: 't', version: 1 }, paths: { '/a': { get: { responses: {} } } } }],
@@ -157,17 +160,6 @@ describe('the schema validators compiled by the build', () => {
 });
 
 describe('the compiled validators on a dereferenced document (targets shared)', () => {
-  const theirs = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'))(
-    './validators/schema.js',
-  ) as (api: unknown) => void;
-  const thrown = (validate: (api: Doc) => void, api: Doc) => {
-    try {
-      validate(api);
-      return undefined;
-    } catch (error) {
-      return { message: (error as Error).message, details: (error as { details?: unknown }).details };
-    }
-  };
   /** A 3.0 or 2.0 document whose operations all use `shared` (one object) as a response schema. */
   const sharing = (version: '2.0' | '3.0', shared: Doc, operations: number): Doc => {
     const paths: Record<string, Doc> = {};
