@@ -208,7 +208,7 @@ export function authorizeCalls(
     const decision = decideCall(tool, caller, policy, args);
     // An asynchronous policy: this call and the rest are decided in order, as before.
     if (decision instanceof Promise)
-      return decision.then((d) => denied(tool, d) ?? authorizeRest(calls, i + 1, caller, policy));
+      return decision.then((d) => denied(tool, d) ?? authorizeCalls(calls.slice(i + 1), caller, policy));
     const refusal = denied(tool, decision);
     if (refusal) return refusal;
   }
@@ -216,19 +216,6 @@ export function authorizeCalls(
 }
 
 const ALLOWED: CallsDecision = { allow: true };
-
-async function authorizeRest(
-  calls: readonly ToolCall[],
-  from: number,
-  caller: Caller,
-  policy: Policy | undefined,
-): Promise<CallsDecision> {
-  for (const { tool, args } of calls.slice(from)) {
-    const refusal = denied(tool, await decideCall(tool, caller, policy, args));
-    if (refusal) return refusal;
-  }
-  return ALLOWED;
-}
 
 function denied(tool: ToolDefinition, decision: Decision): CallsDecision | undefined {
   return decision.allow
