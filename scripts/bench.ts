@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCliStartup } from './bench/cli-startup.js';
 import type { StartupRow } from './bench/cli-startup.js';
-import { measureGeneration } from './bench/generation.js';
+import { generationOutputRoot, measureGeneration } from './bench/generation.js';
 import type { GenerationRow } from './bench/generation.js';
 import { planGeneration } from './bench/generation-inputs.js';
 import type { GenerationPlan } from './bench/generation-inputs.js';
@@ -66,6 +66,7 @@ try {
 const startedAt = new Date();
 const loadAtStart = loadLine();
 let generation: GenerationRow[] | undefined;
+const generationOutput = generationOutputRoot();
 let startup: StartupRow[] | undefined;
 let servers: ServerRow[] | undefined;
 
@@ -76,7 +77,7 @@ if (options.sections.includes('startup')) {
 if (generationPlan) {
   progress(`generation: ${generationPlan.labels.join(', ')}`);
   const inputs = generationPlan.inputs();
-  generation = await measureGeneration(inputs, options.generationTimeoutS * 1000, progress);
+  generation = await measureGeneration(inputs, generationOutput, options.generationTimeoutS * 1000, progress);
 }
 if (options.sections.includes('servers')) {
   const issuer = await startIssuer();
@@ -117,7 +118,7 @@ function render(): string {
   out.push(`Machine: ${machineLine()}. Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadLine()}.`, '');
   if (generation) {
     out.push(
-      '**Generation** (one process per run, measured from outside: wall, CPU = user + sys, peak RSS; peer = openapi-mcp-generator 4.0.1)',
+      `**Generation** (one process per run, measured from outside: wall, CPU = user + sys, peak RSS; peer = openapi-mcp-generator 4.0.1; both write into ${generationOutput.tmpfs ? 'tmpfs (/dev/shm): on this disk, creating files soon after deleting files is slow, see scripts/bench/generation.ts' : generationOutput.root})`,
       '',
     );
     out.push(
