@@ -23,12 +23,30 @@ export interface Authenticated {
  *   failure becomes `unavailable` (fail closed), with the failure as `cause`.
  */
 export async function authenticate(headers: CredentialHeaders, options: AuthenticateOptions): Promise<Authenticated> {
+  return authenticateNow(headers, options);
+}
+
+/**
+ * {@link authenticate} without a promise when the verifier recalls the token
+ * (`TokenVerifier.recall`, a cache hit): the request path's common case.
+ * @throws {AuthError} synchronously for a credential refused before verifying
+ *   (missing, malformed, repeated, too large); a verification refusal rejects.
+ */
+export function authenticateNow(
+  headers: CredentialHeaders,
+  options: AuthenticateOptions,
+): Authenticated | Promise<Authenticated> {
   const token = extractBearer(headers, {
     maxBytes: options.maxTokenBytes,
-    ...(options.apiKeyHeader ? { apiKeyHeader: true } : {}),
+    apiKeyHeader: options.apiKeyHeader === true,
   });
+  const known = options.verifier.recall?.(token);
+  return known ? { principal: known, token } : verified(token, options.verifier);
+}
+
+async function verified(token: string, verifier: TokenVerifier): Promise<Authenticated> {
   try {
-    return { principal: await options.verifier.verify(token), token };
+    return { principal: await verifier.verify(token), token };
   } catch (error) {
     if (error instanceof AuthError) throw error;
     throw new AuthError('unavailable', 'token verification failed', { cause: error });

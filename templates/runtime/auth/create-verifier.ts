@@ -29,6 +29,10 @@ export function createTokenVerifier(
     ? createIntrospectionVerifier(settings, { ...options, metadata })
     : undefined;
   return {
+    // Each verifier recalls only tokens it verified itself, so a JWT is never recalled from introspection's cache.
+    recall(token: string): Principal | undefined {
+      return jwt.recall?.(token) ?? introspection?.recall?.(token);
+    },
     async verify(token: string): Promise<Principal> {
       if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) throw new InvalidTokenError('token too large');
       if (COMPACT_JWS.test(token)) return jwt.verify(token);

@@ -119,6 +119,11 @@ export function createIntrospectionVerifier(
   }
 
   return {
+    recall(token: string): Principal | undefined {
+      if (token.length === 0 || Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) return undefined;
+      const hit = cache.get(createHash('sha256').update(token, 'utf8').digest('hex'));
+      return hit && clock() < hit.until ? hit.principal : undefined;
+    },
     async verify(token: string): Promise<Principal> {
       if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) throw new InvalidTokenError('token too large');
       if (token.length === 0) throw new InvalidTokenError('malformed token');

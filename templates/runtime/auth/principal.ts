@@ -19,6 +19,14 @@ export interface Principal {
 export interface TokenVerifier {
   /** Resolves the principal, or rejects with `InvalidTokenError` or `AuthUnavailableError`. */
   verify(token: string): Promise<Principal>;
+  /**
+   * The principal of a token this verifier verified before and would accept
+   * now without asking anyone (a cache hit), else `undefined`: then `verify`
+   * decides. Synchronous, so the request path spends no promise on the common
+   * case of a client sending the same token again. Never refuses: a token it
+   * does not recall goes to `verify`, which holds every check.
+   */
+  recall?(token: string): Principal | undefined;
 }
 
 export { AuthUnavailableError, InvalidTokenError } from './auth-error.js';

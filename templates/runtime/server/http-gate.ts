@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { AuthError } from '../auth/auth-error.js';
-import { authenticate } from '../auth/authenticate.js';
+import { authenticateNow } from '../auth/authenticate.js';
 import type { Authenticated } from '../auth/authenticate.js';
 import type { CredentialHeaders } from '../auth/bearer-token.js';
 import type { TokenVerifier } from '../auth/principal.js';
 import type { AuditedParty, AuditLog } from '../rbac/audit.js';
 import { recordDecision } from '../rbac/audit.js';
-import type { Caller, ToolCall } from '../rbac/guard.js';
+import type { Caller, CallsDecision, ToolCall } from '../rbac/guard.js';
 import { authorizeCalls, callerOf } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
 import type { AuthorizationDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
@@ -54,77 +54,154 @@ export const MAX_BATCH = 100;
  * audited where they execute (`invoke-tool`), so a call the SDK refuses is
  * never logged as allowed. Returns `pass: false` when it answered itself.
  */
-export async function gateRequest(
+export function gateRequest(
   req: IncomingMessage,
   res: ServerResponse,
   auth: HttpAuth,
   maxBodyBytes: number,
 ): Promise<GateResult> {
+  return new Promise((resolve, reject) =>
+    gateRequestInto(
+      req,
+      res,
+      auth,
+      maxBodyBytes,
+      (body, authInfo) => resolve({ pass: true, authInfo, body }),
+      () => resolve({ pass: false }),
+      reject,
+    ),
+  );
+}
+
+/**
+ * {@link gateRequest} with callbacks, for the request path: a token the
+ * verifier recalls, a plain policy and a body already read make the whole
+ * gate synchronous from the body's last chunk, without a promise per step.
+ * Exactly one of `pass`, `answered` (the gate refused and answered the
+ * request) or `fail` (an unexpected error, nothing answered) is called.
+ */
+export function gateRequestInto(
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: HttpAuth,
+  maxBodyBytes: number,
+  pass: (body: unknown, authInfo: AuthInfo) => void,
+  answered: () => void,
+  fail: (error: unknown) => void,
+): void {
   const remoteAddress = req.socket.remoteAddress;
   const party = (principal?: Caller['principal']): AuditedParty => ({
     ...(principal ? { principal } : {}),
     transport: 'http',
     ...(remoteAddress ? { remoteAddress } : {}),
   });
+  const refuseAuthentication = (error: unknown) => {
+    // authenticate() turns every failure into an AuthError (unexpected ones as `unavailable`).
+    if (!(error instanceof AuthError)) {
+      fail(error);
+      return;
+    }
+    try {
+      if (error.code === 'unavailable')
+        auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: error.description }));
+      recordDecision(auth.audit, party(), { outcome: 'deny', reason: authenticationReason(error) });
+      send(res, authErrorResponse(error, challengeSettings(auth)));
+    } catch (failure) {
+      fail(failure);
+      return;
+    }
+    answered();
+  };
+  // Every step catches its own errors and hands them to `fail`; `pass` is called outside them, so an
+  // error thrown by what runs after the gate is never mistaken for the gate's (nor answered twice).
+  const authorize = ({ principal, token }: Authenticated) => {
+    let caller: Caller;
+    try {
+      caller = callerOf(principal, auth.authorization, {
+        ...(auth.rolesClaim ? { rolesClaim: auth.rolesClaim } : {}),
+        transport: 'http',
+        ...(remoteAddress ? { remoteAddress } : {}),
+      });
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    /** The request's authorization once every call in it is decided; `undefined` when it was refused and answered. */
+    const admit = (decision: CallsDecision, body: unknown): AuthInfo | undefined => {
+      if (!decision.allow) {
+        recordDecision(auth.audit, party(principal), { tool: decision.tool, outcome: 'deny', reason: decision.reason });
+        send(res, authErrorResponse(decision.error, challengeSettings(auth), idOf(body)));
+        return undefined;
+      }
+      // Optional fields assigned rather than spread: this runs on every authorized request.
+      const authInfo: { -readonly [K in keyof AuthInfo]: AuthInfo[K] } = {
+        token,
+        clientId: principal.clientId ?? '',
+        scopes: [...principal.scopes],
+        extra: { [CALLER_KEY]: caller },
+      };
+      if (principal.expiresAt !== undefined) authInfo.expiresAt = principal.expiresAt;
+      if (auth.resourceMetadata) authInfo.resourceMetadataUrl = auth.resourceMetadata.url;
+      return authInfo;
+    };
+    const conclude = (decision: CallsDecision, body: unknown) => {
+      let authInfo: AuthInfo | undefined;
+      try {
+        authInfo = admit(decision, body);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (authInfo) pass(body, authInfo);
+      else answered();
+    };
+    readMcpBodyInto(
+      req,
+      res,
+      {
+        maxBodyBytes,
+        maxBatch: auth.maxBatch,
+        onBatchRefused: (size, max) =>
+          // Refused whole, before any call in it is decided: one audit line for the request.
+          recordDecision(auth.audit, party(principal), {
+            outcome: 'deny',
+            reason: `batch of ${size} messages exceeds the limit of ${max}`,
+          }),
+        log: auth.log,
+      },
+      (body) => {
+        if (!body.ok) {
+          answered();
+          return;
+        }
+        let decided: CallsDecision | Promise<CallsDecision>;
+        try {
+          decided = authorizeCalls(callsIn(body.value, auth), caller, auth.policy);
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        // A plain policy decides at once: no tick spent awaiting a value.
+        if (decided instanceof Promise) decided.then((decision) => conclude(decision, body.value), fail);
+        else conclude(decided, body.value);
+      },
+      fail,
+    );
+  };
 
-  let authenticated: Authenticated;
+  let authenticated: Authenticated | Promise<Authenticated>;
   try {
-    authenticated = await authenticate(credentialHeaders(req), {
+    authenticated = authenticateNow(credentialHeaders(req), {
       verifier: auth.verifier,
       maxTokenBytes: auth.maxTokenBytes,
       apiKeyHeader: auth.mode === 'api-key',
     });
   } catch (error) {
-    // authenticate() turns every failure into an AuthError (unexpected ones as `unavailable`).
-    if (!(error instanceof AuthError)) throw error;
-    const refusal = error;
-    if (refusal.code === 'unavailable')
-      auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: refusal.description }));
-    recordDecision(auth.audit, party(), { outcome: 'deny', reason: authenticationReason(refusal) });
-    send(res, authErrorResponse(refusal, challengeSettings(auth)));
-    return { pass: false };
+    refuseAuthentication(error);
+    return;
   }
-  const { principal, token } = authenticated;
-  const caller = callerOf(principal, auth.authorization, {
-    ...(auth.rolesClaim ? { rolesClaim: auth.rolesClaim } : {}),
-    transport: 'http',
-    ...(remoteAddress ? { remoteAddress } : {}),
-  });
-
-  const body = await readMcpBody(
-    req,
-    res,
-    maxBodyBytes,
-    auth.maxBatch,
-    (size, max) =>
-      // Refused whole, before any call in it is decided: one audit line for the request.
-      recordDecision(auth.audit, party(principal), {
-        outcome: 'deny',
-        reason: `batch of ${size} messages exceeds the limit of ${max}`,
-      }),
-    auth.log,
-  );
-  if (!body.ok) return { pass: false };
-
-  const decided = authorizeCalls(callsIn(body.value, auth), caller, auth.policy);
-  // A plain policy decides at once: no tick spent awaiting a value.
-  const decision = decided instanceof Promise ? await decided : decided;
-  if (!decision.allow) {
-    recordDecision(auth.audit, party(principal), { tool: decision.tool, outcome: 'deny', reason: decision.reason });
-    send(res, authErrorResponse(decision.error, challengeSettings(auth), idOf(body.value)));
-    return { pass: false };
-  }
-
-  // Optional fields assigned rather than spread: this runs on every authorized request.
-  const authInfo: { -readonly [K in keyof AuthInfo]: AuthInfo[K] } = {
-    token,
-    clientId: principal.clientId ?? '',
-    scopes: [...principal.scopes],
-    extra: { [CALLER_KEY]: caller },
-  };
-  if (principal.expiresAt !== undefined) authInfo.expiresAt = principal.expiresAt;
-  if (auth.resourceMetadata) authInfo.resourceMetadataUrl = auth.resourceMetadata.url;
-  return { pass: true, authInfo, body: body.value };
+  if (authenticated instanceof Promise) authenticated.then(authorize, refuseAuthentication);
+  else authorize(authenticated);
 }
 
 /** A request's JSON-RPC body, or `ok: false` when the request was refused and answered. */

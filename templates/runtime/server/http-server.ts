@@ -6,7 +6,7 @@ import type { AuthInfo, McpServerFactory } from '@modelcontextprotocol/server';
 import type { RuntimeConfig } from './config.js';
 import { ConfigError, isLoopback } from './config.js';
 import type { HttpAuth } from './http-gate.js';
-import { gateRequest, readMcpBodyInto } from './http-gate.js';
+import { gateRequestInto, readMcpBodyInto } from './http-gate.js';
 import { answerFast, fastRequestOf } from './fast-lane.js';
 import { fastToolsOf } from './fast-tools.js';
 import { acceptHost, createHostCheck } from './host-check.js';
@@ -147,11 +147,14 @@ export async function startHttpServer(
       }
     }
     if (auth) {
-      gateRequest(req, res, auth, config.maxRequestBodyBytes).then(
-        (gate) => {
-          if (gate.pass) proceed(req, res, gate.body, gate.authInfo);
-        },
-        (error: unknown) => failed(res, error),
+      gateRequestInto(
+        req,
+        res,
+        auth,
+        config.maxRequestBodyBytes,
+        (body, authInfo) => proceed(req, res, body, authInfo),
+        () => undefined,
+        (error) => failed(res, error),
       );
       return;
     }

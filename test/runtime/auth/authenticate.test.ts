@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, AuthUnavailableError, InvalidTokenError } from '../../../templates/runtime/auth/auth-error.js';
-import { authenticate } from '../../../templates/runtime/auth/authenticate.js';
+import { authenticate, authenticateNow } from '../../../templates/runtime/auth/authenticate.js';
 import type { Principal, TokenVerifier } from '../../../templates/runtime/auth/principal.js';
 
 const principal: Principal = { subject: 'alice', scopes: ['read'], claims: {}, via: 'jwt' };
@@ -61,5 +61,45 @@ describe('authenticate', () => {
     );
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ code: 'unavailable', description: 'token verification failed', cause: boom });
+  });
+});
+
+describe('authenticateNow', () => {
+  it('answers at once, without a promise or the verifier, for a token the verifier recalls', () => {
+    let verified = 0;
+    const recalling: TokenVerifier = {
+      verify: async () => (verified++, principal),
+      recall: (t) => (t === 'tok' ? principal : undefined),
+    };
+    expect(authenticateNow(bearer, { verifier: recalling, maxTokenBytes: 100 })).toEqual({ principal, token: 'tok' });
+    expect(verified).toBe(0);
+  });
+
+  it('verifies a token the verifier does not recall, with the same refusals as authenticate', async () => {
+    const recalling: TokenVerifier = {
+      verify: async () => Promise.reject(new Error('socket hang up')),
+      recall: () => undefined,
+    };
+    const pending = authenticateNow(bearer, { verifier: recalling, maxTokenBytes: 100 });
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await refusal(pending as Promise<unknown>)).toMatchObject({ code: 'unavailable' });
+  });
+
+  it('throws at once for a credential refused before verifying, without asking recall', () => {
+    let asked = false;
+    const recalling: TokenVerifier = { verify: async () => principal, recall: () => ((asked = true), principal) };
+    expect(() =>
+      authenticateNow(
+        { authorization: ['Bearer a', 'Bearer b'], apiKey: [] },
+        { verifier: recalling, maxTokenBytes: 100 },
+      ),
+    ).toThrow(AuthError);
+    expect(() =>
+      authenticateNow(
+        { authorization: [`Bearer ${'x'.repeat(200)}`], apiKey: [] },
+        { verifier: recalling, maxTokenBytes: 100 },
+      ),
+    ).toThrow(AuthError);
+    expect(asked).toBe(false);
   });
 });

@@ -65,6 +65,22 @@ describe('createTokenVerifier (oauth)', () => {
     expect(server.hits('/introspect')).toBe(0);
   });
 
+  it('recalls a JWT and an introspected token only after each was verified, each by its own verifier', async () => {
+    const verifier = createTokenVerifier(withIntrospection());
+    const token = await jwt();
+    expect(verifier.recall?.(token)).toBeUndefined();
+    expect(verifier.recall?.('opaque-good')).toBeUndefined();
+    const viaJwt = await verifier.verify(token);
+    const viaIntrospection = await verifier.verify('opaque-good');
+    expect(verifier.recall?.(token)).toBe(viaJwt);
+    expect(verifier.recall?.('opaque-good')).toBe(viaIntrospection);
+    expect(viaIntrospection).toMatchObject({ subject: 'bob', via: 'introspection' });
+    // A refused token is never recalled: verify answers it again (and refuses it).
+    await expect(verifier.verify('opaque-bad')).rejects.toBeInstanceOf(InvalidTokenError);
+    expect(verifier.recall?.('opaque-bad')).toBeUndefined();
+    expect(server.hits('/introspect')).toBe(2);
+  });
+
   it('does not fall back to introspection when a JWT fails', async () => {
     const token = await sign(key, {
       iss: server.origin,

@@ -107,6 +107,31 @@ describe('the JWT verifier with its cache', () => {
     await expect(verifier.verify(t)).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
+  it('recalls a token without a promise only after verifying it, as the very principal verify returned', async () => {
+    const t = await token(300);
+    const verifier = createJwtVerifier(settings());
+    expect(verifier.recall?.(t)).toBeUndefined();
+    const principal = await verifier.verify(t);
+    expect(verifier.recall?.(t)).toBe(principal);
+    // Another token, even one differing in its signature's last character, is not recalled.
+    expect(verifier.recall?.(`${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}`)).toBeUndefined();
+    expect(createJwtVerifier(settings(), { cache: false }).recall?.(t)).toBeUndefined();
+  });
+
+  it('stops recalling a token at its expiry, so verify refuses it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t = await token(20);
+    const verifier = createJwtVerifier(settings());
+    await verifier.verify(t);
+    vi.setSystemTime(Date.now() + 21 * 1000);
+    expect(verifier.recall?.(t)).toBeUndefined();
+  });
+
+  it('recalls nothing of an oversized token', () => {
+    const verifier = createJwtVerifier(settings());
+    expect(verifier.recall?.(`a.${'b'.repeat(20_000)}.c`)).toBeUndefined();
+  });
+
   it('still refuses a malformed or oversized token (the size bound comes before the cache; a cached token is that exact well-formed string)', async () => {
     const verifier = createJwtVerifier(settings());
     await expect(verifier.verify('not-a-jwt')).rejects.toThrow(/malformed token/);

@@ -1,0 +1,103 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidTokenError } from '../../../templates/runtime/auth/auth-error.js';
+import type { Principal, TokenVerifier } from '../../../templates/runtime/auth/principal.js';
+import { createAuditLog } from '../../../templates/runtime/rbac/audit.js';
+import { gateRequestInto, type HttpAuth } from '../../../templates/runtime/server/http-gate.js';
+
+const principal: Principal = Object.freeze({ subject: 'alice', scopes: Object.freeze([]), claims: {}, via: 'jwt' });
+
+interface Outcome {
+  readonly kind: 'pass' | 'answered' | 'fail';
+  readonly detail?: string;
+}
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+/** A real HTTP server whose every request goes through the gate; `pass` answers 200 itself, `fail` 500. */
+async function gated(verifier: TokenVerifier) {
+  const outcomes: Outcome[] = [];
+  const audit: string[] = [];
+  const auth: HttpAuth = {
+    mode: 'oauth',
+    verifier,
+    tools: [],
+    authorization: { scopesSupported: [], scopeImplies: {}, toolsList: 'filter' },
+    audit: createAuditLog((line) => audit.push(line)),
+    maxTokenBytes: 4096,
+    log: () => undefined,
+  };
+  server = createServer((req, res) =>
+    gateRequestInto(
+      req,
+      res,
+      auth,
+      65_536,
+      (_body, authInfo) => {
+        outcomes.push({ kind: 'pass', detail: authInfo.clientId });
+        res.writeHead(200).end('passed');
+      },
+      () => outcomes.push({ kind: 'answered' }),
+      (error) => {
+        outcomes.push({ kind: 'fail', detail: error instanceof Error ? error.message : String(error) });
+        res.writeHead(500).end();
+      },
+    ),
+  );
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const post = (token: string) =>
+    new Promise<number>((resolve, reject) => {
+      const call = request(
+        { port, host: '127.0.0.1', method: 'POST', path: '/mcp', headers: { authorization: `Bearer ${token}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      call.on('error', reject);
+      call.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }));
+    });
+  return { outcomes, audit, post };
+}
+
+describe('gateRequestInto', () => {
+  it('passes a recalled token without verifying it again, and a new one through verify', async () => {
+    const verified: string[] = [];
+    const known = new Set(['old']);
+    const { outcomes, post } = await gated({
+      verify: async (token) => (verified.push(token), known.add(token), principal),
+      recall: (token) => (known.has(token) ? principal : undefined),
+    });
+    expect(await post('old')).toBe(200);
+    expect(await post('new')).toBe(200);
+    expect(await post('new')).toBe(200);
+    expect(verified).toEqual(['new']);
+    expect(outcomes.map((o) => o.kind)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  it('answers a refused token itself (401, one audit line) and reports it as answered', async () => {
+    const { outcomes, audit, post } = await gated({
+      verify: async () => Promise.reject(new InvalidTokenError('token expired')),
+      recall: () => undefined,
+    });
+    expect(await post('stale')).toBe(401);
+    expect(outcomes).toEqual([{ kind: 'answered' }]);
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!)).toMatchObject({ outcome: 'deny', reason: 'invalid token: token expired' });
+    expect(audit[0]).not.toContain('stale');
+  });
+
+  it('hands an unexpected error of the synchronous path to fail, never to the request listener', async () => {
+    const { outcomes, post } = await gated({
+      verify: async () => principal,
+      recall: () => {
+        throw new Error('cache broken');
+      },
+    });
+    expect(await post('any')).toBe(500);
+    expect(outcomes).toEqual([{ kind: 'fail', detail: 'cache broken' }]);
+  });
+});
