@@ -56,21 +56,16 @@ export function createAuditLog(write: (line: string) => void, now: () => Date = 
     }
     return lastTime;
   };
+  const quote = JSON.stringify;
   return (record) => {
-    // The line is built in its field order with optional fields assigned, not spread: an
-    // object spread per optional field was the larger part of an audited call's own CPU.
-    const line: Record<string, string> = {
-      time: timeOf(now()),
-      level: 'info',
-      msg: 'authorization',
-      subject: record.subject,
-    };
-    if (record.client) line['client'] = record.client;
-    if (record.tool) line['tool'] = record.tool;
-    line['outcome'] = record.outcome;
-    line['reason'] = record.reason;
-    line['transport'] = record.transport;
-    if (record.remoteAddress) line['remote'] = record.remoteAddress;
-    write(JSON.stringify(line));
+    // The line is written as text in its field order, each value escaped by JSON.stringify: the
+    // same bytes as stringifying the record's object (tested), without building that object per
+    // decision. The time is an ISO 8601 string (digits, '-', ':', '.', 'T', 'Z'): nothing to escape.
+    let line = `{"time":"${timeOf(now())}","level":"info","msg":"authorization","subject":${quote(record.subject)}`;
+    if (record.client) line += `,"client":${quote(record.client)}`;
+    if (record.tool) line += `,"tool":${quote(record.tool)}`;
+    line += `,"outcome":${quote(record.outcome)},"reason":${quote(record.reason)},"transport":${quote(record.transport)}`;
+    if (record.remoteAddress) line += `,"remote":${quote(record.remoteAddress)}`;
+    write(`${line}}`);
   };
 }

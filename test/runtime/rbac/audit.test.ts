@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAuditLog, recordDecision } from '../../../templates/runtime/rbac/audit.js';
 
@@ -51,6 +52,47 @@ describe('audit lines (DESIGN.md §5 "Audit")', () => {
       reason: 'scopes granted',
       transport: 'http',
     });
+  });
+});
+
+describe('audit lines are the JSON of the record', () => {
+  it('for any values, byte for byte what JSON.stringify writes for the fields in their order', () => {
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\n', '\u2028', '\ud800'));
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        text,
+        text,
+        text,
+        fc.constantFrom('allow', 'deny'),
+        (subject, client, tool, reason, remote, outcome) => {
+          const { written, audit } = lines();
+          const record = {
+            subject,
+            ...(client ? { client } : {}),
+            ...(tool ? { tool } : {}),
+            outcome,
+            reason,
+            transport: 'http' as const,
+            ...(remote ? { remoteAddress: remote } : {}),
+          };
+          audit(record);
+          const expected: Record<string, string> = {
+            time: '2026-11-29T12:00:00.000Z',
+            level: 'info',
+            msg: 'authorization',
+            subject,
+          };
+          if (client) expected['client'] = client;
+          if (tool) expected['tool'] = tool;
+          Object.assign(expected, { outcome, reason, transport: 'http' });
+          if (remote) expected['remote'] = remote;
+          expect(written).toEqual([JSON.stringify(expected)]);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
