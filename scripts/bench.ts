@@ -171,7 +171,7 @@ function render(): string {
     out.push(
       `**Generated servers** (\`node dist/index.js\`, each run in its own process; upstream: a node:http stub on 127.0.0.1; ` +
         `calls: ${options.samples} sequential \`tools/call\` over one keep-alive connection after ${options.warmup} warm-up, overhead = call minus the same request made directly to the stub; ` +
-        `load: autocannon, ${options.connections} connections, ${options.loadSeconds} s per run, the same \`tools/call\` POST; bare proxy: node:http + keep-alive agent making the same upstream call; CPU µs/call: user + system time of the server process over load run 1 (of the proxy over its run) per successful call, from /proc: the figure a shared machine disturbs least; minimal MCP: \`scripts/bench/minimal-mcp.ts\`, the same upstream call answered as a \`tools/call\` result with no validation, authorization or limits, the floor of any MCP server, measured in the \`none\` rows)`,
+        `load: autocannon, ${options.connections} connections, ${options.loadSeconds} s per run after 1 s unmeasured (each of proxy, minimal MCP and server), the same \`tools/call\` POST; bare proxy: node:http + keep-alive agent making the same upstream call; CPU µs/call: user + system time of the server process over load run 1 (of the proxy over its run) per successful call, from /proc: the figure a shared machine disturbs least; minimal MCP: \`scripts/bench/minimal-mcp.ts\`, the same upstream call answered as a \`tools/call\` result with no validation, authorization or limits, the floor of any MCP server, measured in the \`none\` rows)`,
       '',
     );
     out.push(

@@ -144,6 +144,9 @@ export async function measureServers(
   return rows;
 }
 
+/** Seconds of unmeasured load before each measured load run. */
+const WARMUP_LOAD_S = 1;
+
 /** What every run of one generated project shares. */
 interface ServerRun {
   readonly serverCase: ServerCase;
@@ -211,15 +214,21 @@ async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<Se
       `  ${auth}: cold start ${server.coldStartMs.toFixed(0)} ms, ${list.tools} tools in ${list.pages} page(s), call p50 ${call.p50.toFixed(3)} ms (direct ${direct.p50.toFixed(3)} ms); load: proxy, minimal MCP (auth none), then 2 x server, ${settings.loadSeconds} s each`,
     );
     const load = () => loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
+    // Each target is loaded unmeasured for WARMUP_LOAD_S first, so that no figure includes JIT
+    // compilation or the first growth of the heap and the socket pools: the same for all three.
+    const warm = (url: string) => loadRun(url, headers, callBody, settings.connections, WARMUP_LOAD_S);
+    await warm(proxyUrl);
     const proxyLoad = await withCpu(proxyPid, () =>
       loadRun(proxyUrl, headers, callBody, settings.connections, settings.loadSeconds),
     );
+    if (auth === 'none') await warm(minimal.url);
     const minimalLoad =
       auth === 'none'
         ? await withCpu(minimal.pid, () =>
             loadRun(minimal.url, headers, callBody, settings.connections, settings.loadSeconds),
           )
         : undefined;
+    await warm(server.url);
     const first = await withCpu(server.pid, load);
     const rssAfterLoad1 = server.rssBytes();
     const second = await load();
