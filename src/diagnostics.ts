@@ -34,6 +34,8 @@ export const DIAGNOSTIC_CODES = {
   CALLBACK_SKIPPED: 'Callbacks are requests the API sends, not tools; they are skipped.',
   SECURITY_SCHEME_UNKNOWN: 'A security requirement names a scheme that is not declared.',
   SECURITY_SCHEME_UNSUPPORTED: 'The server cannot obtain upstream credentials for this scheme.',
+  SECURITY_SCHEME_ENV_RENAMED:
+    'Two readers would share an environment variable; a scheme reads a numbered one instead.',
   SERVER_URL_RELATIVE: 'The first server URL is relative or templated; set UPSTREAM_BASE_URL.',
   // security lint (warnings; errors with --strict)
   LINT_TOOL_WITHOUT_SCOPE: 'Tools any authenticated caller may call: no scope and no role.',

@@ -1,5 +1,10 @@
 import type { SecurityRequirement, SecuritySchemeDefinition } from '../../templates/runtime/mcp/types.js';
-import { credentialPrefix, schemeEnvName } from '../../templates/runtime/http/upstream-credentials.js';
+import { ENV_VARS } from '../../templates/runtime/config/env-table.js';
+import {
+  credentialPrefix,
+  credentialVariables,
+  schemeEnvName,
+} from '../../templates/runtime/http/upstream-credentials.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
 import { isObject } from './json-schema.js';
@@ -102,11 +107,13 @@ export function collectSchemes(document: Record<string, unknown>): Reported<Map<
   const components = isObject(document.components) ? document.components : {};
   const declared = isObject(components.securitySchemes) ? components.securitySchemes : {};
   const schemes = new Map<string, SecuritySchemeModel>();
+  // Every variable some reader already reads: the server's own settings, then each scheme's in turn.
+  const readers = new Map<string, string>(Object.keys(ENV_VARS).map((v) => [v, "the server's own setting"]));
   for (const name of Object.keys(declared).sort()) {
     const source = pointer('components', 'securitySchemes', name);
     const resolved = resolveObject(document, declared[name], source);
     if (!resolved) continue;
-    const model = toSchemeModel(name, source, resolved.value);
+    const model = withOwnVariables(toSchemeModel(name, source, resolved.value), readers, diagnostics);
     if (!model.upstream) {
       diagnostics.push({
         code: 'SECURITY_SCHEME_UNSUPPORTED',
@@ -118,6 +125,38 @@ export function collectSchemes(document: Record<string, unknown>): Reported<Map<
     schemes.set(name, model);
   }
   return reported(schemes, diagnostics);
+}
+
+/**
+ * The scheme with variables no other reader reads. Scheme names that differ only in case or
+ * punctuation (`api_key`, `apiKey`, `api-key`) share a prefix (`UPSTREAM_API_KEY`), and a prefix
+ * plus a suffix can be another scheme's prefix or a server setting (`oauth` + `_CLIENT_ID` =
+ * scheme `oauth_client_id`; scheme `base_url` = `UPSTREAM_BASE_URL`). One variable read by two
+ * readers would send one secret where the other belongs (a header key in a query string), or
+ * take the upstream URL for a key: the later scheme (in name order, so the choice is stable)
+ * gets the first free prefix `<prefix>_2`, `_3`..., with a warning naming both.
+ */
+function withOwnVariables(
+  model: SecuritySchemeModel,
+  readers: Map<string, string>,
+  diagnostics: Diagnostic[],
+): SecuritySchemeModel {
+  const upstream = model.upstream;
+  if (!upstream) return model;
+  const clash = (def: SecuritySchemeDefinition) => credentialVariables(def).find((v) => readers.has(v.name))?.name;
+  let chosen = upstream;
+  const first = clash(upstream);
+  for (let n = 2; clash(chosen) !== undefined; n++) chosen = { ...upstream, env: `${upstream.env}_${n}` };
+  for (const v of credentialVariables(chosen)) readers.set(v.name, `security scheme "${model.name}"`);
+  if (first === undefined) return model;
+  diagnostics.push({
+    code: 'SECURITY_SCHEME_ENV_RENAMED',
+    severity: 'warning',
+    message: `Security scheme "${model.name}" would read ${first}, which ${readers.get(first) ?? 'another reader'} reads too; its credentials are read from ${chosen.env}${chosen.type === 'apiKey' || (chosen.type === 'http' && chosen.scheme !== 'basic') ? '' : '_*'} instead.`,
+    pointer: model.source,
+    hint: 'Rename one of the schemes in the spec to keep names of your own choosing; the README and .env.example list the variables.',
+  });
+  return { ...model, upstream: chosen };
 }
 
 function toSchemeModel(name: string, source: string, scheme: Record<string, unknown>): SecuritySchemeModel {

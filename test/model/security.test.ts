@@ -225,3 +225,59 @@ describe('security schemes and the environment variables they read', () => {
     ]);
   });
 });
+
+describe('security schemes never share an environment variable', () => {
+  const schemesOf = (securitySchemes: Record<string, unknown>) => {
+    const built = model({
+      paths: { '/x': { get: operation({ security: Object.keys(securitySchemes).map((name) => ({ [name]: [] })) }) } },
+      components: { securitySchemes },
+    });
+    return {
+      env: Object.fromEntries(built.schemes.map((s) => [s.name, s.upstream?.env])),
+      renamed: built.diagnostics.filter((d) => d.code === 'SECURITY_SCHEME_ENV_RENAMED'),
+    };
+  };
+
+  it('names that differ only in case or punctuation: the later one in name order reads <prefix>_2, _3', () => {
+    const { env, renamed } = schemesOf({
+      api_key: { type: 'apiKey', in: 'header', name: 'X-Key' },
+      apiKey: { type: 'apiKey', in: 'query', name: 'key' },
+      'api-key': { type: 'http', scheme: 'bearer' },
+    });
+    expect(env).toEqual({ 'api-key': 'UPSTREAM_API_KEY', apiKey: 'UPSTREAM_API_KEY_2', api_key: 'UPSTREAM_API_KEY_3' });
+    expect(renamed.map((d) => [d.pointer, d.severity])).toEqual([
+      ['/components/securitySchemes/apiKey', 'warning'],
+      ['/components/securitySchemes/api_key', 'warning'],
+    ]);
+    expect(renamed[0]!.message).toBe(
+      'Security scheme "apiKey" would read UPSTREAM_API_KEY, which security scheme "api-key" reads too; its credentials are read from UPSTREAM_API_KEY_2 instead.',
+    );
+  });
+
+  it("a prefix plus a suffix that is another scheme's variable, or a server setting", () => {
+    const { env, renamed } = schemesOf({
+      base_url: { type: 'apiKey', in: 'header', name: 'X-Key' },
+      oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://a.example.com/t', scopes: {} } } },
+      oauth_client_id: { type: 'apiKey', in: 'header', name: 'X-Client' },
+    });
+    expect(env).toEqual({
+      base_url: 'UPSTREAM_BASE_URL_2',
+      oauth: 'UPSTREAM_OAUTH',
+      oauth_client_id: 'UPSTREAM_OAUTH_CLIENT_ID_2',
+    });
+    expect(renamed.map((d) => d.message)).toEqual([
+      'Security scheme "base_url" would read UPSTREAM_BASE_URL, which the server\'s own setting reads too; its credentials are read from UPSTREAM_BASE_URL_2 instead.',
+      'Security scheme "oauth_client_id" would read UPSTREAM_OAUTH_CLIENT_ID, which security scheme "oauth" reads too; its credentials are read from UPSTREAM_OAUTH_CLIENT_ID_2 instead.',
+    ]);
+  });
+
+  it('distinct names keep their plain prefix and no warning', () => {
+    const { env, renamed } = schemesOf({
+      key: { type: 'apiKey', in: 'query', name: 'api_key' },
+      bearer: { type: 'http', scheme: 'bearer' },
+      basic: { type: 'http', scheme: 'basic' },
+    });
+    expect(env).toEqual({ basic: 'UPSTREAM_BASIC', bearer: 'UPSTREAM_BEARER', key: 'UPSTREAM_KEY' });
+    expect(renamed).toEqual([]);
+  });
+});
