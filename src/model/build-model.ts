@@ -122,7 +122,7 @@ export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {},
     schemes: [...schemes.values()],
     authorization: authorizationOf(tools, config),
     // Every other model diagnostic points into the document the user gave.
-    diagnostics: diagnostics.map((d) => (d.file ? d : { ...d, file: loaded.source })),
+    diagnostics: onceEach(diagnostics).map((d) => (d.file ? d : { ...d, file: loaded.source })),
   };
 }
 
@@ -214,4 +214,18 @@ function webhookDiagnostics(document: Record<string, unknown>): Diagnostic[] {
       pointer: '/webhooks',
     },
   ];
+}
+
+/**
+ * Each diagnostic once: what a path item declares for all its operations (a path-level parameter
+ * that cannot be represented) is found once per operation, at the same pointer, with the same words.
+ */
+function onceEach(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}\u0000${d.severity}\u0000${d.file ?? ''}\u0000${d.pointer ?? ''}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

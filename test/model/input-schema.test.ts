@@ -265,6 +265,23 @@ describe('input schema: name clashes', () => {
       ['PARAMETER_UNSUPPORTED', '/paths/~1f/get/parameters/0'],
     ]);
   });
+
+  it('a path-level parameter it cannot represent is reported once, not once per operation', () => {
+    const op = { responses: { '200': { description: 'ok' } } };
+    const built = model({
+      paths: {
+        '/f': {
+          parameters: [{ name: 'file', in: 'formData', schema: { type: 'string' } }],
+          get: { ...op, operationId: 'getF' },
+          put: { ...op, operationId: 'putF' },
+        },
+      },
+    });
+    expect(built.tools.map((t) => t.name)).toEqual(['getF', 'putF']);
+    expect(built.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['PARAMETER_UNSUPPORTED', '/paths/~1f/parameters/0'],
+    ]);
+  });
 });
 
 describe('fixtures/parameters-styles.yaml through the loader', () => {
