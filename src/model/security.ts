@@ -1,5 +1,6 @@
 import type { SecurityRequirement, SecuritySchemeDefinition } from '../../templates/runtime/mcp/types.js';
 import { ENV_VARS } from '../../templates/runtime/config/env-table.js';
+import { isCredentialHeaderAllowed } from '../../templates/runtime/http/framing-headers.js';
 import {
   credentialPrefix,
   credentialVariables,
@@ -118,7 +119,7 @@ export function collectSchemes(document: Record<string, unknown>): Reported<Map<
       diagnostics.push({
         code: 'SECURITY_SCHEME_UNSUPPORTED',
         severity: 'warning',
-        message: `Security scheme "${name}" (${describeScheme(resolved.value)}) cannot be satisfied with credentials from the environment; operations that need only it are called without credentials.`,
+        message: `Security scheme "${name}" (${describeScheme(resolved.value)}) cannot be satisfied with credentials from the environment${framingHeaderOf(resolved.value)}; operations that need only it are called without credentials.`,
         pointer: source,
       });
     }
@@ -168,7 +169,9 @@ function toSchemeModel(name: string, source: string, scheme: Record<string, unkn
   if (
     type === 'apiKey' &&
     typeof scheme.name === 'string' &&
-    ['header', 'query', 'cookie'].includes(String(scheme.in))
+    ['header', 'query', 'cookie'].includes(String(scheme.in)) &&
+    // A key in `Host`, `Transfer-Encoding`, `Content-Type`... would frame or route the request: unsupported.
+    (scheme.in !== 'header' || isCredentialHeaderAllowed(scheme.name))
   ) {
     return {
       ...base,
@@ -206,6 +209,13 @@ function oauthScopes(scheme: Record<string, unknown>): string[] {
     if (isObject(flow) && isObject(flow.scopes)) for (const s of Object.keys(flow.scopes)) scopes.add(s);
   }
   return [...scopes].sort();
+}
+
+/** Why an API key in a header is refused, when it is: its header frames or routes the request. */
+function framingHeaderOf(scheme: Record<string, unknown>): string {
+  if (scheme.type !== 'apiKey' || scheme.in !== 'header' || typeof scheme.name !== 'string') return '';
+  if (isCredentialHeaderAllowed(scheme.name)) return '';
+  return `: its header "${scheme.name.replace(/[^\x20-\x7e]/g, '?').slice(0, 64)}" is one the server and node:http set themselves (framing, routing, Accept, Content-Type), never a credential`;
 }
 
 function describeScheme(scheme: Record<string, unknown>): string {

@@ -281,3 +281,31 @@ describe('security schemes never share an environment variable', () => {
     expect(renamed).toEqual([]);
   });
 });
+
+describe('an API key may not go into a header the server or node:http sets', () => {
+  it.each(['Host', 'Transfer-Encoding', 'content-length', 'Cookie', 'Content-Type', 'Accept', 'Connection'])(
+    'apiKey in header %s: unsupported, with the reason',
+    (header) => {
+      const built = model({
+        paths: { '/x': { get: operation({ security: [{ key: [] }] }) } },
+        components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: header } } },
+      });
+      expect(built.schemes[0]?.upstream).toBeUndefined();
+      const warning = built.diagnostics.find((d) => d.code === 'SECURITY_SCHEME_UNSUPPORTED');
+      expect(warning?.message).toContain(`its header "${header}" is one the server and node:http set themselves`);
+    },
+  );
+
+  it('Authorization and custom headers stay supported', () => {
+    const built = model({
+      paths: { '/x': { get: operation({ security: [{ a: [], b: [] }] }) } },
+      components: {
+        securitySchemes: {
+          a: { type: 'apiKey', in: 'header', name: 'Authorization' },
+          b: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+    });
+    expect(built.schemes.map((s) => s.upstream?.type)).toEqual(['apiKey', 'apiKey']);
+  });
+});

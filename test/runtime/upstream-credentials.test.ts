@@ -197,6 +197,17 @@ describe('resolveUpstreamCredentials', () => {
     expect((error as UpstreamError).message).toBe('environment variable PETS_KEY must not contain CR, LF or NUL');
   });
 
+  it.each(['Host', 'transfer-encoding', 'Content-Length', 'Cookie', 'Content-Type'])(
+    'never puts a key into the %s header, even from a hand-edited table: not satisfied, nothing sent',
+    async (header) => {
+      const framing = { type: 'apiKey', in: 'header', name: header, env: 'FRAMING_KEY' } as const;
+      expect(await resolveUpstreamCredentials([req('framing')], { framing }, { FRAMING_KEY: 'k1' })).toEqual({
+        satisfied: false,
+        missing: [],
+      });
+    },
+  );
+
   it('does not read inherited properties of the env object', async () => {
     expect(
       await resolveUpstreamCredentials(

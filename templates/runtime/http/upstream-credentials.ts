@@ -1,4 +1,5 @@
 import type { SecurityRequirement, SecuritySchemeDefinition } from '../mcp/types.js';
+import { isCredentialHeaderAllowed } from './framing-headers.js';
 import { assertNoControlBreaks } from './percent-encode.js';
 import type { UpstreamAuth, UpstreamCallContext } from './upstream-auth.js';
 
@@ -280,6 +281,8 @@ function resolveScheme(
 ): SchemeResult {
   switch (def.type) {
     case 'apiKey': {
+      // The generator refuses such a scheme; a hand-edited table must not frame requests either.
+      if (def.in === 'header' && !isCredentialHeaderAllowed(def.name)) return { ok: false, missing: [] };
       const key = read(env, def.env);
       if (key === undefined) return { ok: false, missing: [def.env] };
       return {
