@@ -37,23 +37,40 @@ export interface InvokeContext {
  * its input schema: the guard, the upstream request, the output check. The
  * static tools and `call_tool` both end here, so they behave the same.
  */
-export async function invokeTool(
+export function invokeTool(
   tool: PreparedTool,
   args: Record<string, unknown>,
   ctx: InvokeContext,
   signal?: AbortSignal,
 ): Promise<CallToolResult> {
-  if (ctx.caller) {
-    const pending = deniedHere(tool.definition, ctx.caller, args, ctx);
-    // Only stdio's policy check is asynchronous: an HTTP call is not held back a tick for it.
-    const denied = pending instanceof Promise ? await pending : pending;
-    if (denied) return denied;
+  // Not async: the upstream call's own promise is chained once, no async frame per call. As from
+  // an async function, a failure is a rejected promise, never a throw.
+  try {
+    if (ctx.caller) {
+      const pending = deniedHere(tool.definition, ctx.caller, args, ctx);
+      // Only stdio's policy check is asynchronous: an HTTP call is not held back a tick for it.
+      if (pending instanceof Promise)
+        return pending.then((denied) => denied ?? callAndConform(tool, args, ctx, signal));
+      if (pending) return Promise.resolve(pending);
+    }
+    return callAndConform(tool, args, ctx, signal);
+  } catch (error) {
+    return Promise.reject(error);
   }
+}
+
+/** The upstream call of an allowed call, and its result checked against the output schema. */
+function callAndConform(
+  tool: PreparedTool,
+  args: Record<string, unknown>,
+  ctx: InvokeContext,
+  signal: AbortSignal | undefined,
+): Promise<CallToolResult> {
   const context = upstreamContext(ctx.subject, signal);
-  const result = await (ctx.limit
+  const called = ctx.limit
     ? ctx.limit(() => callUpstream(tool.definition, args, ctx.upstream, context))
-    : callUpstream(tool.definition, args, ctx.upstream, context));
-  return conformOutput(tool, toCallToolResult(result));
+    : callUpstream(tool.definition, args, ctx.upstream, context);
+  return called.then((result) => conformOutput(tool, toCallToolResult(result)));
 }
 
 const NO_CONTEXT: UpstreamCallContext = Object.freeze({});
