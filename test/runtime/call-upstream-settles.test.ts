@@ -35,7 +35,7 @@ describe('callUpstream settles like an async function', () => {
     const result = await callUpstream(
       tool({
         path: '/pets/{id}',
-        parameters: [{ name: 'id', in: 'path', argument: 'id', style: 'simple', explode: false }],
+        parameters: [{ name: 'id', in: 'path', argument: 'id', required: true, style: 'simple', explode: false }],
       }),
       {},
       upstreamOptions('http://127.0.0.1:9', { client }),
@@ -57,7 +57,7 @@ describe('callUpstream settles like an async function', () => {
     const pending = callUpstream(
       tool({
         path: '/pets/{id}',
-        parameters: [{ name: 'id', in: 'path', argument: 'id', style: 'simple', explode: false }],
+        parameters: [{ name: 'id', in: 'path', argument: 'id', required: true, style: 'simple', explode: false }],
       }),
       args,
       upstreamOptions('http://127.0.0.1:9', { client }),
