@@ -79,7 +79,7 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
     const result: ToolResult = { content: [{ type: 'text', text: json }] };
     if (tool.outputSchema !== undefined && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       result.structuredContent = parsed as Record<string, unknown>;
-      attachJson(result, parsed, json);
+      attachJson(parsed, json);
     }
     return result;
   }

@@ -180,7 +180,7 @@ export function resultMessage(result: CallToolResult, id: string | number): stri
   const structured = result.structuredContent;
   const json =
     typeof structured === 'object' && structured !== null && contentThenStructured(result)
-      ? attachedJson(result, structured)
+      ? attachedJson(structured)
       : undefined;
   if (json === undefined) return JSON.stringify({ result, jsonrpc: '2.0', id });
   const content = JSON.stringify(result.content);

@@ -5,7 +5,6 @@ import type { Caller, Decision } from '../rbac/guard.js';
 import { authorizeCall, mayCall } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
 import { callUpstream } from '../http/call-upstream.js';
-import { carryJson } from '../http/compact-json.js';
 import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { ToolResult } from '../http/tool-result.js';
 import type { UpstreamCallContext } from '../http/upstream-auth.js';
@@ -200,10 +199,8 @@ function conformed(result: CallToolResult, checked: StandardSchemaV1.Result<Reco
 function toCallToolResult(result: ToolResult): CallToolResult {
   // Built key by key (content, structuredContent, isError: the order the answer is written in), no spread copies.
   const out: CallToolResult = { content: [...result.content] };
-  if (result.structuredContent !== undefined) {
-    out.structuredContent = result.structuredContent;
-    carryJson(result, out);
-  }
+  // The structured value itself, so the JSON shaped from it still holds (compact-json.ts).
+  if (result.structuredContent !== undefined) out.structuredContent = result.structuredContent;
   if (result.isError) out.isError = true;
   return out;
 }
