@@ -212,6 +212,43 @@ describe('createKeepAliveClient', () => {
     }
   });
 
+  it('sends the Host header node:http would (port, bracketed IPv6 literal), a body-less POST with Content-Length: 0', async () => {
+    const v6 = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(req.headers.host));
+    await new Promise<void>((resolve) => v6.listen(0, '::1', resolve));
+    const client = createKeepAliveClient();
+    try {
+      const port = (v6.address() as AddressInfo).port;
+      const reply = await client.send(request('/', { url: new URL(`http://[::1]:${port}/h`) }));
+      expect(text(reply.body.bytes)).toBe(`[::1]:${port}`);
+      await client.send(request('/post', { method: 'POST' }));
+      await client.send(request('/get'));
+      expect(seen.map((s) => [s.headers['host'], s.headers['content-length'], s.headers['transfer-encoding']])).toEqual(
+        [
+          [new URL(origin).host, '0', undefined],
+          [new URL(origin).host, undefined, undefined],
+        ],
+      );
+      // A header of the caller's own wins over the one node:http would add.
+      await client.send(request('/ua', { headers: { 'user-agent': 'mine/1', host: new URL(origin).host } }));
+      expect(seen.at(-1)?.headers['user-agent']).toBe('mine/1');
+      expect(seen.at(-1)?.headers['host']).toBe(new URL(origin).host);
+    } finally {
+      client.close();
+      v6.closeAllConnections();
+      await new Promise((resolve) => v6.close(resolve));
+    }
+  });
+
+  it('refuses a header value that would split the request (CR/LF), sending nothing', async () => {
+    const client = createKeepAliveClient();
+    try {
+      await expect(client.send(request('/a', { headers: { 'x-one': 'a\r\nx-two: b' } }))).rejects.toThrow();
+      expect(seen).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+
   it('takes a plain header record (lower-case names) as well as Headers', async () => {
     const client = createKeepAliveClient();
     try {

@@ -19,6 +19,7 @@ import {
   fetchClient,
   type KeepAliveClient,
   type UpstreamClient,
+  type UpstreamReply,
   type UpstreamRequest,
 } from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
@@ -135,93 +136,127 @@ function baseOf(baseUrl: string): ParsedBase {
  * A 401 to a token from a token endpoint drops that token from the cache and
  * retries once with a fresh one (the token may have been revoked early).
  */
-export async function callUpstream(
+export function callUpstream(
   tool: ToolDefinition,
   args: Record<string, unknown>,
   options: UpstreamOptions,
   context: UpstreamCallContext = {},
 ): Promise<ToolResult> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  let auth: UpstreamAuth;
+  // Not async: each attempt chains the request's own promise, no async frame per call. As from an
+  // async function, a failure is a rejected promise, never a throw into the caller.
   try {
-    auth =
-      options.auth ??
-      createUpstreamAuth(options.schemes, options.env, {
-        baseUrl: options.baseUrl,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      });
-  } catch (error) {
-    // Configuration messages name variables, never values.
-    if (error instanceof UpstreamError) return errorResult(`Cannot call ${tool.name}: ${error.message}`);
-    throw error;
-  }
-  const { redactor } = auth;
-  const callSecrets = context.subjectToken ? [context.subjectToken] : NO_SECRETS;
-  const cannot = (reason: string) => errorResult(redactor.redact(`Cannot call ${tool.name}: ${reason}`, callSecrets));
-
-  for (let attempt = 1; ; attempt++) {
-    let url: URL;
-    let init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'>;
-    let credentials: CredentialResolution;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    let auth: UpstreamAuth;
     try {
-      // A public operation needs nothing, and static credentials no promise: only a token fetch is awaited.
-      const resolved =
-        tool.security.length === 0
-          ? NO_CREDENTIALS
-          : resolveCredentialsNow(tool.security, options.schemes, options.env, { ...context, auth });
-      credentials = resolved instanceof Promise ? await resolved : resolved;
-      if (!credentials.satisfied && credentials.blocked) return cannot(blockedReason(credentials.blocked, options));
-      ({ url, init } = prepareRequest(tool, args, options, credentials));
+      auth =
+        options.auth ??
+        createUpstreamAuth(options.schemes, options.env, {
+          baseUrl: options.baseUrl,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
     } catch (error) {
-      if (error instanceof UpstreamError) {
-        if (error.code === 'token_request_failed' || error.code === 'invalid_token_url') {
-          // The message names the scheme and the OAuth error code only, never a secret or token.
-          options.log?.(
-            redactor.redact(
-              JSON.stringify({
-                level: 'warn',
-                msg: 'upstream credentials',
-                tool: tool.name,
-                code: error.code,
-                error: error.message,
-              }),
-              callSecrets,
-            ),
-          );
-        }
-        return cannot(error.message);
-      }
-      if (context.signal?.aborted) return cannot('the call was cancelled');
+      // Configuration messages name variables, never values.
+      if (error instanceof UpstreamError)
+        return Promise.resolve(errorResult(`Cannot call ${tool.name}: ${error.message}`));
       throw error;
     }
+    const callSecrets = context.subjectToken ? [context.subjectToken] : NO_SECRETS;
+    return attemptCall({ tool, args, options, context, auth, timeoutMs, maxBytes, callSecrets }, 1);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
-    // The configured origin, which `resolveRequestUrl` asserted the URL keeps (no getter per call).
-    const { origin } = baseOf(options.baseUrl);
-    const deadline = new CallDeadline(timeoutMs, context.signal);
-    const { signal } = deadline;
-    // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
-    const secrets =
-      !credentials.satisfied || credentials.secrets.length === 0
-        ? callSecrets
-        : callSecrets.length === 0
-          ? credentials.secrets
-          : [...callSecrets, ...credentials.secrets];
+/** What every attempt of one call shares. */
+interface UpstreamCall {
+  readonly tool: ToolDefinition;
+  readonly args: Record<string, unknown>;
+  readonly options: UpstreamOptions;
+  readonly context: UpstreamCallContext;
+  readonly auth: UpstreamAuth;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** The caller's token (token exchange), redacted from every message. */
+  readonly callSecrets: readonly string[];
+}
+
+/** One attempt: credentials (a token fetch is the only wait), the request, its answer. */
+function attemptCall(call: UpstreamCall, attempt: number): Promise<ToolResult> {
+  const { tool, options, context, auth } = call;
+  let resolved: CredentialResolution | Promise<CredentialResolution>;
+  try {
+    // A public operation needs nothing, and static credentials no promise: only a token fetch is awaited.
+    resolved =
+      tool.security.length === 0
+        ? NO_CREDENTIALS
+        : resolveCredentialsNow(tool.security, options.schemes, options.env, { ...context, auth });
+  } catch (error) {
+    return settle(() => notPrepared(call, error));
+  }
+  if (resolved instanceof Promise)
+    return resolved.then(
+      (credentials) => sendAttempt(call, credentials, attempt),
+      (error: unknown) => notPrepared(call, error),
+    );
+  return sendAttempt(call, resolved, attempt);
+}
+
+function sendAttempt(call: UpstreamCall, credentials: CredentialResolution, attempt: number): Promise<ToolResult> {
+  const { tool, args, options, context, timeoutMs, maxBytes, callSecrets } = call;
+  let url: URL;
+  let init: Pick<UpstreamRequest, 'method' | 'headers' | 'body'>;
+  try {
+    if (!credentials.satisfied && credentials.blocked)
+      return Promise.resolve(cannot(call, blockedReason(credentials.blocked, options)));
+    ({ url, init } = prepareRequest(tool, args, options, credentials));
+  } catch (error) {
+    return settle(() => notPrepared(call, error));
+  }
+
+  // The configured origin, which `resolveRequestUrl` asserted the URL keeps (no getter per call).
+  const { origin } = baseOf(options.baseUrl);
+  const deadline = new CallDeadline(timeoutMs, context.signal);
+  const { signal } = deadline;
+  // This call's own secrets: its tokens (the redactor keeps only recent ones) and the query as sent.
+  const secrets =
+    !credentials.satisfied || credentials.secrets.length === 0
+      ? callSecrets
+      : callSecrets.length === 0
+        ? credentials.secrets
+        : [...callSecrets, ...credentials.secrets];
+  const failed = (error: unknown): ToolResult => {
     try {
-      const send = options.client ?? (options.fetch ? fetchClient(options.fetch) : defaultUpstreamClient());
-      const response = await send({
-        method: init.method,
-        headers: init.headers,
-        body: init.body,
-        url,
-        signal,
-        maxBytes,
-      });
+      const reason = deadline.timedOut()
+        ? `timed out after ${timeoutMs} ms`
+        : signal.aborted
+          ? 'cancelled'
+          : describe(error);
+      const message = `Upstream request ${init.method} ${origin}${url.pathname} failed: ${reason}`;
+      // The query may hold a caller's or the server's values: never in a message.
+      return errorResult(
+        call.auth.redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets),
+      );
+    } finally {
+      deadline.done();
+    }
+  };
+  let sent: Promise<UpstreamReply>;
+  try {
+    const send = options.client ?? (options.fetch ? fetchClient(options.fetch) : defaultUpstreamClient());
+    sent = send({ method: init.method, headers: init.headers, body: init.body, url, signal, maxBytes });
+  } catch (error) {
+    return settle(() => failed(error));
+  }
+  return sent.then((response) => {
+    let result: ToolResult;
+    try {
       if (response.status === 401 && credentials.satisfied && credentials.discard && attempt === 1) {
         credentials.discard();
-        continue;
+        deadline.done();
+        return attemptCall(call, attempt + 1);
       }
-      const result = shapeResponse(tool, {
+      result = shapeResponse(tool, {
         status: response.status,
         statusText: response.statusText,
         contentType: response.contentType,
@@ -236,22 +271,56 @@ export async function callUpstream(
           text: `No upstream credentials are configured; set ${credentials.missing.join(' or ') || 'a supported security scheme'}.`,
         });
       }
-      return redactToolResult(result, redactor, secrets, response.body.bytes);
+      result = redactToolResult(result, call.auth.redactor, secrets, response.body.bytes);
     } catch (error) {
-      const reason = deadline.timedOut()
-        ? `timed out after ${timeoutMs} ms`
-        : signal.aborted
-          ? 'cancelled'
-          : describe(error);
-      const message = `Upstream request ${init.method} ${origin}${url.pathname} failed: ${reason}`;
-      // The query may hold a caller's or the server's values: never in a message.
-      return errorResult(
-        redactor.redact(url.search === '' ? message : message.replaceAll(url.search, REDACTED), secrets),
-      );
-    } finally {
-      deadline.done();
+      return failed(error);
     }
+    deadline.done();
+    return result;
+  }, failed);
+}
+
+/** `make()`'s result as a promise: resolved with what it returns, rejected with what it throws. */
+function settle(make: () => ToolResult): Promise<ToolResult> {
+  try {
+    return Promise.resolve(make());
+  } catch (error) {
+    return Promise.reject(error);
   }
+}
+
+/** `Cannot call <tool>: <reason>`, with the call's secrets redacted. */
+function cannot(call: UpstreamCall, reason: string): ToolResult {
+  return errorResult(call.auth.redactor.redact(`Cannot call ${call.tool.name}: ${reason}`, call.callSecrets));
+}
+
+/**
+ * Credentials or the request could not be made: an `UpstreamError` is the
+ * caller's to read (and a token endpoint's failure the operator's too); a
+ * cancelled call says so; anything else is a bug, thrown on.
+ */
+function notPrepared(call: UpstreamCall, error: unknown): ToolResult {
+  const { tool, options, context, auth, callSecrets } = call;
+  if (error instanceof UpstreamError) {
+    if (error.code === 'token_request_failed' || error.code === 'invalid_token_url') {
+      // The message names the scheme and the OAuth error code only, never a secret or token.
+      options.log?.(
+        auth.redactor.redact(
+          JSON.stringify({
+            level: 'warn',
+            msg: 'upstream credentials',
+            tool: tool.name,
+            code: error.code,
+            error: error.message,
+          }),
+          callSecrets,
+        ),
+      );
+    }
+    return cannot(call, error.message);
+  }
+  if (context.signal?.aborted) return cannot(call, 'the call was cancelled');
+  throw error;
 }
 
 /**

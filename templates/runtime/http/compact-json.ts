@@ -5,32 +5,22 @@
  * that same, unmodified object again (the HTTP fast lane's answer) may reuse
  * the text instead: for a large body that is most of the answer's CPU.
  *
- * The text travels on the result, tied to the very object it was made from:
- * it is used only while the result's `structuredContent` is still that object
- * (a copy, by redaction or the 2025 codec's wrapping, is serialized as usual).
- * Nothing in the runtime modifies a parsed body in place (the output
- * validator does not: no defaults, no coercion). The property is a
- * non-enumerable symbol: invisible to JSON, spreads and comparisons.
+ * The text is tied to the very object it was made from, in a WeakMap: every
+ * result holding that object (the copies made on the way to the answer) finds
+ * it, a copy of the object (redaction, the 2025 codec's wrapping) does not and
+ * is serialized as usual, and nothing is added to the results themselves
+ * (invisible to JSON, spreads and comparisons; a property per result cost two
+ * `defineProperty` per call). Nothing in the runtime modifies a parsed body in
+ * place (the output validator does not: no defaults, no coercion).
  */
-const TEXT = Symbol('compact JSON of structuredContent');
+const texts = new WeakMap<object, string>();
 
-interface Carrier {
-  [TEXT]?: { readonly of: object; readonly json: string };
+/** Remembers `json`, which must be `JSON.stringify(of)`, for the object `of` (a result's `structuredContent`). */
+export function attachJson(of: object, json: string): void {
+  texts.set(of, json);
 }
 
-/** Attaches `json`, which must be `JSON.stringify(of)`, to `result` (whose `structuredContent` is `of`). */
-export function attachJson(result: object, of: object, json: string): void {
-  Object.defineProperty(result, TEXT, { value: { of, json }, writable: true });
-}
-
-/** The JSON attached to `from`, attached to `to` as well (a copy of the result holding the same object). */
-export function carryJson(from: object, to: object): void {
-  const text = (from as Carrier)[TEXT];
-  if (text !== undefined) Object.defineProperty(to, TEXT, { value: text, writable: true });
-}
-
-/** `JSON.stringify(structured)` when `result` carries it for that very object, else `undefined`. */
-export function attachedJson(result: object, structured: unknown): string | undefined {
-  const text = (result as Carrier)[TEXT];
-  return text !== undefined && text.of === structured ? text.json : undefined;
+/** `JSON.stringify(structured)` when it was remembered for that very object, else `undefined`. */
+export function attachedJson(structured: unknown): string | undefined {
+  return typeof structured === 'object' && structured !== null ? texts.get(structured) : undefined;
 }

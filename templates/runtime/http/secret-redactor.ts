@@ -1,4 +1,4 @@
-import { carryJson } from './compact-json.js';
+import { attachedJson } from './compact-json.js';
 import { encodeQueryComponent } from './percent-encode.js';
 import type { ToolContent, ToolResult } from './tool-result.js';
 
@@ -160,13 +160,10 @@ export function redactToolResult(
   if (structured === undefined) return { ...result, content };
   // Walking a large value costs far more than one scan of its JSON: walk only when the scan finds
   // a secret (its JSON-escaped form is one of those matched, so keys and escaped strings count).
-  const json = JSON.stringify(structured);
-  if (scrub.redact(json) === json) {
-    // The same structured object, so the JSON shaped from it still holds (compact-json.ts).
-    const kept = { ...result, content };
-    carryJson(result, kept);
-    return kept;
-  }
+  // The JSON shaped from this very object when there is one (compact-json.ts): not written twice.
+  const json = attachedJson(structured) ?? JSON.stringify(structured);
+  // Unchanged: the same structured object, so that JSON still holds for the answer.
+  if (scrub.redact(json) === json) return { ...result, content };
   return {
     ...result,
     content,

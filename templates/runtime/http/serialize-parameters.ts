@@ -93,7 +93,8 @@ export function serializeParameters(
   args: Record<string, unknown>,
   reserved: ReservedNames = NOTHING_RESERVED,
 ): SerializedParameters {
-  const pathValues = new Map<string, string>();
+  // Path values by name, in a flat [name, value, ...] list: an operation has a few (no Map per call).
+  const pathValues: string[] = [];
   const query: string[] = [];
   // No prototype: a header parameter may be named `__proto__` (a valid RFC 9110 token).
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -106,14 +107,12 @@ export function serializeParameters(
       continue;
     }
     const shape = toShape(raw, p);
-    const guard = (location: 'query' | 'cookie', name: string) =>
-      assertNotReserved(reserved[location], location, name, p);
     switch (p.in) {
       case 'path':
-        pathValues.set(p.name, serializePath(p, shape));
+        pathValues.push(p.name, serializePath(p, shape));
         break;
       case 'query':
-        query.push(...serializeQuery(p, shape, raw, (name) => guard('query', name)));
+        query.push(...serializeQuery(p, shape, raw, (name) => assertNotReserved(reserved.query, 'query', name, p)));
         break;
       case 'header': {
         const lower = p.name.toLowerCase();
@@ -128,20 +127,20 @@ export function serializeParameters(
         break;
       }
       case 'cookie':
-        cookies.push(...serializeCookie(p, shape, (name) => guard('cookie', name)));
+        cookies.push(...serializeCookie(p, shape, (name) => assertNotReserved(reserved.cookie, 'cookie', name, p)));
         break;
     }
   }
   return { path: substitutePath(http.path, pathValues), query: query.join('&'), headers, cookies: cookies.join('; ') };
 }
 
-function substitutePath(template: string, values: ReadonlyMap<string, string>): string {
+function substitutePath(template: string, values: readonly string[]): string {
   // One pass over the template: a substituted value is never scanned again.
   const parts = templateParts(template);
   let path = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i]!;
-    const value = values.get(name);
+    const value = valueOf(values, name);
     if (value === undefined) throw new UpstreamError('missing_path_parameter', `path parameter "${name}" is required`);
     path += value + parts[i + 1]!;
   }
@@ -153,6 +152,12 @@ function substitutePath(template: string, values: ReadonlyMap<string, string>): 
     }
   }
   return path;
+}
+
+/** The value of `name` in a flat `[name, value, ...]` list; the last one wins, as a Map's `set` would. */
+function valueOf(values: readonly string[], name: string): string | undefined {
+  for (let i = values.length - 2; i >= 0; i -= 2) if (values[i] === name) return values[i + 1];
+  return undefined;
 }
 
 /**

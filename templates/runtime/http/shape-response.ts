@@ -48,9 +48,10 @@ const TEXT_TYPES = new Set([
  * @see https://modelcontextprotocol.io/specification/2025-06-18/server/tools#tool-result
  */
 export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): ToolResult {
-  const mediaType = mediaTypeEssence(res.contentType);
+  const kind = bodyKind(res.contentType);
+  const { mediaType } = kind;
   const { bytes, truncated } = res.body;
-  const decoded = decodeText(bytes, mediaType, res.contentType);
+  const decoded = decodeText(bytes, kind);
 
   if (res.status < 200 || res.status > 299) {
     const status = statusLine(res);
@@ -67,7 +68,7 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
   }
   if (bytes.byteLength === 0) return textResult(statusLine(res));
   if (decoded === undefined) return { content: [binaryContent(bytes, mediaType, res.url)] };
-  if (isJsonMediaType(mediaType)) {
+  if (kind.json) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(decoded);
@@ -75,10 +76,10 @@ export function shapeResponse(tool: ToolDefinition, res: UpstreamResponse): Tool
       return textResult(decoded);
     }
     const json = JSON.stringify(parsed);
-    const result = textResult(json);
+    const result: ToolResult = { content: [{ type: 'text', text: json }] };
     if (tool.outputSchema !== undefined && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       result.structuredContent = parsed as Record<string, unknown>;
-      attachJson(result, parsed, json);
+      attachJson(parsed, json);
     }
     return result;
   }
@@ -99,14 +100,60 @@ function isText(mediaType: string): boolean {
   );
 }
 
-/** The body as text, or `undefined` when it is binary (or untyped and not valid UTF-8). */
-function decodeText(bytes: Uint8Array, mediaType: string, contentType: string | null): string | undefined {
-  if (mediaType !== '' && !isText(mediaType)) return undefined;
+/** What shaping needs to know of one `Content-Type` value: worked out once per distinct value (bodyKind). */
+interface BodyKind {
+  /** The essence (`mediaTypeEssence`); `''` when absent. */
+  readonly mediaType: string;
+  /** JSON or `+json` (RFC 6839 §3.1). */
+  readonly json: boolean;
+  /** The text decoder for its charset (fatal when untyped); `undefined` for a binary type. */
+  readonly decoder: TextDecoder | undefined;
+  /** Why there is no decoder for a text type: the charset is unknown (then UTF-8, leniently). */
+  readonly unknownCharset: boolean;
+}
+
+/**
+ * An upstream sends the same few `Content-Type` values on every answer: each
+ * is parsed once (essence, charset, decoder) instead of per call. Bounded, as
+ * the values come from the upstream: past the bound a value is parsed per call.
+ */
+const MAX_BODY_KINDS = 64;
+const bodyKinds = new Map<string | null, BodyKind>();
+
+function bodyKind(contentType: string | null): BodyKind {
+  let kind = bodyKinds.get(contentType);
+  if (kind === undefined) {
+    kind = bodyKindOf(contentType);
+    if (bodyKinds.size < MAX_BODY_KINDS) bodyKinds.set(contentType, kind);
+  }
+  return kind;
+}
+
+function bodyKindOf(contentType: string | null): BodyKind {
+  const mediaType = mediaTypeEssence(contentType);
+  const json = isJsonMediaType(mediaType);
+  if (mediaType !== '' && !isText(mediaType)) return { mediaType, json, decoder: undefined, unknownCharset: false };
   const charset = mediaTypeParameter(contentType, 'charset') ?? 'utf-8';
   try {
-    return decoder(charset, mediaType === '').decode(bytes);
+    return { mediaType, json, decoder: decoder(charset, mediaType === ''), unknownCharset: false };
   } catch {
-    return mediaType === '' ? undefined : decoder('utf-8', false).decode(bytes);
+    // An unknown charset: an untyped body is then binary, a typed one UTF-8 read leniently.
+    return { mediaType, json, decoder: undefined, unknownCharset: true };
+  }
+}
+
+/** The body as text, or `undefined` when it is binary (or untyped and not valid UTF-8). */
+function decodeText(bytes: Uint8Array, kind: BodyKind): string | undefined {
+  const untyped = kind.mediaType === '';
+  if (kind.decoder === undefined) {
+    if (!kind.unknownCharset || untyped) return undefined;
+    return decoder('utf-8', false).decode(bytes);
+  }
+  try {
+    return kind.decoder.decode(bytes);
+  } catch {
+    // Only a fatal decoder throws: untyped bytes that are not valid UTF-8 are binary.
+    return untyped ? undefined : decoder('utf-8', false).decode(bytes);
   }
 }
 

@@ -116,12 +116,6 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     request: UpstreamRequest,
     { bytes, contentType }: { bytes?: Uint8Array; contentType?: string },
   ): Promise<UpstreamReply> => {
-    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-    if (request.headers instanceof Headers) for (const [name, value] of request.headers) headers[name] = value;
-    else for (const name in request.headers) headers[name] = request.headers[name]!;
-    if (contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = contentType;
-    if (bytes !== undefined) headers['content-length'] = String(bytes.byteLength);
-    headers['user-agent'] ??= DEFAULT_USER_AGENT;
     const target = targetOf(request.url);
     const isHttps = target.protocol === 'https:';
     const options = {
@@ -130,7 +124,7 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
       port: target.port,
       path: `${request.url.pathname}${request.url.search}`,
       method: request.method,
-      headers,
+      headers: headerList(request, target, bytes, contentType),
       agent: isHttps ? agents.https : agents.http,
     };
     const { signal, maxBytes } = request;
@@ -234,11 +228,53 @@ function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
   return agent;
 }
 
+/**
+ * The request's headers as the flat `[name, value, ...]` list node:http takes:
+ * stored as given, each name and value validated by node (no CR/LF can split
+ * a header), without a `setHeader` per header. node:http adds nothing to such
+ * a list, so it holds what it would add to a record: `Host` (unless given),
+ * `Content-Length` of a body and the default `User-Agent`. A body-less POST
+ * (or PUT, PATCH...) says `Content-Length: 0`, as node:http would, rather
+ * than being sent chunked.
+ */
+function headerList(
+  request: UpstreamRequest,
+  target: Target,
+  bytes: Uint8Array | undefined,
+  contentType: string | undefined,
+): string[] {
+  const list: string[] = [];
+  let host = false;
+  let type = false;
+  let agent = false;
+  const add = (name: string, value: string): void => {
+    // Names are lower case here (a record of the runtime's own, or `Headers`).
+    if (name === 'host') host = true;
+    else if (name === 'content-type') type = true;
+    else if (name === 'user-agent') agent = true;
+    else if (name === 'content-length') return; // framing is node's and ours, from the bytes sent
+    list.push(name, value);
+  };
+  if (request.headers instanceof Headers) for (const [name, value] of request.headers) add(name, value);
+  else for (const name in request.headers) add(name, request.headers[name]!);
+  if (!host) list.push('Host', target.host);
+  if (contentType !== undefined && !type) list.push('content-type', contentType);
+  if (bytes !== undefined) list.push('content-length', String(bytes.byteLength));
+  else if (!UNCHUNKED.has(request.method.toUpperCase())) list.push('content-length', '0');
+  if (!agent) list.push('user-agent', DEFAULT_USER_AGENT);
+  return list;
+}
+
+/** The methods node:http does not send chunked by default; a body-less request of any other says `Content-Length: 0`. */
+const UNCHUNKED = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
 /** Where a request goes, as node:http options: what `urlToHttpOptions` makes of the URL's origin. */
 interface Target {
   readonly protocol: string;
   readonly hostname: string;
   readonly port: number | undefined;
+  /** The `Host` header node:http would send: the URL's host (IPv6 bracketed, a default port left out). */
+  readonly host: string;
 }
 
 /** A server calls one upstream origin (a few in tests); bounded all the same. */
@@ -260,6 +296,7 @@ function targetOf(url: URL): Target {
       // An IPv6 literal is bracketed in a URL, bare in node:http's options.
       hostname: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname,
       port: url.port === '' ? undefined : Number(url.port),
+      host: url.host,
     };
     if (targets.size >= MAX_TARGETS) targets.clear();
     targets.set(origin, target);

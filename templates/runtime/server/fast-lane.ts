@@ -123,7 +123,7 @@ export function answerFast(
   }
 }
 
-async function callTool(
+function callTool(
   tools: FastTools,
   request: Extract<FastRequest, { method: 'tools/call' }>,
   res: ServerResponse,
@@ -139,16 +139,35 @@ async function callTool(
     gone = true;
     abort.abort();
   });
-  let message: string;
-  try {
-    const result = await tools.call(request.params, authInfo, abort.signal);
-    message = resultMessage(result, request.id);
-  } catch (error) {
-    message = JSON.stringify({ jsonrpc: '2.0', id: request.id, error: errorOf(error) });
-  }
+  const { id } = request;
   // A client that went away gets no answer, as from the SDK.
-  if (gone || res.destroyed) return;
-  send(res, message);
+  const answer = (message: string): void => {
+    if (!gone && !res.destroyed) send(res, message);
+  };
+  // Not async: one `then` on the call's own promise, no async frame per call. A failure to write
+  // the answer rejects, as before; a failed call or result is answered as a JSON-RPC error.
+  let called: Promise<CallToolResult>;
+  try {
+    called = tools.call(request.params, authInfo, abort.signal);
+  } catch (error) {
+    called = Promise.reject(error);
+  }
+  return called.then(
+    (result) => {
+      let message: string;
+      try {
+        message = resultMessage(result, id);
+      } catch (error) {
+        message = errorMessage(id, error);
+      }
+      answer(message);
+    },
+    (error: unknown) => answer(errorMessage(id, error)),
+  );
+}
+
+function errorMessage(id: string | number, error: unknown): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, error: errorOf(error) });
 }
 
 /**
@@ -161,7 +180,7 @@ export function resultMessage(result: CallToolResult, id: string | number): stri
   const structured = result.structuredContent;
   const json =
     typeof structured === 'object' && structured !== null && contentThenStructured(result)
-      ? attachedJson(result, structured)
+      ? attachedJson(structured)
       : undefined;
   if (json === undefined) return JSON.stringify({ result, jsonrpc: '2.0', id });
   const content = JSON.stringify(result.content);

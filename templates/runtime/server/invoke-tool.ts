@@ -5,7 +5,6 @@ import type { Caller, Decision } from '../rbac/guard.js';
 import { authorizeCall, mayCall } from '../rbac/guard.js';
 import type { Policy } from '../rbac/policy-types.js';
 import { callUpstream } from '../http/call-upstream.js';
-import { carryJson } from '../http/compact-json.js';
 import type { UpstreamOptions } from '../http/call-upstream.js';
 import type { ToolResult } from '../http/tool-result.js';
 import type { UpstreamCallContext } from '../http/upstream-auth.js';
@@ -37,23 +36,40 @@ export interface InvokeContext {
  * its input schema: the guard, the upstream request, the output check. The
  * static tools and `call_tool` both end here, so they behave the same.
  */
-export async function invokeTool(
+export function invokeTool(
   tool: PreparedTool,
   args: Record<string, unknown>,
   ctx: InvokeContext,
   signal?: AbortSignal,
 ): Promise<CallToolResult> {
-  if (ctx.caller) {
-    const pending = deniedHere(tool.definition, ctx.caller, args, ctx);
-    // Only stdio's policy check is asynchronous: an HTTP call is not held back a tick for it.
-    const denied = pending instanceof Promise ? await pending : pending;
-    if (denied) return denied;
+  // Not async: the upstream call's own promise is chained once, no async frame per call. As from
+  // an async function, a failure is a rejected promise, never a throw.
+  try {
+    if (ctx.caller) {
+      const pending = deniedHere(tool.definition, ctx.caller, args, ctx);
+      // Only stdio's policy check is asynchronous: an HTTP call is not held back a tick for it.
+      if (pending instanceof Promise)
+        return pending.then((denied) => denied ?? callAndConform(tool, args, ctx, signal));
+      if (pending) return Promise.resolve(pending);
+    }
+    return callAndConform(tool, args, ctx, signal);
+  } catch (error) {
+    return Promise.reject(error);
   }
+}
+
+/** The upstream call of an allowed call, and its result checked against the output schema. */
+function callAndConform(
+  tool: PreparedTool,
+  args: Record<string, unknown>,
+  ctx: InvokeContext,
+  signal: AbortSignal | undefined,
+): Promise<CallToolResult> {
   const context = upstreamContext(ctx.subject, signal);
-  const result = await (ctx.limit
+  const called = ctx.limit
     ? ctx.limit(() => callUpstream(tool.definition, args, ctx.upstream, context))
-    : callUpstream(tool.definition, args, ctx.upstream, context));
-  return conformOutput(tool, toCallToolResult(result));
+    : callUpstream(tool.definition, args, ctx.upstream, context);
+  return called.then((result) => conformOutput(tool, toCallToolResult(result)));
 }
 
 const NO_CONTEXT: UpstreamCallContext = Object.freeze({});
@@ -183,10 +199,8 @@ function conformed(result: CallToolResult, checked: StandardSchemaV1.Result<Reco
 function toCallToolResult(result: ToolResult): CallToolResult {
   // Built key by key (content, structuredContent, isError: the order the answer is written in), no spread copies.
   const out: CallToolResult = { content: [...result.content] };
-  if (result.structuredContent !== undefined) {
-    out.structuredContent = result.structuredContent;
-    carryJson(result, out);
-  }
+  // The structured value itself, so the JSON shaped from it still holds (compact-json.ts).
+  if (result.structuredContent !== undefined) out.structuredContent = result.structuredContent;
   if (result.isError) out.isError = true;
   return out;
 }

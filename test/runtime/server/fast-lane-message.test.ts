@@ -16,7 +16,7 @@ describe('resultMessage', () => {
     const structured = { a: 1, b: ['x', { c: null }] };
     // A text JSON.stringify would never write: seeing it in the answer proves the splice.
     const result: CallToolResult = { content: [{ type: 'text', text: 't' }], structuredContent: structured };
-    attachJson(result, structured, '{ "a": 1, "b": ["x", { "c": null }] }');
+    attachJson(structured, '{ "a": 1, "b": ["x", { "c": null }] }');
     expect(resultMessage(result, 7)).toBe(
       '{"result":{"content":[{"type":"text","text":"t"}],"structuredContent":{ "a": 1, "b": ["x", { "c": null }] }},"jsonrpc":"2.0","id":7}',
     );
@@ -32,9 +32,9 @@ describe('resultMessage', () => {
       maxBytes: 1024,
     });
     expect(shaped.content).toEqual([{ type: 'text', text: '{"id":1,"name":"aé\\"","tags":[]}' }]);
-    expect(attachedJson(shaped, shaped.structuredContent)).toBe('{"id":1,"name":"aé\\"","tags":[]}');
+    expect(attachedJson(shaped.structuredContent)).toBe('{"id":1,"name":"aé\\"","tags":[]}');
     // Tied to the very object: a copy of the structured value does not use it.
-    expect(attachedJson(shaped, { ...shaped.structuredContent })).toBeUndefined();
+    expect(attachedJson({ ...shaped.structuredContent })).toBeUndefined();
     const results: CallToolResult[] = [
       shaped as CallToolResult,
       { content: [{ type: 'text', text: 'plain' }] },
@@ -64,14 +64,25 @@ describe('the JSON a shaped result carries', () => {
     expect(Object.keys(shaped)).toEqual(['content', 'structuredContent']);
     const redacted = redactToolResult(shaped, createSecretRedactor(['unrelated-secret']));
     expect(redacted).not.toBe(shaped);
-    expect(attachedJson(redacted, redacted.structuredContent)).toBe('{"id":1}');
+    expect(attachedJson(redacted.structuredContent)).toBe('{"id":1}');
+  });
+
+  it('is what a redaction scans, rather than a second JSON.stringify of the value', () => {
+    // A remembered text that differs from the value's own JSON (never so in the runtime) shows which was scanned.
+    const structured = { note: 'nothing secret' };
+    attachJson(structured, '{"note":"s3cr3t-value"}');
+    const result = { content: [{ type: 'text' as const, text: 'x' }], structuredContent: structured };
+    const redacted = redactToolResult(result, createSecretRedactor(['s3cr3t-value']));
+    // The scan found the secret in the remembered text, so the value was walked (into a copy).
+    expect(redacted.structuredContent).not.toBe(structured);
+    expect(redacted.structuredContent).toEqual(structured);
   });
 
   it('is not used once redaction replaced the structured value', () => {
     const shaped = shape('{"token":"s3cr3t-value"}');
     const redacted = redactToolResult(shaped, createSecretRedactor(['s3cr3t-value']));
     expect(redacted.structuredContent).toEqual({ token: '[redacted]' });
-    expect(attachedJson(redacted, redacted.structuredContent)).toBeUndefined();
+    expect(attachedJson(redacted.structuredContent)).toBeUndefined();
     expect(resultMessage(redacted as CallToolResult, 1)).toBe(
       JSON.stringify({ result: redacted, jsonrpc: '2.0', id: 1 }),
     );
