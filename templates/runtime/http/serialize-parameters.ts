@@ -7,6 +7,7 @@ import {
   encodeUnreserved,
 } from './percent-encode.js';
 import { UpstreamError } from './upstream-error.js';
+import { FRAMING_HEADERS } from './framing-headers.js';
 
 /** The non-body parts of one upstream request, already encoded for the wire. */
 export interface SerializedParameters {
@@ -42,26 +43,6 @@ type Shape =
   | { readonly kind: 'array'; readonly items: readonly string[] }
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, string])[] };
 
-/**
- * Header parameters that would change how the request is framed or routed
- * (RFC 9110 §7.2 `Host`, §7.6.1 connection-specific fields, RFC 9112 §6
- * framing), or that would bypass the cookie-name check (`Cookie`): refused
- * when given a value, whatever the spec declares.
- */
-const FORBIDDEN_HEADERS = new Set([
-  'host',
-  'cookie',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'transfer-encoding',
-  'content-length',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-]);
 const MAX_DEPTH = 32;
 
 /**
@@ -117,7 +98,7 @@ export function serializeParameters(
       case 'header': {
         const lower = p.name.toLowerCase();
         if (IGNORED_HEADERS.has(lower)) break; // OpenAPI 3.1 §4.8.12.1
-        if (FORBIDDEN_HEADERS.has(lower) || reserved.header.has(lower)) {
+        if (FRAMING_HEADERS.has(lower) || reserved.header.has(lower)) {
           throw new UpstreamError(
             'reserved_name',
             `header parameter "${p.name}" cannot be set by a caller: the server sets it itself`,
