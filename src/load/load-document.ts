@@ -144,8 +144,10 @@ async function load(
     if (broken.length > 0) throw new FatalDiagnosticsError(broken);
   }
   // Where the survey walked this very document, the objects it parked are known: no walk.
+  // A single file whose survey parked nothing has nothing parked anywhere (a copy or the Swagger 2.0
+  // conversion only carries what was): no walk (kubernetes-api: ~500k nodes for nothing).
   if (surveyed && version.kind !== 'swagger2') unparkAt(survey.parked);
-  else unparkDataRefs(document);
+  else if (!single || survey.parked.length > 0) unparkDataRefs(document);
 
   return {
     document,
