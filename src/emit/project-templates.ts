@@ -43,16 +43,21 @@ export function renderTemplate(name: string, data: object): string {
   let template = compiled.get(name);
   if (!template) {
     const source = readProjectTemplate(name);
-    const spec = precompiledSpec(source);
-    if (spec) {
-      runtime ??= withHelpers((require('handlebars/runtime') as Handlebars).create());
-      template = runtime.template<unknown>(spec);
-    } else {
-      template = compilerInstance().compile(source, COMPILE_OPTIONS);
-    }
+    template = fromSpec(precompiledSpec(source)) ?? compilerInstance().compile(source, COMPILE_OPTIONS);
     compiled.set(name, template);
   }
   return template(data);
+}
+
+/** A precompiled template on the runtime; undefined without one, or when the runtime refuses it (another compiler revision). */
+function fromSpec(spec: object | undefined): HandlebarsTemplateDelegate | undefined {
+  if (!spec) return undefined;
+  runtime ??= withHelpers((require('handlebars/runtime') as Handlebars).create());
+  try {
+    return runtime.template<unknown>(spec);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A template's source as `Handlebars.precompile` prints it (JavaScript): what the build writes to PRECOMPILED_FILE. */

@@ -53,4 +53,15 @@ describe('scaffold templates precompiled when the package is built (issue 8)', (
     // The data reaches the helpers: `json` (the cases), `oneLine`, `yamlString`.
     expect(fromTable.join('').length).toBeGreaterThan(20_000);
   });
+
+  test('a compilation the runtime refuses (another compiler revision) is compiled again, not used', async () => {
+    vi.resetModules();
+    vi.doMock('../../src/emit/precompiled-templates.js', async (original) => ({
+      ...(await original<typeof import('../../src/emit/precompiled-templates.js')>()),
+      precompiledSpec: () => ({ compiler: [1, '1.0.0'], main: () => 'from an old compiler' }),
+    }));
+    const fresh = await import('../../src/emit/project-templates.js');
+    const { source } = templates.find((t) => t.name === 'gitignore.hbs')!;
+    expect(fresh.renderTemplate('gitignore.hbs', {})).toBe(source);
+  });
 });
