@@ -8,9 +8,23 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dist = (module) => import(join(ROOT, 'dist/src/emit', module));
 const { formatWithPrettier, parserFor } = await dist('format.js');
-const { renderTemplate } = await dist('project-templates.js');
+const { precompileTemplate, renderTemplate } = await dist('project-templates.js');
+const { PRECOMPILED_FILE, templateKey } = await dist('precompiled-templates.js');
 const { PREFORMATTED_FILE, preformatKey } = await dist('preformatted.js');
 const { TEMPLATES_DIR } = await dist('runtime-files.js');
+
+// Every template precompiled (see src/emit/precompiled-templates.ts), keyed by its source's hash, in name order.
+const names = readdirSync(join(TEMPLATES_DIR, 'project'))
+  .filter((name) => name.endsWith('.hbs'))
+  .sort();
+const specs = names.map((name) => {
+  const source = readFileSync(join(TEMPLATES_DIR, 'project', name), 'utf8');
+  return `  // ${name}\n  ${JSON.stringify(templateKey(source))}: ${precompileTemplate(source)},\n`;
+});
+writeFileSync(
+  PRECOMPILED_FILE,
+  `// Written by scripts/preformat-templates.mjs: Handlebars.precompile of templates/project/*.hbs.\n'use strict';\nmodule.exports = {\n${specs.join('')}};\n`,
+);
 
 const table = {};
 for (const name of readdirSync(join(TEMPLATES_DIR, 'project')).sort()) {

@@ -26,6 +26,8 @@ export function pointer(...tokens: readonly (string | number)[]): string {
  * percent-encoding is taken as written.
  */
 export function decodeFragmentToken(raw: string): string {
+  // Most tokens hold neither: nothing to decode (issue 8: ~100k tokens on GitHub's spec).
+  if (!raw.includes('%') && !raw.includes('~')) return raw;
   let token = raw;
   try {
     token = decodeURIComponent(raw);

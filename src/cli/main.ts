@@ -22,6 +22,7 @@ import { formatDiagnostics, useColor } from './print-diagnostics.js';
 // runs, not at start: `--version` and `--help` must not pay for them (issue 8: 570 ms -> instant).
 const stages = {
   config: () => import('../config/load-config.js'),
+  findConfig: () => import('../config/find-config.js'),
   generate: () => import('../generate.js'),
   load: () => import('../load/index.js'),
   plan: () => import('../plan/plan-document.js'),
@@ -345,6 +346,11 @@ async function load(spec: string, io: Io): Promise<LoadedDocument | { diagnostic
 
 /** The config beside a local spec, or `--config`; its errors stop the run before anything is loaded or written. */
 async function configFor(spec: string, configPath: string | undefined, io: Io): Promise<LoadedConfig> {
+  // Most runs have no config file: finding none needs neither its YAML parser nor ajv (~60-90 ms to load, issue 8).
+  if (configPath === undefined) {
+    const found = (await stages.findConfig()).findConfig(spec, io.cwd);
+    if (found.diagnostics.length > 0 || found.file === undefined) return { config: {}, diagnostics: found.diagnostics };
+  }
   const { loadConfig } = await stages.config();
   return loadConfig({ spec, cwd: io.cwd, ...(configPath !== undefined ? { configPath } : {}) });
 }

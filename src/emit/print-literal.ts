@@ -1,7 +1,4 @@
-// prettier's standalone build (85 KB) has the same `getStringWidth` as its main entry (680 KB, ~50-80 ms to
-// load, issue 8), which generation then need not load at all where nothing else is formatted (GitHub's API).
-// (Its types leave `util` out; the module exports it, and a test compares it with the main entry's.)
-import * as standalone from 'prettier/standalone';
+import { createRequire } from 'node:module';
 import { ES5_IDENTIFIER_NAME } from './es5-identifier-name.js';
 
 /**
@@ -33,7 +30,17 @@ export function printOneLineLiteral(value: unknown, indent = 0, column = indent,
   return print(value, indent, column, trail, true);
 }
 
-const { getStringWidth } = (standalone as unknown as { util: { getStringWidth(text: string): number } }).util;
+// prettier's standalone build (85 KB) has the same `getStringWidth` as its main entry (680 KB, ~50-80 ms to
+// load, issue 8), which generation then need not load at all where nothing else is formatted (GitHub's API).
+// It is required on the first text that is not printable ASCII (GitHub's tables have none), not at start.
+// (Its types leave `util` out; the module exports it, and a test compares it with the main entry's.)
+let getStringWidth: ((text: string) => number) | undefined;
+const stringWidth = (text: string): number => {
+  getStringWidth ??= (
+    createRequire(import.meta.url)('prettier/standalone') as { util: { getStringWidth(text: string): number } }
+  ).util.getStringWidth;
+  return getStringWidth(text);
+};
 
 const WIDTH = 120;
 const TAB = 2;
@@ -226,7 +233,7 @@ function printKey(key: string): string {
 /** Columns as prettier counts them (wide East Asian characters take two). */
 /** Display width: printable ASCII counts one per character, the rest as prettier measures it. */
 export function width(text: string): number {
-  return PRINTABLE_ASCII.test(text) ? text.length : getStringWidth(text);
+  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
 }
 
 function element(value: unknown): unknown {

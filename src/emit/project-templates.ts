@@ -1,7 +1,9 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type * as HandlebarsModule from 'handlebars';
 import type { McpModel } from '../model/types.js';
 import type { ResolvedOptions } from '../options.js';
 import { ciLayout, ciRootFromProject } from './ci-layout.js';
+import { COMPILE_OPTIONS, precompiledSpec } from './precompiled-templates.js';
 import { readProjectTemplate } from './runtime-files.js';
 import { testCases } from './test-cases.js';
 import { defaultsOf, envExampleLines, envReadmeRows, schemeCredentials } from './env-docs.js';
@@ -9,27 +11,58 @@ import { credentialVariables } from '../../templates/runtime/http/upstream-crede
 import { PACKAGE_NAME } from '../package-root.js';
 import { GENERATOR_VERSION, dependencyVersions } from './versions.js';
 
-/** Handlebars for the files that are not TypeScript data (DESIGN.md §2): one isolated instance, strict, no prototype access. */
-const hbs = Handlebars.create();
-// Spec text is hostile: values reach TypeScript only through `json`, comments only through `oneLine`.
-hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
-// A YAML string as prettier prints it (single quotes) where that needs no escape; JSON (a YAML
-// double-quoted string) otherwise, which prettier reformats.
-hbs.registerHelper('yamlString', (value: unknown) => {
-  const text = String(value ?? '');
-  return /^[\x20-\x7e]*$/.test(text) && !/['"\\]/.test(text) ? `'${text}'` : JSON.stringify(text);
-});
-hbs.registerHelper('oneLine', (value: unknown) => String(value ?? '').replace(/[\r\n\u2028\u2029]+/g, ' '));
+type Handlebars = typeof HandlebarsModule;
+
+/** The helpers of every Handlebars instance here: the runtime's (precompiled templates) and the compiler's. */
+function withHelpers<H extends Pick<Handlebars, 'registerHelper'>>(hbs: H): H {
+  // Spec text is hostile: values reach TypeScript only through `json`, comments only through `oneLine`.
+  hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  // A YAML string as prettier prints it (single quotes) where that needs no escape; JSON (a YAML
+  // double-quoted string) otherwise, which prettier reformats.
+  hbs.registerHelper('yamlString', (value: unknown) => {
+    const text = String(value ?? '');
+    return /^[\x20-\x7e]*$/.test(text) && !/['"\\]/.test(text) ? `'${text}'` : JSON.stringify(text);
+  });
+  hbs.registerHelper('oneLine', (value: unknown) => String(value ?? '').replace(/[\r\n\u2028\u2029]+/g, ' '));
+  return hbs;
+}
+
+/**
+ * Handlebars for the files that are not TypeScript data (DESIGN.md §2): isolated instances, strict,
+ * no prototype access. The runtime runs the templates the build precompiled (precompiled-templates.ts);
+ * the compiler (handlebars with source-map, ~20 ms to load) is required only for a template without.
+ */
+const require = createRequire(import.meta.url);
+let runtime: Pick<Handlebars, 'registerHelper' | 'template'> | undefined;
+let compiler: Handlebars | undefined;
+const compilerInstance = (): Handlebars => (compiler ??= withHelpers((require('handlebars') as Handlebars).create()));
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
 export function renderTemplate(name: string, data: object): string {
   let template = compiled.get(name);
   if (!template) {
-    template = hbs.compile(readProjectTemplate(name), { strict: false, noEscape: true });
+    const source = readProjectTemplate(name);
+    template = fromSpec(precompiledSpec(source)) ?? compilerInstance().compile(source, COMPILE_OPTIONS);
     compiled.set(name, template);
   }
   return template(data);
+}
+
+/** A precompiled template on the runtime; undefined without one, or when the runtime refuses it (another compiler revision). */
+function fromSpec(spec: object | undefined): HandlebarsTemplateDelegate | undefined {
+  if (!spec) return undefined;
+  runtime ??= withHelpers((require('handlebars/runtime') as Handlebars).create());
+  try {
+    return runtime.template<unknown>(spec);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A template's source as `Handlebars.precompile` prints it (JavaScript): what the build writes to PRECOMPILED_FILE. */
+export function precompileTemplate(source: string): string {
+  return compilerInstance().precompile(source, COMPILE_OPTIONS) as string;
 }
 
 /** Everything the templates may show, computed once per project. */

@@ -10,11 +10,17 @@ const ENV_HEADER = '| variable | meaning | default |';
 const UNESCAPED_PIPE = /(?:^|[^\\])(?:\\\\)*\|/;
 
 /**
- * A cell prettier's markdown printer leaves as it is: plain words and common punctuation, and
- * code spans without backticks, pipes or backslashes. Anything else (HTML, emphasis, escapes,
- * links, runs of spaces) is printed by prettier itself.
+ * A cell prettier's markdown printer leaves as it is: words, common punctuation, `#`, `’`, inline
+ * HTML (`<p>`, `<a href="...">`: prettier prints HTML nodes as written, and a `<` that starts no
+ * tag is a character of a word), `_` between two letters or digits (snake_case: prettier escapes
+ * an underscore only next to punctuation or at a word's edge), and code spans without backticks,
+ * pipes or backslashes. Anything else (emphasis, `&` entities, escapes, links, runs of spaces) is
+ * printed by prettier itself. A test formats every cell of the specs in /work/shared/specs and
+ * random cells of these characters with prettier (test/emit/readme-table.test.ts): stripe's HTML
+ * summaries no longer load prettier (issue 8).
  */
-const PLAIN_CELL = /^(?:[\p{L}\p{N},.;:'"()/?%+=@$!{}\- ]|`[^`|\\\s](?:[^`|\\]*[^`|\\\s])?`)*$/u;
+export const PLAIN_CELL =
+  /^(?:[\p{L}\p{N},.;:'"()/?%+=@$!{}\- #’<>]|(?<=[\p{L}\p{N}])_+(?=[\p{L}\p{N}])|`[^`|\\\s](?:[^`|\\]*[^`|\\\s])?`)*$/u;
 
 /**
  * Formats the generated README like prettier does, without handing prettier the tools table:

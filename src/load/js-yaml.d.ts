@@ -3,7 +3,7 @@ declare module 'js-yaml' {
   interface Type {
     readonly tag: string;
   }
-  interface Schema {
+  export interface Schema {
     extend(types: { implicit?: readonly Type[]; explicit?: readonly Type[] }): Schema;
   }
   export const CORE_SCHEMA: Schema;

@@ -93,8 +93,8 @@ async function load(
   // bundler neither follows nor fails on them (okta-management has such). The same walk
   // collects the reference `$ref`s and tells whether any names another file.
   // A JSON tree is made ready in one go (see single-json-document.ts); YAML may share objects.
-  const survey =
-    parsed.shape === 'tree' ? prepareSingleJson(root, version.kind) : surveyRefs(root, version.kind, parsed.shape);
+  const prepared = parsed.shape === 'tree' ? prepareSingleJson(root, version.kind) : undefined;
+  const survey = prepared ?? surveyRefs(root, version.kind, parsed.shape);
   // A single file needs no bundler: its local `$ref`s only need the bundler's alias rewriting.
   const single = !survey.external;
   // The bundler (json-schema-ref-parser) and the Swagger 2.0 converter load only when needed.
@@ -120,7 +120,13 @@ async function load(
       at,
       // A single JSON file is rebuilt from its bytes where it is validated: no copy of it here.
       diagnostics: (
-        await validation.validator.validate(document, version.kind, raw.source, surveyed ? raw.bytes : undefined)
+        await validation.validator.validate(
+          document,
+          version.kind,
+          raw.source,
+          surveyed ? raw.bytes : undefined,
+          surveyed ? prepared?.preparation : undefined,
+        )
       ).diagnostics,
     };
   }
@@ -138,8 +144,10 @@ async function load(
     if (broken.length > 0) throw new FatalDiagnosticsError(broken);
   }
   // Where the survey walked this very document, the objects it parked are known: no walk.
+  // A single file whose survey parked nothing has nothing parked anywhere (a copy or the Swagger 2.0
+  // conversion only carries what was): no walk (kubernetes-api: ~500k nodes for nothing).
   if (surveyed && version.kind !== 'swagger2') unparkAt(survey.parked);
-  else unparkDataRefs(document);
+  else if (!single || survey.parked.length > 0) unparkDataRefs(document);
 
   return {
     document,

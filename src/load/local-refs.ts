@@ -39,8 +39,12 @@ export function rewriteAliasRefs(document: unknown, kind: SpecKind): void {
   rewriteAliasRefsAt(document, referenceSites(document, kind));
 }
 
-/** `rewriteAliasRefs` for the reference `$ref`s of `document` already collected (`surveyRefs`), in order. */
-export function rewriteAliasRefsAt(document: unknown, sites: readonly RefSite[]): void {
+/**
+ * `rewriteAliasRefs` for the reference `$ref`s of `document` already collected (`surveyRefs`), in
+ * order. Returns the sites it rewrote (their `holder.$ref` is the new pointer).
+ */
+export function rewriteAliasRefsAt(document: unknown, sites: readonly RefSite[]): RefSite[] {
+  const rewrittenSites: RefSite[] = [];
   for (const site of sites) {
     const ref = site.holder['$ref'];
     if (site.inData || typeof ref !== 'string' || !ref.startsWith('#')) continue;
@@ -50,9 +54,12 @@ export function rewriteAliasRefsAt(document: unknown, sites: readonly RefSite[])
     const target = reach(document, parse(ref.slice(1)), pointer(...site.tokens), 0);
     if (target === undefined) continue;
     const rewritten = `#${pointer(...target)}`;
-    if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined)
+    if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined) {
       site.holder['$ref'] = rewritten;
+      rewrittenSites.push(site);
+    }
   }
+  return rewrittenSites;
 }
 
 /** An object whose only key is a local `$ref`: an alias the bundler follows. */

@@ -1,4 +1,5 @@
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { FatalDiagnosticsError } from '../diagnostics.js';
 import { parseYamlFast } from './parse-yaml-fast.js';
@@ -38,9 +39,13 @@ export function parseText(text: string, file: string, extension = ''): ParsedTex
   return parseYaml(body, file);
 }
 
+/** `yaml` (~30 ms to load) is required only where js-yaml declines a document: JSON specs and clean YAML never load it. */
+let parseDocument: typeof Yaml.parseDocument | undefined;
+
 function parseYaml(text: string, file: string): ParsedText {
   const fast = parseYamlFast(text);
   if (fast !== undefined) return { value: fast, diagnostics: [], shape: 'graph' };
+  parseDocument ??= (createRequire(import.meta.url)('yaml') as typeof Yaml).parseDocument;
   // The precise path: error positions, duplicate-key warnings, alias limits.
   let document = parseDocument(text, { merge: true });
   const duplicates = document.errors.filter((e) => e.code === 'DUPLICATE_KEY');

@@ -1,10 +1,16 @@
-import jsYaml from 'js-yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
 
-/**
- * YAML 1.2 core schema plus merge keys (`<<`), like the `yaml` parser's settings in
- * parse-text.ts; no timestamps or other non-JSON values.
- */
-const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [jsYaml.types.merge] });
+// Required on the first YAML document, not at start: a JSON spec (most large ones) never loads it (issue 8).
+let loaded: { jsYaml: typeof JsYaml; schema: JsYaml.Schema } | undefined;
+function jsYamlWithSchema(): { jsYaml: typeof JsYaml; schema: JsYaml.Schema } {
+  if (loaded) return loaded;
+  const jsYaml = createRequire(import.meta.url)('js-yaml') as typeof JsYaml;
+  // YAML 1.2 core schema plus merge keys (`<<`), like the `yaml` parser's settings in
+  // parse-text.ts; no timestamps or other non-JSON values.
+  loaded = { jsYaml, schema: jsYaml.CORE_SCHEMA.extend({ implicit: [jsYaml.types.merge] }) };
+  return loaded;
+}
 
 /**
  * Parses YAML with js-yaml, ~9x faster than `yaml` on a 3.4 MB spec (okta), or returns
@@ -15,8 +21,9 @@ const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [jsYaml.types.merge] });
  */
 export function parseYamlFast(text: string, budget = 2_000_000 + text.length): unknown {
   let value: unknown;
+  const { jsYaml, schema } = jsYamlWithSchema();
   try {
-    value = jsYaml.load(text, { schema: SCHEMA });
+    value = jsYaml.load(text, { schema });
   } catch {
     return undefined;
   }

@@ -158,6 +158,8 @@ export interface RefSurvey {
   readonly external: boolean;
   /** The objects whose data `$ref` was parked, for `unparkAt`. */
   readonly parked: readonly Record<string, unknown>[];
+  /** The reference tokens of each of `parked`, in the same order: where another parse of the same text parks. */
+  readonly parkedAt: readonly (readonly string[])[];
 }
 
 /**
@@ -168,6 +170,7 @@ export interface RefSurvey {
 export function surveyRefs(root: unknown, kind: SpecKind, shape: Shape = 'graph'): RefSurvey {
   const refs: RefSite[] = [];
   const parked: Record<string, unknown>[] = [];
+  const parkedAt: (readonly string[])[] = [];
   let external = false;
   forEachRef(
     root,
@@ -177,13 +180,14 @@ export function surveyRefs(root: unknown, kind: SpecKind, shape: Shape = 'graph'
         refs.push(site);
         if (!(typeof site.value === 'string' && site.value.startsWith('#'))) external = true;
       } else if (typeof site.value === 'string' && site.value.startsWith('#')) {
-        renameKey(site.holder, '$ref', PARKED_REF_KEY);
+        parkHolder(site.holder);
         parked.push(site.holder);
+        parkedAt.push(site.tokens);
       }
     },
     shape,
   );
-  return { refs, external, parked };
+  return { refs, external, parked, parkedAt };
 }
 
 /** Every `$ref` in a reference position of a plain JSON tree, in document order. */
@@ -191,6 +195,11 @@ export function referenceSites(root: unknown, kind: SpecKind): RefSite[] {
   const refs: RefSite[] = [];
   forEachRef(root, kind, (site) => !site.inData && refs.push(site), 'tree');
   return refs;
+}
+
+/** Parks the data `$ref` of one object (see `parkDataRefs`), in place. */
+export function parkHolder(holder: Record<string, unknown>): void {
+  renameKey(holder, '$ref', PARKED_REF_KEY);
 }
 
 /** Undoes `parkDataRefs` for the objects `surveyRefs` parked, in place (no walk). */

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics.js';
 import type { SpecKind } from './detect-version.js';
 import { singleJsonFromBytes } from './single-json-document.js';
+import type { JsonPreparation } from './single-json-document.js';
 
 /** swagger-parser and ajv load on this thread only when it validates here (no worker, or a huge document). */
 const validator = () => import('./validate-document.js');
@@ -22,13 +23,15 @@ export interface Validator {
    * Starts validating `document` as it is now; resolves once the validation runs on its own,
    * with its (later) diagnostics. `validateDocument`'s warnings either way. `bytes`: the input of a
    * single-file JSON spec, from which `document` is rebuilt where it is validated
-   * (`singleJsonFromBytes`) instead of being serialized here and copied to the worker.
+   * (`singleJsonFromBytes`) instead of being serialized here and copied to the worker;
+   * `preparation`: what the loader changed in its parse of them, replayed there without a walk.
    */
   validate(
     document: Record<string, unknown>,
     kind: SpecKind,
     file: string,
     bytes?: Uint8Array,
+    preparation?: JsonPreparation,
   ): Promise<{ readonly diagnostics: Promise<Diagnostic[]> }>;
   /** Stops an idle worker (loading failed before there was anything to validate). */
   close(): void;
@@ -45,9 +48,9 @@ export interface Validator {
 export function startValidator(size: number): Validator {
   if (size > BACKGROUND_LIMIT) {
     return {
-      async validate(document, kind, file, bytes) {
+      async validate(document, kind, file, bytes, preparation) {
         // From the bytes where there are some: no serialized copy of a 40 MB document beside it.
-        const diagnostics = await validateMessage(toMessage(document, kind, file, bytes));
+        const diagnostics = await validateMessage(toMessage(document, kind, file, bytes, preparation));
         return { diagnostics: Promise.resolve(diagnostics) };
       },
       close() {},
@@ -56,8 +59,8 @@ export function startValidator(size: number): Validator {
   // The text is taken now, before any await, so later changes to `document` do not reach it.
   if (!existsSync(fileURLToPath(WORKER)))
     return {
-      validate: async (document, kind, file, bytes) => {
-        const message = toMessage(document, kind, file, bytes);
+      validate: async (document, kind, file, bytes, preparation) => {
+        const message = toMessage(document, kind, file, bytes, preparation);
         return { diagnostics: validateMessage(message) };
       },
       close() {},
@@ -68,8 +71,8 @@ export function startValidator(size: number): Validator {
   let failed = false;
   worker.once('error', () => (failed = true));
   return {
-    async validate(document, kind, file, bytes) {
-      const message = toMessage(document, kind, file, bytes);
+    async validate(document, kind, file, bytes, preparation) {
+      const message = toMessage(document, kind, file, bytes, preparation);
       const inThread = () => validateMessage(message);
       if (failed) return { diagnostics: inThread() };
       worker.ref();
@@ -103,7 +106,12 @@ export function startValidator(size: number): Validator {
  * them), or the document as JSON text.
  */
 export type ValidationMessage =
-  | { readonly kind: SpecKind; readonly file: string; readonly bytes: Uint8Array }
+  | {
+      readonly kind: SpecKind;
+      readonly file: string;
+      readonly bytes: Uint8Array;
+      readonly preparation?: JsonPreparation;
+    }
   | { readonly kind: SpecKind; readonly file: string; readonly json: string };
 
 function toMessage(
@@ -111,15 +119,17 @@ function toMessage(
   kind: SpecKind,
   file: string,
   bytes: Uint8Array | undefined,
+  preparation?: JsonPreparation,
 ): ValidationMessage {
-  return bytes ? { kind, file, bytes } : { kind, file, json: JSON.stringify(document) };
+  if (!bytes) return { kind, file, json: JSON.stringify(document) };
+  return preparation ? { kind, file, bytes, preparation } : { kind, file, bytes };
 }
 
 /** Validates the document a message carries (on whichever thread runs it): its parse is the one copy. */
 export async function validateMessage(message: ValidationMessage): Promise<Diagnostic[]> {
   const document = () =>
     'bytes' in message
-      ? singleJsonFromBytes(message.bytes, message.kind)
+      ? singleJsonFromBytes(message.bytes, message.kind, message.preparation)
       : (JSON.parse(message.json) as Record<string, unknown>);
   // Built a second time only for a document the fast dereference declines (see validate-document.ts).
   return (await validator()).validateOwnedDocument(document(), message.kind, message.file, undefined, document);

@@ -32,7 +32,8 @@ export function convertSchema(schema: unknown, ctx: ConvertContext): JsonSchema 
   const out: Record<string, unknown> = {};
   // 3.1 (JSON Schema 2020-12 §8.2.3.1): a `$ref` applies beside its siblings; keep them all.
   if (typeof schema.$ref === 'string') out.$ref = `#/$defs/${ctx.refName(schema.$ref)}`;
-  for (const [key, value] of Object.entries(schema)) {
+  for (const key of Object.keys(schema)) {
+    const value = schema[key];
     if (key === '$ref' || key.startsWith('x-') || DROPPED_KEYWORDS.has(key) || key === '$recursiveAnchor') continue;
     if (key === '$recursiveRef') {
       // Draft 2019-09 §8.2.4.2 (openai-api): with each component under `$defs`, `#` would name the tool's

@@ -5,9 +5,23 @@ import { isObject } from './json-schema.js';
  * Local JSON-pointer references (RFC 6901 in a URI fragment, RFC 3986 §3.5).
  * The loaded document is bundled, so every `$ref` is local (`#/...`).
  */
-export function decodePointer(ref: string): string[] {
-  return fragmentTokens(ref.startsWith('#') ? ref.slice(1) : ref);
+export function decodePointer(ref: string): readonly string[] {
+  let tokens = decoded.get(ref);
+  if (tokens === undefined) {
+    if (decoded.size >= MAX_DECODED) decoded.clear();
+    tokens = Object.freeze(fragmentTokens(ref.startsWith('#') ? ref.slice(1) : ref));
+    decoded.set(ref, tokens);
+  }
+  return tokens;
 }
+
+/**
+ * The tokens of each pointer met, decoded once: a document names the same targets over and over
+ * (each shared parameter, response and schema from every operation that uses it). Bounded, so a
+ * hostile document with millions of distinct pointers cannot grow it without end.
+ */
+const decoded = new Map<string, readonly string[]>();
+const MAX_DECODED = 100_000;
 
 export function getAtPointer(document: unknown, ref: string): unknown {
   let node: unknown = document;

@@ -41,7 +41,7 @@ export function mapSubschemas(
   if (SCHEMA_MAPS.has(key)) {
     if (!isRecord(value)) return NOT_SUBSCHEMAS;
     const out: Record<string, unknown> = {};
-    for (const [name, schema] of Object.entries(value)) out[name] = fn(schema);
+    for (const name of Object.keys(value)) out[name] = fn(value[name]);
     return out;
   }
   if (SCHEMA_VALUES.has(key)) return key === 'items' && Array.isArray(value) ? value.map(fn) : fn(value);
@@ -62,8 +62,9 @@ export function mapSchema<T extends JsonSchema | boolean>(
   if (typeof schema === 'boolean' || !isRecord(schema)) return schema;
   const sub = (v: unknown) => mapSchema(v as JsonSchema | boolean, visit);
   const out: Record<string, unknown> = {};
-  for (const [key, raw] of Object.entries(schema)) {
-    const value = visit(key, raw);
+  const record = schema as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const value = visit(key, record[key]);
     if (value === undefined) continue;
     const mapped = mapSubschemas(key, value, sub);
     out[key] = mapped === NOT_SUBSCHEMAS ? value : mapped;

@@ -1,6 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
-import { REPO, SPECS, cliProcess } from './cli-process.js';
+import { afterAll, describe, expect, test } from 'vitest';
+import { REPO, SPECS, cliProcess, removeTempDirs, tempDir } from './cli-process.js';
 
 const REFUSE_HEAVY = join(REPO, 'test/cli/fixtures/refuse-heavy-modules.mjs');
 const withoutHeavyModules = { env: { NODE_OPTIONS: `--import=${REFUSE_HEAVY}` } };
@@ -20,5 +21,42 @@ describe('lazy imports', () => {
     const result = await cliProcess(['inspect', join(SPECS, 'oai-petstore.yaml')], withoutHeavyModules);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/heavy module imported/);
+  });
+});
+
+const RECORD_MODULES = join(REPO, 'test/cli/fixtures/record-main-thread-modules.mjs');
+
+/** What generate needs on its main thread for an OpenAPI 3 JSON spec without a config file (issue 8). */
+describe('generate loads on its main thread only what the input needs', () => {
+  afterAll(removeTempDirs);
+
+  test('a JSON spec, no config file: no YAML parser, ajv, template compiler, prettier or converter', async () => {
+    const dir = tempDir('lazy-generate');
+    const spec = join(dir, 'tiny.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        openapi: '3.0.3',
+        info: { title: 'Tiny', version: '1.0.0' },
+        servers: [{ url: 'https://api.example.com' }],
+        paths: {
+          '/pets': {
+            get: { operationId: 'listPets', summary: 'List pets', responses: { '200': { description: 'OK' } } },
+          },
+        },
+      }),
+    );
+    const result = await cliProcess(['generate', spec, '-o', join(dir, 'out')], {
+      env: { NODE_OPTIONS: `--import=${RECORD_MODULES}` },
+    });
+    expect(result.status).toBe(0);
+    const line = result.stderr.split('\n').find((l) => l.startsWith('MAIN-THREAD-MODULES '));
+    const files = JSON.parse(line!.slice('MAIN-THREAD-MODULES '.length)) as string[];
+    // The recorder works: what is needed is there (commander, the templates' runtime).
+    expect(files.some((f) => f.includes('/node_modules/commander/'))).toBe(true);
+    expect(files.some((f) => f.includes('/node_modules/handlebars/dist/cjs/handlebars.runtime.js'))).toBe(true);
+    const heavy =
+      /\/node_modules\/(?:(?:yaml|js-yaml|ajv|@apidevtools|swagger2openapi|source-map|prettier\/plugins|handlebars\/lib|handlebars\/dist\/cjs\/handlebars\/compiler)\/|prettier\/index\.|handlebars\/dist\/cjs\/handlebars\.js)/;
+    expect(files.filter((f) => heavy.test(f))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import * as prettier from 'prettier';
 import { describe, expect, test } from 'vitest';
 import { PRETTIER_OPTIONS } from '../../src/emit/format.js';
-import { printLiteral } from '../../src/emit/print-literal.js';
+import { printLiteral, width } from '../../src/emit/print-literal.js';
 
 /** The generator's own prettier options: the printers must match what it would format. */
 const OPTIONS = { ...PRETTIER_OPTIONS, parser: 'typescript' };
@@ -92,11 +92,10 @@ describe('printLiteral writes what prettier would', () => {
   });
 });
 
-/** print-literal.ts measures text with prettier's standalone build, so that generation need not load its main entry. */
-describe("the standalone build's getStringWidth", () => {
-  test('measures every code point and the emoji sequences as the main entry does', async () => {
+/** print-literal.ts measures text with prettier's standalone build (required when first needed), so that generation need not load its main entry. */
+describe("width: the standalone build's getStringWidth", () => {
+  test('measures every code point and the emoji sequences as the main entry does', () => {
     type Util = { util: { getStringWidth(text: string): number } };
-    const standalone = ((await import('prettier/standalone')) as unknown as Util).util.getStringWidth;
     const main = (prettier as unknown as Util).util.getStringWidth;
     const texts: string[] = [];
     for (let cp = 0; cp <= 0x10ffff; cp += cp < 0x30000 ? 1 : 97) {
@@ -104,7 +103,7 @@ describe("the standalone build's getStringWidth", () => {
       texts.push(String.fromCodePoint(cp), `a${String.fromCodePoint(cp)}\u0301`);
     }
     texts.push('👍🏽', '🇺🇸', '❤️', '#️⃣', '👨‍👩‍👧', '© ® ™', 'e\u0301', '\u200b', '日本語 text', '\u00ad', 'Ω≈ç√∫');
-    const differ = texts.filter((text) => standalone(text) !== main(text));
+    const differ = texts.filter((text) => width(text) !== main(text));
     expect(differ).toEqual([]);
     expect(texts.some((text) => main(text) === 2)).toBe(true);
   });

@@ -180,6 +180,21 @@ describe('loadDocument: documents that load', () => {
     expect(JSON.stringify(doc)).not.toContain('openapi-to-mcp:');
   });
 
+  it('restores the data $refs of a Swagger 2.0 JSON file after converting it, and needs none to restore', async () => {
+    const swagger = (extra: object) =>
+      JSON.stringify({
+        swagger: '2.0',
+        info: { title: 't', version: '1' },
+        paths: { '/a': { get: { responses: { '200': { description: 'OK', schema: { $ref: '#/definitions/A' } } } } } },
+        definitions: { A: { type: 'object', ...extra } },
+      });
+    const withData = (await load('-', swagger({ 'x-shape': { $ref: '#/nowhere' } }))).document as Record<string, any>;
+    expect(withData['components'].schemas.A['x-shape']).toEqual({ $ref: '#/nowhere' });
+    const without = await load('-', swagger({}));
+    expect(JSON.stringify(without.document)).not.toContain('openapi-to-mcp:');
+    expect((without.document as Record<string, any>)['components'].schemas.A).toEqual({ type: 'object' });
+  });
+
   it('reports schema violations as SPEC_INVALID warnings with pointers and goes on', async () => {
     const loaded = await load('invalid-but-usable.yaml');
     const pointers = loaded.diagnostics.map((d) => [d.code, d.severity, d.pointer]);

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { loadDocument, loadDocumentLazily, settle } from '../../src/load/index.js';
 import { rewriteAliasRefs } from '../../src/load/local-refs.js';
 import { parkDataRefs } from '../../src/load/ref-positions.js';
+import { prepareSingleJson, singleJsonFromBytes } from '../../src/load/single-json-document.js';
 import { validateMessage } from '../../src/load/validate-in-background.js';
 import { validateDocument } from '../../src/load/validate-document.js';
 
@@ -95,5 +96,40 @@ describe('a single JSON file is validated from its bytes, not from a copy of the
     expect(JSON.stringify(viaWorker.document)).toBe(JSON.stringify((await loadDocument(file)).document));
     expect(JSON.stringify(here.document)).toContain('"example":{"$ref":"#/not/a/schema"}');
     expect(JSON.stringify(here.document)).toContain('"schema":{"$ref":"#/components/schemas/Pet"}');
+  });
+});
+
+describe("the worker replays the loader's preparation of the same bytes instead of walking them (issue 8)", () => {
+  const bytes = () => Buffer.from(`\ufeff${JSON.stringify(SPEC, null, 2)}`);
+
+  test("the loader's parse of the bytes, prepared, gives where it parked and what it rewrote", () => {
+    const { preparation } = prepareSingleJson(JSON.parse(JSON.stringify(SPEC)), 'openapi3');
+    expect(preparation).toEqual({
+      parked: [['paths', '/pets', 'get', 'responses', '200', 'content', 'application/json', 'example']],
+      rewritten: [
+        [
+          ['paths', '/pets', 'get', 'responses', '200', 'content', 'application/json', 'schema'],
+          '#/components/schemas/Pet',
+        ],
+      ],
+    });
+  });
+
+  test('replayed, the document is the walked one, key order included', () => {
+    const { preparation } = prepareSingleJson(JSON.parse(JSON.stringify(SPEC)), 'openapi3');
+    const replayed = singleJsonFromBytes(bytes(), 'openapi3', preparation);
+    expect(JSON.stringify(replayed)).toBe(JSON.stringify(singleJsonFromBytes(bytes(), 'openapi3')));
+    expect(JSON.stringify(replayed)).toBe(JSON.stringify(asLoaderValidatesIt()));
+  });
+
+  test('the preparation is what is applied: an empty one changes nothing (no walk behind it)', () => {
+    const replayed = singleJsonFromBytes(bytes(), 'openapi3', { parked: [], rewritten: [] });
+    expect(JSON.stringify(replayed)).toBe(JSON.stringify(SPEC));
+  });
+
+  test('a preparation that names a place without a $ref is not half applied: the bytes are walked', () => {
+    const { preparation } = prepareSingleJson(JSON.parse(JSON.stringify(SPEC)), 'openapi3');
+    const stale = { ...preparation, rewritten: [...preparation.rewritten, [['info'], '#/x'] as const] };
+    expect(JSON.stringify(singleJsonFromBytes(bytes(), 'openapi3', stale))).toBe(JSON.stringify(asLoaderValidatesIt()));
   });
 });
