@@ -95,6 +95,21 @@ describe('createKeepAliveClient', () => {
     },
   );
 
+  it("follows each answer's Keep-Alive hint: a second or less stops reuse, whatever the hint before it said", async () => {
+    // An explicit Connection header keeps node's own Keep-Alive header out: the hint is the test's.
+    const hints = ['timeout=3', 'timeout=1', 'timeout=3', 'timeout=3'];
+    respond = (_url, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain', connection: 'keep-alive', 'keep-alive': hints.shift()! }).end('ok');
+    const client = createKeepAliveClient({ keepAliveMs: 10_000 });
+    try {
+      for (let i = 0; i < 4; i++) expect((await client.send(request(`/hint${i}`))).status).toBe(200);
+      // 1st and 2nd share a connection; the 2nd said timeout=1, so the 3rd opens another, which the 4th reuses.
+      expect(connections).toBe(2);
+    } finally {
+      client.close();
+    }
+  });
+
   it('closes a pooled connection once it has been idle for keepAliveMs', async () => {
     respond = (_url, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     const closed = new Promise<void>((resolve) => server.once('connection', (socket) => socket.once('close', resolve)));

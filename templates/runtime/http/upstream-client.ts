@@ -215,9 +215,9 @@ function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
     const hint = (socket as Socket & { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res?.headers[
       'keep-alive'
     ];
-    const seconds = typeof hint === 'string' ? /^timeout=(\d+)/.exec(hint)?.[1] : undefined;
+    const seconds = typeof hint === 'string' ? hintedSeconds(hint) : undefined;
     if (seconds !== undefined) {
-      const hinted = Number.parseInt(seconds, 10) * 1000 - SERVER_HINT_MARGIN_MS;
+      const hinted = seconds * 1000 - SERVER_HINT_MARGIN_MS;
       // A server that keeps a connection a second or less: reusing it would race its close.
       if (hinted <= 0) return false;
       if (hinted < timeout) timeout = hinted;
@@ -226,6 +226,24 @@ function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
     return true;
   };
   return agent;
+}
+
+/** The last `Keep-Alive` hint seen and its `timeout`: an upstream sends the same one on every answer. */
+let lastHint: string | undefined;
+let lastHintSeconds: number | undefined;
+
+/**
+ * The `timeout` parameter of a `Keep-Alive` response header (in seconds), parsed once per distinct
+ * value instead of a regular expression per pooled response. One entry: the value comes from the
+ * upstream, and a changing value is simply parsed again.
+ */
+function hintedSeconds(hint: string): number | undefined {
+  if (hint !== lastHint) {
+    const seconds = /^timeout=(\d+)/.exec(hint)?.[1];
+    lastHintSeconds = seconds === undefined ? undefined : Number.parseInt(seconds, 10);
+    lastHint = hint;
+  }
+  return lastHintSeconds;
 }
 
 /**
