@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { IncomingMessage, createServer, get, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -94,6 +94,75 @@ describe('createKeepAliveClient', () => {
       }
     },
   );
+
+  it("follows each answer's Keep-Alive hint: a second or less stops reuse, whatever the hint before it said", async () => {
+    // An explicit Connection header keeps node's own Keep-Alive header out: the hint is the test's.
+    const hints = ['timeout=3', 'timeout=1', 'timeout=3', 'timeout=3'];
+    respond = (_url, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/plain', connection: 'keep-alive', 'keep-alive': hints.shift()! })
+        .end('ok');
+    const client = createKeepAliveClient({ keepAliveMs: 10_000 });
+    try {
+      for (let i = 0; i < 4; i++) expect((await client.send(request(`/hint${i}`))).status).toBe(200);
+      // 1st and 2nd share a connection; the 2nd said timeout=1, so the 3rd opens another, which the 4th reuses.
+      expect(connections).toBe(2);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('reads Content-Type, Location and Content-Encoding as node merges them, repeated ones included', async () => {
+    const raw = [
+      ['Content-Type', 'text/plain'],
+      ['content-type', 'application/json'],
+      ['LOCATION', '/first'],
+      ['Location', '/second'],
+      ['Content-Encoding', 'identity'],
+      ['content-encoding', 'br'],
+    ];
+    respond = (_url, res) => res.writeHead(302, raw.flat()).end('{}');
+    // What node:http's own `headers` object says of the same answer.
+    const expected = await new Promise<import('node:http').IncomingHttpHeaders>((resolve, reject) =>
+      get(`${origin}/node`, (res) => {
+        res.resume();
+        resolve(res.headers);
+      }).on('error', reject),
+    );
+    expect(expected['content-encoding']).toBe('identity, br');
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/ours'));
+      expect(reply.contentType).toBe(expected['content-type']);
+      expect(reply.location).toBe(expected.location);
+      // "identity, br" is no encoding the client decodes: the body arrives as sent.
+      expect(text(reply.body.bytes)).toBe('{}');
+    } finally {
+      client.close();
+    }
+  });
+
+  it("builds no response's `headers` object: the values it needs come from rawHeaders", async () => {
+    // The lazy `headers` getter adds each header line with this method (the getter itself cannot be redefined).
+    const proto = IncomingMessage.prototype as unknown as { _addHeaderLine: (...args: unknown[]) => void };
+    const addHeaderLine = proto._addHeaderLine;
+    let built = 0;
+    proto._addHeaderLine = function (this: IncomingMessage, ...args: unknown[]) {
+      // Server-side requests are built by node itself; only the client's responses (with a `req`) count.
+      if ((this as IncomingMessage & { req?: unknown }).req !== undefined) built++;
+      return addHeaderLine.apply(this, args);
+    };
+    const client = createKeepAliveClient();
+    try {
+      for (let i = 0; i < 2; i++)
+        expect((await client.send(request(`/lazy${i}`))).contentType).toBe('application/json');
+      expect(connections).toBe(1);
+      expect(built).toBe(0);
+    } finally {
+      proto._addHeaderLine = addHeaderLine;
+      client.close();
+    }
+  });
 
   it('closes a pooled connection once it has been idle for keepAliveMs', async () => {
     respond = (_url, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');

@@ -153,7 +153,8 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
         };
         const req = (isHttps ? https : http).request(options, (res) => {
           answered = true;
-          const stream = decoded(res);
+          const headers = replyHeaders(res.rawHeaders);
+          const stream = decoded(res, headers.contentEncoding);
           const drop = () => {
             stream.destroy();
             res.destroy();
@@ -169,8 +170,8 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
               resolve({
                 status: res.statusCode ?? 0,
                 statusText: res.statusMessage ?? '',
-                contentType: single(res.headers['content-type']),
-                location: single(res.headers['location']),
+                contentType: headers.contentType,
+                location: headers.location,
                 body: { bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), truncated: overflowed },
               });
             },
@@ -212,12 +213,11 @@ function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
     socket.setKeepAlive(true, (agent as A & { keepAliveMsecs?: number }).keepAliveMsecs ?? 1000);
     socket.unref();
     let timeout = idleMs;
-    const hint = (socket as Socket & { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res?.headers[
-      'keep-alive'
-    ];
-    const seconds = typeof hint === 'string' ? /^timeout=(\d+)/.exec(hint)?.[1] : undefined;
+    const res = (socket as Socket & { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res;
+    const hint = res === undefined ? undefined : joinedHeader(res.rawHeaders, 'keep-alive');
+    const seconds = hint === undefined ? undefined : hintedSeconds(hint);
     if (seconds !== undefined) {
-      const hinted = Number.parseInt(seconds, 10) * 1000 - SERVER_HINT_MARGIN_MS;
+      const hinted = seconds * 1000 - SERVER_HINT_MARGIN_MS;
       // A server that keeps a connection a second or less: reusing it would race its close.
       if (hinted <= 0) return false;
       if (hinted < timeout) timeout = hinted;
@@ -226,6 +226,24 @@ function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
     return true;
   };
   return agent;
+}
+
+/** The last `Keep-Alive` hint seen and its `timeout`: an upstream sends the same one on every answer. */
+let lastHint: string | undefined;
+let lastHintSeconds: number | undefined;
+
+/**
+ * The `timeout` parameter of a `Keep-Alive` response header (in seconds), parsed once per distinct
+ * value instead of a regular expression per pooled response. One entry: the value comes from the
+ * upstream, and a changing value is simply parsed again.
+ */
+function hintedSeconds(hint: string): number | undefined {
+  if (hint !== lastHint) {
+    const seconds = /^timeout=(\d+)/.exec(hint)?.[1];
+    lastHintSeconds = seconds === undefined ? undefined : Number.parseInt(seconds, 10);
+    lastHint = hint;
+  }
+  return lastHintSeconds;
 }
 
 /**
@@ -335,8 +353,8 @@ function bodyBytes(
 const NO_BODY: { bytes?: Uint8Array; contentType?: string } = Object.freeze({});
 
 /** The response body decoded per `Content-Encoding` (only what a server may send unasked; identity otherwise). */
-function decoded(res: http.IncomingMessage): Readable {
-  const encoding = single(res.headers['content-encoding'])?.trim().toLowerCase();
+function decoded(res: http.IncomingMessage, contentEncoding: string | undefined): Readable {
+  const encoding = contentEncoding?.trim().toLowerCase();
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
       ? zlib.createGunzip()
@@ -350,6 +368,45 @@ function decoded(res: http.IncomingMessage): Readable {
   return res.pipe(decoder);
 }
 
-function single(value: string | string[] | undefined): string | null {
-  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+/** The response headers the client reads, with the values `IncomingMessage.headers` would give them. */
+interface ReplyHeaders {
+  readonly contentType: string | null;
+  readonly location: string | null;
+  readonly contentEncoding: string | undefined;
+}
+
+/**
+ * {@link ReplyHeaders} from `rawHeaders` in one pass: node:http builds a response's `headers`
+ * object lazily, on first read, and building it (every header, lower-cased and merged) is a
+ * visible part of a call's CPU for three values. Merged as node merges them: `Content-Type` and
+ * `Location` keep their first occurrence (node drops later duplicates of both), other headers
+ * are joined with ", ".
+ */
+function replyHeaders(raw: readonly string[]): ReplyHeaders {
+  let contentType: string | null = null;
+  let location: string | null = null;
+  let contentEncoding: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    // Each name has its own length: most headers are passed over without lower-casing.
+    if (name.length === 12) {
+      if (contentType === null && name.toLowerCase() === 'content-type') contentType = raw[i + 1]!;
+    } else if (name.length === 8) {
+      if (location === null && name.toLowerCase() === 'location') location = raw[i + 1]!;
+    } else if (name.length === 16 && name.toLowerCase() === 'content-encoding') {
+      contentEncoding = contentEncoding === undefined ? raw[i + 1]! : `${contentEncoding}, ${raw[i + 1]!}`;
+    }
+  }
+  return { contentType, location, contentEncoding };
+}
+
+/** Every occurrence of a header (`name` lower case) joined with ", ", as node merges one it does not single out. */
+function joinedHeader(raw: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const field = raw[i]!;
+    if (field.length === name.length && field.toLowerCase() === name)
+      value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+  }
+  return value;
 }
