@@ -1,5 +1,6 @@
 import type { ProjectPlan, PlannedFile } from '../plan/plan-project.js';
 import { printCasesFile } from './cases-file.js';
+import { flatString } from './flat-string.js';
 import { formatFile, parserFor } from './format.js';
 import { TableEmitter } from './generated-tables.js';
 import { renderTemplate, templateData } from './project-templates.js';
@@ -83,7 +84,8 @@ export async function emitProject(plan: ProjectPlan): Promise<EmittedFile[]> {
         content = tables.server(plan.model, plan.options.toolMode);
         break;
     }
-    out.push({ path: file.path, owner: file.owner, content });
+    // Flat before it outlives a GC: see flat-string.ts.
+    out.push({ path: file.path, owner: file.owner, content: flatString(content) });
   }
   return out;
 }

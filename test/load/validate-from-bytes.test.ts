@@ -74,15 +74,42 @@ describe('a single JSON file is validated from its bytes, not from a copy of the
     );
   });
 
-  test('above BACKGROUND_LIMIT (validated in series on this thread) the bytes are used too, with the same warnings', async () => {
+  test('above BACKGROUND_LIMIT_FROM_BYTES (validated in series on this thread) the bytes are used too, with the same warnings', async () => {
     const { readFileSync } = await import('node:fs');
-    const { BACKGROUND_LIMIT, startValidator } = await import('../../src/load/validate-in-background.js');
+    const { BACKGROUND_LIMIT_FROM_BYTES, startValidator } = await import('../../src/load/validate-in-background.js');
     const bytes = readFileSync(specFile());
     // The document argument is not what is validated when bytes are given: an empty one proves it.
     const big = await (
-      await startValidator(BACKGROUND_LIMIT + 1).validate({}, 'openapi3', 'spec.json', bytes)
+      await startValidator(BACKGROUND_LIMIT_FROM_BYTES + 1).validate({}, 'openapi3', 'spec.json', bytes)
     ).diagnostics;
     expect(big).toEqual(await validateDocument(asLoaderValidatesIt(), 'openapi3', 'spec.json'));
+  });
+
+  test('between the two limits a single JSON file is validated on the worker, a document sent as text in series', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dist = (await import(
+      path.join(REPO, 'dist/src/load/validate-in-background.js')
+    )) as typeof import('../../src/load/validate-in-background.js');
+    // synthetic-20k of `npm run bench` (41 MB): on the worker since issue 8's sixth round.
+    expect(dist.BACKGROUND_LIMIT_FROM_BYTES).toBeGreaterThan(41_263_831);
+    const size = dist.BACKGROUND_LIMIT + 1;
+    const expected = await validateDocument(asLoaderValidatesIt(), 'openapi3', 'spec.json');
+    const settledBy = async (diagnostics: Promise<unknown>) => {
+      let done = false;
+      void diagnostics.then(() => (done = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      return done;
+    };
+
+    const fromBytes = await dist.startValidator(size).validate({}, 'openapi3', 'spec.json', readFileSync(specFile()));
+    // Still running beside the caller (on the worker) when validate resolves.
+    expect(await settledBy(fromBytes.diagnostics)).toBe(false);
+    expect(await fromBytes.diagnostics).toEqual(expected);
+
+    const asText = await dist.startValidator(size).validate(asLoaderValidatesIt(), 'openapi3', 'spec.json');
+    // Done before validate resolves: validated in series here, no copy on the worker.
+    expect(await settledBy(asText.diagnostics)).toBe(true);
+    expect(await asText.diagnostics).toEqual(expected);
   });
 
   test('the compiled loader (worker thread) and the sources (this thread) report the same', async () => {
