@@ -91,6 +91,7 @@ if (options.sections.includes('servers')) {
         listRuns: options.listRuns,
         connections: options.connections,
         loadSeconds: options.loadSeconds,
+        loadRounds: options.loadRounds,
       },
       issuer,
       progress,
@@ -171,7 +172,7 @@ function render(): string {
     out.push(
       `**Generated servers** (\`node dist/index.js\`, each run in its own process; upstream: a node:http stub on 127.0.0.1; ` +
         `calls: ${options.samples} sequential \`tools/call\` over one keep-alive connection after ${options.warmup} warm-up, overhead = call minus the same request made directly to the stub; ` +
-        `load: autocannon, ${options.connections} connections, ${options.loadSeconds} s per run after 1 s unmeasured (each of proxy, minimal MCP and server), the same \`tools/call\` POST; bare proxy: node:http + keep-alive agent making the same upstream call; CPU µs/call: user + system time of the server process over load run 1 (of the proxy over its run) per successful call, from /proc: the figure a shared machine disturbs least; minimal MCP: \`scripts/bench/minimal-mcp.ts\`, the same upstream call answered as a \`tools/call\` result with no validation, authorization or limits, the floor of any MCP server, measured in the \`none\` rows)`,
+        `load: autocannon, ${options.connections} connections, ${options.loadRounds} alternated rounds of ${options.loadSeconds} s runs (proxy, minimal MCP, server; each target loaded 1 s unmeasured first), the same \`tools/call\` POST, req/s the median of the rounds; bare proxy: node:http + keep-alive agent making the same upstream call; CPU µs/call: user + system time of the process over all its runs per successful call, from /proc: the figure a shared machine disturbs least; minimal MCP: \`scripts/bench/minimal-mcp.ts\`, the same upstream call answered as a \`tools/call\` result with no validation, authorization or limits, the floor of any MCP server, measured in the \`none\` rows)`,
       '',
     );
     out.push(
@@ -211,16 +212,17 @@ function render(): string {
           'call p99 ms',
           'overhead p50 ms',
           'overhead p99 ms',
-          'req/s run 1',
-          'req/s run 2',
+          'req/s',
+          'req/s per round',
           'bare proxy req/s',
+          'proxy per round',
           'of proxy',
           'server CPU µs/call',
           'proxy CPU µs/call',
           'minimal MCP req/s',
           'minimal MCP CPU µs/call',
-          'RSS load 1 MB',
-          'RSS load 2 MB',
+          'RSS after round 1 MB',
+          'RSS after last round MB',
         ],
         servers
           .filter((row) => row.toolMode === 'static')
@@ -232,8 +234,9 @@ function render(): string {
             fixed(difference(row.callP50Ms, row.directP50Ms), 2),
             fixed(difference(row.callP99Ms, row.directP99Ms), 2),
             fixed(row.rps, 0),
-            fixed(row.rps2, 0),
+            runs(row.rpsRuns),
             fixed(row.proxyRps, 0),
+            runs(row.proxyRpsRuns),
             percent(row.rps, row.proxyRps),
             fixed(row.cpuUsPerCall, 0),
             fixed(row.proxyCpuUsPerCall, 0),
@@ -290,4 +293,9 @@ function mode(row: ServerRow): string {
 
 function difference(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined ? undefined : a - b;
+}
+
+/** Each round's req/s, rounded to hundreds: how far apart the runs the median is taken of were. */
+function runs(values: readonly number[] | undefined): string {
+  return values && values.length > 0 ? values.map((v) => (Math.round(v / 100) / 10).toFixed(1) + 'k').join(' / ') : '-';
 }

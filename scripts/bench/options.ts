@@ -9,6 +9,8 @@ export interface BenchOptions {
   /** Per generation run; a run that takes longer is killed and reported as timed out. */
   readonly generationTimeoutS: number;
   readonly loadSeconds: number;
+  /** Load runs of each target, alternated (proxy, minimal MCP, server; again...): figures are their medians. */
+  readonly loadRounds: number;
   readonly connections: number;
   readonly warmup: number;
   readonly samples: number;
@@ -17,18 +19,20 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench [-- options]
-  --quick               GitHub and synthetic 1k only, 3 s load runs, fewer samples
+  --quick               GitHub and synthetic 1k only, 2 rounds of 3 s load runs, fewer samples
   --only=<sections>     comma-separated: ${SECTIONS.join(', ')} (default: all)
   --inputs=<labels>     generation inputs only, e.g. github-rest,synthetic-20k (labels as printed)
   --gen-timeout=<s>     kill a generation run after this many seconds (default 900)
-  --load-seconds=<s>    duration of each autocannon run (default 10; quick 3)`;
+  --load-seconds=<s>    duration of each autocannon run (default 5; quick 3)
+  --load-rounds=<n>     alternated load runs of proxy, minimal MCP and server (default 3; quick 2)`;
 
 /** Reads the bench's flags; throws with the usage on anything it does not know. */
 export function parseBenchArgs(args: readonly string[]): BenchOptions {
   const quick = args.includes('--quick');
   let sections: readonly Section[] = SECTIONS;
   let generationTimeoutS = 900;
-  let loadSeconds = quick ? 3 : 10;
+  let loadSeconds = quick ? 3 : 5;
+  let loadRounds = quick ? 2 : 3;
   let inputs: string[] | undefined;
   for (const arg of args) {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
@@ -50,6 +54,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       if (inputs.length === 0) throw new Error(`--inputs needs labels\n${USAGE}`);
     } else if (flag === '--gen-timeout') generationTimeoutS = positive(flag, value);
     else if (flag === '--load-seconds') loadSeconds = positive(flag, value);
+    else if (flag === '--load-rounds') loadRounds = Math.ceil(positive(flag, value));
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return {
@@ -58,6 +63,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     ...(inputs ? { inputs } : {}),
     generationTimeoutS,
     loadSeconds,
+    loadRounds,
     connections: 50,
     warmup: quick ? 50 : 100,
     samples: quick ? 200 : 500,

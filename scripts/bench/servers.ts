@@ -33,6 +33,7 @@ export interface ServerSettings {
   readonly listRuns: number;
   readonly connections: number;
   readonly loadSeconds: number;
+  readonly loadRounds: number;
 }
 
 export type AuthMode = 'none' | 'oauth';
@@ -54,10 +55,12 @@ export interface ServerRow {
   readonly callP99Ms?: number;
   readonly directP50Ms?: number;
   readonly directP99Ms?: number;
+  /** Median over the alternated load rounds (`rpsRuns`, `proxyRpsRuns`: each round's figure). */
   readonly rps?: number;
-  readonly rps2?: number;
+  readonly rpsRuns?: readonly number[];
   readonly proxyRps?: number;
-  /** CPU (user + system) of the server process per successful call over load run 1, and of the bare proxy over its run. */
+  readonly proxyRpsRuns?: readonly number[];
+  /** CPU (user + system) of the server process per successful call over all its load runs, and of the bare proxy over its runs. */
   readonly cpuUsPerCall?: number;
   readonly proxyCpuUsPerCall?: number;
   /** The minimal MCP handler (scripts/bench/minimal-mcp.ts) under the same load; measured in the `none` rows only. */
@@ -211,30 +214,33 @@ async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<Se
       rpcResult(await client.send(server.url, 'POST', headers, callBody), `tools/call ${serverCase.tool}`);
     });
     progress(
-      `  ${auth}: cold start ${server.coldStartMs.toFixed(0)} ms, ${list.tools} tools in ${list.pages} page(s), call p50 ${call.p50.toFixed(3)} ms (direct ${direct.p50.toFixed(3)} ms); load: proxy, minimal MCP (auth none), then 2 x server, ${settings.loadSeconds} s each`,
+      `  ${auth}: cold start ${server.coldStartMs.toFixed(0)} ms, ${list.tools} tools in ${list.pages} page(s), call p50 ${call.p50.toFixed(3)} ms (direct ${direct.p50.toFixed(3)} ms); load: ${settings.loadRounds} rounds of proxy, ${auth === 'none' ? 'minimal MCP, ' : ''}server, ${settings.loadSeconds} s each`,
     );
-    const load = () => loadRun(server.url, headers, callBody, settings.connections, settings.loadSeconds);
+    const run = (url: string) => loadRun(url, headers, callBody, settings.connections, settings.loadSeconds);
     // Each target is loaded unmeasured for WARMUP_LOAD_S first, so that no figure includes JIT
     // compilation or the first growth of the heap and the socket pools: the same for all three.
     const warm = (url: string) => loadRun(url, headers, callBody, settings.connections, WARMUP_LOAD_S);
     await warm(proxyUrl);
-    const proxyLoad = await withCpu(proxyPid, () =>
-      loadRun(proxyUrl, headers, callBody, settings.connections, settings.loadSeconds),
-    );
     if (auth === 'none') await warm(minimal.url);
-    const minimalLoad =
-      auth === 'none'
-        ? await withCpu(minimal.pid, () =>
-            loadRun(minimal.url, headers, callBody, settings.connections, settings.loadSeconds),
-          )
-        : undefined;
     await warm(server.url);
-    const first = await withCpu(server.pid, load);
-    const rssAfterLoad1 = server.rssBytes();
-    const second = await load();
+    // Alternated rounds, medians: a single run of each, one after the other, moved with whatever
+    // else the machine did in those seconds by about as much as the differences being measured.
+    const proxyRuns: MeasuredLoad[] = [];
+    const minimalRuns: MeasuredLoad[] = [];
+    const serverRuns: MeasuredLoad[] = [];
+    let rssAfterLoad1 = 0;
+    for (let round = 0; round < settings.loadRounds; round++) {
+      proxyRuns.push(await withCpu(proxyPid, () => run(proxyUrl)));
+      if (auth === 'none') minimalRuns.push(await withCpu(minimal.pid, () => run(minimal.url)));
+      serverRuns.push(await withCpu(server.pid, () => run(server.url)));
+      if (round === 0) rssAfterLoad1 = server.rssBytes();
+    }
     const rssAfterLoad2 = server.rssBytes();
+    const served = summarize(serverRuns);
+    const proxied = summarize(proxyRuns);
+    const minimalLoad = minimalRuns.length > 0 ? summarize(minimalRuns) : undefined;
     progress(
-      `  ${auth}: ${first.rps.toFixed(0)} then ${second.rps.toFixed(0)} req/s, ${first.cpuUsPerCall.toFixed(0)} µs CPU/call; bare proxy ${proxyLoad.rps.toFixed(0)} req/s, ${proxyLoad.cpuUsPerCall.toFixed(0)} µs CPU/call${minimalLoad ? `; minimal MCP handler ${minimalLoad.rps.toFixed(0)} req/s, ${minimalLoad.cpuUsPerCall.toFixed(0)} µs CPU/call` : ''}`,
+      `  ${auth}: ${serverRuns.map((r) => r.rps.toFixed(0)).join(' / ')} req/s, ${served.cpuUsPerCall.toFixed(0)} µs CPU/call; bare proxy ${proxyRuns.map((r) => r.rps.toFixed(0)).join(' / ')} req/s, ${proxied.cpuUsPerCall.toFixed(0)} µs CPU/call${minimalLoad ? `; minimal MCP handler ${minimalRuns.map((r) => r.rps.toFixed(0)).join(' / ')} req/s, ${minimalLoad.cpuUsPerCall.toFixed(0)} µs CPU/call` : ''}`,
     );
     return {
       coldStartMs: server.coldStartMs,
@@ -248,15 +254,16 @@ async function measureServer(run: ServerRun, auth: AuthMode): Promise<Partial<Se
       callP99Ms: call.p99,
       directP50Ms: direct.p50,
       directP99Ms: direct.p99,
-      rps: first.rps,
-      rps2: second.rps,
+      rps: served.rps,
+      rpsRuns: serverRuns.map((r) => r.rps),
       rssAfterLoad1,
       rssAfterLoad2,
-      proxyRps: proxyLoad.rps,
-      cpuUsPerCall: first.cpuUsPerCall,
-      proxyCpuUsPerCall: proxyLoad.cpuUsPerCall,
+      proxyRps: proxied.rps,
+      proxyRpsRuns: proxyRuns.map((r) => r.rps),
+      cpuUsPerCall: served.cpuUsPerCall,
+      proxyCpuUsPerCall: proxied.cpuUsPerCall,
       ...(minimalLoad ? { minimalRps: minimalLoad.rps, minimalCpuUsPerCall: minimalLoad.cpuUsPerCall } : {}),
-      failures: first.failures + second.failures + proxyLoad.failures + (minimalLoad?.failures ?? 0),
+      failures: [...serverRuns, ...proxyRuns, ...minimalRuns].reduce((sum, r) => sum + r.failures, 0),
     };
   } finally {
     await server.stop();
@@ -384,9 +391,18 @@ function message(error: unknown): string {
 }
 
 /** A load run with the CPU (user + system) the process `pid` used per successful call; NaN without any. */
-async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<LoadResult & { cpuUsPerCall: number }> {
+/** One load run and the CPU (ms, user + system, from /proc) the measured process spent in it. */
+type MeasuredLoad = LoadResult & { readonly cpuMs: number };
+
+async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<MeasuredLoad> {
   const before = cpuMs(pid);
   const result = await run();
-  const used = cpuMs(pid) - before;
-  return { ...result, cpuUsPerCall: result.calls > 0 ? (used * 1000) / result.calls : Number.NaN };
+  return { ...result, cpuMs: cpuMs(pid) - before };
+}
+
+/** The median throughput of a target's runs, and its CPU per call over all of them. */
+function summarize(runs: readonly MeasuredLoad[]): { rps: number; cpuUsPerCall: number } {
+  const calls = runs.reduce((sum, r) => sum + r.calls, 0);
+  const cpu = runs.reduce((sum, r) => sum + r.cpuMs, 0);
+  return { rps: median(runs.map((r) => r.rps)), cpuUsPerCall: calls > 0 ? (cpu * 1000) / calls : Number.NaN };
 }

@@ -4,33 +4,39 @@ import { markdownTable, ratio } from '../../scripts/bench/markdown.js';
 import { parseBenchArgs } from '../../scripts/bench/options.js';
 
 describe('parseBenchArgs', () => {
-  it('runs every section with 10 s load runs by default, 3 s with --quick', () => {
+  it('runs every section with 3 rounds of 5 s load runs by default, 2 of 3 s with --quick', () => {
     expect(parseBenchArgs([])).toMatchObject({
       quick: false,
       sections: ['generation', 'startup', 'servers'],
-      loadSeconds: 10,
+      loadSeconds: 5,
+      loadRounds: 3,
     });
-    expect(parseBenchArgs(['--quick'])).toMatchObject({ quick: true, loadSeconds: 3 });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ quick: true, loadSeconds: 3, loadRounds: 2 });
   });
 
   it('selects sections, inputs and durations', () => {
     const options = parseBenchArgs([
       '--only=servers,startup',
       '--load-seconds=5',
+      '--load-rounds=4',
       '--inputs=github-rest',
       '--gen-timeout=60',
     ]);
     expect(options).toMatchObject({
       sections: ['startup', 'servers'],
       loadSeconds: 5,
+      loadRounds: 4,
       inputs: ['github-rest'],
       generationTimeoutS: 60,
     });
   });
 
-  it.each([['--only=tests'], ['--load-seconds=0'], ['--fast'], ['--inputs=']])('refuses %s with the usage', (arg) => {
-    expect(() => parseBenchArgs([arg])).toThrow(/npm run bench/);
-  });
+  it.each([['--only=tests'], ['--load-seconds=0'], ['--load-rounds=0'], ['--fast'], ['--inputs=']])(
+    'refuses %s with the usage',
+    (arg) => {
+      expect(() => parseBenchArgs([arg])).toThrow(/npm run bench/);
+    },
+  );
 });
 
 describe('planGeneration', () => {
