@@ -153,7 +153,7 @@ function withOwnVariables(
   diagnostics.push({
     code: 'SECURITY_SCHEME_ENV_RENAMED',
     severity: 'warning',
-    message: `Security scheme "${model.name}" would read ${first}, which ${readers.get(first) ?? 'another reader'} reads too; its credentials are read from ${chosen.env}${chosen.type === 'apiKey' || (chosen.type === 'http' && chosen.scheme !== 'basic') ? '' : '_*'} instead.`,
+    message: `Security scheme "${model.name}" would read ${first}, which ${readers.get(first) ?? 'another reader'} reads too; its credentials are read from ${credentialVariables(chosen).some((v) => v.name === chosen.env) ? chosen.env : `${chosen.env}_*`} instead.`,
     pointer: model.source,
     hint: 'Rename one of the schemes in the spec to keep names of your own choosing; the README and .env.example list the variables.',
   });

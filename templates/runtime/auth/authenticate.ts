@@ -18,19 +18,13 @@ export interface Authenticated {
 
 /**
  * Authentication, free of any HTTP framework: extract the credential, verify
- * it. Does not authorize (scopes, roles and policy are `rbac/`'s).
- * @throws {AuthError} every refusal, with its code; an unexpected verifier
- *   failure becomes `unavailable` (fail closed), with the failure as `cause`.
- */
-export async function authenticate(headers: CredentialHeaders, options: AuthenticateOptions): Promise<Authenticated> {
-  return authenticateNow(headers, options);
-}
-
-/**
- * {@link authenticate} without a promise when the verifier recalls the token
- * (`TokenVerifier.recall`, a cache hit): the request path's common case.
+ * it. Does not authorize (scopes, roles and policy are `rbac/`'s). Answers
+ * without a promise when the verifier recalls the token (`TokenVerifier.recall`,
+ * a cache hit): the request path's common case.
  * @throws {AuthError} synchronously for a credential refused before verifying
- *   (missing, malformed, repeated, too large); a verification refusal rejects.
+ *   (missing, malformed, repeated, too large); a verification refusal rejects
+ *   with an `AuthError`, an unexpected verifier failure as `unavailable` (fail
+ *   closed), with the failure as `cause`.
  */
 export function authenticateNow(
   headers: CredentialHeaders,

@@ -118,20 +118,27 @@ export function createIntrospectionVerifier(
     return principalFrom(Object.freeze(claims), settings, clock());
   }
 
+  const keyOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+  /** The principal remembered for `key` while it is fresh; a stale entry is dropped. */
+  const remembered = (key: string, now: number): Principal | undefined => {
+    const hit = cache.get(key);
+    if (hit && now < hit.until) return hit.principal;
+    if (hit) cache.delete(key);
+    return undefined;
+  };
+
   return {
     recall(token: string): Principal | undefined {
       if (token.length === 0 || Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) return undefined;
-      const hit = cache.get(createHash('sha256').update(token, 'utf8').digest('hex'));
-      return hit && clock() < hit.until ? hit.principal : undefined;
+      return remembered(keyOf(token), clock());
     },
     async verify(token: string): Promise<Principal> {
       if (Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) throw new InvalidTokenError('token too large');
       if (token.length === 0) throw new InvalidTokenError('malformed token');
-      const key = createHash('sha256').update(token, 'utf8').digest('hex');
+      const key = keyOf(token);
       const now = clock();
-      const hit = cache.get(key);
-      if (hit && now < hit.until) return hit.principal;
-      if (hit) cache.delete(key);
+      const known = remembered(key, now);
+      if (known) return known;
       const refused = refusals.get(key);
       if (refused && now < refused.until) throw new InvalidTokenError(refused.description);
       if (refused) refusals.delete(key);

@@ -37,9 +37,6 @@ export interface HttpAuth {
   readonly log: (line: string) => void;
 }
 
-export type GateResult =
-  { readonly pass: true; readonly authInfo: AuthInfo; readonly body: unknown } | { readonly pass: false };
-
 /** Key under `AuthInfo.extra` carrying the `Caller` to the per-request server factory. */
 export const CALLER_KEY = 'openapi-to-mcp/caller';
 
@@ -52,33 +49,11 @@ export const MAX_BATCH = 100;
  * it (`rbac/guard`) before the SDK sees it. A refusal is one `AuthError`,
  * answered by `authErrorResponse` and audited once; allowed calls are
  * audited where they execute (`invoke-tool`), so a call the SDK refuses is
- * never logged as allowed. Returns `pass: false` when it answered itself.
- */
-export function gateRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  auth: HttpAuth,
-  maxBodyBytes: number,
-): Promise<GateResult> {
-  return new Promise((resolve, reject) =>
-    gateRequestInto(
-      req,
-      res,
-      auth,
-      maxBodyBytes,
-      (body, authInfo) => resolve({ pass: true, authInfo, body }),
-      () => resolve({ pass: false }),
-      reject,
-    ),
-  );
-}
-
-/**
- * {@link gateRequest} with callbacks, for the request path: a token the
+ * never logged as allowed. With callbacks, not a promise: a token the
  * verifier recalls, a plain policy and a body already read make the whole
- * gate synchronous from the body's last chunk, without a promise per step.
- * Exactly one of `pass`, `answered` (the gate refused and answered the
- * request) or `fail` (an unexpected error, nothing answered) is called.
+ * gate synchronous from the body's last chunk. Exactly one of `pass`,
+ * `answered` (the gate refused and answered the request) or `fail` (an
+ * unexpected error, nothing answered) is called.
  */
 export function gateRequestInto(
   req: IncomingMessage,
@@ -96,7 +71,7 @@ export function gateRequestInto(
     ...(remoteAddress ? { remoteAddress } : {}),
   });
   const refuseAuthentication = (error: unknown) => {
-    // authenticate() turns every failure into an AuthError (unexpected ones as `unavailable`).
+    // authenticateNow() turns every failure into an AuthError (unexpected ones as `unavailable`).
     if (!(error instanceof AuthError)) {
       fail(error);
       return;
@@ -210,23 +185,9 @@ export type McpBody = { readonly ok: true; readonly value: unknown } | { readonl
 /**
  * Reads the JSON-RPC body of a request to the MCP endpoint (POST; other
  * methods have none) and refuses a batch of more than `maxBatch` messages
- * with one JSON-RPC error, before anything in it runs. Answers the request
- * itself when it returns `ok: false`.
+ * with one JSON-RPC error, before anything in it runs. Calls `done` with
+ * `ok: false` when it answered the request itself.
  */
-export function readMcpBody(
-  req: IncomingMessage,
-  res: ServerResponse,
-  maxBodyBytes: number,
-  maxBatch: number = MAX_BATCH,
-  onBatchRefused?: (size: number, max: number) => void,
-  log?: (line: string) => void,
-): Promise<McpBody> {
-  return new Promise((resolve, reject) =>
-    readMcpBodyInto(req, res, { maxBodyBytes, maxBatch, onBatchRefused, log }, resolve, reject),
-  );
-}
-
-/** {@link readMcpBody} with callbacks: the request path without authorization serves from `done` directly. */
 export function readMcpBodyInto(
   req: IncomingMessage,
   res: ServerResponse,

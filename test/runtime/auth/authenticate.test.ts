@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, AuthUnavailableError, InvalidTokenError } from '../../../templates/runtime/auth/auth-error.js';
-import { authenticate, authenticateNow } from '../../../templates/runtime/auth/authenticate.js';
+import { authenticateNow } from '../../../templates/runtime/auth/authenticate.js';
 import type { Principal, TokenVerifier } from '../../../templates/runtime/auth/principal.js';
 
 const principal: Principal = { subject: 'alice', scopes: ['read'], claims: {}, via: 'jwt' };
 const verifier = (verify: TokenVerifier['verify']): TokenVerifier => ({ verify });
 const bearer = { authorization: ['Bearer tok'], apiKey: [] };
+/** Every outcome as a promise: a refusal before verifying (thrown at once) rejects like a verifier's. */
+const authenticate = async (...args: Parameters<typeof authenticateNow>) => authenticateNow(...args);
 
 async function refusal(promise: Promise<unknown>): Promise<unknown> {
   try {
