@@ -36,6 +36,8 @@ const SCAFFOLD: readonly [string, string][] = [
   ['tsconfig.json', 'tsconfig.json.hbs'],
   // The build type-checks src/ (what ships); `npm test` and `npm run typecheck` check the tests too.
   ['tsconfig.test.json', 'tsconfig.test.json.hbs'],
+  // `npm run build` after tsc: the esbuild bundle of src/ and its dependencies, generated tables as JSON.
+  ['build.mjs', 'build.mjs.hbs'],
   ['README.md', 'README.md.hbs'],
   ['.env.example', 'env.example.hbs'],
   ['Dockerfile', 'Dockerfile.hbs'],
