@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { REPO } from '../support/generated-project.js';
+
+// Issue 8: loading undici takes ~50 ms, and a generated server's cold start to its first
+// tools/list is held under 300 ms. The runtime therefore imports undici on the first upstream
+// call, never at start. Checked in a bundle built as a generated project builds its own
+// (esbuild, packages external), run by plain node: what a server loads is what node loads.
+
+const dir = join(REPO, '.cache', 'test-upstream-client-lazy');
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: [join(REPO, 'templates/runtime/http/upstream-client.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: join(dir, 'upstream-client.js'),
+    logLevel: 'warning',
+  });
+  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('loads undici at the first call, not when the runtime is imported', async () => {
+  const probe = join(dir, 'probe.mjs');
+  writeFileSync(
+    probe,
+    `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const undiciModules = () => Object.keys(require.cache).filter((file) => file.includes('/node_modules/undici/')).length;
+const { createKeepAliveClient } = await import('./upstream-client.js');
+const atImport = undiciModules();
+const client = createKeepAliveClient();
+const reply = await client.send({
+  method: 'GET',
+  url: new URL(process.argv[2]),
+  headers: {},
+  body: undefined,
+  signal: AbortSignal.timeout(10_000),
+  maxBytes: 100,
+});
+client.close();
+console.log(JSON.stringify({ atImport, afterCall: undiciModules() > 0, status: reply.status }));
+`,
+  );
+  // Not execFileSync: the probe calls this process's server.
+  const { stdout } = await promisify(execFile)(process.execPath, [probe, `${origin}/x`], { timeout: 20_000 });
+  expect(JSON.parse(stdout)).toEqual({ atImport: 0, afterCall: true, status: 200 });
+});
