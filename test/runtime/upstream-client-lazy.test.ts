@@ -67,3 +67,20 @@ console.log(JSON.stringify({ atImport, afterCall: undiciModules() > 0, status: r
   const { stdout } = await promisify(execFile)(process.execPath, [probe, `${origin}/x`], { timeout: 20_000 });
   expect(JSON.parse(stdout)).toEqual({ atImport: 0, afterCall: true, status: 200 });
 });
+
+it('loads undici before any call when asked to (preloadKeepAliveClient)', async () => {
+  const probe = join(dir, 'preload.mjs');
+  writeFileSync(
+    probe,
+    `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const undiciModules = () => Object.keys(require.cache).filter((file) => file.includes('/node_modules/undici/')).length;
+const { preloadKeepAliveClient } = await import('./upstream-client.js');
+const atImport = undiciModules();
+await preloadKeepAliveClient();
+console.log(JSON.stringify({ atImport, preloaded: undiciModules() > 0 }));
+`,
+  );
+  const { stdout } = await promisify(execFile)(process.execPath, [probe], { timeout: 20_000 });
+  expect(JSON.parse(stdout)).toEqual({ atImport: 0, preloaded: true });
+});

@@ -92,6 +92,15 @@ function loadPool(): Promise<PoolClass> {
 }
 
 /**
+ * Loads the keep-alive client's HTTP library now rather than at the first
+ * upstream call, whose deadline would include it: for a server once it has
+ * answered its first requests, and for tests with short deadlines.
+ */
+export function preloadKeepAliveClient(): Promise<void> {
+  return loadPool().then(() => undefined);
+}
+
+/**
  * The default upstream client: an undici `Pool` per origin (keep-alive
  * connections, HTTP/1.1), driven through `dispatch` with a small handler
  * ({@link PooledExchange}): no WHATWG streams or Request/Response of `fetch`,
