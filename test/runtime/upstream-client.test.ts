@@ -237,6 +237,23 @@ describe('createKeepAliveClient', () => {
     }
   });
 
+  it.each(['HEAD', 'GET'])('answers a body-less %s reply that names an encoding with an empty body', async (method) => {
+    // A HEAD reply describes the GET's body; a 204 has none. Neither has anything to decode.
+    respond = (_, res) =>
+      res.writeHead(method === 'HEAD' ? 200 : 204, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end();
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/empty', { method }));
+      expect({ status: reply.status, size: reply.body.bytes.byteLength, truncated: reply.body.truncated }).toEqual({
+        status: method === 'HEAD' ? 200 : 204,
+        size: 0,
+        truncated: false,
+      });
+    } finally {
+      client.close();
+    }
+  });
+
   it('rejects when the signal aborts while the body is still arriving', async () => {
     respond = (_, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });

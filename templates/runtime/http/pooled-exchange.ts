@@ -108,7 +108,10 @@ export class PooledExchange implements Dispatcher.DispatchHandler {
   onData(chunk: Buffer): boolean {
     if (this.settled) return false;
     // Backpressure from a decoder: undici pauses reading until it drains (`resume`).
-    if (this.decoder !== undefined) return this.decoder.write(chunk);
+    if (this.decoder !== undefined) {
+      this.size += chunk.byteLength;
+      return this.decoder.write(chunk);
+    }
     const { maxBytes } = this.limits;
     if (this.size + chunk.byteLength > maxBytes) {
       this.chunks.push(chunk.subarray(0, maxBytes - this.size));
@@ -124,8 +127,15 @@ export class PooledExchange implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.settled) return;
-    if (this.decoder !== undefined) this.decoder.end();
-    else this.answer(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size), false);
+    const { decoder } = this;
+    if (decoder === undefined)
+      this.answer(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size), false);
+    else if (this.size > 0) decoder.end();
+    else {
+      // No body (HEAD, 204, 304): nothing to decode, and an empty zlib stream fails (Z_BUF_ERROR).
+      this.answer(Buffer.alloc(0), false);
+      decoder.destroy();
+    }
   }
 
   onError(error: Error & { code?: string }): void {
