@@ -179,6 +179,32 @@ describe('createKeepAliveClient', () => {
     }
   });
 
+  it('drops a call abandoned while it waited for a connection without closing that connection', async () => {
+    const held: (() => void)[] = [];
+    respond = (url, res) => {
+      const answer = () => res.writeHead(200, { 'content-type': 'text/plain' }).end(url);
+      if (url === '/held') held.push(answer);
+      else answer();
+    };
+    const client = createKeepAliveClient({ maxSockets: 1 });
+    const abort = new AbortController();
+    try {
+      const first = client.send(request('/held'));
+      while (held.length === 0) await nextTurn();
+      // The one connection is busy: this call waits in the pool's queue, and its caller gives up.
+      const queued = client.send(request('/never', { signal: abort.signal }));
+      abort.abort();
+      await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+      held[0]!();
+      expect(text((await first).body.bytes)).toBe('/held');
+      await nextTurn();
+      expect(text((await client.send(request('/next'))).body.bytes)).toBe('/next');
+      expect({ urls: seen.map((s) => s.url), connections }).toEqual({ urls: ['/held', '/next'], connections: 1 });
+    } finally {
+      client.close();
+    }
+  });
+
   it('closes a pooled connection once it has been idle for keepAliveMs', async () => {
     respond = (_url, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     const closed = new Promise<void>((resolve) => server.once('connection', (socket) => socket.once('close', resolve)));

@@ -25,9 +25,9 @@ export interface ExchangeLimits {
  *
  * Guarantees (those of `UpstreamClient`):
  * - Nothing is followed: a redirect is an answer (a pool has no redirect interceptor).
- * - `signal` settles the exchange at once, whatever its stage: waiting in the
- *   pool's queue (the request is then dropped before a byte is written),
- *   connecting, waiting or reading (the connection is destroyed).
+ * - `signal` settles the exchange at once, whatever its stage: waiting for a
+ *   connection or connecting (the request is then dropped before a byte is
+ *   written, the connection kept), waiting or reading (the connection is destroyed).
  * - The body is read up to `maxBytes` DECODED bytes: a server may compress
  *   unasked (gzip, deflate, br), and a zip bomb stops at the cap.
  * - An idempotent request whose connection closed before any answer is sent
@@ -75,9 +75,11 @@ export class PooledExchange implements Dispatcher.DispatchHandler {
   }
 
   onConnect(abort: (error?: Error) => void): void {
-    // Settled while queued (the caller gave up): abort before a byte is written.
-    if (this.settled) abort(CANCELLED);
-    else this.abortRequest = abort;
+    // Settled while it waited for a connection (the caller gave up): dropped before a byte is
+    // written. Thrown, not `abort`: undici then drops the request and keeps the connection
+    // (its abort would destroy a healthy keep-alive connection for a request never sent).
+    if (this.settled) throw CANCELLED;
+    this.abortRequest = abort;
   }
 
   onHeaders(statusCode: number, raw: Buffer[], resume: () => void, statusText: string): boolean {

@@ -70,6 +70,8 @@ export interface KeepAliveClient {
 const DEFAULT_USER_AGENT = 'node';
 /** node:http's margin below a server's announced keep-alive timeout (`HTTP_AGENT_KEEP_ALIVE_TIMEOUT_BUFFER`). */
 const SERVER_HINT_MARGIN_MS = 1000;
+/** undici's default: far beyond a healthy connect, short enough that abandoned requests do not pile up. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 type PoolClass = typeof Pool;
 let loadedPool: PoolClass | undefined;
@@ -110,8 +112,8 @@ export function preloadKeepAliveClient(): Promise<void> {
  * cut at `maxBytes` decoded bytes (a zip bomb stops at the cap). TLS
  * certificates are verified (node's defaults). An idempotent request whose
  * connection closed before any answer is sent once more (RFC 9112 §9.3.1).
- * Timeouts are the call's own (`signal`): undici's connect, headers and body
- * timeouts are off, as node:http has none.
+ * Timeouts are the call's own (`signal`), and connecting is capped at 10 s
+ * (undici's default; `UND_ERR_CONNECT_TIMEOUT`).
  *
  * Not done: HTTP/2, proxies (`HTTPS_PROXY` is ignored, as with global fetch).
  */
@@ -125,7 +127,10 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     keepAliveTimeout: idleMs,
     keepAliveMaxTimeout: idleMs,
     keepAliveTimeoutThreshold: SERVER_HINT_MARGIN_MS,
-    connectTimeout: 0,
+    // A call's own deadline (`signal`) settles it whatever the stage, but a request that waits for a
+    // connection stays in undici's queue until the connect ends: undici's 10 s connect timeout bounds
+    // that for an upstream that never answers a SYN. Headers and body: the call's deadline alone.
+    connectTimeout: CONNECT_TIMEOUT_MS,
     headersTimeout: 0,
     bodyTimeout: 0,
   };
