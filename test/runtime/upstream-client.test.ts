@@ -219,6 +219,21 @@ describe('createKeepAliveClient', () => {
     }
   });
 
+  it('close() closes the pooled connections, and the client still answers afterwards on a new one', async () => {
+    const closed = new Promise<void>((resolve) => server.once('connection', (socket) => socket.once('close', resolve)));
+    const client = createKeepAliveClient({ keepAliveMs: 60_000 });
+    try {
+      expect((await client.send(request('/before'))).status).toBe(200);
+      client.close();
+      // Resolves only when the client drops the socket: far before the 60 s idle timeout.
+      await closed;
+      expect((await client.send(request('/after'))).status).toBe(200);
+      expect(connections).toBe(2);
+    } finally {
+      client.close();
+    }
+  }, 5000);
+
   it('answers a redirect as it is, without following it', async () => {
     respond = (url, res) =>
       url === '/from' ? res.writeHead(302, { location: `${origin}/to` }).end() : res.end('followed');
