@@ -263,6 +263,45 @@ describe('createKeepAliveClient', () => {
     }
   });
 
+  it('answers with the capped decoded bytes when the cap is reached while a compressed body is still arriving', async () => {
+    // Most of a zip bomb, and the response left open: the cap, not the end, finishes the call.
+    const bomb = gzipSync(Buffer.alloc(10 << 20));
+    respond = (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
+      res.write(bomb.subarray(0, bomb.byteLength - 16));
+    };
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/open-bomb', { maxBytes: 1000 }));
+      expect({ truncated: reply.body.truncated, size: reply.body.bytes.byteLength }).toEqual({
+        truncated: true,
+        size: 1000,
+      });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('answers with the first maxBytes of a plain body that goes on, and drops its connection', async () => {
+    respond = (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('x'.repeat(5000));
+    };
+    const closed = new Promise<void>((resolve) => server.once('connection', (socket) => socket.once('close', resolve)));
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/long', { maxBytes: 1000 }));
+      expect({ truncated: reply.body.truncated, text: text(reply.body.bytes) }).toEqual({
+        truncated: true,
+        text: 'x'.repeat(1000),
+      });
+      // The rest is never read: the connection is closed, not left to the server's pace.
+      await closed;
+    } finally {
+      client.close();
+    }
+  });
+
   it('decodes a gzip body within the cap', async () => {
     respond = (_, res) =>
       res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync('hello'));

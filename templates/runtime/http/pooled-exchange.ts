@@ -93,13 +93,11 @@ export class PooledExchange implements Dispatcher.DispatchHandler {
     if (decoder !== undefined) {
       this.decoder = decoder;
       decoder.on('drain', resume);
+      // On overflow the decoder goes; the connection goes once the call has its answer (`answer`).
       collectStreamInto(
         decoder,
         this.limits.maxBytes,
-        () => {
-          decoder.destroy();
-          this.abortRequest?.(CANCELLED);
-        },
+        () => decoder.destroy(),
         ({ bytes, overflowed }) => this.answer(bytes, overflowed),
         (error) => this.fail(error),
       );
@@ -118,8 +116,6 @@ export class PooledExchange implements Dispatcher.DispatchHandler {
     if (this.size + chunk.byteLength > maxBytes) {
       this.chunks.push(chunk.subarray(0, maxBytes - this.size));
       this.answer(Buffer.concat(this.chunks, maxBytes), true);
-      // The rest is not read: the connection goes (as node:http's destroyed response did).
-      this.abortRequest?.(CANCELLED);
       return false;
     }
     this.chunks.push(chunk);
@@ -167,6 +163,9 @@ export class PooledExchange implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.stopHook();
     this.chunks = [];
+    // The rest is not read: the connection goes, as node:http's destroyed response did. After
+    // `settled`: undici reports the abort to onError, which must find the call answered.
+    if (truncated) this.abortRequest?.(CANCELLED);
     this.resolve({
       status: this.status,
       statusText: this.statusText,
