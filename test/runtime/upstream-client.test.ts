@@ -115,6 +115,18 @@ describe('createKeepAliveClient', () => {
     },
   );
 
+  it('does not send a GET again when a new connection closes before answering it (no stale pooled connection)', async () => {
+    // Every connection is dropped at its first request: a server that fails this request, not a stale pool.
+    respond = (_, res) => res.socket!.destroy();
+    const client = createKeepAliveClient();
+    try {
+      await expect(client.send(request('/fails'))).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(seen.map((s) => s.url)).toEqual(['/fails']);
+    } finally {
+      client.close();
+    }
+  });
+
   it("follows each answer's Keep-Alive hint: a second or less stops reuse, whatever the hint before it said", async () => {
     // An explicit Connection header keeps node's own Keep-Alive header out: the hint is the test's.
     const hints = ['timeout=3', 'timeout=1', 'timeout=3', 'timeout=3'];

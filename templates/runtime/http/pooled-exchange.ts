@@ -30,10 +30,11 @@ export interface ExchangeLimits {
  *   written, the connection kept), waiting or reading (the connection is destroyed).
  * - The body is read up to `maxBytes` DECODED bytes: a server may compress
  *   unasked (gzip, deflate, br), and a zip bomb stops at the cap.
- * - An idempotent request whose connection closed before any answer is sent
- *   once more (RFC 9112 §9.3.1); undici itself fails it. Unlike node:http's
- *   agent, whether the connection had been used before is not known here, so
- *   a fresh connection that is reset before answering is retried too, once.
+ * - An idempotent request whose pooled connection closed before any answer is
+ *   sent once more (RFC 9112 §9.3.1); undici itself fails it. A connection that
+ *   had never answered anything is not retried (as node:http's agent does), as
+ *   far as undici's error tells: a reset (RST) rather than a close does not say,
+ *   and is retried once.
  * - A connection lost under a request rejects with node:http's `ECONNRESET`
  *   ("socket hang up"), the code the runtime reports; other errors keep theirs.
  *
@@ -142,7 +143,8 @@ export class PooledExchange implements Dispatcher.DispatchHandler {
       !this.answered &&
       !this.retried &&
       CONNECTION_LOST.has(error.code ?? '') &&
-      IDEMPOTENT.has(this.options.method)
+      IDEMPOTENT.has(this.options.method) &&
+      !neverAnswered(error)
     ) {
       // RFC 9112 §9.3.1: retried once, on another connection. Not from inside undici's
       // close handling (the pool is mid-update): on the next microtask.
@@ -209,6 +211,16 @@ export class PooledExchange implements Dispatcher.DispatchHandler {
     }
     return encoding;
   }
+}
+
+/**
+ * Whether the connection an error closed had never delivered a byte: a new connection the server
+ * dropped at this very request, not a pooled one gone stale, so there is nothing to retry (node:http's
+ * agent retries only on a reused socket). undici's SocketError carries the socket's counters; a raw
+ * ECONNRESET or EPIPE does not, and is retried.
+ */
+function neverAnswered(error: Error & { socket?: { bytesRead?: unknown } }): boolean {
+  return error.socket?.bytesRead === 0;
 }
 
 /** Whether a raw header name is `lower` (ASCII case-insensitive, RFC 9110 §5.1). */
