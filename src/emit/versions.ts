@@ -18,7 +18,17 @@ export const GENERATOR_VERSION = pkg.version;
  * runtime with (pinned in our package.json), so output never drifts with the registry.
  */
 export function dependencyVersions(): Record<
-  'server' | 'node' | 'client' | 'jose' | 'typescript' | 'vitest' | 'typesNode' | 'oidcProvider' | 'vite' | 'esbuild',
+  | 'server'
+  | 'node'
+  | 'client'
+  | 'jose'
+  | 'typescript'
+  | 'vitest'
+  | 'typesNode'
+  | 'oidcProvider'
+  | 'vite'
+  | 'esbuild'
+  | 'undici',
   string
 > {
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
@@ -41,5 +51,6 @@ export function dependencyVersions(): Record<
     vite: get('vite'),
     // `npm run build` bundles src/ into one dist/index.js: Node then loads one module, not one per tool (issue 8).
     esbuild: get('esbuild'),
+    undici: get('undici'),
   };
 }

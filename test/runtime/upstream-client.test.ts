@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { IncomingMessage, createServer, get, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -55,13 +55,32 @@ const request = (path: string, extra: Partial<UpstreamRequest> = {}): UpstreamRe
 });
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
+/**
+ * One event-loop turn: undici hands a connection that has just answered to the next request only
+ * after a full turn (it lets a server that closes despite keep-alive be seen first). A call that
+ * arrives over the network (an MCP request) always comes a turn or more after the last answer.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('createKeepAliveClient', () => {
   it('reuses one connection for consecutive calls', async () => {
     const client = createKeepAliveClient();
     try {
-      for (let i = 0; i < 3; i++) expect((await client.send(request('/a'))).status).toBe(200);
+      for (let i = 0; i < 3; i++) {
+        expect((await client.send(request('/a'))).status).toBe(200);
+        await nextTurn();
+      }
       expect(connections).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('keeps back-to-back calls (no turn between them) on two connections, not one each', async () => {
+    const client = createKeepAliveClient();
+    try {
+      for (let i = 0; i < 10; i++) expect((await client.send(request('/a'))).status).toBe(200);
+      expect(connections).toBeLessThanOrEqual(2);
     } finally {
       client.close();
     }
@@ -85,6 +104,7 @@ describe('createKeepAliveClient', () => {
       const client = createKeepAliveClient();
       try {
         expect((await client.send(request('/first'))).status).toBe(200);
+        await nextTurn();
         const second = client.send(request('/second', { method }));
         if (sends === 2) expect((await second).status).toBe(200);
         else await expect(second).rejects.toMatchObject({ code: 'ECONNRESET' });
@@ -95,6 +115,18 @@ describe('createKeepAliveClient', () => {
     },
   );
 
+  it('does not send a GET again when a new connection closes before answering it (no stale pooled connection)', async () => {
+    // Every connection is dropped at its first request: a server that fails this request, not a stale pool.
+    respond = (_, res) => res.socket!.destroy();
+    const client = createKeepAliveClient();
+    try {
+      await expect(client.send(request('/fails'))).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(seen.map((s) => s.url)).toEqual(['/fails']);
+    } finally {
+      client.close();
+    }
+  });
+
   it("follows each answer's Keep-Alive hint: a second or less stops reuse, whatever the hint before it said", async () => {
     // An explicit Connection header keeps node's own Keep-Alive header out: the hint is the test's.
     const hints = ['timeout=3', 'timeout=1', 'timeout=3', 'timeout=3'];
@@ -102,9 +134,13 @@ describe('createKeepAliveClient', () => {
       res
         .writeHead(200, { 'content-type': 'text/plain', connection: 'keep-alive', 'keep-alive': hints.shift()! })
         .end('ok');
-    const client = createKeepAliveClient({ keepAliveMs: 10_000 });
+    // One connection at most: which idle connection a pool of several picks is not what this test is about.
+    const client = createKeepAliveClient({ keepAliveMs: 10_000, maxSockets: 1 });
     try {
-      for (let i = 0; i < 4; i++) expect((await client.send(request(`/hint${i}`))).status).toBe(200);
+      for (let i = 0; i < 4; i++) {
+        expect((await client.send(request(`/hint${i}`))).status).toBe(200);
+        await nextTurn();
+      }
       // 1st and 2nd share a connection; the 2nd said timeout=1, so the 3rd opens another, which the 4th reuses.
       expect(connections).toBe(2);
     } finally {
@@ -142,24 +178,41 @@ describe('createKeepAliveClient', () => {
     }
   });
 
-  it("builds no response's `headers` object: the values it needs come from rawHeaders", async () => {
-    // The lazy `headers` getter adds each header line with this method (the getter itself cannot be redefined).
-    const proto = IncomingMessage.prototype as unknown as { _addHeaderLine: (...args: unknown[]) => void };
-    const addHeaderLine = proto._addHeaderLine;
-    let built = 0;
-    proto._addHeaderLine = function (this: IncomingMessage, ...args: unknown[]) {
-      // Server-side requests are built by node itself; only the client's responses (with a `req`) count.
-      if ((this as IncomingMessage & { req?: unknown }).req !== undefined) built++;
-      return addHeaderLine.apply(this, args);
-    };
-    const client = createKeepAliveClient();
+  it('opens at most maxSockets connections to an origin; further calls wait for one', async () => {
+    // Each answer waits a turn: ten calls at once would otherwise be on ten connections.
+    respond = (_url, res) => setImmediate(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    const client = createKeepAliveClient({ maxSockets: 2 });
     try {
-      for (let i = 0; i < 2; i++)
-        expect((await client.send(request(`/lazy${i}`))).contentType).toBe('application/json');
-      expect(connections).toBe(1);
-      expect(built).toBe(0);
+      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => client.send(request(`/q${i}`))));
+      expect(replies.map((reply) => reply.status)).toEqual(Array(10).fill(200));
+      expect(connections).toBe(2);
     } finally {
-      proto._addHeaderLine = addHeaderLine;
+      client.close();
+    }
+  });
+
+  it('drops a call abandoned while it waited for a connection without closing that connection', async () => {
+    const held: (() => void)[] = [];
+    respond = (url, res) => {
+      const answer = () => res.writeHead(200, { 'content-type': 'text/plain' }).end(url);
+      if (url === '/held') held.push(answer);
+      else answer();
+    };
+    const client = createKeepAliveClient({ maxSockets: 1 });
+    const abort = new AbortController();
+    try {
+      const first = client.send(request('/held'));
+      while (held.length === 0) await nextTurn();
+      // The one connection is busy: this call waits in the pool's queue, and its caller gives up.
+      const queued = client.send(request('/never', { signal: abort.signal }));
+      abort.abort();
+      await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+      held[0]!();
+      expect(text((await first).body.bytes)).toBe('/held');
+      await nextTurn();
+      expect(text((await client.send(request('/next'))).body.bytes)).toBe('/next');
+      expect({ urls: seen.map((s) => s.url), connections }).toEqual({ urls: ['/held', '/next'], connections: 1 });
+    } finally {
       client.close();
     }
   });
@@ -177,6 +230,21 @@ describe('createKeepAliveClient', () => {
       client.close();
     }
   });
+
+  it('close() closes the pooled connections, and the client still answers afterwards on a new one', async () => {
+    const closed = new Promise<void>((resolve) => server.once('connection', (socket) => socket.once('close', resolve)));
+    const client = createKeepAliveClient({ keepAliveMs: 60_000 });
+    try {
+      expect((await client.send(request('/before'))).status).toBe(200);
+      client.close();
+      // Resolves only when the client drops the socket: far before the 60 s idle timeout.
+      await closed;
+      expect((await client.send(request('/after'))).status).toBe(200);
+      expect(connections).toBe(2);
+    } finally {
+      client.close();
+    }
+  }, 5000);
 
   it('answers a redirect as it is, without following it', async () => {
     respond = (url, res) =>
@@ -207,6 +275,45 @@ describe('createKeepAliveClient', () => {
     }
   });
 
+  it('answers with the capped decoded bytes when the cap is reached while a compressed body is still arriving', async () => {
+    // Most of a zip bomb, and the response left open: the cap, not the end, finishes the call.
+    const bomb = gzipSync(Buffer.alloc(10 << 20));
+    respond = (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
+      res.write(bomb.subarray(0, bomb.byteLength - 16));
+    };
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/open-bomb', { maxBytes: 1000 }));
+      expect({ truncated: reply.body.truncated, size: reply.body.bytes.byteLength }).toEqual({
+        truncated: true,
+        size: 1000,
+      });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('answers with the first maxBytes of a plain body that goes on, and drops its connection', async () => {
+    respond = (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('x'.repeat(5000));
+    };
+    const closed = new Promise<void>((resolve) => server.once('connection', (socket) => socket.once('close', resolve)));
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/long', { maxBytes: 1000 }));
+      expect({ truncated: reply.body.truncated, text: text(reply.body.bytes) }).toEqual({
+        truncated: true,
+        text: 'x'.repeat(1000),
+      });
+      // The rest is never read: the connection is closed, not left to the server's pace.
+      await closed;
+    } finally {
+      client.close();
+    }
+  });
+
   it('decodes a gzip body within the cap', async () => {
     respond = (_, res) =>
       res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync('hello'));
@@ -215,6 +322,23 @@ describe('createKeepAliveClient', () => {
       const reply = await client.send(request('/gz'));
       expect({ text: text(reply.body.bytes), truncated: reply.body.truncated }).toEqual({
         text: 'hello',
+        truncated: false,
+      });
+    } finally {
+      client.close();
+    }
+  });
+
+  it.each(['HEAD', 'GET'])('answers a body-less %s reply that names an encoding with an empty body', async (method) => {
+    // A HEAD reply describes the GET's body; a 204 has none. Neither has anything to decode.
+    respond = (_, res) =>
+      res.writeHead(method === 'HEAD' ? 200 : 204, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end();
+    const client = createKeepAliveClient();
+    try {
+      const reply = await client.send(request('/empty', { method }));
+      expect({ status: reply.status, size: reply.body.bytes.byteLength, truncated: reply.body.truncated }).toEqual({
+        status: method === 'HEAD' ? 200 : 204,
+        size: 0,
         truncated: false,
       });
     } finally {

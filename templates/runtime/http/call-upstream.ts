@@ -44,7 +44,7 @@ export interface UpstreamOptions {
    */
   readonly auth?: UpstreamAuth;
   /**
-   * Sends the requests; default: one keep-alive `node:http` client shared by
+   * Sends the requests; default: one keep-alive (undici) client shared by
    * the process ({@link defaultUpstreamClient}), or `fetch` when given.
    */
   readonly client?: UpstreamClient;

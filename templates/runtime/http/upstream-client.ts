@@ -1,11 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
-import zlib from 'node:zlib';
-import { onAbort, toAbortSignal } from './abort-hooks.js';
-import { collectStreamInto } from './collect-stream.js';
+import type { Dispatcher, Pool } from 'undici';
+import { toAbortSignal } from './abort-hooks.js';
 import type { EncodedBody } from './encode-body.js';
+import { PooledExchange } from './pooled-exchange.js';
 import { readCappedBody, type CappedBody } from './read-capped-body.js';
 
 /** One upstream request, already built and checked (origin, path prefix, headers). */
@@ -67,200 +63,137 @@ export interface KeepAliveClientOptions {
 
 export interface KeepAliveClient {
   readonly send: UpstreamClient;
-  /** Closes idle sockets; in-flight requests finish. */
+  /** Closes idle sockets; in-flight requests finish. The client stays usable (new connections). */
   close(): void;
 }
 
 const DEFAULT_USER_AGENT = 'node';
-const noHook = (): void => undefined;
-/** RFC 9110 §9.2.2. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+/** node:http's margin below a server's announced keep-alive timeout (`HTTP_AGENT_KEEP_ALIVE_TIMEOUT_BUFFER`). */
+const SERVER_HINT_MARGIN_MS = 1000;
+/** undici's default: far beyond a healthy connect, short enough that abandoned requests do not pile up. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+type PoolClass = typeof Pool;
+let loadedPool: PoolClass | undefined;
+let loadingPool: Promise<PoolClass> | undefined;
 
 /**
- * The default upstream client: `node:http`/`node:https` with keep-alive
- * agents, so each call reuses a connection instead of paying for a new one,
- * without the WHATWG stream and Request/Response conversions of `fetch`
- * (several times its throughput on a loopback stub, see the report of the
- * "upstream" work). The guarantees of {@link UpstreamClient} hold: no
- * redirect is followed (node:http never does), `signal` destroys the request
- * and its response, the body is cut at `maxBytes` (decoded bytes, when a
- * server compresses although none was asked for: a zip bomb stops at the cap).
- * TLS certificates are verified (the https defaults). An idempotent request
- * whose pooled connection turns out closed by the server is sent once more
- * on a new one (RFC 9112 §9.3.1).
+ * undici, imported on first use: loading it takes ~50 ms of CPU, which must not
+ * delay a server's start or its first `tools/list` (a server creates its client at
+ * the first upstream call). A failed import is retried at the next call.
+ */
+function loadPool(): Promise<PoolClass> {
+  loadingPool ??= import('undici').then(
+    ({ Pool }) => (loadedPool = Pool),
+    (error: unknown) => {
+      loadingPool = undefined;
+      throw error;
+    },
+  );
+  return loadingPool;
+}
+
+/**
+ * Loads the keep-alive client's HTTP library now rather than at the first
+ * upstream call, whose deadline would include it: for a server once it has
+ * answered its first requests, and for tests with short deadlines.
+ */
+export function preloadKeepAliveClient(): Promise<void> {
+  return loadPool().then(() => undefined);
+}
+
+/**
+ * The default upstream client: an undici `Pool` per origin (keep-alive
+ * connections, HTTP/1.1), driven through `dispatch` with a small handler
+ * ({@link PooledExchange}): no WHATWG streams or Request/Response of `fetch`,
+ * no stream or promise per call of undici's `request`, none of node:http's
+ * per-request objects. The guarantees of {@link UpstreamClient} hold: no
+ * redirect is followed, `signal` settles the call at any stage, the body is
+ * cut at `maxBytes` decoded bytes (a zip bomb stops at the cap). TLS
+ * certificates are verified (node's defaults). An idempotent request whose
+ * connection closed before any answer is sent once more (RFC 9112 §9.3.1).
+ * Timeouts are the call's own (`signal`), and connecting is capped at 10 s
+ * (undici's default; `UND_ERR_CONNECT_TIMEOUT`).
  *
  * Not done: HTTP/2, proxies (`HTTPS_PROXY` is ignored, as with global fetch).
  */
 export function createKeepAliveClient(options: KeepAliveClientOptions = {}): KeepAliveClient {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
   const idleMs = options.keepAliveMs ?? 4000;
-  const agents = {
-    http: withIdleTimeout(new http.Agent(agentOptions), idleMs),
-    https: withIdleTimeout(new https.Agent(agentOptions), idleMs),
+  const poolOptions: Pool.Options = {
+    connections: options.maxSockets ?? 64,
+    pipelining: 1,
+    // Idle sockets close after idleMs, or sooner when a server's `Keep-Alive: timeout=n` hint says so
+    // (less the margin; a hint of a second or less stops reuse), never later than idleMs.
+    keepAliveTimeout: idleMs,
+    keepAliveMaxTimeout: idleMs,
+    keepAliveTimeoutThreshold: SERVER_HINT_MARGIN_MS,
+    // A call's own deadline (`signal`) settles it whatever the stage, but a request that waits for a
+    // connection stays in undici's queue until the connect ends: undici's 10 s connect timeout bounds
+    // that for an upstream that never answers a SYN. Headers and body: the call's deadline alone.
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  };
+  // One pool per origin: a server calls the one configured origin (a few in tests).
+  const pools = new Map<string, Pool>();
+  const poolFor = (PoolOf: PoolClass, origin: string): Pool => {
+    let pool = pools.get(origin);
+    if (pool === undefined) {
+      pool = new PoolOf(origin, poolOptions);
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+  // Start loading now: the first call is already on its way.
+  loadPool().catch(() => undefined);
+
+  const sendEncoded = (PoolOf: PoolClass, request: UpstreamRequest, encoded: EncodedBytes): Promise<UpstreamReply> => {
+    const target = targetOf(request.url);
+    const dispatchOptions: Dispatcher.DispatchOptions = {
+      path: `${request.url.pathname}${request.url.search}`,
+      // node:http sends a method upper-cased; undici as given.
+      method: request.method.toUpperCase(),
+      headers: headerList(request, target, encoded.contentType),
+      body: encoded.bytes ?? null,
+    };
+    const pool = poolFor(PoolOf, target.origin);
+    return new Promise<UpstreamReply>((resolve, reject) =>
+      new PooledExchange(pool, dispatchOptions, request, resolve, reject).start(),
+    );
   };
 
   const send: UpstreamClient = (request) => {
     try {
       const bytes = bodyBytes(request.body);
-      // Only a FormData or Blob body is encoded asynchronously; the rest is sent without a tick's wait.
-      return bytes instanceof Promise
-        ? bytes.then((encoded) => sendEncoded(request, encoded))
-        : sendEncoded(request, bytes);
+      // Only a FormData or Blob body is encoded asynchronously, and undici is loaded once:
+      // the rest is sent without a tick's wait.
+      if (loadedPool !== undefined && !(bytes instanceof Promise)) return sendEncoded(loadedPool, request, bytes);
+      return Promise.all([loadPool(), bytes]).then(([PoolOf, encoded]) => sendEncoded(PoolOf, request, encoded));
     } catch (error) {
       // A client answers with a promise, failures included.
       return Promise.reject(error);
     }
   };
-
-  const sendEncoded = (
-    request: UpstreamRequest,
-    { bytes, contentType }: { bytes?: Uint8Array; contentType?: string },
-  ): Promise<UpstreamReply> => {
-    const target = targetOf(request.url);
-    const isHttps = target.protocol === 'https:';
-    const options = {
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      path: `${request.url.pathname}${request.url.search}`,
-      method: request.method,
-      headers: headerList(request, target, bytes, contentType),
-      agent: isHttps ? agents.https : agents.http,
-    };
-    const { signal, maxBytes } = request;
-    // One promise per call, settled by the attempt that answers: no async wrapper or `.catch`
-    // adds ticks to every call for the rare retry.
-    return new Promise<UpstreamReply>((resolve, reject) => {
-      const attempt = (retried: boolean): void => {
-        if (signal.aborted) {
-          reject(abortError(signal));
-          return;
-        }
-        let settled = false;
-        let answered = false;
-        // What node:http's `signal` option does (destroy the request, and with it the response),
-        // with one hook, dropped once the attempt settles, instead of its end-of-stream and
-        // abort-listener machinery per call.
-        let stopHook = noHook;
-        const fail = (error: Error, stale: boolean) => {
-          if (settled) return;
-          settled = true;
-          stopHook();
-          // A pooled connection the server closed while idle fails before any answer:
-          // RFC 9112 §9.3.1 lets a client retry an idempotent request on a new connection, once.
-          if (stale && !retried && IDEMPOTENT.has(request.method.toUpperCase()) && !signal.aborted) attempt(true);
-          else reject(error);
-        };
-        const req = (isHttps ? https : http).request(options, (res) => {
-          answered = true;
-          const headers = replyHeaders(res.rawHeaders);
-          const stream = decoded(res, headers.contentEncoding);
-          const drop = () => {
-            stream.destroy();
-            res.destroy();
-          };
-          collectStreamInto(
-            stream,
-            maxBytes,
-            drop,
-            ({ bytes: body, overflowed }) => {
-              if (settled) return;
-              settled = true;
-              stopHook();
-              resolve({
-                status: res.statusCode ?? 0,
-                statusText: res.statusMessage ?? '',
-                contentType: headers.contentType,
-                location: headers.location,
-                body: { bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), truncated: overflowed },
-              });
-            },
-            (error) => fail(error, false),
-          );
-        });
-        stopHook = onAbort(signal, () => req.destroy(abortError(signal)));
-        req.on('error', (error: Error & { code?: string }) =>
-          fail(error, !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')),
-        );
-        req.end(bytes);
-      };
-      attempt(false);
-    });
-  };
   return {
     send,
     close() {
-      agents.http.destroy();
-      agents.https.destroy();
+      // Pool.close lets queued and in-flight requests finish, then closes every connection;
+      // later calls get new pools.
+      for (const pool of pools.values()) pool.close().catch(() => undefined);
+      pools.clear();
     },
   };
 }
 
-/** node:http's margin below a server's announced keep-alive timeout (`HTTP_AGENT_KEEP_ALIVE_TIMEOUT_BUFFER`). */
-const SERVER_HINT_MARGIN_MS = 1000;
-
 /**
- * `agent` destroying a pooled socket idle for `idleMs`, as the agent option
- * `timeout` would, without that option: with it node:http adds and removes a
- * socket 'timeout' listener on every request (a visible part of a call's CPU),
- * although a busy socket's timeout is acted on by nobody (the call's `signal`
- * carries its deadline). The idle timer is set once per socket when it is
- * pooled, as the agent's own `keepSocketAlive` does, and the server's
- * `Keep-Alive: timeout=n` hint still shortens it or stops reuse.
+ * The request's headers as the flat `[name, value, ...]` list undici takes:
+ * stored as given, each name and value validated by undici as node:http would
+ * (no CR/LF can split a header), framing headers refused. It holds what
+ * node:http would add to a record: `Host` (unless given) and the default
+ * `User-Agent`; `Content-Length` is undici's, from the bytes sent (a body-less
+ * POST, PUT or PATCH says `Content-Length: 0`, as with node:http).
  */
-function withIdleTimeout<A extends http.Agent>(agent: A, idleMs: number): A {
-  agent.keepSocketAlive = (socket: Socket): boolean => {
-    socket.setKeepAlive(true, (agent as A & { keepAliveMsecs?: number }).keepAliveMsecs ?? 1000);
-    socket.unref();
-    let timeout = idleMs;
-    const res = (socket as Socket & { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res;
-    const hint = res === undefined ? undefined : joinedHeader(res.rawHeaders, 'keep-alive');
-    const seconds = hint === undefined ? undefined : hintedSeconds(hint);
-    if (seconds !== undefined) {
-      const hinted = seconds * 1000 - SERVER_HINT_MARGIN_MS;
-      // A server that keeps a connection a second or less: reusing it would race its close.
-      if (hinted <= 0) return false;
-      if (hinted < timeout) timeout = hinted;
-    }
-    if (socket.timeout !== timeout) socket.setTimeout(timeout);
-    return true;
-  };
-  return agent;
-}
-
-/** The last `Keep-Alive` hint seen and its `timeout`: an upstream sends the same one on every answer. */
-let lastHint: string | undefined;
-let lastHintSeconds: number | undefined;
-
-/**
- * The `timeout` parameter of a `Keep-Alive` response header (in seconds), parsed once per distinct
- * value instead of a regular expression per pooled response. One entry: the value comes from the
- * upstream, and a changing value is simply parsed again.
- */
-function hintedSeconds(hint: string): number | undefined {
-  if (hint !== lastHint) {
-    const seconds = /^timeout=(\d+)/.exec(hint)?.[1];
-    lastHintSeconds = seconds === undefined ? undefined : Number.parseInt(seconds, 10);
-    lastHint = hint;
-  }
-  return lastHintSeconds;
-}
-
-/**
- * The request's headers as the flat `[name, value, ...]` list node:http takes:
- * stored as given, each name and value validated by node (no CR/LF can split
- * a header), without a `setHeader` per header. node:http adds nothing to such
- * a list, so it holds what it would add to a record: `Host` (unless given),
- * `Content-Length` of a body and the default `User-Agent`. A body-less POST
- * (or PUT, PATCH...) says `Content-Length: 0`, as node:http would, rather
- * than being sent chunked.
- */
-function headerList(
-  request: UpstreamRequest,
-  target: Target,
-  bytes: Uint8Array | undefined,
-  contentType: string | undefined,
-): string[] {
+function headerList(request: UpstreamRequest, target: Target, contentType: string | undefined): string[] {
   const list: string[] = [];
   let host = false;
   let type = false;
@@ -270,27 +203,20 @@ function headerList(
     if (name === 'host') host = true;
     else if (name === 'content-type') type = true;
     else if (name === 'user-agent') agent = true;
-    else if (name === 'content-length') return; // framing is node's and ours, from the bytes sent
+    else if (name === 'content-length') return; // framing is undici's and ours, from the bytes sent
     list.push(name, value);
   };
   if (request.headers instanceof Headers) for (const [name, value] of request.headers) add(name, value);
   else for (const name in request.headers) add(name, request.headers[name]!);
-  if (!host) list.push('Host', target.host);
+  if (!host) list.push('host', target.host);
   if (contentType !== undefined && !type) list.push('content-type', contentType);
-  if (bytes !== undefined) list.push('content-length', String(bytes.byteLength));
-  else if (!UNCHUNKED.has(request.method.toUpperCase())) list.push('content-length', '0');
   if (!agent) list.push('user-agent', DEFAULT_USER_AGENT);
   return list;
 }
 
-/** The methods node:http does not send chunked by default; a body-less request of any other says `Content-Length: 0`. */
-const UNCHUNKED = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
-
-/** Where a request goes, as node:http options: what `urlToHttpOptions` makes of the URL's origin. */
+/** Where a request goes: its origin (one pool each) and the `Host` header for it. */
 interface Target {
-  readonly protocol: string;
-  readonly hostname: string;
-  readonly port: number | undefined;
+  readonly origin: string;
   /** The `Host` header node:http would send: the URL's host (IPv6 bracketed, a default port left out). */
   readonly host: string;
 }
@@ -299,41 +225,21 @@ interface Target {
 const MAX_TARGETS = 16;
 const targets = new Map<string, Target>();
 
-/**
- * The origin part of node:http's options for `url`, once per origin:
- * `urlToHttpOptions` copies the whole URL object per request, a visible
- * part of a call's CPU. No userinfo: the base URL has none (call-upstream.ts).
- */
+/** {@link Target} of `url`, once per origin: URL getters serialize afresh on every read. */
 function targetOf(url: URL): Target {
   const { origin } = url;
   let target = targets.get(origin);
   if (target === undefined) {
-    const { hostname } = url;
-    target = {
-      protocol: url.protocol,
-      // An IPv6 literal is bracketed in a URL, bare in node:http's options.
-      hostname: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname,
-      port: url.port === '' ? undefined : Number(url.port),
-      host: url.host,
-    };
+    // No userinfo: the base URL has none (call-upstream.ts).
+    target = { origin, host: url.host };
     if (targets.size >= MAX_TARGETS) targets.clear();
     targets.set(origin, target);
   }
   return target;
 }
 
-/** The error node:http's `signal` option destroys a request with. */
-function abortError(signal: AbortSignal): Error {
-  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
-    name: 'AbortError',
-    code: 'ABORT_ERR',
-  });
-}
-
 /** Bytes and media type of a request body; FormData is serialized with its boundary as fetch would. */
-function bodyBytes(
-  body: EncodedBody['body'],
-): { bytes?: Uint8Array; contentType?: string } | Promise<{ bytes?: Uint8Array; contentType?: string }> {
+function bodyBytes(body: EncodedBody['body']): EncodedBytes | Promise<EncodedBytes> {
   if (body === undefined || body === null) return NO_BODY;
   if (typeof body === 'string') return { bytes: Buffer.from(body, 'utf8') };
   if (body instanceof Uint8Array) return { bytes: body };
@@ -350,63 +256,9 @@ function bodyBytes(
     .then((buffer) => ({ bytes: new Uint8Array(buffer), ...(type !== null ? { contentType: type } : {}) }));
 }
 
-const NO_BODY: { bytes?: Uint8Array; contentType?: string } = Object.freeze({});
-
-/** The response body decoded per `Content-Encoding` (only what a server may send unasked; identity otherwise). */
-function decoded(res: http.IncomingMessage, contentEncoding: string | undefined): Readable {
-  const encoding = contentEncoding?.trim().toLowerCase();
-  const decoder =
-    encoding === 'gzip' || encoding === 'x-gzip'
-      ? zlib.createGunzip()
-      : encoding === 'deflate'
-        ? zlib.createInflate()
-        : encoding === 'br'
-          ? zlib.createBrotliDecompress()
-          : undefined;
-  if (decoder === undefined) return res;
-  res.on('error', (error) => decoder.destroy(error));
-  return res.pipe(decoder);
+interface EncodedBytes {
+  readonly bytes?: Uint8Array;
+  readonly contentType?: string;
 }
 
-/** The response headers the client reads, with the values `IncomingMessage.headers` would give them. */
-interface ReplyHeaders {
-  readonly contentType: string | null;
-  readonly location: string | null;
-  readonly contentEncoding: string | undefined;
-}
-
-/**
- * {@link ReplyHeaders} from `rawHeaders` in one pass: node:http builds a response's `headers`
- * object lazily, on first read, and building it (every header, lower-cased and merged) is a
- * visible part of a call's CPU for three values. Merged as node merges them: `Content-Type` and
- * `Location` keep their first occurrence (node drops later duplicates of both), other headers
- * are joined with ", ".
- */
-function replyHeaders(raw: readonly string[]): ReplyHeaders {
-  let contentType: string | null = null;
-  let location: string | null = null;
-  let contentEncoding: string | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    // Each name has its own length: most headers are passed over without lower-casing.
-    if (name.length === 12) {
-      if (contentType === null && name.toLowerCase() === 'content-type') contentType = raw[i + 1]!;
-    } else if (name.length === 8) {
-      if (location === null && name.toLowerCase() === 'location') location = raw[i + 1]!;
-    } else if (name.length === 16 && name.toLowerCase() === 'content-encoding') {
-      contentEncoding = contentEncoding === undefined ? raw[i + 1]! : `${contentEncoding}, ${raw[i + 1]!}`;
-    }
-  }
-  return { contentType, location, contentEncoding };
-}
-
-/** Every occurrence of a header (`name` lower case) joined with ", ", as node merges one it does not single out. */
-function joinedHeader(raw: readonly string[], name: string): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const field = raw[i]!;
-    if (field.length === name.length && field.toLowerCase() === name)
-      value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
-  }
-  return value;
-}
+const NO_BODY: EncodedBytes = Object.freeze({});

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preloadKeepAliveClient } from '../../../templates/runtime/http/upstream-client.js';
 import type { RunningHttpServer } from '../../../templates/runtime/server/http-server.js';
 import { startHttp } from '../../../templates/runtime/server/main.js';
 import { appFromSpec } from '../../support/in-process-app.js';
@@ -49,6 +50,9 @@ beforeAll(async () => {
     },
     { log: () => undefined },
   );
+  // The upstream client's library loads at the first call, inside its 300 ms deadline: on a busy
+  // machine the deadline could then cancel the request before the first test sees it arrive.
+  await preloadKeepAliveClient();
 });
 
 afterAll(async () => {
