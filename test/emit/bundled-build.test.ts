@@ -19,8 +19,8 @@ interface BuildScript {
  * type-checks with tsc, then build.mjs bundles src/ with esbuild into dist/index.js, runtime
  * dependencies included (resolving and reading the SDK's files was a third of the GitHub server's
  * start-up CPU), generated tables as JSON.parse (V8 parses JSON faster than object literals);
- * `npm start` and the Dockerfile run that file. Only the dev authorization server (oidc-provider,
- * a dev dependency) stays in node_modules.
+ * `npm start` and the Dockerfile run that file. The dev authorization server (oidc-provider, a dev
+ * dependency) and the upstream client's undici (loaded after the first answer) stay in node_modules.
  */
 describe('npm run build in a generated project', () => {
   let project: string;
@@ -50,7 +50,7 @@ describe('npm run build in a generated project', () => {
 
   test.each([
     ['in the project', () => project],
-    ['copied alone, with no node_modules to load a dependency from', () => alone],
+    ['copied alone, with no node_modules to load a dependency from at start', () => alone],
   ])('the bundle serves the tools over stdio, %s', async (_where, folder) => {
     const tools = await listTools(join(folder(), 'dist/index.js'));
     expect(tools.map((t) => t.name).sort()).toEqual(['createPet', 'deletePet', 'listOwnerPets']);

@@ -102,6 +102,11 @@ export function preloadKeepAliveClient(): Promise<void> {
   return loadPool().then(() => undefined);
 }
 
+/** Whether the HTTP library is loaded (for tests of when it loads). */
+export function keepAliveClientLoaded(): boolean {
+  return loadedPool !== undefined;
+}
+
 /**
  * The default upstream client: an undici `Pool` per origin (keep-alive
  * connections, HTTP/1.1), driven through `dispatch` with a small handler

@@ -13,6 +13,7 @@ import { acceptHost, createHostCheck } from './host-check.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { createOriginCheck } from './origin-check.js';
 import { safeErrorText } from './safe-error-text.js';
+import { preloadKeepAliveClient } from '../http/upstream-client.js';
 
 /** Internal switches of the HTTP layer (tests compare the fast lane with the SDK's own answers). */
 export interface HttpServeOptions {
@@ -171,6 +172,7 @@ export async function startHttpServer(
   });
   // Slow clients and connection floods: timeouts, keep-alive and the cap live in http-limits.ts.
   capConnections(server, config.httpLimits, log);
+  preloadAfterFirstAnswer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -186,6 +188,18 @@ export async function startHttpServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The upstream client's HTTP library (undici, ~50 ms to load) is imported on first use so that
+ * it delays neither the start nor the first `tools/list` (issue 8). Loading it once the first
+ * answer has gone out keeps it off the first `tools/call` too, in the usual order of a client's
+ * requests. A failed import is retried, and reported, by the call that needs it.
+ */
+function preloadAfterFirstAnswer(server: Server): void {
+  server.once('request', (_req: IncomingMessage, res: ServerResponse) => {
+    res.once('close', () => setImmediate(() => void preloadKeepAliveClient().catch(() => undefined)));
+  });
 }
 
 /** Request headers an MCP client sends (MCP 2025-11-25 and 2026-07-28 "Transports"), for CORS preflights. */
