@@ -7,7 +7,7 @@ import { hashInput } from './hash-input.js';
 import { rewriteAliasRefsAt } from './local-refs.js';
 import type { LoadedDocument } from './loaded-document.js';
 import { settle } from './loaded-document.js';
-import { parseText } from './parse-text.js';
+import { parseBytes } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
 import { readInput } from './read-input.js';
 import { localRefStrings, referenceSites, surveyRefs, unparkAt, unparkDataRefs } from './ref-positions.js';
@@ -83,7 +83,7 @@ async function load(
   if (options.validate !== false) validation.validator = startValidator(raw.bytes.length);
   const display = (location: string): string => displayLocation(location, raw, cwd);
 
-  const parsed = parseText(raw.bytes.toString('utf8'), raw.source, raw.extension);
+  const parsed = parseBytes(raw.bytes, raw.source, raw.extension);
   collected.push(...parsed.diagnostics);
   const version = detectVersion(parsed.value, raw.source);
   collected.push(...version.diagnostics);
