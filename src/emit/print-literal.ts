@@ -92,7 +92,7 @@ function printProperty(key: string, value: unknown, indent: number, oneLine: boo
     return `${k}: ${atom(value)}`;
   }
   if (short) return `${k}: ${print(value, indent, indent + kw + 2, 1, oneLine)}`;
-  const opensBlock = (Array.isArray(value) && value.length > 0) || (isObject(value) && members(value).length > 0);
+  const opensBlock = (Array.isArray(value) && value.length > 0) || (isObject(value) && hasMembers(value, 1));
   // Fluid: what must fit is `key: [` (a block) or the whole `key: null,` (an atom).
   const need = opensBlock ? 1 : width(print(value, indent, 0, 1, oneLine)) + 1;
   return indent + kw + 2 + need <= WIDTH ? `${k}: ${print(value, indent, indent + kw + 2, 1, oneLine)}` : next();
@@ -152,7 +152,7 @@ function hard(items: readonly unknown[], oneLine: boolean): boolean {
     const matrix = items.every((v, i) => {
       const n = i + 1 < items.length ? items[i + 1] : undefined;
       if (Array.isArray(v)) return (n === undefined || Array.isArray(n)) && v.length > 1;
-      if (isObject(v)) return (n === undefined || isObject(n)) && members(v).length > 1;
+      if (isObject(v)) return (n === undefined || isObject(n)) && hasMembers(v, 2);
       return false;
     });
     if (matrix) return true;
@@ -164,7 +164,7 @@ function hard(items: readonly unknown[], oneLine: boolean): boolean {
 function forcesBreak(v: unknown, oneLine: boolean): boolean {
   if (Array.isArray(v)) return hard(v.map(element), oneLine);
   if (!isObject(v)) return false;
-  return oneLine ? members(v).some(([, m]) => forcesBreak(m, true)) : members(v).length > 0;
+  return oneLine ? members(v).some(([, m]) => forcesBreak(m, true)) : hasMembers(v, 1);
 }
 
 function flatArray(items: readonly unknown[], oneLine: boolean): string {
@@ -248,6 +248,20 @@ function members(value: Obj): [string, unknown][] {
     if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') out.push([key, v]);
   }
   return out;
+}
+
+/**
+ * `members(value).length >= n`, without building the entries (asked of every object in a table,
+ * several times over, issue 8). `for...in`: the printed values are JSON data and model objects,
+ * which inherit nothing enumerable, so it sees the keys `Object.keys` does.
+ */
+function hasMembers(value: Obj, n: number): boolean {
+  let count = 0;
+  for (const key in value) {
+    const v = value[key];
+    if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol' && ++count >= n) return true;
+  }
+  return false;
 }
 
 function isObject(value: unknown): value is Obj {
