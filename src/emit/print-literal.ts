@@ -85,8 +85,11 @@ function printProperty(key: string, value: unknown, indent: number, oneLine: boo
   const next = (): string =>
     `${k}:\n${' '.repeat(indent + TAB)}${print(value, indent + TAB, indent + TAB, 1, oneLine)}`;
   if (typeof value === 'string') {
-    const s = quote(value);
-    return short || indent + kw + 2 + width(s) + 1 <= WIDTH ? `${k}: ${s}` : `${k}:\n${' '.repeat(indent + TAB)}${s}`;
+    // A plain string is printed as it is between quotes: its width is its length (one scan of it, not three).
+    const plain = PLAIN_STRING.test(value);
+    const s = plain ? `'${value}'` : quoteEscaped(value);
+    const sw = plain ? s.length : width(s);
+    return short || indent + kw + 2 + sw + 1 <= WIDTH ? `${k}: ${s}` : `${k}:\n${' '.repeat(indent + TAB)}${s}`;
   }
   if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value) && !isNegative(value))) {
     return `${k}: ${atom(value)}`;
@@ -209,7 +212,11 @@ function printNumber(text: string): string {
  */
 function quote(value: string): string {
   // Most strings need no escape at all: printable ASCII without `'` or `\` is printed as it is.
-  if (PLAIN_STRING.test(value)) return `'${value}'`;
+  return PLAIN_STRING.test(value) ? `'${value}'` : quoteEscaped(value);
+}
+
+/** `quote` for a string that is not plain (`PLAIN_STRING`). */
+function quoteEscaped(value: string): string {
   const content = JSON.stringify(value).slice(1, -1);
   let singles = 0;
   let doubles = 0;
