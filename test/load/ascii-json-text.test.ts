@@ -15,11 +15,14 @@ describe('asciiJsonText: JSON text without UTF-8 decoding (issue 8)', () => {
         fc.property(fc.jsonValue({ stringUnit }), fc.constantFrom(undefined, 2), (value, indent) => {
           const text = JSON.stringify(value, null, indent);
           const ascii = asciiJsonText(bytes(text));
-          expect(ascii).toBeDefined();
+          // Declined only where a non-ASCII character follows a backslash (an escaped `\\` here), or
+          // where U+FFFD is (it cannot tell a replaced invalid byte from the character itself).
+          expect(ascii === undefined).toBe(/\\[^\x00-\x7f]|\ufffd/.test(text));
+          if (ascii === undefined) return;
           expect(ascii).toMatch(/^[\x00-\x7f]*$/);
-          expect(JSON.parse(ascii!)).toEqual(JSON.parse(text));
+          expect(JSON.parse(ascii)).toEqual(JSON.parse(text));
         }),
-        { numRuns: 300 },
+        { numRuns: 1000 },
       );
     }
   });
