@@ -27,11 +27,36 @@ export async function generateFromDocument(
   flags: OptionFlags = {},
   config: Pick<LoadedConfig, 'config' | 'file'> = { config: {} },
 ): Promise<GenerateResult> {
-  const { model, options, origins, plan, diagnostics } = planDocument(loaded, flags, config);
+  const { diagnostics, ...result } = await generateUnsettled(loaded, flags, config);
+  return { ...result, diagnostics: await diagnostics() };
+}
+
+/** `GenerateResult` before the background schema validation has settled. */
+export interface UnsettledGenerateResult extends Omit<GenerateResult, 'diagnostics'> {
+  /** Every diagnostic, once the validation has settled (`GenerateResult.diagnostics`). */
+  readonly diagnostics: () => Promise<readonly Diagnostic[]>;
+  /**
+   * Every diagnostic but the validation's, which only adds `SPEC_INVALID` warnings: whether there
+   * are errors (with `--strict` too: it raises lint warnings only) is known from these.
+   */
+  readonly known: readonly Diagnostic[];
+}
+
+/**
+ * `generateFromDocument` without waiting for the schema validation (loadDocumentLazily): the
+ * CLI writes the project meanwhile and settles it before it reports (issue 8: the validation
+ * worker and the main thread finish about together on GitHub's spec).
+ */
+export async function generateUnsettled(
+  loaded: LoadedDocument,
+  flags: OptionFlags = {},
+  config: Pick<LoadedConfig, 'config' | 'file'> = { config: {} },
+): Promise<UnsettledGenerateResult> {
+  const { model, options, origins, plan, diagnostics, known } = planDocument(loaded, flags, config);
   // Schema validation may still be running (loadDocumentLazily); it only adds warnings, so it
   // cannot stop emitting: wait for it only to report.
   const files = plan ? await emitProject(plan) : [];
-  return { model, options, optionOrigins: origins, files, diagnostics: await diagnostics() };
+  return { model, options, optionOrigins: origins, files, diagnostics, known };
 }
 
 export { packageName };

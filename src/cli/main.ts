@@ -114,7 +114,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const { config, loaded: doc } = inputs;
     // Read now: `doc` (and the parsed document in it) must not stay alive while the project is emitted.
     const specHash = doc.hash;
-    const [{ generateFromDocument }, { strictLint }, { optionsHash }] = await Promise.all([
+    const [{ generateUnsettled }, { strictLint }, { optionsHash }] = await Promise.all([
       stages.generate(),
       stages.lint(),
       stages.options(),
@@ -134,7 +134,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       exitCode = EXIT.usage;
       return;
     }
-    const result = await generateFromDocument(
+    const result = await generateUnsettled(
       doc,
       {
         ...generateFlags(spec, opts, io.cwd, outDir),
@@ -144,8 +144,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       },
       config,
     );
-    const generated = opts.strict ? strictLint(result.diagnostics) : result.diagnostics;
-    if (hasErrors(generated)) {
+    const strictly = (all: readonly Diagnostic[]) => (opts.strict ? strictLint(all) : all);
+    // Whether there are errors is known before the background schema validation settles: it only
+    // adds SPEC_INVALID warnings, which --strict leaves as they are. So the project is written
+    // while it runs, and everything is reported, in the usual order, once it has settled.
+    if (hasErrors(strictly(result.known))) {
+      const generated = strictly(await result.diagnostics());
       report(opts.json, generated, { out: opts.out, tools: result.model.tools.length, files: 0 });
       exitCode = EXIT.errors;
       return;
@@ -165,6 +169,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
             ...(opts.force ? { force: true } : {}),
           })
         : diffOrReport(writer, outDir, opts.out, result.files, lockInputs, mode === 'dry-run' && !opts.force);
+    const generated = strictly(await result.diagnostics());
     const diagnostics = [...generated, ...outcome.diagnostics];
     const stale = outcome.changes ? isStale(outcome.changes) : undefined;
     report(opts.json, diagnostics, {

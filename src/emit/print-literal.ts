@@ -85,14 +85,17 @@ function printProperty(key: string, value: unknown, indent: number, oneLine: boo
   const next = (): string =>
     `${k}:\n${' '.repeat(indent + TAB)}${print(value, indent + TAB, indent + TAB, 1, oneLine)}`;
   if (typeof value === 'string') {
-    const s = quote(value);
-    return short || indent + kw + 2 + width(s) + 1 <= WIDTH ? `${k}: ${s}` : `${k}:\n${' '.repeat(indent + TAB)}${s}`;
+    // A plain string is printed as it is between quotes: its width is its length (one scan of it, not three).
+    const plain = PLAIN_STRING.test(value);
+    const s = plain ? `'${value}'` : quoteEscaped(value);
+    const sw = plain ? s.length : width(s);
+    return short || indent + kw + 2 + sw + 1 <= WIDTH ? `${k}: ${s}` : `${k}:\n${' '.repeat(indent + TAB)}${s}`;
   }
   if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value) && !isNegative(value))) {
     return `${k}: ${atom(value)}`;
   }
   if (short) return `${k}: ${print(value, indent, indent + kw + 2, 1, oneLine)}`;
-  const opensBlock = (Array.isArray(value) && value.length > 0) || (isObject(value) && members(value).length > 0);
+  const opensBlock = (Array.isArray(value) && value.length > 0) || (isObject(value) && hasMembers(value, 1));
   // Fluid: what must fit is `key: [` (a block) or the whole `key: null,` (an atom).
   const need = opensBlock ? 1 : width(print(value, indent, 0, 1, oneLine)) + 1;
   return indent + kw + 2 + need <= WIDTH ? `${k}: ${print(value, indent, indent + kw + 2, 1, oneLine)}` : next();
@@ -152,7 +155,7 @@ function hard(items: readonly unknown[], oneLine: boolean): boolean {
     const matrix = items.every((v, i) => {
       const n = i + 1 < items.length ? items[i + 1] : undefined;
       if (Array.isArray(v)) return (n === undefined || Array.isArray(n)) && v.length > 1;
-      if (isObject(v)) return (n === undefined || isObject(n)) && members(v).length > 1;
+      if (isObject(v)) return (n === undefined || isObject(n)) && hasMembers(v, 2);
       return false;
     });
     if (matrix) return true;
@@ -164,7 +167,7 @@ function hard(items: readonly unknown[], oneLine: boolean): boolean {
 function forcesBreak(v: unknown, oneLine: boolean): boolean {
   if (Array.isArray(v)) return hard(v.map(element), oneLine);
   if (!isObject(v)) return false;
-  return oneLine ? members(v).some(([, m]) => forcesBreak(m, true)) : members(v).length > 0;
+  return oneLine ? members(v).some(([, m]) => forcesBreak(m, true)) : hasMembers(v, 1);
 }
 
 function flatArray(items: readonly unknown[], oneLine: boolean): string {
@@ -209,7 +212,11 @@ function printNumber(text: string): string {
  */
 function quote(value: string): string {
   // Most strings need no escape at all: printable ASCII without `'` or `\` is printed as it is.
-  if (PLAIN_STRING.test(value)) return `'${value}'`;
+  return PLAIN_STRING.test(value) ? `'${value}'` : quoteEscaped(value);
+}
+
+/** `quote` for a string that is not plain (`PLAIN_STRING`). */
+function quoteEscaped(value: string): string {
   const content = JSON.stringify(value).slice(1, -1);
   let singles = 0;
   let doubles = 0;
@@ -248,6 +255,20 @@ function members(value: Obj): [string, unknown][] {
     if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') out.push([key, v]);
   }
   return out;
+}
+
+/**
+ * `members(value).length >= n`, without building the entries (asked of every object in a table,
+ * several times over, issue 8). `for...in`: the printed values are JSON data and model objects,
+ * which inherit nothing enumerable, so it sees the keys `Object.keys` does.
+ */
+function hasMembers(value: Obj, n: number): boolean {
+  let count = 0;
+  for (const key in value) {
+    const v = value[key];
+    if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol' && ++count >= n) return true;
+  }
+  return false;
 }
 
 function isObject(value: unknown): value is Obj {

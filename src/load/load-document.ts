@@ -7,10 +7,10 @@ import { hashInput } from './hash-input.js';
 import { rewriteAliasRefsAt } from './local-refs.js';
 import type { LoadedDocument } from './loaded-document.js';
 import { settle } from './loaded-document.js';
-import { parseText } from './parse-text.js';
+import { parseBytes } from './parse-text.js';
 import { toPlainJson } from './plain-json.js';
 import { readInput } from './read-input.js';
-import { referenceSites, surveyRefs, unparkAt, unparkDataRefs } from './ref-positions.js';
+import { localRefStrings, referenceSites, surveyRefs, unparkAt, unparkDataRefs } from './ref-positions.js';
 import { prepareSingleJson } from './single-json-document.js';
 import { startValidator } from './validate-in-background.js';
 import type { Validator } from './validate-in-background.js';
@@ -83,7 +83,7 @@ async function load(
   if (options.validate !== false) validation.validator = startValidator(raw.bytes.length);
   const display = (location: string): string => displayLocation(location, raw, cwd);
 
-  const parsed = parseText(raw.bytes.toString('utf8'), raw.source, raw.extension);
+  const parsed = parseBytes(raw.bytes, raw.source, raw.extension);
   collected.push(...parsed.diagnostics);
   const version = detectVersion(parsed.value, raw.source);
   collected.push(...version.diagnostics);
@@ -146,8 +146,11 @@ async function load(
   // Where the survey walked this very document, the objects it parked are known: no walk.
   // A single file whose survey parked nothing has nothing parked anywhere (a copy or the Swagger 2.0
   // conversion only carries what was): no walk (kubernetes-api: ~500k nodes for nothing).
-  if (surveyed && version.kind !== 'swagger2') unparkAt(survey.parked);
+  const walked = surveyed && version.kind !== 'swagger2';
+  if (walked) unparkAt(survey.parked);
   else if (!single || survey.parked.length > 0) unparkDataRefs(document);
+  // The survey walked `document` itself: it knows where its `$ref` strings are (read when asked, after the changes above).
+  const strings = survey.strings;
 
   return {
     document,
@@ -155,6 +158,7 @@ async function load(
     sourceVersion: version.sourceVersion,
     source: raw.source,
     hash: hashInput(raw.location, raw.bytes, bundled.files),
+    ...(walked ? { localRefs: () => localRefStrings(strings) } : {}),
     diagnostics: collected,
     ...(validation.pending ? { pending: validation.pending } : {}),
   };

@@ -1,6 +1,6 @@
 import { pointer } from '../diagnostics.js';
 import { fragmentTokens } from '../json-pointer.js';
-import { resolvePointer } from './check-refs.js';
+import { pointerResolver, resolvePointer } from './check-refs.js';
 import type { SpecKind } from './detect-version.js';
 import { forEachRef, referenceSites } from './ref-positions.js';
 import type { RefSite, Shape } from './ref-positions.js';
@@ -45,16 +45,19 @@ export function rewriteAliasRefs(document: unknown, kind: SpecKind): void {
  */
 export function rewriteAliasRefsAt(document: unknown, sites: readonly RefSite[]): RefSite[] {
   const rewrittenSites: RefSite[] = [];
+  // Rewriting changes `$ref` strings only, never which objects are where: a pointer's target
+  // object (the only answer looked at below) stays the same.
+  const resolve = pointerResolver(document);
   for (const site of sites) {
     const ref = site.holder['$ref'];
     if (site.inData || typeof ref !== 'string' || !ref.startsWith('#')) continue;
     // The common case: the pointer resolves as written to something that is not an alias.
-    const literal = resolvePointer(document, ref.slice(1));
+    const literal = resolve(ref.slice(1));
     if (literal !== undefined && aliasOf(literal) === undefined) continue;
     const target = reach(document, parse(ref.slice(1)), pointer(...site.tokens), 0);
     if (target === undefined) continue;
     const rewritten = `#${pointer(...target)}`;
-    if (rewritten !== ref && resolvePointer(document, rewritten.slice(1)) !== undefined) {
+    if (rewritten !== ref && resolve(rewritten.slice(1)) !== undefined) {
       site.holder['$ref'] = rewritten;
       rewrittenSites.push(site);
     }

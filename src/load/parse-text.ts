@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { FatalDiagnosticsError } from '../diagnostics.js';
+import { parseAsciiJson } from './ascii-json-text.js';
 import { parseYamlFast } from './parse-yaml-fast.js';
 import type { Shape } from './ref-positions.js';
 
@@ -37,6 +38,29 @@ export function parseText(text: string, file: string, extension = ''): ParsedTex
     throw parseError(file, 'A JSON document must start with `{` or `[`.', positionOf(body, body.search(/\S|$/)));
   }
   return parseYaml(body, file);
+}
+
+/**
+ * `parseText` of a document's bytes: a document that starts as JSON does (`{` or `[` after JSON
+ * whitespace) is parsed without decoding its UTF-8 where it can be (ascii-json-text.ts); anything
+ * else, or JSON that does not parse that way, is decoded and goes through `parseText`.
+ */
+export function parseBytes(bytes: Buffer, file: string, extension = ''): ParsedText {
+  if (startsAsJson(bytes)) {
+    const fast = parseAsciiJson(bytes);
+    if (fast !== undefined) return { value: fast.value, diagnostics: [], shape: 'tree' };
+  }
+  return parseText(bytes.toString('utf8'), file, extension);
+}
+
+/** The first byte that is not JSON whitespace (RFC 8259 §2) is `{` or `[`. */
+function startsAsJson(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte === 0x7b || byte === 0x5b;
+  }
+  return false;
 }
 
 /** `yaml` (~30 ms to load) is required only where js-yaml declines a document: JSON specs and clean YAML never load it. */

@@ -71,12 +71,14 @@ export function forEachRef(
   kind: SpecKind,
   visit: (site: RefSite) => void,
   shape: Shape = 'graph',
+  strings?: RefStrings,
 ): void {
   // Remembering every object costs an identity hash each (~1M on GitHub's spec): only for graphs.
   const seen = shape === 'graph' ? new Set<object>() : undefined;
   // One shared path, copied only for the objects that hold a `$ref` (GitHub's spec: ~1M nodes).
   const tokens: string[] = [];
-  const walk = (node: unknown, position: Position): void => {
+  // `collecting`: outside the objects under a `mapping` key, which `strings` reads but does not enter.
+  const walk = (node: unknown, position: Position, collecting: boolean): void => {
     if (node === null || typeof node !== 'object') return;
     if (seen) {
       if (seen.has(node)) return;
@@ -86,24 +88,61 @@ export function forEachRef(
       const child: Position = position === 'data' ? 'data' : 'keyword';
       for (let i = 0; i < node.length; i++) {
         tokens.push(String(i));
-        walk(node[i], child);
+        walk(node[i], child, collecting);
         tokens.pop();
       }
       return;
     }
     const record = node as Record<string, unknown>;
-    if (position !== 'names' && position !== 'exampleNames' && '$ref' in record) {
-      visit({ tokens: [...tokens], holder: record, value: record['$ref'], inData: position === 'data' });
+    if ('$ref' in record) {
+      // Before `visit`, which may park this very `$ref`.
+      if (strings && collecting && isLocalRef(record['$ref'])) strings.holders.push(record);
+      if (position !== 'names' && position !== 'exampleNames') {
+        visit({ tokens: [...tokens], holder: record, value: record['$ref'], inData: position === 'data' });
+      }
     }
-    for (const key of Object.keys(record)) {
+    // `for...in`, not `Object.keys`: no array per object (~300k on GitHub's spec). The same keys in
+    // the same order on parsed data, whose objects inherit nothing enumerable.
+    for (const key in record) {
       const value = record[key];
       if (value === null || typeof value !== 'object') continue;
+      const mapping = strings !== undefined && collecting && key === 'mapping' && !Array.isArray(value);
+      if (mapping) strings.mappings.push(value as Record<string, unknown>);
       tokens.push(key);
-      walk(value, childPosition(position, key, value, kind));
+      walk(value, childPosition(position, key, value, kind), collecting && !mapping);
       tokens.pop();
     }
   };
-  walk(root, 'keyword');
+  walk(root, 'keyword', true);
+}
+
+/**
+ * Where a walk found local `$ref` strings, in any position (data too), as the model's schema
+ * registry collects them to name its `$defs` (schema-registry.ts `collectRefs`): every object
+ * whose own `$ref` is a string starting with `#`, and every object under a `mapping` key (a
+ * discriminator's), whose string values are read but whose insides are not walked. The objects
+ * are kept, not the strings, so the values are read after parking, unparking and alias
+ * rewriting have changed them.
+ */
+export interface RefStrings {
+  readonly holders: Record<string, unknown>[];
+  readonly mappings: Record<string, unknown>[];
+}
+
+/** The sorted, distinct local `$ref` strings `strings` holds now (see `RefStrings`). */
+export function localRefStrings(strings: RefStrings): string[] {
+  const refs = new Set<string>();
+  for (const holder of strings.holders) {
+    const value = holder['$ref'];
+    if (isLocalRef(value)) refs.add(value);
+  }
+  for (const mapping of strings.mappings)
+    for (const target of Object.values(mapping)) if (isLocalRef(target)) refs.add(target);
+  return [...refs].sort();
+}
+
+function isLocalRef(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith('#');
 }
 
 function childPosition(position: Position, key: string, value: unknown, kind: SpecKind): Position {
@@ -160,6 +199,8 @@ export interface RefSurvey {
   readonly parked: readonly Record<string, unknown>[];
   /** The reference tokens of each of `parked`, in the same order: where another parse of the same text parks. */
   readonly parkedAt: readonly (readonly string[])[];
+  /** Every local `$ref` string of the document, in any position: see `RefStrings`. */
+  readonly strings: RefStrings;
 }
 
 /**
@@ -171,6 +212,7 @@ export function surveyRefs(root: unknown, kind: SpecKind, shape: Shape = 'graph'
   const refs: RefSite[] = [];
   const parked: Record<string, unknown>[] = [];
   const parkedAt: (readonly string[])[] = [];
+  const strings: RefStrings = { holders: [], mappings: [] };
   let external = false;
   forEachRef(
     root,
@@ -186,8 +228,9 @@ export function surveyRefs(root: unknown, kind: SpecKind, shape: Shape = 'graph'
       }
     },
     shape,
+    strings,
   );
-  return { refs, external, parked, parkedAt };
+  return { refs, external, parked, parkedAt, strings };
 }
 
 /** Every `$ref` in a reference position of a plain JSON tree, in document order. */

@@ -1,3 +1,4 @@
+import { parseAsciiJson } from './ascii-json-text.js';
 import type { SpecKind } from './detect-version.js';
 import { rewriteAliasRefsAt } from './local-refs.js';
 import { parkHolder, surveyRefs } from './ref-positions.js';
@@ -46,11 +47,16 @@ export function singleJsonFromBytes(
   kind: SpecKind,
   preparation?: JsonPreparation,
 ): Record<string, unknown> {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  // As parse-text.ts reads JSON: a byte order mark is not part of the text.
-  const root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Record<string, unknown>;
+  // As parse-text.ts reads JSON: without decoding where it can, and a byte order mark is not part of the text.
+  const fast = parseAsciiJson(bytes);
+  const root = (fast !== undefined ? fast.value : parseUtf8(bytes)) as Record<string, unknown>;
   if (!preparation || !replay(root, preparation)) prepareSingleJson(root, kind);
   return root;
+}
+
+function parseUtf8(bytes: Uint8Array): unknown {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import SwaggerParser from '@apidevtools/swagger-parser';
+import { Module, createRequire } from 'node:module';
+import type SwaggerParserType from '@apidevtools/swagger-parser';
 import type { Diagnostic } from '../diagnostics.js';
 import { pointer } from '../diagnostics.js';
 import { capDiagnostics } from './cap-diagnostics.js';
@@ -71,14 +71,41 @@ export async function validateOwnedDocument(
 
 // Every `$ref` left is local (bundled and checked by the loader; data `$ref`s parked), so the
 // crawl for external files finds nothing: skipped (issue 8: 90-350 ms on GitHub's spec).
-const PARSER_OPTIONS: SwaggerParser.Options = { resolve: { external: false } };
+const PARSER_OPTIONS: SwaggerParserType.Options = { resolve: { external: false } };
 
 /** swagger-parser's own parts, from its install (its json-schema-ref-parser is the one it uses). */
 const fromParser = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'));
+
+/**
+ * swagger-parser's schema validator, loaded on its first call. Its module requires ajv and the
+ * OpenAPI JSON Schemas as swagger-parser loads (~20 ms of the worker's CPU, issue 8), but the
+ * schema is checked by the prebuilt validators (schema-validators.ts): it only runs where those
+ * are missing or swagger-parser validates a document itself. Put in the require cache before
+ * swagger-parser is, unless something loaded it already.
+ */
+function deferSchemaValidator(): void {
+  const path = fromParser.resolve('./validators/schema.js');
+  if (fromParser.cache[path] !== undefined) return;
+  let validate: ((api: unknown) => unknown) | undefined;
+  const deferred = new Module(path);
+  deferred.filename = path;
+  deferred.loaded = true;
+  deferred.exports = function validateSchema(api: unknown): unknown {
+    if (validate === undefined) {
+      delete fromParser.cache[path];
+      validate = fromParser(path) as (api: unknown) => unknown;
+    }
+    return validate(api);
+  };
+  fromParser.cache[path] = deferred;
+}
+
+deferSchemaValidator();
+const SwaggerParser = fromParser('./index.js') as typeof SwaggerParserType;
 type Validator = (api: unknown) => void;
-type Dereference = (parser: SwaggerParser, options: unknown) => void;
+type Dereference = (parser: SwaggerParserType, options: unknown) => void;
 const parserParts = () => ({
-  Options: fromParser('./options.js') as new (options: unknown) => SwaggerParser.Options & {
+  Options: fromParser('./options.js') as new (options: unknown) => SwaggerParserType.Options & {
     dereference: { circular: boolean | 'ignore' };
   },
   validateSchema: fromParser('./validators/schema.js') as Validator,

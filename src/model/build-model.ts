@@ -27,7 +27,7 @@ export interface BuildOptions {
 export function buildModel(loaded: LoadedDocument, config: GeneratorConfig = {}, options: BuildOptions = {}): McpModel {
   const document = loaded.document as Record<string, unknown>;
   const diagnostics: Diagnostic[] = [];
-  const registry = new SchemaRegistry(document, loaded.dialect);
+  const registry = new SchemaRegistry(document, loaded.dialect, loaded.localRefs?.());
   const { value: schemes, diagnostics: schemeDiagnostics } = collectSchemes(document);
   diagnostics.push(...schemeDiagnostics);
   // The document's default security is read once; the first tool that inherits it carries its diagnostics.

@@ -81,11 +81,13 @@ function convertDiscriminator(value: Record<string, unknown>, ctx: ConvertContex
  * Boolean `exclusiveMinimum`/`exclusiveMaximum` (draft-04 style, OpenAPI 3.0 §4.7.24) become the
  * numeric 2020-12 form. Applied to 3.1 documents too: some (openai-api) still write the 3.0 form.
  */
+const BOUNDS = [
+  ['minimum', 'exclusiveMinimum'],
+  ['maximum', 'exclusiveMaximum'],
+] as const;
+
 function fixExclusiveBounds(source: Record<string, unknown>, out: Record<string, unknown>): void {
-  for (const [bound, exclusive] of [
-    ['minimum', 'exclusiveMinimum'],
-    ['maximum', 'exclusiveMaximum'],
-  ] as const) {
+  for (const [bound, exclusive] of BOUNDS) {
     if (typeof source[exclusive] === 'boolean') {
       delete out[exclusive];
       if (source[exclusive] === true && typeof source[bound] === 'number') {

@@ -13,11 +13,13 @@ export class SchemaRegistry {
   private readonly refsByName = new Map<string, string>();
   private readonly converted = new Map<string, { schema: JsonSchema | boolean; refs: Set<string> }>();
 
+  /** `refs`: what `collectRefs` finds in `document`, when the loader already knows it (`LoadedDocument.localRefs`). */
   constructor(
     private readonly document: unknown,
     private readonly dialect: '3.0' | '3.1',
+    refs: readonly string[] = collectRefs(document),
   ) {
-    this.names = assignNames(collectRefs(document));
+    this.names = assignNames(refs);
     for (const [ref, name] of this.names) this.refsByName.set(name, ref);
   }
 
@@ -76,8 +78,11 @@ export class SchemaRegistry {
   }
 }
 
-/** Every `$ref` string in the document, sorted, so names never depend on the order operations are visited. */
-function collectRefs(document: unknown): string[] {
+/**
+ * Every `$ref` string in the document, sorted, so names never depend on the order operations are
+ * visited. (ref-positions.ts `RefStrings` finds the same in the loader's walk.)
+ */
+export function collectRefs(document: unknown): string[] {
   const refs = new Set<string>();
   const stack: unknown[] = [document];
   while (stack.length > 0) {

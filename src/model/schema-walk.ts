@@ -22,6 +22,12 @@ const SCHEMA_VALUES = new Set([
   'additionalItems',
 ]);
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+/** The three tables as one lookup: most keywords hold no subschema, and they are asked about per keyword of every schema. */
+const SUBSCHEMA_SHAPE = new Map<string, 'map' | 'value' | 'list'>([
+  ...[...SCHEMA_MAPS].map((key) => [key, 'map'] as const),
+  ...[...SCHEMA_VALUES].map((key) => [key, 'value'] as const),
+  ...[...SCHEMA_LISTS].map((key) => [key, 'list'] as const),
+]);
 
 /** Marks a keyword whose value holds no subschema: the caller keeps (or transforms) the value itself. */
 export const NOT_SUBSCHEMAS: unique symbol = Symbol('not subschemas');
@@ -38,15 +44,16 @@ export function mapSubschemas(
   value: unknown,
   fn: (schema: unknown) => unknown,
 ): unknown | typeof NOT_SUBSCHEMAS {
-  if (SCHEMA_MAPS.has(key)) {
+  const shape = SUBSCHEMA_SHAPE.get(key);
+  if (shape === undefined) return NOT_SUBSCHEMAS;
+  if (shape === 'map') {
     if (!isRecord(value)) return NOT_SUBSCHEMAS;
     const out: Record<string, unknown> = {};
     for (const name of Object.keys(value)) out[name] = fn(value[name]);
     return out;
   }
-  if (SCHEMA_VALUES.has(key)) return key === 'items' && Array.isArray(value) ? value.map(fn) : fn(value);
-  if (SCHEMA_LISTS.has(key) && Array.isArray(value)) return value.map(fn);
-  return NOT_SUBSCHEMAS;
+  if (shape === 'value') return key === 'items' && Array.isArray(value) ? value.map(fn) : fn(value);
+  return Array.isArray(value) ? value.map(fn) : NOT_SUBSCHEMAS;
 }
 
 /**

@@ -25,6 +25,12 @@ export interface DocumentPlan {
    * validation has settled. It only adds warnings, so waiting for it never blocks the plan.
    */
   readonly diagnostics: () => Promise<readonly Diagnostic[]>;
+  /**
+   * The same without the background validation's warnings (so it never waits): whether there is
+   * a plan is decided on these, which the validation cannot change (it only adds `SPEC_INVALID`
+   * warnings, validate-document.ts).
+   */
+  readonly known: readonly Diagnostic[];
 }
 
 /**
@@ -52,7 +58,7 @@ export function planDocument(
     ...(loaded.pending ? { pending: loaded.pending } : {}),
   });
   const diagnostics = async () => [...(await loadDiagnostics), ...model.diagnostics, ...lint];
-  if (hasErrors([...loaded.diagnostics, ...model.diagnostics, ...lint]))
-    return { model, options, origins, diagnostics };
-  return { model, options, origins, plan: planProject(model, options, runtimeFiles()), diagnostics };
+  const known = [...loaded.diagnostics, ...model.diagnostics, ...lint];
+  if (hasErrors(known)) return { model, options, origins, diagnostics, known };
+  return { model, options, origins, plan: planProject(model, options, runtimeFiles()), diagnostics, known };
 }
