@@ -40,9 +40,8 @@ export function bearerCandidate(
   headers: CredentialHeaders,
   options: { readonly maxBytes: number; readonly apiKeyHeader?: boolean },
 ): string {
-  const values = headers.authorization.filter((v) => v !== '');
-  if (values.length > 1) throw new AuthError('invalid_request', 'more than one Authorization header');
-  const header = values[0];
+  const header = soleValue(headers.authorization);
+  if (header === MORE_THAN_ONE) throw new AuthError('invalid_request', 'more than one Authorization header');
   if (header === undefined) {
     const keys = options.apiKeyHeader ? headers.apiKey.filter((v) => v !== '') : [];
     if (keys.length > 1) throw new AuthError('invalid_request', 'more than one X-API-Key header');
@@ -69,6 +68,20 @@ function isBearerScheme(header: string): boolean {
 }
 
 const BEARER = 'bearer';
+
+const MORE_THAN_ONE = Symbol('more than one');
+
+/** The one non-empty value of a header (empty occurrences are ignored), without a filtered copy per request. */
+function soleValue(values: readonly string[]): string | typeof MORE_THAN_ONE | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value === '') continue;
+    if (found !== undefined) return MORE_THAN_ONE;
+    found = value;
+  }
+  return found;
+}
 
 function isLetter(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);

@@ -44,22 +44,34 @@ export function recordDecision(
 }
 
 /** One JSON line per decision (DESIGN.md §5 "Audit"), written where the server logs (stderr). */
-export function createAuditLog(write: (line: string) => void, now: () => Date = () => new Date()): AuditLog {
-  // A busy server logs several decisions per millisecond: the timestamp is formatted once per millisecond.
+export function createAuditLog(write: (line: string) => void, now?: () => Date): AuditLog {
+  // A busy server logs several decisions per millisecond: the timestamp is formatted once per
+  // millisecond, and without an injected clock no Date is made for a millisecond already formatted.
   let lastMs = Number.NaN;
   let lastTime = '';
-  const timeOf = (date: Date) => {
-    const ms = date.getTime();
-    if (ms !== lastMs) {
-      lastMs = ms;
-      lastTime = date.toISOString();
-    }
-    return lastTime;
-  };
+  const timeOf =
+    now === undefined
+      ? () => {
+          const ms = Date.now();
+          if (ms !== lastMs) {
+            lastMs = ms;
+            lastTime = new Date(ms).toISOString();
+          }
+          return lastTime;
+        }
+      : () => {
+          const date = now();
+          const ms = date.getTime();
+          if (ms !== lastMs) {
+            lastMs = ms;
+            lastTime = date.toISOString();
+          }
+          return lastTime;
+        };
   const tails = createTailMemo();
   // Only the time changes between the lines of one caller calling one tool: the rest of the line
   // is written once per (subject, client, tool, outcome, reason, transport, remote) and reused.
-  return (record) => write(`{"time":"${timeOf(now())}"${tails(record)}`);
+  return (record) => write(`{"time":"${timeOf()}"${tails(record)}`);
 }
 
 /** Tools whose last line tail is remembered; past this the memo starts over (a bound, not an LRU). */

@@ -345,17 +345,20 @@ export function readMcpBodyInto(
 export function credentialHeaders(req: Pick<IncomingMessage, 'rawHeaders'>): CredentialHeaders {
   // Every occurrence of the two headers, as `headersDistinct` lists them, without building that
   // getter's arrays for all of the request's headers: repeated credentials must stay visible (RFC 6750 §2).
-  const authorization: string[] = [];
-  const apiKey: string[] = [];
+  let authorization: string[] | undefined;
+  let apiKey: string[] | undefined;
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     // Both names are 13 and 9 characters long: most headers are passed over without lower-casing.
-    if (name.length === 13 && name.toLowerCase() === 'authorization') authorization.push(raw[i + 1]!);
-    else if (name.length === 9 && name.toLowerCase() === 'x-api-key') apiKey.push(raw[i + 1]!);
+    if (name.length === 13 && name.toLowerCase() === 'authorization') (authorization ??= []).push(raw[i + 1]!);
+    else if (name.length === 9 && name.toLowerCase() === 'x-api-key') (apiKey ??= []).push(raw[i + 1]!);
   }
-  return { authorization, apiKey };
+  // A header a request does not carry is one shared empty list, not an array per request.
+  return { authorization: authorization ?? NO_VALUES, apiKey: apiKey ?? NO_VALUES };
 }
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
 
 /** The tool calls of a message, each with the tool it runs. Unknown tools are the SDK's (or `call_tool`'s) to answer: nothing to authorize. */
 function callsIn(body: unknown, auth: HttpAuth): ToolCall[] {

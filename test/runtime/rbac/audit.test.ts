@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_REMEMBERED_TAILS, createAuditLog, recordDecision } from '../../../templates/runtime/rbac/audit.js';
 import type { AuditRecord } from '../../../templates/runtime/rbac/audit.js';
 
@@ -184,5 +184,28 @@ describe('audit lines written by one log over many decisions (the tail of a line
         });
     for (const r of records) audit(r);
     expect(written).toEqual(records.map(expectedLine));
+  });
+});
+
+describe('audit timestamps without an injected clock', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('are the system time of each line, formatted anew when the millisecond changes', () => {
+    vi.useFakeTimers();
+    const written: string[] = [];
+    const audit = createAuditLog((line) => written.push(line));
+    const times = [
+      '2026-11-29T12:00:00.000Z',
+      '2026-11-29T12:00:00.000Z',
+      '2026-11-29T12:00:00.007Z',
+      '2027-01-01T00:00:00.000Z',
+    ];
+    for (const time of times) {
+      vi.setSystemTime(new Date(time));
+      recordDecision(audit, { transport: 'http' }, { outcome: 'allow', reason: 'r' });
+    }
+    expect(written.map((line) => (JSON.parse(line) as { time: string }).time)).toEqual(times);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorizeCall, authorizeCalls, callerOf, mayCall } from '../../../templates/runtime/rbac/guard.js';
 import type { Principal } from '../../../templates/runtime/auth/principal.js';
+import type { Policy } from '../../../templates/runtime/rbac/policy-types.js';
 import type { AuthorizationDefinition, ToolDefinition } from '../../../templates/runtime/mcp/types.js';
 
 const authorization: AuthorizationDefinition = {
@@ -208,7 +209,7 @@ describe('per-caller work done once (the request path of a token used again)', (
     const caller = http(principal(['pets:write', 'openid']));
     const del = tool('deletePet', [['pets:write']]);
     const at = new Date('2026-11-23T10:00:00Z');
-    const policy = (request: Record<string, unknown>) => (seen.push(request), { allow: true as const });
+    const policy: Policy = (request) => (seen.push({ ...request }), { allow: true });
     expect(authorizeCalls([{ tool: del, args: { id: 1 } }], caller, policy)).toEqual({ allow: true });
     void authorizeCall(del, caller, policy, { id: 2 }, at);
     expect(seen).toHaveLength(2);
