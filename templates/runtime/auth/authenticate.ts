@@ -30,10 +30,7 @@ export function authenticateNow(
   headers: CredentialHeaders,
   options: AuthenticateOptions,
 ): Authenticated | Promise<Authenticated> {
-  const token = bearerCandidate(headers, {
-    maxBytes: options.maxTokenBytes,
-    apiKeyHeader: options.apiKeyHeader === true,
-  });
+  const token = bearerCandidate(headers, options.maxTokenBytes, options.apiKeyHeader === true);
   // A token the verifier recalls is one it verified, which passed the syntax check then: the
   // check runs over every other before it is verified, with the same refusal as before.
   const known = options.verifier.recall?.(token);

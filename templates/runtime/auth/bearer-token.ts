@@ -25,7 +25,7 @@ export function extractBearer(
   headers: CredentialHeaders,
   options: { readonly maxBytes: number; readonly apiKeyHeader?: boolean },
 ): string {
-  return checkBearerSyntax(bearerCandidate(headers, options));
+  return checkBearerSyntax(bearerCandidate(headers, options.maxBytes, options.apiKeyHeader === true));
 }
 
 /**
@@ -36,16 +36,13 @@ export function extractBearer(
  * any other before verifying it.
  * @throws {AuthError} as `extractBearer`, except for the syntax.
  */
-export function bearerCandidate(
-  headers: CredentialHeaders,
-  options: { readonly maxBytes: number; readonly apiKeyHeader?: boolean },
-): string {
+export function bearerCandidate(headers: CredentialHeaders, maxBytes: number, apiKeyHeader: boolean): string {
   const header = soleValue(headers.authorization);
   if (header === MORE_THAN_ONE) throw new AuthError('invalid_request', 'more than one Authorization header');
   if (header === undefined) {
-    const keys = options.apiKeyHeader ? headers.apiKey.filter((v) => v !== '') : [];
+    const keys = apiKeyHeader ? headers.apiKey.filter((v) => v !== '') : [];
     if (keys.length > 1) throw new AuthError('invalid_request', 'more than one X-API-Key header');
-    if (keys[0] !== undefined) return sized(keys[0], options.maxBytes);
+    if (keys[0] !== undefined) return sized(keys[0], maxBytes);
     throw new AuthError('credential_missing', 'no credential');
   }
   // `scheme [1*SP rest]` with a scheme of letters (what /^([A-Za-z]+)( +.*)?$/ matches; a header
@@ -58,7 +55,7 @@ export function bearerCandidate(
   if (end !== 6 || !isBearerScheme(header)) throw new AuthError('credential_missing', 'no bearer credential');
   const token = header.slice(end).trim();
   if (token === '') throw new AuthError('invalid_token', 'empty bearer token');
-  return sized(token, options.maxBytes);
+  return sized(token, maxBytes);
 }
 
 /** Whether the six letters that open `header` spell `bearer` in any case (no lower-cased copy per request). */

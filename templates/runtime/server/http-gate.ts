@@ -85,6 +85,21 @@ export function gateRequestInto(
 interface GateSettings {
   readonly authenticate: AuthenticateOptions;
   readonly challenge: ChallengeSettings;
+  readonly rolesClaim: string | undefined;
+  /** `callerOf`'s options for the address seen last (a client sends many requests from one address). */
+  lastCallerOptions?: CallerOptions;
+}
+
+type CallerOptions = { rolesClaim?: string; transport: 'http'; remoteAddress?: string };
+
+function callerOptions(settings: GateSettings, remoteAddress: string | undefined): CallerOptions {
+  const last = settings.lastCallerOptions;
+  if (last !== undefined && last.remoteAddress === (remoteAddress || undefined)) return last;
+  const options: CallerOptions = { transport: 'http' };
+  if (settings.rolesClaim) options.rolesClaim = settings.rolesClaim;
+  if (remoteAddress) options.remoteAddress = remoteAddress;
+  settings.lastCallerOptions = Object.freeze(options);
+  return options;
 }
 
 const settingsByAuth = new WeakMap<HttpAuth, GateSettings>();
@@ -99,6 +114,7 @@ function gateSettings(auth: HttpAuth): GateSettings {
         apiKeyHeader: auth.mode === 'api-key',
       },
       challenge: challengeSettings(auth),
+      rolesClaim: auth.rolesClaim,
     };
     settingsByAuth.set(auth, settings);
   }
@@ -157,11 +173,7 @@ function authorizeInto(
 ): void {
   let caller: Caller;
   try {
-    const remoteAddress = req.socket.remoteAddress;
-    const options: { rolesClaim?: string; transport: 'http'; remoteAddress?: string } = { transport: 'http' };
-    if (auth.rolesClaim) options.rolesClaim = auth.rolesClaim;
-    if (remoteAddress) options.remoteAddress = remoteAddress;
-    caller = callerOf(principal, auth.authorization, options);
+    caller = callerOf(principal, auth.authorization, callerOptions(gateSettings(auth), req.socket.remoteAddress));
   } catch (error) {
     fail(error);
     return;

@@ -1,4 +1,5 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidTokenError } from '../../../templates/runtime/auth/auth-error.js';
@@ -144,5 +145,56 @@ describe('gateRequestInto', () => {
     expect(JSON.parse(audit[0]!)).toMatchObject({
       reason: 'invalid token: token has characters a bearer token cannot have',
     });
+  });
+
+  it('gives each peer address its own caller, also when one token alternates between two addresses', async () => {
+    const alice: Principal = Object.freeze({ subject: 'alice', scopes: Object.freeze([]), claims: {}, via: 'jwt' });
+    const auth: HttpAuth = {
+      mode: 'oauth',
+      verifier: { verify: async () => alice, recall: () => alice },
+      tools: [],
+      authorization: { scopesSupported: [], scopeImplies: {}, toolsList: 'filter' },
+      audit: createAuditLog(() => undefined),
+      maxTokenBytes: 4096,
+      log: () => undefined,
+    };
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }));
+    /** A request as the gate reads it, from `remoteAddress`, its body delivered once it is listened for. */
+    const from = (remoteAddress: string) =>
+      new Promise<AuthInfo>((resolve, reject) => {
+        const req = Object.assign(new EventEmitter(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+          rawHeaders: ['Authorization', 'Bearer token-a', 'Content-Length', String(body.length)],
+          socket: { remoteAddress },
+          resume() {},
+        });
+        const on = req.on.bind(req);
+        req.on = (event: string, listener: (...args: unknown[]) => void) => {
+          on(event, listener);
+          if (event === 'end')
+            setImmediate(() => {
+              req.emit('data', body);
+              req.emit('end');
+            });
+          return req;
+        };
+        const res = { writeHead: () => res, end: () => res, setHeader: () => undefined, headersSent: false };
+        gateRequestInto(
+          req as unknown as IncomingMessage,
+          res as unknown as ServerResponse,
+          auth,
+          65_536,
+          (_body, authInfo) => resolve(authInfo),
+          () => reject(new Error('answered')),
+          reject,
+        );
+      });
+    const callerOfInfo = (info: AuthInfo) => info.extra?.[CALLER_KEY] as { remoteAddress?: string };
+    const seen = [];
+    for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.1', '10.0.0.1'])
+      seen.push(callerOfInfo(await from(address)));
+    expect(seen.map((caller) => caller.remoteAddress)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.1', '10.0.0.1']);
+    expect(seen[3]).toBe(seen[2]);
   });
 });
