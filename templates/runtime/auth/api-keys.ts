@@ -109,25 +109,30 @@ export function createApiKeyVerifier(file: {
   const { keys } = file;
   const maxKeyBytes = file.maxTokenBytes ?? DEFAULT_MAX_KEY_BYTES;
   const digests = keys.map((entry) => Buffer.from(entry.sha256, 'hex'));
+  // One frozen principal per key, the same for every request with it (as the token cache does for
+  // JWTs): what the guard and the gate derive per principal is then derived once per key.
+  const principals: readonly Principal[] = keys.map((entry) =>
+    Object.freeze({
+      subject: entry.subject,
+      scopes: entry.scopes,
+      roles: entry.roles,
+      claims: Object.freeze({}),
+      via: 'api-key' as const,
+    }),
+  );
   return {
     async verify(key: string): Promise<Principal> {
       if (key.length === 0 || Buffer.byteLength(key, 'utf8') > maxKeyBytes)
         throw new InvalidTokenError('invalid API key');
       const presented = createHash('sha256').update(key, 'utf8').digest();
-      let match: ApiKeyEntry | undefined;
-      keys.forEach((entry, index) => {
+      let match: Principal | undefined;
+      keys.forEach((_entry, index) => {
         // Evaluate every comparison; only then pick the result.
         const equal = timingSafeEqual(presented, digests[index]!);
-        if (equal) match = entry;
+        if (equal) match = principals[index];
       });
       if (!match) throw new InvalidTokenError('invalid API key');
-      return Object.freeze({
-        subject: match.subject,
-        scopes: match.scopes,
-        roles: match.roles,
-        claims: Object.freeze({}),
-        via: 'api-key' as const,
-      });
+      return match;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { AuthError } from './auth-error.js';
-import { extractBearer } from './bearer-token.js';
+import { bearerCandidate, checkBearerSyntax } from './bearer-token.js';
 import type { CredentialHeaders } from './bearer-token.js';
 import type { Principal, TokenVerifier } from './principal.js';
 
@@ -30,12 +30,13 @@ export function authenticateNow(
   headers: CredentialHeaders,
   options: AuthenticateOptions,
 ): Authenticated | Promise<Authenticated> {
-  const token = extractBearer(headers, {
-    maxBytes: options.maxTokenBytes,
-    apiKeyHeader: options.apiKeyHeader === true,
-  });
+  const token = bearerCandidate(headers, options.maxTokenBytes, options.apiKeyHeader === true);
+  // A token the verifier recalls is one it verified, which passed the syntax check then: the
+  // check runs over every other before it is verified, with the same refusal as before.
   const known = options.verifier.recall?.(token);
-  return known ? { principal: known, token } : verified(token, options.verifier);
+  if (known) return { principal: known, token };
+  checkBearerSyntax(token);
+  return verified(token, options.verifier);
 }
 
 async function verified(token: string, verifier: TokenVerifier): Promise<Authenticated> {

@@ -7,6 +7,7 @@ import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
 import { principalFromClaims } from './token-claims.js';
 import { audienceRefusal } from './audience-binding.js';
+import { exceedsBytes } from './token-size.js';
 
 export interface IntrospectionVerifierOptions {
   /** Shared with the JWT verifier so that discovery runs once. */
@@ -129,7 +130,7 @@ export function createIntrospectionVerifier(
 
   return {
     recall(token: string): Principal | undefined {
-      if (token.length === 0 || Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) return undefined;
+      if (token.length === 0 || exceedsBytes(token, settings.maxTokenBytes)) return undefined;
       return remembered(keyOf(token), clock());
     },
     async verify(token: string): Promise<Principal> {

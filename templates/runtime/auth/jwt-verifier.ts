@@ -19,6 +19,7 @@ import { createIssuerMetadataSource, type IssuerMetadataSource } from './issuer-
 import { AuthUnavailableError, InvalidTokenError, type Principal, type TokenVerifier } from './principal.js';
 import { guardKeySelection } from './key-selection.js';
 import { principalFromClaims } from './token-claims.js';
+import { exceedsBytes } from './token-size.js';
 import { createVerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache.js';
 
 export interface JwtVerifierOptions {
@@ -80,7 +81,7 @@ export function createJwtVerifier(settings: OAuthSettings, options: JwtVerifierO
   return {
     recall(token: string): Principal | undefined {
       // The same bound as `verify`: nothing of an oversized token is hashed.
-      if (cache === undefined || Buffer.byteLength(token, 'utf8') > settings.maxTokenBytes) return undefined;
+      if (cache === undefined || exceedsBytes(token, settings.maxTokenBytes)) return undefined;
       return cache.get(token);
     },
     async verify(token: string): Promise<Principal> {

@@ -44,28 +44,81 @@ export function recordDecision(
 }
 
 /** One JSON line per decision (DESIGN.md §5 "Audit"), written where the server logs (stderr). */
-export function createAuditLog(write: (line: string) => void, now: () => Date = () => new Date()): AuditLog {
-  // A busy server logs several decisions per millisecond: the timestamp is formatted once per millisecond.
+export function createAuditLog(write: (line: string) => void, now?: () => Date): AuditLog {
+  // A busy server logs several decisions per millisecond: the timestamp is formatted once per
+  // millisecond, and without an injected clock no Date is made for a millisecond already formatted.
   let lastMs = Number.NaN;
   let lastTime = '';
-  const timeOf = (date: Date) => {
-    const ms = date.getTime();
-    if (ms !== lastMs) {
-      lastMs = ms;
-      lastTime = date.toISOString();
-    }
-    return lastTime;
-  };
-  const quote = JSON.stringify;
+  const timeOf =
+    now === undefined
+      ? () => {
+          const ms = Date.now();
+          if (ms !== lastMs) {
+            lastMs = ms;
+            lastTime = new Date(ms).toISOString();
+          }
+          return lastTime;
+        }
+      : () => {
+          const date = now();
+          const ms = date.getTime();
+          if (ms !== lastMs) {
+            lastMs = ms;
+            lastTime = date.toISOString();
+          }
+          return lastTime;
+        };
+  const tails = createTailMemo();
+  // Only the time changes between the lines of one caller calling one tool: the rest of the line
+  // is written once per (subject, client, tool, outcome, reason, transport, remote) and reused.
+  return (record) => write(`{"time":"${timeOf()}"${tails(record)}`);
+}
+
+/** Tools whose last line tail is remembered; past this the memo starts over (a bound, not an LRU). */
+export const MAX_REMEMBERED_TAILS = 256;
+
+/**
+ * Everything of a line after its time, remembered per tool for the last
+ * record written about it: equal fields (compared one by one, never through a
+ * key built per call) give the same text. Bounded by `MAX_REMEMBERED_TAILS`.
+ */
+function createTailMemo(): (record: AuditRecord) => string {
+  const byTool = new Map<string, { readonly record: AuditRecord; readonly tail: string }>();
   return (record) => {
-    // The line is written as text in its field order, each value escaped by JSON.stringify: the
-    // same bytes as stringifying the record's object (tested), without building that object per
-    // decision. The time is an ISO 8601 string (digits, '-', ':', '.', 'T', 'Z'): nothing to escape.
-    let line = `{"time":"${timeOf(now())}","level":"info","msg":"authorization","subject":${quote(record.subject)}`;
-    if (record.client) line += `,"client":${quote(record.client)}`;
-    if (record.tool) line += `,"tool":${quote(record.tool)}`;
-    line += `,"outcome":${quote(record.outcome)},"reason":${quote(record.reason)},"transport":${quote(record.transport)}`;
-    if (record.remoteAddress) line += `,"remote":${quote(record.remoteAddress)}`;
-    write(`${line}}`);
+    const key = record.tool ?? '';
+    const known = byTool.get(key);
+    if (known !== undefined && sameFields(known.record, record)) return known.tail;
+    const tail = tailOf(record);
+    if (known === undefined && byTool.size >= MAX_REMEMBERED_TAILS) byTool.clear();
+    // A copy of the fields: the caller's record object may be reused or changed after this call.
+    byTool.set(key, { record: { ...record }, tail });
+    return tail;
   };
+}
+
+function sameFields(a: AuditRecord, b: AuditRecord): boolean {
+  return (
+    a.subject === b.subject &&
+    a.client === b.client &&
+    a.tool === b.tool &&
+    a.outcome === b.outcome &&
+    a.reason === b.reason &&
+    a.transport === b.transport &&
+    a.remoteAddress === b.remoteAddress
+  );
+}
+
+/**
+ * The line after its time, as text in its field order, each value escaped by JSON.stringify: the
+ * same bytes as stringifying the record's object (tested), without building that object per
+ * decision. The time is an ISO 8601 string (digits, '-', ':', '.', 'T', 'Z'): nothing to escape.
+ */
+function tailOf(record: AuditRecord): string {
+  const quote = JSON.stringify;
+  let line = `,"level":"info","msg":"authorization","subject":${quote(record.subject)}`;
+  if (record.client) line += `,"client":${quote(record.client)}`;
+  if (record.tool) line += `,"tool":${quote(record.tool)}`;
+  line += `,"outcome":${quote(record.outcome)},"reason":${quote(record.reason)},"transport":${quote(record.transport)}`;
+  if (record.remoteAddress) line += `,"remote":${quote(record.remoteAddress)}`;
+  return `${line}}`;
 }

@@ -1,9 +1,9 @@
 import type { AuthorizationDefinition, ToolDefinition } from '../mcp/types.js';
-import type { Policy } from './policy-types.js';
+import type { Policy, PolicyRequest } from './policy-types.js';
 import type { Principal } from '../auth/principal.js';
 import { AuthError } from '../auth/auth-error.js';
 import { rolesFromClaims } from './roles.js';
-import { checkScopes, expandScopes } from './scopes.js';
+import { checkScopes, expandScopes, satisfiesScopes } from './scopes.js';
 
 /** An authenticated caller, as the guard sees it. */
 export interface Caller {
@@ -32,15 +32,21 @@ export function callerOf(
   authorization: AuthorizationDefinition,
   options: { rolesClaim?: string; transport: 'http' | 'stdio'; remoteAddress?: string },
 ): Caller {
-  const { scopes, roles } = grantsOf(principal, authorization, options);
+  const grants = grantsOf(principal, authorization, options);
+  // The same caller for every request of a token from one address (the gate builds one per
+  // request): frozen, so no request can change what another sees.
+  const remoteAddress = options.remoteAddress || undefined;
+  const last = grants.caller;
+  if (last !== undefined && last.remoteAddress === remoteAddress) return last;
   const caller: { -readonly [K in keyof Caller]: Caller[K] } = {
     principal,
-    scopes,
-    roles,
+    scopes: grants.scopes,
+    roles: grants.roles,
     transport: options.transport,
   };
-  if (options.remoteAddress) caller.remoteAddress = options.remoteAddress;
-  return caller;
+  if (remoteAddress) caller.remoteAddress = remoteAddress;
+  grants.caller = Object.freeze(caller);
+  return grants.caller;
 }
 
 /** What a principal is granted: scopes through the hierarchy, roles from the credential and the claim. */
@@ -51,6 +57,10 @@ interface Grants {
   readonly authorization: AuthorizationDefinition;
   readonly rolesClaim: string | undefined;
   readonly transport: 'http' | 'stdio';
+  /** The caller last built from these grants (one per principal and address: see `callerOf`). */
+  caller?: Caller;
+  /** The scopes as the policy is handed them, sorted once (frozen, as `roles`). */
+  policyScopes?: readonly string[];
 }
 
 /**
@@ -88,7 +98,8 @@ function grantsOf(
 
 /** Scopes and roles only (no policy, no arguments): what `tools/list` filtering uses. */
 export function mayCall(tool: ToolDefinition, caller: Caller): Decision {
-  if (caller.scopes !== 'all') {
+  // The common case, an allowed call, is decided without allocating: a shared decision per reason.
+  if (caller.scopes !== 'all' && !satisfiesScopes(tool.access, caller.scopes)) {
     const scopes = checkScopes(tool.access, caller.scopes);
     if (!scopes.ok) {
       return {
@@ -103,8 +114,11 @@ export function mayCall(tool: ToolDefinition, caller: Caller): Decision {
   if (roles && roles.length > 0 && !roles.some((r) => caller.roles.includes(r))) {
     return { allow: false, kind: 'role', reason: `requires one of the roles ${roles.join(', ')}` };
   }
-  return { allow: true, reason: roles && roles.length > 0 ? 'scopes and role granted' : 'scopes granted' };
+  return roles && roles.length > 0 ? SCOPES_AND_ROLE_GRANTED : SCOPES_GRANTED;
 }
+
+const SCOPES_GRANTED: Decision = Object.freeze({ allow: true, reason: 'scopes granted' });
+const SCOPES_AND_ROLE_GRANTED: Decision = Object.freeze({ allow: true, reason: 'scopes and role granted' });
 
 /**
  * The full decision for one `tools/call` (DESIGN.md §5): scopes, then roles,
@@ -137,18 +151,7 @@ export function decideCall(
   if (!granted.allow || policy === undefined) return granted;
   let verdict: unknown;
   try {
-    verdict = policy({
-      subject: caller.principal.subject,
-      ...(caller.principal.clientId ? { clientId: caller.principal.clientId } : {}),
-      scopes: caller.scopes === 'all' ? [] : [...caller.scopes].sort(),
-      roles: caller.roles,
-      claims: caller.principal.claims,
-      tool: { name: tool.name, method: tool.http.method, path: tool.http.path, tags: tool.tags },
-      arguments: args,
-      ...(caller.remoteAddress ? { remoteAddress: caller.remoteAddress } : {}),
-      time: now,
-      transport: caller.transport,
-    });
+    verdict = policy(policyRequest(tool, caller, args, now));
   } catch {
     return POLICY_FAILED;
   }
@@ -158,6 +161,51 @@ export function decideCall(
       () => POLICY_FAILED,
     );
   return judged(verdict, granted);
+}
+
+/**
+ * What the policy is asked, fields in their documented order. Built member by member (no spread
+ * of conditional literals); the sorted scopes and the tool's description are made once per
+ * caller's grants and per tool, frozen like `roles` and `claims`, since a policy runs on every call.
+ */
+function policyRequest(
+  tool: ToolDefinition,
+  caller: Caller,
+  args: Readonly<Record<string, unknown>>,
+  now: Date,
+): PolicyRequest {
+  // Assigned in the order the fields were always written (a policy may log the request as JSON).
+  const request = { subject: caller.principal.subject } as { -readonly [K in keyof PolicyRequest]: PolicyRequest[K] };
+  if (caller.principal.clientId) request.clientId = caller.principal.clientId;
+  request.scopes = policyScopes(caller);
+  request.roles = caller.roles;
+  request.claims = caller.principal.claims;
+  request.tool = policyTool(tool);
+  request.arguments = args;
+  if (caller.remoteAddress) request.remoteAddress = caller.remoteAddress;
+  request.time = now;
+  request.transport = caller.transport;
+  return request;
+}
+
+function policyScopes(caller: Caller): readonly string[] {
+  if (caller.scopes === 'all') return NO_SCOPES;
+  const grants = grantsByPrincipal.get(caller.principal);
+  // Only the grants this very scope set came from hold its sorted copy (another configuration derives others).
+  if (grants === undefined || grants.scopes !== caller.scopes) return Object.freeze([...caller.scopes].sort());
+  return (grants.policyScopes ??= Object.freeze([...caller.scopes].sort()));
+}
+
+const NO_SCOPES: readonly string[] = Object.freeze([]);
+const policyTools = new WeakMap<ToolDefinition, PolicyRequest['tool']>();
+
+function policyTool(tool: ToolDefinition): PolicyRequest['tool'] {
+  let described = policyTools.get(tool);
+  if (described === undefined) {
+    described = Object.freeze({ name: tool.name, method: tool.http.method, path: tool.http.path, tags: tool.tags });
+    policyTools.set(tool, described);
+  }
+  return described;
 }
 
 const POLICY_FAILED: Decision = { allow: false, kind: 'policy', reason: 'policy failed' };

@@ -43,3 +43,24 @@ export function checkScopes(access: ToolAccess, have: ReadonlySet<string>): Scop
     ? { ok: false, required: best.required, missing: best.missing }
     : { ok: false, required: [], missing: [] };
 }
+
+/**
+ * Whether the caller holds every scope of at least one alternative: the
+ * question `checkScopes` answers first, asked without allocating (an allowed
+ * call is the common case on every request). An empty list fails closed.
+ */
+export function satisfiesScopes(access: ToolAccess, have: ReadonlySet<string>): boolean {
+  const alternatives = access.scopes;
+  for (let i = 0; i < alternatives.length; i++) {
+    const alternative = alternatives[i]!;
+    let held = true;
+    for (let j = 0; j < alternative.length; j++) {
+      if (!have.has(alternative[j]!)) {
+        held = false;
+        break;
+      }
+    }
+    if (held) return true;
+  }
+  return false;
+}

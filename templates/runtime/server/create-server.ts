@@ -126,10 +126,19 @@ export function createServerFactory(options: ServerFactoryOptions): McpServerFac
   // No caller (MCP_AUTH=none over HTTP): every request has the same scope, built once.
   const callerless = options.stdioCaller === undefined ? scopeOf(undefined, false) : undefined;
   const callerlessTools = callerless && staticTools(lister, byName, callerless.filterFor, callerless.invoke, relevant);
+  // Per caller, not per request: the gate hands every request of one token from one address the
+  // same frozen caller (rbac/guard.ts `callerOf`), and what its calls run with depends on nothing
+  // else, unless a token exchange needs the request's token.
+  const toolsByCaller = new WeakMap<Caller, StaticTools>();
   const toolsFor = (authInfo: AuthInfo | undefined): StaticTools => {
     if (authInfo === undefined && callerlessTools !== undefined) return callerlessTools;
+    const caller = exchangesTokens ? undefined : (authInfo?.extra?.[CALLER_KEY] as Caller | undefined);
+    const known = caller && toolsByCaller.get(caller);
+    if (known) return known;
     const { filterFor, invoke } = scopeOf(authInfo, false);
-    return staticTools(lister, byName, filterFor, invoke, relevant);
+    const tools = staticTools(lister, byName, filterFor, invoke, relevant);
+    if (caller) toolsByCaller.set(caller, tools);
+    return tools;
   };
   return withFastTools(factory, {
     call: (params, authInfo, signal) => toolsFor(authInfo).call(params, project, signal),

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { AuthError } from '../auth/auth-error.js';
 import { authenticateNow } from '../auth/authenticate.js';
-import type { Authenticated } from '../auth/authenticate.js';
+import type { AuthenticateOptions, Authenticated } from '../auth/authenticate.js';
 import type { CredentialHeaders } from '../auth/bearer-token.js';
 import type { TokenVerifier } from '../auth/principal.js';
 import type { AuditedParty, AuditLog } from '../rbac/audit.js';
@@ -13,7 +13,7 @@ import type { Policy } from '../rbac/policy-types.js';
 import type { AuthorizationDefinition, ToolDefinition, ToolMode } from '../mcp/types.js';
 import { authErrorResponse } from './auth-response.js';
 import { flushPendingStderr } from './batched-lines.js';
-import type { HttpAnswer } from './auth-response.js';
+import type { ChallengeSettings, HttpAnswer } from './auth-response.js';
 import { toolCallTarget } from './dynamic-tools.js';
 import { readJsonBodyInto, toolCallsIn } from './read-json-body.js';
 import { DEFAULT_TOOL_MODE } from './tool-mode.js';
@@ -64,119 +64,235 @@ export function gateRequestInto(
   answered: () => void,
   fail: (error: unknown) => void,
 ): void {
+  // No closure per step: the steps are functions of the module, handed what they need.
+  const settings = gateSettings(auth);
+  let authenticated: Authenticated | Promise<Authenticated>;
+  try {
+    authenticated = authenticateNow(credentialHeaders(req), settings.authenticate);
+  } catch (error) {
+    refuseAuthentication(req, res, auth, settings, error, answered, fail);
+    return;
+  }
+  if (authenticated instanceof Promise)
+    authenticated.then(
+      (known) => authorizeInto(req, res, auth, maxBodyBytes, known, pass, answered, fail),
+      (error: unknown) => refuseAuthentication(req, res, auth, settings, error, answered, fail),
+    );
+  else authorizeInto(req, res, auth, maxBodyBytes, authenticated, pass, answered, fail);
+}
+
+/** What the gate derives from its `HttpAuth` once, not per request. */
+interface GateSettings {
+  readonly authenticate: AuthenticateOptions;
+  readonly challenge: ChallengeSettings;
+  readonly rolesClaim: string | undefined;
+  /** `callerOf`'s options for the address seen last (a client sends many requests from one address). */
+  lastCallerOptions?: CallerOptions;
+}
+
+type CallerOptions = { rolesClaim?: string; transport: 'http'; remoteAddress?: string };
+
+function callerOptions(settings: GateSettings, remoteAddress: string | undefined): CallerOptions {
+  const last = settings.lastCallerOptions;
+  if (last !== undefined && last.remoteAddress === (remoteAddress || undefined)) return last;
+  const options: CallerOptions = { transport: 'http' };
+  if (settings.rolesClaim) options.rolesClaim = settings.rolesClaim;
+  if (remoteAddress) options.remoteAddress = remoteAddress;
+  settings.lastCallerOptions = Object.freeze(options);
+  return options;
+}
+
+const settingsByAuth = new WeakMap<HttpAuth, GateSettings>();
+
+function gateSettings(auth: HttpAuth): GateSettings {
+  let settings = settingsByAuth.get(auth);
+  if (settings === undefined) {
+    settings = {
+      authenticate: {
+        verifier: auth.verifier,
+        maxTokenBytes: auth.maxTokenBytes,
+        apiKeyHeader: auth.mode === 'api-key',
+      },
+      challenge: challengeSettings(auth),
+      rolesClaim: auth.rolesClaim,
+    };
+    settingsByAuth.set(auth, settings);
+  }
+  return settings;
+}
+
+/** Who an audit line is about: the request's peer, and its principal once authenticated. */
+function partyOf(req: IncomingMessage, principal?: Caller['principal']): AuditedParty {
   const remoteAddress = req.socket.remoteAddress;
-  const party = (principal?: Caller['principal']): AuditedParty => ({
+  return {
     ...(principal ? { principal } : {}),
     transport: 'http',
     ...(remoteAddress ? { remoteAddress } : {}),
-  });
-  const refuseAuthentication = (error: unknown) => {
-    // authenticateNow() turns every failure into an AuthError (unexpected ones as `unavailable`).
-    if (!(error instanceof AuthError)) {
-      fail(error);
-      return;
-    }
-    try {
-      if (error.code === 'unavailable')
-        auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: error.description }));
-      recordDecision(auth.audit, party(), { outcome: 'deny', reason: authenticationReason(error) });
-      send(res, authErrorResponse(error, challengeSettings(auth)));
-    } catch (failure) {
-      fail(failure);
-      return;
-    }
-    answered();
   };
-  // Every step catches its own errors and hands them to `fail`; `pass` is called outside them, so an
-  // error thrown by what runs after the gate is never mistaken for the gate's (nor answered twice).
-  const authorize = ({ principal, token }: Authenticated) => {
-    let caller: Caller;
-    try {
-      caller = callerOf(principal, auth.authorization, {
-        ...(auth.rolesClaim ? { rolesClaim: auth.rolesClaim } : {}),
-        transport: 'http',
-        ...(remoteAddress ? { remoteAddress } : {}),
-      });
-    } catch (error) {
-      fail(error);
-      return;
-    }
-    /** The request's authorization once every call in it is decided; `undefined` when it was refused and answered. */
-    const admit = (decision: CallsDecision, body: unknown): AuthInfo | undefined => {
-      if (!decision.allow) {
-        recordDecision(auth.audit, party(principal), { tool: decision.tool, outcome: 'deny', reason: decision.reason });
-        send(res, authErrorResponse(decision.error, challengeSettings(auth), idOf(body)));
-        return undefined;
+}
+
+function refuseAuthentication(
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: HttpAuth,
+  settings: GateSettings,
+  error: unknown,
+  answered: () => void,
+  fail: (error: unknown) => void,
+): void {
+  // authenticateNow() turns every failure into an AuthError (unexpected ones as `unavailable`).
+  if (!(error instanceof AuthError)) {
+    fail(error);
+    return;
+  }
+  try {
+    if (error.code === 'unavailable')
+      auth.log(JSON.stringify({ level: 'error', msg: 'authorization unavailable', error: error.description }));
+    recordDecision(auth.audit, partyOf(req), { outcome: 'deny', reason: authenticationReason(error) });
+    send(res, authErrorResponse(error, settings.challenge));
+  } catch (failure) {
+    fail(failure);
+    return;
+  }
+  answered();
+}
+
+/**
+ * Every step catches its own errors and hands them to `fail`; `pass` is called outside them, so an
+ * error thrown by what runs after the gate is never mistaken for the gate's (nor answered twice).
+ */
+function authorizeInto(
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: HttpAuth,
+  maxBodyBytes: number,
+  { principal, token }: Authenticated,
+  pass: (body: unknown, authInfo: AuthInfo) => void,
+  answered: () => void,
+  fail: (error: unknown) => void,
+): void {
+  let caller: Caller;
+  try {
+    caller = callerOf(principal, auth.authorization, callerOptions(gateSettings(auth), req.socket.remoteAddress));
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  readMcpBodyInto(
+    req,
+    res,
+    {
+      maxBodyBytes,
+      maxBatch: auth.maxBatch,
+      onBatchRefused: (size, max) =>
+        // Refused whole, before any call in it is decided: one audit line for the request.
+        recordDecision(auth.audit, partyOf(req, principal), {
+          outcome: 'deny',
+          reason: `batch of ${size} messages exceeds the limit of ${max}`,
+        }),
+      log: auth.log,
+    },
+    (body) => {
+      if (!body.ok) {
+        answered();
+        return;
       }
-      // Optional fields assigned rather than spread: this runs on every authorized request.
-      const authInfo: { -readonly [K in keyof AuthInfo]: AuthInfo[K] } = {
-        token,
-        clientId: principal.clientId ?? '',
-        scopes: [...principal.scopes],
-        extra: { [CALLER_KEY]: caller },
-      };
-      if (principal.expiresAt !== undefined) authInfo.expiresAt = principal.expiresAt;
-      if (auth.resourceMetadata) authInfo.resourceMetadataUrl = auth.resourceMetadata.url;
-      return authInfo;
-    };
-    const conclude = (decision: CallsDecision, body: unknown) => {
-      let authInfo: AuthInfo | undefined;
+      let decided: CallsDecision | Promise<CallsDecision>;
       try {
-        authInfo = admit(decision, body);
+        decided = authorizeCalls(callsIn(body.value, auth), caller, auth.policy);
       } catch (error) {
         fail(error);
         return;
       }
-      if (authInfo) pass(body, authInfo);
-      else answered();
-    };
-    readMcpBodyInto(
-      req,
-      res,
-      {
-        maxBodyBytes,
-        maxBatch: auth.maxBatch,
-        onBatchRefused: (size, max) =>
-          // Refused whole, before any call in it is decided: one audit line for the request.
-          recordDecision(auth.audit, party(principal), {
-            outcome: 'deny',
-            reason: `batch of ${size} messages exceeds the limit of ${max}`,
-          }),
-        log: auth.log,
-      },
-      (body) => {
-        if (!body.ok) {
-          answered();
-          return;
-        }
-        let decided: CallsDecision | Promise<CallsDecision>;
-        try {
-          decided = authorizeCalls(callsIn(body.value, auth), caller, auth.policy);
-        } catch (error) {
-          fail(error);
-          return;
-        }
-        // A plain policy decides at once: no tick spent awaiting a value.
-        if (decided instanceof Promise) decided.then((decision) => conclude(decision, body.value), fail);
-        else conclude(decided, body.value);
-      },
-      fail,
-    );
-  };
+      // A plain policy decides at once: no tick spent awaiting a value.
+      if (decided instanceof Promise)
+        decided.then(
+          (decision) => conclude(req, res, auth, token, caller, decision, body.value, pass, answered, fail),
+          fail,
+        );
+      else conclude(req, res, auth, token, caller, decided, body.value, pass, answered, fail);
+    },
+    fail,
+  );
+}
 
-  let authenticated: Authenticated | Promise<Authenticated>;
+/** Hands an allowed request on with its authorization, or refuses and answers it. */
+function conclude(
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: HttpAuth,
+  token: string,
+  caller: Caller,
+  decision: CallsDecision,
+  body: unknown,
+  pass: (body: unknown, authInfo: AuthInfo) => void,
+  answered: () => void,
+  fail: (error: unknown) => void,
+): void {
+  let authInfo: AuthInfo | undefined;
   try {
-    authenticated = authenticateNow(credentialHeaders(req), {
-      verifier: auth.verifier,
-      maxTokenBytes: auth.maxTokenBytes,
-      apiKeyHeader: auth.mode === 'api-key',
-    });
+    authInfo = admit(req, res, auth, token, caller, decision, body);
   } catch (error) {
-    refuseAuthentication(error);
+    fail(error);
     return;
   }
-  if (authenticated instanceof Promise) authenticated.then(authorize, refuseAuthentication);
-  else authorize(authenticated);
+  if (authInfo) pass(body, authInfo);
+  else answered();
+}
+
+/** The request's authorization once every call in it is decided; `undefined` when it was refused and answered. */
+function admit(
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: HttpAuth,
+  token: string,
+  caller: Caller,
+  decision: CallsDecision,
+  body: unknown,
+): AuthInfo | undefined {
+  const { principal } = caller;
+  if (!decision.allow) {
+    recordDecision(auth.audit, partyOf(req, principal), {
+      tool: decision.tool,
+      outcome: 'deny',
+      reason: decision.reason,
+    });
+    send(res, authErrorResponse(decision.error, gateSettings(auth).challenge, idOf(body)));
+    return undefined;
+  }
+  // Optional fields assigned rather than spread: this runs on every authorized request. The scopes
+  // and `extra` are the caller's, made once per caller (frozen: shared by its requests).
+  const shared = authInfoParts(caller);
+  const authInfo: { -readonly [K in keyof AuthInfo]: AuthInfo[K] } = {
+    token,
+    clientId: principal.clientId ?? '',
+    scopes: shared.scopes,
+    extra: shared.extra,
+  };
+  if (principal.expiresAt !== undefined) authInfo.expiresAt = principal.expiresAt;
+  if (auth.resourceMetadata) authInfo.resourceMetadataUrl = auth.resourceMetadata.url;
+  return authInfo;
+}
+
+/** The parts of `AuthInfo` that depend only on the caller (never the token). */
+interface AuthInfoParts {
+  readonly scopes: string[];
+  readonly extra: Record<string, unknown>;
+}
+
+const partsByCaller = new WeakMap<Caller, AuthInfoParts>();
+
+function authInfoParts(caller: Caller): AuthInfoParts {
+  let parts = partsByCaller.get(caller);
+  if (parts === undefined) {
+    parts = {
+      // Frozen, typed as the SDK types them: nothing in the request path changes them.
+      scopes: Object.freeze([...caller.principal.scopes]) as string[],
+      extra: Object.freeze({ [CALLER_KEY]: caller }),
+    };
+    partsByCaller.set(caller, parts);
+  }
+  return parts;
 }
 
 /** A request's JSON-RPC body, or `ok: false` when the request was refused and answered. */
@@ -241,17 +357,20 @@ export function readMcpBodyInto(
 export function credentialHeaders(req: Pick<IncomingMessage, 'rawHeaders'>): CredentialHeaders {
   // Every occurrence of the two headers, as `headersDistinct` lists them, without building that
   // getter's arrays for all of the request's headers: repeated credentials must stay visible (RFC 6750 §2).
-  const authorization: string[] = [];
-  const apiKey: string[] = [];
+  let authorization: string[] | undefined;
+  let apiKey: string[] | undefined;
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     // Both names are 13 and 9 characters long: most headers are passed over without lower-casing.
-    if (name.length === 13 && name.toLowerCase() === 'authorization') authorization.push(raw[i + 1]!);
-    else if (name.length === 9 && name.toLowerCase() === 'x-api-key') apiKey.push(raw[i + 1]!);
+    if (name.length === 13 && name.toLowerCase() === 'authorization') (authorization ??= []).push(raw[i + 1]!);
+    else if (name.length === 9 && name.toLowerCase() === 'x-api-key') (apiKey ??= []).push(raw[i + 1]!);
   }
-  return { authorization, apiKey };
+  // A header a request does not carry is one shared empty list, not an array per request.
+  return { authorization: authorization ?? NO_VALUES, apiKey: apiKey ?? NO_VALUES };
 }
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
 
 /** The tool calls of a message, each with the tool it runs. Unknown tools are the SDK's (or `call_tool`'s) to answer: nothing to authorize. */
 function callsIn(body: unknown, auth: HttpAuth): ToolCall[] {
@@ -283,7 +402,7 @@ function toolIndex(tools: readonly ToolDefinition[]): ReadonlyMap<string, ToolDe
   return index;
 }
 
-function challengeSettings(auth: HttpAuth) {
+function challengeSettings(auth: HttpAuth): ChallengeSettings {
   return {
     ...(auth.resourceMetadata ? { resourceMetadataUrl: auth.resourceMetadata.url } : {}),
     scopesSupported: auth.authorization.scopesSupported,

@@ -42,6 +42,16 @@ describe('createApiKeyVerifier', () => {
     });
   });
 
+  it('answers every request with one key with the same frozen principal, and another key with its own', async () => {
+    const verifier = createApiKeyVerifier({ keys });
+    const first = await verifier.verify(KEY);
+    expect(await verifier.verify(KEY)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const other = await verifier.verify(OTHER);
+    expect(other).not.toBe(first);
+    expect(other.subject).toBe('other');
+  });
+
   it.each([
     ['an unlisted key', 'mcp_live_ffffffffffffffff'],
     ['a listed key with one character changed', `${KEY.slice(0, -1)}1`],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorizeCall, authorizeCalls, callerOf, mayCall } from '../../../templates/runtime/rbac/guard.js';
 import type { Principal } from '../../../templates/runtime/auth/principal.js';
+import type { Policy } from '../../../templates/runtime/rbac/policy-types.js';
 import type { AuthorizationDefinition, ToolDefinition } from '../../../templates/runtime/mcp/types.js';
 
 const authorization: AuthorizationDefinition = {
@@ -176,5 +177,105 @@ describe('callerOf', () => {
     const flat = { ...authorization, scopeImplies: {} };
     expect([...(callerOf(p, flat, { transport: 'http' }).scopes as Set<string>)]).toEqual(['pets:write']);
     expect(callerOf(p, authorization, { transport: 'stdio' }).scopes).toBe('all');
+  });
+});
+
+describe('per-caller work done once (the request path of a token used again)', () => {
+  it('one frozen caller per principal and address; another address or principal gets its own', () => {
+    const alice = principal(['pets:write']);
+    const bob = principal(['pets:write']);
+    const first = http(alice);
+    expect(http(alice)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const elsewhere = callerOf(alice, authorization, {
+      rolesClaim: 'roles',
+      transport: 'http',
+      remoteAddress: '10.0.0.9',
+    });
+    expect(elsewhere).not.toBe(first);
+    expect(elsewhere.remoteAddress).toBe('10.0.0.9');
+    expect(first.remoteAddress).toBe('10.1.2.3');
+    const other = http(bob);
+    expect(other).not.toBe(first);
+    expect(other.principal).toBe(bob);
+    // No address: none is recorded, as before.
+    expect(
+      'remoteAddress' in callerOf(alice, authorization, { rolesClaim: 'roles', transport: 'http', remoteAddress: '' }),
+    ).toBe(false);
+  });
+
+  it('hands the policy its fields in their documented order, scopes sorted and frozen, on every call', () => {
+    const seen: Record<string, unknown>[] = [];
+    const caller = http(principal(['pets:write', 'openid']));
+    const del = tool('deletePet', [['pets:write']]);
+    const at = new Date('2026-11-23T10:00:00Z');
+    const policy: Policy = (request) => (seen.push({ ...request }), { allow: true });
+    expect(authorizeCalls([{ tool: del, args: { id: 1 } }], caller, policy)).toEqual({ allow: true });
+    void authorizeCall(del, caller, policy, { id: 2 }, at);
+    expect(seen).toHaveLength(2);
+    expect(Object.keys(seen[0]!)).toEqual([
+      'subject',
+      'clientId',
+      'scopes',
+      'roles',
+      'claims',
+      'tool',
+      'arguments',
+      'remoteAddress',
+      'time',
+      'transport',
+    ]);
+    expect(seen[1]).toEqual({
+      subject: 'alice',
+      clientId: 'agent',
+      scopes: ['openid', 'pets:read', 'pets:write'],
+      roles: [],
+      claims: {},
+      tool: { name: 'deletePet', method: 'DELETE', path: '/pets/{id}', tags: ['pets'] },
+      arguments: { id: 2 },
+      remoteAddress: '10.1.2.3',
+      time: at,
+      transport: 'http',
+    });
+    expect(Object.isFrozen(seen[0]!.scopes)).toBe(true);
+    expect(Object.isFrozen(seen[0]!.tool)).toBe(true);
+    // Each call its own request, arguments and time; the sorted scopes are the caller's, shared.
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(seen[0]!.arguments).toEqual({ id: 1 });
+    expect(seen[1]!.scopes).toBe(seen[0]!.scopes);
+  });
+
+  it('leaves out the client and the address when there are none, keeping the order of the rest', () => {
+    let seen: Record<string, unknown> | undefined;
+    const p: Principal = { subject: 'svc', scopes: ['pets:write'], claims: {}, via: 'jwt' };
+    const caller = callerOf(p, authorization, { transport: 'http' });
+    expect(
+      authorizeCalls([{ tool: tool('deletePet', [['pets:write']]), args: {} }], caller, (request) => {
+        seen = request as never;
+        return { allow: true };
+      }),
+    ).toEqual({ allow: true });
+    expect(Object.keys(seen!)).toEqual([
+      'subject',
+      'scopes',
+      'roles',
+      'claims',
+      'tool',
+      'arguments',
+      'time',
+      'transport',
+    ]);
+  });
+
+  it('a policy handed a stdio caller sees no scopes (OAuth does not apply there)', () => {
+    let seen: { scopes?: unknown } | undefined;
+    const caller = callerOf(principal([]), authorization, { transport: 'stdio' });
+    expect(
+      authorizeCalls([{ tool: tool('deletePet', [['pets:write']]), args: {} }], caller, (request) => {
+        seen = request;
+        return { allow: true };
+      }),
+    ).toEqual({ allow: true });
+    expect(seen!.scopes).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkScopes, expandScopes } from '../../../templates/runtime/rbac/scopes.js';
+import { checkScopes, expandScopes, satisfiesScopes } from '../../../templates/runtime/rbac/scopes.js';
 
 const implies = { 'pets:admin': ['pets:read', 'pets:write'], 'pets:write': ['pets:read'] };
 
@@ -45,5 +46,21 @@ describe('expandScopes', () => {
 
   it('does not follow inherited properties (a scope named __proto__ or constructor)', () => {
     expect([...expandScopes(['constructor', '__proto__'], implies)].sort()).toEqual(['__proto__', 'constructor']);
+  });
+});
+
+describe('satisfiesScopes (the allocation-free first question of checkScopes)', () => {
+  it('answers as checkScopes does, for any requirement and grant', () => {
+    const scope = fc.constantFrom('a', 'b', 'c', 'd', '');
+    fc.assert(
+      fc.property(fc.array(fc.array(scope, { maxLength: 3 }), { maxLength: 4 }), fc.array(scope), (scopes, granted) => {
+        const have = new Set(granted);
+        expect(satisfiesScopes({ scopes }, have)).toBe(checkScopes({ scopes }, have).ok);
+      }),
+    );
+  });
+
+  it('fails closed on an empty list of alternatives', () => {
+    expect(satisfiesScopes({ scopes: [] }, new Set(['a']))).toBe(false);
   });
 });
