@@ -44,10 +44,7 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions = {}
    * it is compared as a string (exactly: a different token never matches) instead of hashed
    * again. The only raw token kept, and only while its entry is in the map: every removal of
    * that entry (expiry, eviction, replacement) forgets it, so it is never held longer than the
-   * hash is, nor past the entry's `until`. The comparison is not constant-time: V8 compares two
-   * flat one-byte strings of equal length with memcmp, which stops at the first differing
-   * vector-sized block (16 to 64 bytes), so its time could at most tell which block of the last
-   * token a guess gets wrong, never a character: no way to learn a token piece by piece.
+   * hash is, nor past the entry's `until`.
    */
   let last: { readonly token: string; readonly key: string; readonly entry: Entry } | undefined;
   const remove = (key: string) => {
