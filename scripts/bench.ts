@@ -77,7 +77,13 @@ if (options.sections.includes('startup')) {
 if (generationPlan) {
   progress(`generation: ${generationPlan.labels.join(', ')}`);
   const inputs = generationPlan.inputs();
-  generation = await measureGeneration(inputs, generationOutput, options.generationTimeoutS * 1000, progress);
+  generation = await measureGeneration(
+    inputs,
+    generationOutput,
+    options.generationRuns,
+    options.generationTimeoutS * 1000,
+    progress,
+  );
 }
 if (options.sections.includes('servers')) {
   const issuer = await startIssuer();
@@ -119,7 +125,7 @@ function render(): string {
   out.push(`Machine: ${machineLine()}. Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadLine()}.`, '');
   if (generation) {
     out.push(
-      `**Generation** (one process per run, measured from outside: wall, CPU = user + sys, peak RSS; peer = openapi-mcp-generator 4.0.1; both write into ${generationOutput.tmpfs ? 'tmpfs (/dev/shm): on this disk, creating files soon after deleting files is slow, see scripts/bench/generation.ts' : generationOutput.root})`,
+      `**Generation** (one process per run, measured from outside: wall, CPU = user + sys, peak RSS; each the median of ${options.generationRuns} runs of each generator, alternated; peer = openapi-mcp-generator 4.0.1; both write into ${generationOutput.tmpfs ? 'tmpfs (/dev/shm): on this disk, creating files soon after deleting files is slow, see scripts/bench/generation.ts' : generationOutput.root})`,
       '',
     );
     out.push(
@@ -136,6 +142,7 @@ function render(): string {
           'peak RSS MB',
           'peer RSS MB',
           'RSS ours/peer',
+          'wall s per run, ours / peer',
         ],
         generation.map((row) => {
           const ours = row.ours.status === 0 ? row.ours : undefined;
@@ -152,6 +159,7 @@ function render(): string {
             failed(row.ours, 'rss') ?? megabytes(row.ours.peakRssBytes),
             failed(row.peer, 'rss') ?? megabytes(row.peer.peakRssBytes),
             ratio(ours?.peakRssBytes, peer?.peakRssBytes),
+            `${row.oursWalls.map((w) => fixed(w, 2)).join(' ')} / ${row.peerWalls.map((w) => fixed(w, 2)).join(' ')}`,
           ];
         }),
       ),

@@ -8,6 +8,8 @@ export interface BenchOptions {
   readonly inputs?: readonly string[];
   /** Per generation run; a run that takes longer is killed and reported as timed out. */
   readonly generationTimeoutS: number;
+  /** Alternated runs of each generator per input: figures are their medians. */
+  readonly generationRuns: number;
   readonly loadSeconds: number;
   /** Load runs of each target, alternated (proxy, minimal MCP, server; again...): figures are their medians. */
   readonly loadRounds: number;
@@ -23,6 +25,7 @@ export const USAGE = `npm run bench [-- options]
   --only=<sections>     comma-separated: ${SECTIONS.join(', ')} (default: all)
   --inputs=<labels>     generation inputs only, e.g. github-rest,synthetic-20k (labels as printed)
   --gen-timeout=<s>     kill a generation run after this many seconds (default 900)
+  --gen-runs=<n>        alternated runs of each generator per input (default 5; quick 3)
   --load-seconds=<s>    duration of each autocannon run (default 5; quick 3)
   --load-rounds=<n>     alternated load runs of proxy, minimal MCP and server (default 3; quick 2)`;
 
@@ -33,6 +36,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   let generationTimeoutS = 900;
   let loadSeconds = quick ? 3 : 5;
   let loadRounds = quick ? 2 : 3;
+  let generationRuns = quick ? 3 : 5;
   let inputs: string[] | undefined;
   for (const arg of args) {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
@@ -53,6 +57,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         .filter(Boolean);
       if (inputs.length === 0) throw new Error(`--inputs needs labels\n${USAGE}`);
     } else if (flag === '--gen-timeout') generationTimeoutS = positive(flag, value);
+    else if (flag === '--gen-runs') generationRuns = Math.ceil(positive(flag, value));
     else if (flag === '--load-seconds') loadSeconds = positive(flag, value);
     else if (flag === '--load-rounds') loadRounds = Math.ceil(positive(flag, value));
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
@@ -62,6 +67,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     sections,
     ...(inputs ? { inputs } : {}),
     generationTimeoutS,
+    generationRuns,
     loadSeconds,
     loadRounds,
     connections: 50,

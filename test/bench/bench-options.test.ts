@@ -4,14 +4,20 @@ import { markdownTable, ratio } from '../../scripts/bench/markdown.js';
 import { parseBenchArgs } from '../../scripts/bench/options.js';
 
 describe('parseBenchArgs', () => {
-  it('runs every section with 3 rounds of 5 s load runs by default, 2 of 3 s with --quick', () => {
+  it('runs every section with 3 rounds of 5 s load runs and 5 generation runs by default, fewer with --quick', () => {
     expect(parseBenchArgs([])).toMatchObject({
       quick: false,
       sections: ['generation', 'startup', 'servers'],
       loadSeconds: 5,
       loadRounds: 3,
+      generationRuns: 5,
     });
-    expect(parseBenchArgs(['--quick'])).toMatchObject({ quick: true, loadSeconds: 3, loadRounds: 2 });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({
+      quick: true,
+      loadSeconds: 3,
+      loadRounds: 2,
+      generationRuns: 3,
+    });
   });
 
   it('selects sections, inputs and durations', () => {
@@ -21,6 +27,7 @@ describe('parseBenchArgs', () => {
       '--load-rounds=4',
       '--inputs=github-rest',
       '--gen-timeout=60',
+      '--gen-runs=7',
     ]);
     expect(options).toMatchObject({
       sections: ['startup', 'servers'],
@@ -28,10 +35,11 @@ describe('parseBenchArgs', () => {
       loadRounds: 4,
       inputs: ['github-rest'],
       generationTimeoutS: 60,
+      generationRuns: 7,
     });
   });
 
-  it.each([['--only=tests'], ['--load-seconds=0'], ['--load-rounds=0'], ['--fast'], ['--inputs=']])(
+  it.each([['--only=tests'], ['--load-seconds=0'], ['--load-rounds=0'], ['--gen-runs=0'], ['--fast'], ['--inputs=']])(
     'refuses %s with the usage',
     (arg) => {
       expect(() => parseBenchArgs([arg])).toThrow(/npm run bench/);
