@@ -10,31 +10,19 @@ export interface CredentialHeaders {
 }
 
 /**
- * The bearer credential of a request, from the `Authorization` header only.
- * RFC 6750 §2.2/§2.3 also allow form bodies and URI query parameters; the
- * MCP authorization spec (2025-11-25 "Token Requirements") forbids tokens in
- * the query string, so `?access_token=` is never read: such a request is
- * simply unauthenticated. API keys may also come as `X-API-Key`.
- * Does not verify the credential (that is the `TokenVerifier`'s job).
+ * The credential of a request, within the size limit, from the `Authorization`
+ * header only. RFC 6750 §2.2/§2.3 also allow form bodies and URI query
+ * parameters; the MCP authorization spec (2025-11-25 "Token Requirements")
+ * forbids tokens in the query string, so `?access_token=` is never read: such
+ * a request is simply unauthenticated. API keys may also come as `X-API-Key`.
+ * The RFC 6750 §2.1 syntax is checked apart ({@link checkBearerSyntax}): a
+ * caller first looks the credential up among those verified before (each of
+ * which passed that check), and checks any other before verifying it. Does not
+ * verify the credential (that is the `TokenVerifier`'s job).
  * @throws {AuthError} `credential_missing` (no credential, or another auth
  *   scheme), `invalid_request` (the header repeated: RFC 6750 §3.1, "uses
  *   more than one method"), `invalid_token` (malformed or oversized).
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
- */
-export function extractBearer(
-  headers: CredentialHeaders,
-  options: { readonly maxBytes: number; readonly apiKeyHeader?: boolean },
-): string {
-  return checkBearerSyntax(bearerCandidate(headers, options.maxBytes, options.apiKeyHeader === true));
-}
-
-/**
- * {@link extractBearer} without its last step, the RFC 6750 §2.1 syntax
- * check ({@link checkBearerSyntax}): the credential of a request, within the
- * size limit. For a caller that first looks the credential up among those
- * verified before (each of which passed that check) and checks the syntax of
- * any other before verifying it.
- * @throws {AuthError} as `extractBearer`, except for the syntax.
  */
 export function bearerCandidate(headers: CredentialHeaders, maxBytes: number, apiKeyHeader: boolean): string {
   const header = soleValue(headers.authorization);

@@ -241,7 +241,7 @@ function decoderFor(contentEncoding: string | undefined): Transform | undefined 
 const CANCELLED = Object.assign(new Error('request dropped by the client'), { code: 'ABORT_ERR' });
 
 /** The error node:http's `signal` option destroys a request with. */
-export function abortError(signal: AbortSignal): Error {
+function abortError(signal: AbortSignal): Error {
   return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
     name: 'AbortError',
     code: 'ABORT_ERR',

@@ -149,9 +149,6 @@ export function createKeepAliveClient(options: KeepAliveClientOptions = {}): Kee
     }
     return pool;
   };
-  // Start loading now: the first call is already on its way.
-  loadPool().catch(() => undefined);
-
   const sendEncoded = (PoolOf: PoolClass, request: UpstreamRequest, encoded: EncodedBytes): Promise<UpstreamReply> => {
     const target = targetOf(request.url);
     const dispatchOptions: Dispatcher.DispatchOptions = {

@@ -49,25 +49,15 @@ export function createAuditLog(write: (line: string) => void, now?: () => Date):
   // millisecond, and without an injected clock no Date is made for a millisecond already formatted.
   let lastMs = Number.NaN;
   let lastTime = '';
-  const timeOf =
-    now === undefined
-      ? () => {
-          const ms = Date.now();
-          if (ms !== lastMs) {
-            lastMs = ms;
-            lastTime = new Date(ms).toISOString();
-          }
-          return lastTime;
-        }
-      : () => {
-          const date = now();
-          const ms = date.getTime();
-          if (ms !== lastMs) {
-            lastMs = ms;
-            lastTime = date.toISOString();
-          }
-          return lastTime;
-        };
+  const timeOf = () => {
+    const date = now?.();
+    const ms = date === undefined ? Date.now() : date.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastTime = (date ?? new Date(ms)).toISOString();
+    }
+    return lastTime;
+  };
   const tails = createTailMemo();
   // Only the time changes between the lines of one caller calling one tool: the rest of the line
   // is written once per (subject, client, tool, outcome, reason, transport, remote) and reused.

@@ -85,21 +85,6 @@ export function gateRequestInto(
 interface GateSettings {
   readonly authenticate: AuthenticateOptions;
   readonly challenge: ChallengeSettings;
-  readonly rolesClaim: string | undefined;
-  /** `callerOf`'s options for the address seen last (a client sends many requests from one address). */
-  lastCallerOptions?: CallerOptions;
-}
-
-type CallerOptions = { rolesClaim?: string; transport: 'http'; remoteAddress?: string };
-
-function callerOptions(settings: GateSettings, remoteAddress: string | undefined): CallerOptions {
-  const last = settings.lastCallerOptions;
-  if (last !== undefined && last.remoteAddress === (remoteAddress || undefined)) return last;
-  const options: CallerOptions = { transport: 'http' };
-  if (settings.rolesClaim) options.rolesClaim = settings.rolesClaim;
-  if (remoteAddress) options.remoteAddress = remoteAddress;
-  settings.lastCallerOptions = Object.freeze(options);
-  return options;
 }
 
 const settingsByAuth = new WeakMap<HttpAuth, GateSettings>();
@@ -114,7 +99,6 @@ function gateSettings(auth: HttpAuth): GateSettings {
         apiKeyHeader: auth.mode === 'api-key',
       },
       challenge: challengeSettings(auth),
-      rolesClaim: auth.rolesClaim,
     };
     settingsByAuth.set(auth, settings);
   }
@@ -173,7 +157,11 @@ function authorizeInto(
 ): void {
   let caller: Caller;
   try {
-    caller = callerOf(principal, auth.authorization, callerOptions(gateSettings(auth), req.socket.remoteAddress));
+    caller = callerOf(principal, auth.authorization, {
+      transport: 'http',
+      rolesClaim: auth.rolesClaim,
+      remoteAddress: req.socket.remoteAddress,
+    });
   } catch (error) {
     fail(error);
     return;

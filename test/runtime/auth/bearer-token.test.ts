@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../templates/runtime/auth/auth-error.js';
 import type { AuthErrorCode } from '../../../templates/runtime/auth/auth-error.js';
-import { extractBearer } from '../../../templates/runtime/auth/bearer-token.js';
+import { bearerCandidate, checkBearerSyntax } from '../../../templates/runtime/auth/bearer-token.js';
+import type { CredentialHeaders } from '../../../templates/runtime/auth/bearer-token.js';
+
+/** What the gate does with a credential it has not verified before: the candidate, then its syntax. */
+function extractBearer(headers: CredentialHeaders, options: { maxBytes: number; apiKeyHeader?: boolean }): string {
+  return checkBearerSyntax(bearerCandidate(headers, options.maxBytes, options.apiKeyHeader === true));
+}
 
 const headers = (authorization: string[] = [], apiKey: string[] = []) => ({ authorization, apiKey });
 
